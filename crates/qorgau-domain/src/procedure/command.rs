@@ -1,0 +1,1153 @@
+//! Commands: what people ask the procedure to do. Each is checked against the
+//! case's current state and either yields the events that record it or a typed
+//! error that says why not. `handle` is pure: the shell loads the events, folds
+//! them, calls `handle`, and appends the result in one transaction.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use crate::application::ApplicationForm;
+use crate::application::{Application, Channel, FieldError, parse_application, refusal_reasons};
+use crate::calendar::{CalendarError, WorkingCalendar};
+use crate::category::{Category, CriminalIndicator};
+use crate::deadline::{
+    Deadline, almaty_date, calendar_days_after, format_almaty, hours_after, working_days_deadline,
+};
+use crate::message::{Explain, Message};
+use crate::procedure::event::{
+    CaseEvent, Outcome, SystematicAssessment, VerificationResult, VoteChoice,
+};
+use crate::procedure::state::{CasePhase, CaseState, OrderStatus};
+use crate::regime::{CastVote, DecisionRuleNotMet, Regime, RegimeError, Regimes};
+
+/// Who is acting, as the procedure needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// Staff of the authorized body.
+    Coordinator,
+    /// A member of the expert group; `chair` for the chair or deputy chair.
+    Expert { chair: bool },
+    /// The owner or legal representative of an Internet resource.
+    ResourceOwner { owner: String },
+    /// Qorgau itself (the scheduler, delivery workers).
+    System,
+}
+
+impl Actor {
+    pub fn system() -> Actor {
+        Actor {
+            name: "qorgau".to_owned(),
+            role: Role::System,
+        }
+    }
+
+    fn is_chair(&self) -> bool {
+        matches!(self.role, Role::Expert { chair: true })
+    }
+
+    fn is_staff_or_system(&self) -> bool {
+        matches!(self.role, Role::Coordinator | Role::System)
+    }
+}
+
+/// What a command needs besides the case: the moment, the calendar, the case's
+/// regime and who is acting.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub case_id: &'a str,
+    pub now: Timestamp,
+    pub calendar: &'a WorkingCalendar,
+    pub regime: &'a Regime,
+    pub actor: &'a Actor,
+}
+
+/// An incident in another case, as far as the "two or more times" count needs it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IncidentKey {
+    pub occurred_on: Date,
+    pub resource_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    StartReview,
+    /// The chair extends consideration to `until` (at most the regime's limit).
+    Extend {
+        until: Date,
+        reason: String,
+    },
+    SendExtensionNotice,
+    Vote {
+        vote: VoteChoice,
+        category: Category,
+        indicators: Vec<CriminalIndicator>,
+        reasons: String,
+    },
+    /// Applies the regime's decision rule to the votes cast. `group_size` is the
+    /// number of the expert group's members; `linked_incidents` are incidents in
+    /// cases that share an actor account or a resource with this one.
+    Decide {
+        group_size: u32,
+        linked_incidents: Vec<IncidentKey>,
+        override_reason: Option<String>,
+    },
+    /// Orders for the given URLs to one owner; with no URLs, orders for every
+    /// resource not yet ordered, one per owner.
+    IssueOrders {
+        owner: Option<String>,
+        urls: Vec<String>,
+    },
+    RecordDelivery {
+        order_id: String,
+        delivered_at: Option<Timestamp>,
+        channel: String,
+    },
+    Acknowledge {
+        order_id: String,
+    },
+    ReportRemoval {
+        order_id: String,
+        removed_urls: Vec<String>,
+        note: Option<String>,
+    },
+    VerifyRemoval {
+        order_id: String,
+        result: VerificationResult,
+        note: Option<String>,
+    },
+    RecordNonCompliance {
+        order_id: String,
+    },
+    Escalate {
+        order_id: String,
+        early_reason: Option<String>,
+    },
+    ReferToLawEnforcement {
+        authority: String,
+        note: Option<String>,
+    },
+    SendResponse {
+        channel: String,
+    },
+    Close,
+}
+
+/// Why a command was refused. Every variant explains itself to the person.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProcedureError {
+    #[error("cannot {action} a case that is {phase:?}")]
+    WrongPhase {
+        action: &'static str,
+        phase: CasePhase,
+    },
+    #[error("the decision was already made on {decided_at}")]
+    AlreadyDecided { decided_at: Timestamp },
+    #[error("{action}: not allowed for this role (needs {who})")]
+    NotAllowed {
+        action: &'static str,
+        who: &'static str,
+    },
+    #[error("the regime {regime} provides no extension")]
+    ExtensionNotProvided { regime: String },
+    #[error("consideration was already extended to {until}")]
+    AlreadyExtended { until: Date },
+    #[error("an extension may run to {latest} at the latest")]
+    ExtensionTooLong { latest: Date },
+    #[error("the extension must end after the current deadline {current}")]
+    ExtensionTooShort { current: Date },
+    #[error("the decision deadline {due} has passed; it can no longer be extended")]
+    ExtensionTooLate { due: Date },
+    #[error("there is no extension to notify")]
+    NoExtension,
+    #[error("the extension notice was already sent")]
+    NoticeAlreadySent,
+    #[error("a reason is required")]
+    ReasonRequired { field: &'static str },
+    #[error("a confirming vote names a category; a not-confirming vote names none")]
+    VoteCategoryMismatch,
+    #[error("criminal indicators go with the criminal category")]
+    IndicatorsWithoutCriminal,
+    #[error("the decision rule is not met: {0}")]
+    DecisionRule(DecisionRuleNotMet),
+    #[error("cyberbullying is systematic (two or more times); {incidents} incident(s) on record")]
+    NotSystematic { incidents: u32 },
+    #[error("an order needs a confirmed decision")]
+    OrderNeedsConfirmedDecision,
+    #[error("{url} is not a resource of this case")]
+    UrlNotInCase { url: String },
+    #[error("{url} is already in order {order_id}")]
+    UrlAlreadyOrdered { url: String, order_id: String },
+    #[error("every resource of this case is already ordered")]
+    NothingToOrder,
+    #[error("no order {order_id} in this case")]
+    UnknownOrder { order_id: String },
+    #[error("order {order_id} is {status:?}; cannot {action}")]
+    OrderWrongStatus {
+        order_id: String,
+        status: OrderStatus,
+        action: &'static str,
+    },
+    #[error("a time in the future is not a record of the past")]
+    TimeInFuture,
+    #[error("the removal deadline {due} has not passed")]
+    RemovalNotDue { due: Timestamp },
+    #[error("every step of the escalation ladder has been taken")]
+    LadderExhausted,
+    #[error("the next step is due at {due}; give a reason to act early")]
+    EscalationNotDue { due: Timestamp },
+    #[error("a referral needs a confirmed decision of cyberstalking or criminal indicators")]
+    ReferralNotWarranted,
+    #[error("the case was already referred")]
+    AlreadyReferred,
+    #[error("the response was already sent")]
+    ResponseAlreadySent,
+    #[error("the response reports the outcome; there is none yet")]
+    ResponseBeforeOutcome,
+    #[error("the case cannot be closed yet: {why}")]
+    NotReadyToClose { why: &'static str },
+}
+
+impl Explain for ProcedureError {
+    fn code(&self) -> &'static str {
+        match self {
+            ProcedureError::WrongPhase { .. } => "wrong_phase",
+            ProcedureError::AlreadyDecided { .. } => "already_decided",
+            ProcedureError::NotAllowed { .. } => "not_allowed",
+            ProcedureError::ExtensionNotProvided { .. } => "extension_not_provided",
+            ProcedureError::AlreadyExtended { .. } => "already_extended",
+            ProcedureError::ExtensionTooLong { .. } => "extension_too_long",
+            ProcedureError::ExtensionTooShort { .. } => "extension_too_short",
+            ProcedureError::ExtensionTooLate { .. } => "extension_too_late",
+            ProcedureError::NoExtension => "no_extension",
+            ProcedureError::NoticeAlreadySent => "notice_already_sent",
+            ProcedureError::ReasonRequired { .. } => "reason_required",
+            ProcedureError::VoteCategoryMismatch => "vote_category_mismatch",
+            ProcedureError::IndicatorsWithoutCriminal => "indicators_without_criminal",
+            ProcedureError::DecisionRule(inner) => inner.code(),
+            ProcedureError::NotSystematic { .. } => "not_systematic",
+            ProcedureError::OrderNeedsConfirmedDecision => "order_needs_confirmed_decision",
+            ProcedureError::UrlNotInCase { .. } => "url_not_in_case",
+            ProcedureError::UrlAlreadyOrdered { .. } => "url_already_ordered",
+            ProcedureError::NothingToOrder => "nothing_to_order",
+            ProcedureError::UnknownOrder { .. } => "unknown_order",
+            ProcedureError::OrderWrongStatus { .. } => "order_wrong_status",
+            ProcedureError::TimeInFuture => "time_in_future",
+            ProcedureError::RemovalNotDue { .. } => "removal_not_due",
+            ProcedureError::LadderExhausted => "ladder_exhausted",
+            ProcedureError::EscalationNotDue { .. } => "escalation_not_due",
+            ProcedureError::ReferralNotWarranted => "referral_not_warranted",
+            ProcedureError::AlreadyReferred => "already_referred",
+            ProcedureError::ResponseAlreadySent => "response_already_sent",
+            ProcedureError::ResponseBeforeOutcome => "response_before_outcome",
+            ProcedureError::NotReadyToClose { .. } => "not_ready_to_close",
+        }
+    }
+
+    fn explain(&self) -> Message {
+        match self {
+            ProcedureError::WrongPhase { phase, .. } => {
+                Message::new("procedure-wrong-phase").with("phase", phase.as_str())
+            }
+            ProcedureError::AlreadyDecided { decided_at } => {
+                Message::new("procedure-already-decided").with("date", format_almaty(*decided_at))
+            }
+            ProcedureError::NotAllowed { who, .. } => {
+                Message::new("procedure-not-allowed").with("who", *who)
+            }
+            ProcedureError::ExtensionNotProvided { regime } => {
+                Message::new("procedure-extension-not-provided").with("regime", regime.as_str())
+            }
+            ProcedureError::AlreadyExtended { until } => {
+                Message::new("procedure-already-extended").with("date", until.to_string())
+            }
+            ProcedureError::ExtensionTooLong { latest } => {
+                Message::new("procedure-extension-too-long").with("date", latest.to_string())
+            }
+            ProcedureError::ExtensionTooShort { current } => {
+                Message::new("procedure-extension-too-short").with("date", current.to_string())
+            }
+            ProcedureError::ExtensionTooLate { due } => {
+                Message::new("procedure-extension-too-late").with("date", due.to_string())
+            }
+            ProcedureError::NoExtension => Message::new("procedure-no-extension"),
+            ProcedureError::NoticeAlreadySent => Message::new("procedure-notice-already-sent"),
+            ProcedureError::ReasonRequired { field } => {
+                Message::new("procedure-reason-required").with("field", *field)
+            }
+            ProcedureError::VoteCategoryMismatch => {
+                Message::new("procedure-vote-category-mismatch")
+            }
+            ProcedureError::IndicatorsWithoutCriminal => {
+                Message::new("procedure-indicators-without-criminal")
+            }
+            ProcedureError::DecisionRule(inner) => inner.explain(),
+            ProcedureError::NotSystematic { incidents } => {
+                Message::new("procedure-not-systematic").with("incidents", i64::from(*incidents))
+            }
+            ProcedureError::OrderNeedsConfirmedDecision => {
+                Message::new("procedure-order-needs-confirmed-decision")
+            }
+            ProcedureError::UrlNotInCase { url } => {
+                Message::new("procedure-url-not-in-case").with("url", url.as_str())
+            }
+            ProcedureError::UrlAlreadyOrdered { url, order_id } => {
+                Message::new("procedure-url-already-ordered")
+                    .with("url", url.as_str())
+                    .with("order", order_id.as_str())
+            }
+            ProcedureError::NothingToOrder => Message::new("procedure-nothing-to-order"),
+            ProcedureError::UnknownOrder { order_id } => {
+                Message::new("procedure-unknown-order").with("order", order_id.as_str())
+            }
+            ProcedureError::OrderWrongStatus {
+                order_id, status, ..
+            } => Message::new("procedure-order-wrong-status")
+                .with("order", order_id.as_str())
+                .with("status", order_status_name(*status)),
+            ProcedureError::TimeInFuture => Message::new("procedure-time-in-future"),
+            ProcedureError::RemovalNotDue { due } => {
+                Message::new("procedure-removal-not-due").with("date", format_almaty(*due))
+            }
+            ProcedureError::LadderExhausted => Message::new("procedure-ladder-exhausted"),
+            ProcedureError::EscalationNotDue { due } => {
+                Message::new("procedure-escalation-not-due").with("date", format_almaty(*due))
+            }
+            ProcedureError::ReferralNotWarranted => {
+                Message::new("procedure-referral-not-warranted")
+            }
+            ProcedureError::AlreadyReferred => Message::new("procedure-already-referred"),
+            ProcedureError::ResponseAlreadySent => Message::new("procedure-response-already-sent"),
+            ProcedureError::ResponseBeforeOutcome => {
+                Message::new("procedure-response-before-outcome")
+            }
+            ProcedureError::NotReadyToClose { why } => {
+                Message::new("procedure-not-ready-to-close").with("why", *why)
+            }
+        }
+    }
+}
+
+/// The snake_case name of an order status, as shown and as the API spells it.
+pub fn order_status_name(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::Issued => "issued",
+        OrderStatus::Delivered => "delivered",
+        OrderStatus::Acknowledged => "acknowledged",
+        OrderStatus::RemovalReported => "removal_reported",
+        OrderStatus::Removed => "removed",
+        OrderStatus::NotComplied => "not_complied",
+        OrderStatus::Escalated => "escalated",
+    }
+}
+
+/// Why an application could not even be recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IntakeError {
+    #[error("the application has {} invalid field(s)", .0.len())]
+    InvalidFields(Vec<FieldError>),
+    #[error(transparent)]
+    Regime(#[from] RegimeError),
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    #[error("a time in the future is not a record of the past")]
+    ReceivedInFuture,
+}
+
+/// Records a new application: parses it, finds the regime in force on the day
+/// of receipt, computes its deadlines and checks the grounds for refusal.
+/// Yields `application_received` followed by `application_refused` or
+/// `application_registered`.
+pub fn receive_application(
+    form: &ApplicationForm,
+    channel: Channel,
+    received_at: Timestamp,
+    now: Timestamp,
+    calendar: &WorkingCalendar,
+    regimes: &Regimes,
+) -> Result<Vec<CaseEvent>, IntakeError> {
+    if received_at > now {
+        return Err(IntakeError::ReceivedInFuture);
+    }
+    let received_on = almaty_date(received_at);
+    let application = parse_application(form, received_on).map_err(IntakeError::InvalidFields)?;
+    let regime = regimes.in_force_on(received_on)?;
+    let decision_due = working_days_deadline(
+        calendar,
+        received_at,
+        regime.deadlines.decision_working_days,
+    )?;
+    let response_due = working_days_deadline(
+        calendar,
+        received_at,
+        regime.deadlines.response_working_days,
+    )?;
+    let reasons = refusal_reasons(&application, received_on);
+    let outcome = if reasons.is_empty() {
+        CaseEvent::ApplicationRegistered
+    } else {
+        CaseEvent::ApplicationRefused { reasons }
+    };
+    Ok(vec![
+        CaseEvent::ApplicationReceived {
+            application,
+            channel,
+            received_at,
+            regime: regime.id.clone(),
+            decision_due,
+            response_due,
+        },
+        outcome,
+    ])
+}
+
+/// Checks `command` against `state` and yields the events that record it.
+pub fn handle(
+    state: &CaseState,
+    command: Command,
+    context: &Context<'_>,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    if state.phase == CasePhase::Closed {
+        return Err(ProcedureError::WrongPhase {
+            action: "change",
+            phase: CasePhase::Closed,
+        });
+    }
+    match command {
+        Command::StartReview => start_review(state, context),
+        Command::Extend { until, reason } => extend(state, context, until, reason),
+        Command::SendExtensionNotice => send_extension_notice(state, context),
+        Command::Vote {
+            vote,
+            category,
+            indicators,
+            reasons,
+        } => cast_vote(state, context, vote, category, indicators, reasons),
+        Command::Decide {
+            group_size,
+            linked_incidents,
+            override_reason,
+        } => decide(
+            state,
+            context,
+            group_size,
+            &linked_incidents,
+            override_reason,
+        ),
+        Command::IssueOrders { owner, urls } => {
+            require_staff(context, "issue orders")?;
+            issue_orders(state, context, owner, urls)
+        }
+        Command::RecordDelivery {
+            order_id,
+            delivered_at,
+            channel,
+        } => record_delivery(state, context, &order_id, delivered_at, channel),
+        Command::Acknowledge { order_id } => acknowledge(state, context, &order_id),
+        Command::ReportRemoval {
+            order_id,
+            removed_urls,
+            note,
+        } => report_removal(state, context, &order_id, removed_urls, note),
+        Command::VerifyRemoval {
+            order_id,
+            result,
+            note,
+        } => verify_removal(state, context, &order_id, result, note),
+        Command::RecordNonCompliance { order_id } => {
+            record_non_compliance(state, context, &order_id)
+        }
+        Command::Escalate {
+            order_id,
+            early_reason,
+        } => escalate(state, context, &order_id, early_reason),
+        Command::ReferToLawEnforcement { authority, note } => {
+            refer(state, context, authority, note)
+        }
+        Command::SendResponse { channel } => send_response(state, context, channel),
+        Command::Close => close(state, context),
+    }
+}
+
+fn require_staff(context: &Context<'_>, action: &'static str) -> Result<(), ProcedureError> {
+    if context.actor.is_staff_or_system() {
+        Ok(())
+    } else {
+        Err(ProcedureError::NotAllowed {
+            action,
+            who: "coordinator",
+        })
+    }
+}
+
+fn require_text(text: &str, field: &'static str) -> Result<String, ProcedureError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        Err(ProcedureError::ReasonRequired { field })
+    } else {
+        Ok(trimmed.to_owned())
+    }
+}
+
+fn decided_error(state: &CaseState) -> ProcedureError {
+    match &state.decision {
+        Some(decision) => ProcedureError::AlreadyDecided {
+            decided_at: decision.decided_at,
+        },
+        None => ProcedureError::WrongPhase {
+            action: "consider",
+            phase: state.phase,
+        },
+    }
+}
+
+fn start_review(
+    state: &CaseState,
+    context: &Context<'_>,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    if !matches!(
+        context.actor.role,
+        Role::Coordinator | Role::Expert { .. } | Role::System
+    ) {
+        return Err(ProcedureError::NotAllowed {
+            action: "start review",
+            who: "expert_group",
+        });
+    }
+    match state.phase {
+        CasePhase::Registered => Ok(vec![CaseEvent::ReviewStarted]),
+        CasePhase::UnderReview => Ok(Vec::new()),
+        _ => Err(decided_error(state)),
+    }
+}
+
+/// Order 562-НҚ: the chair (or deputy) may extend consideration by a reasoned
+/// decision to at most 15 calendar days from receipt, informing the applicant
+/// within 2 working days. The limits come from the regime.
+fn extend(
+    state: &CaseState,
+    context: &Context<'_>,
+    until: Date,
+    reason: String,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    if !state.phase.awaits_decision() {
+        return Err(decided_error(state));
+    }
+    if !context.actor.is_chair() {
+        return Err(ProcedureError::NotAllowed {
+            action: "extend consideration",
+            who: "chair",
+        });
+    }
+    let deadlines = &context.regime.deadlines;
+    let (Some(max_days), Some(notice_days)) = (
+        deadlines.extension_max_calendar_days,
+        deadlines.extension_notice_working_days,
+    ) else {
+        return Err(ProcedureError::ExtensionNotProvided {
+            regime: context.regime.id.clone(),
+        });
+    };
+    if let Some(extension) = &state.extension {
+        return Err(ProcedureError::AlreadyExtended {
+            until: extension.until,
+        });
+    }
+    let reason = require_text(&reason, "reason")?;
+    if context.now >= state.decision_due.due_at {
+        return Err(ProcedureError::ExtensionTooLate {
+            due: state.decision_due.last_day,
+        });
+    }
+    let latest = calendar_days_after(almaty_date(state.received_at), max_days);
+    if until > latest {
+        return Err(ProcedureError::ExtensionTooLong { latest });
+    }
+    if until <= state.decision_due.last_day {
+        return Err(ProcedureError::ExtensionTooShort {
+            current: state.decision_due.last_day,
+        });
+    }
+    let notice_due = working_days_deadline(context.calendar, context.now, notice_days)
+        .map_err(|_| ProcedureError::ExtensionTooLong { latest })?;
+    let extended = Deadline::on_day(until, state.decision_due.provisional);
+    // The response follows the consideration: it cannot be due before the decision.
+    let response_due = if extended.due_at > state.response_due.due_at {
+        extended
+    } else {
+        state.response_due
+    };
+    Ok(vec![CaseEvent::ReviewExtended {
+        until,
+        reason,
+        decision_due: extended,
+        response_due,
+        notice_due,
+    }])
+}
+
+fn send_extension_notice(
+    state: &CaseState,
+    context: &Context<'_>,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_staff(context, "send the extension notice")?;
+    let extension = state
+        .extension
+        .as_ref()
+        .ok_or(ProcedureError::NoExtension)?;
+    if extension.notice_sent_at.is_some() {
+        return Err(ProcedureError::NoticeAlreadySent);
+    }
+    Ok(vec![CaseEvent::ExtensionNoticeSent {
+        sent_at: context.now,
+    }])
+}
+
+fn cast_vote(
+    state: &CaseState,
+    context: &Context<'_>,
+    vote: VoteChoice,
+    category: Category,
+    indicators: Vec<CriminalIndicator>,
+    reasons: String,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    let Role::Expert { chair } = context.actor.role else {
+        return Err(ProcedureError::NotAllowed {
+            action: "vote",
+            who: "expert",
+        });
+    };
+    if !state.phase.awaits_decision() {
+        return Err(decided_error(state));
+    }
+    let confirms = vote == VoteChoice::Confirm;
+    if confirms == (category == Category::None) {
+        return Err(ProcedureError::VoteCategoryMismatch);
+    }
+    if !indicators.is_empty() && category != Category::Criminal {
+        return Err(ProcedureError::IndicatorsWithoutCriminal);
+    }
+    let reasons = require_text(&reasons, "reasons")?;
+    let mut events = Vec::new();
+    if state.phase == CasePhase::Registered {
+        events.push(CaseEvent::ReviewStarted);
+    }
+    let indicators: BTreeSet<CriminalIndicator> = indicators.into_iter().collect();
+    events.push(CaseEvent::VoteCast {
+        expert: context.actor.name.clone(),
+        chair,
+        vote,
+        category,
+        indicators: indicators.into_iter().collect(),
+        reasons,
+    });
+    Ok(events)
+}
+
+/// Counts the incidents for the "two or more times" test: every incident of
+/// this case, plus incidents of linked cases that are not the same occurrence
+/// (same day, same resource) reported again.
+pub fn count_incidents(application: &Application, linked: &[IncidentKey]) -> (u32, u32) {
+    let own: BTreeSet<IncidentKey> = application
+        .incidents
+        .iter()
+        .map(|incident| IncidentKey {
+            occurred_on: incident.occurred_on,
+            resource_key: incident.resource_key.clone(),
+        })
+        .collect();
+    let others: BTreeSet<&IncidentKey> = linked.iter().filter(|key| !own.contains(key)).collect();
+    (application.incidents.len() as u32, others.len() as u32)
+}
+
+fn decide(
+    state: &CaseState,
+    context: &Context<'_>,
+    group_size: u32,
+    linked_incidents: &[IncidentKey],
+    override_reason: Option<String>,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    if !(context.actor.is_staff_or_system() || context.actor.is_chair()) {
+        return Err(ProcedureError::NotAllowed {
+            action: "record the decision",
+            who: "coordinator_or_chair",
+        });
+    }
+    if !state.phase.awaits_decision() {
+        return Err(decided_error(state));
+    }
+    let cast: Vec<CastVote> = state
+        .votes
+        .iter()
+        .map(|vote| CastVote {
+            confirm: vote.vote == VoteChoice::Confirm,
+            by_chair: vote.chair,
+            category: vote.category,
+        })
+        .collect();
+    let group = context
+        .regime
+        .decision_rule
+        .apply(group_size, &cast)
+        .map_err(ProcedureError::DecisionRule)?;
+    let (incidents_in_case, incidents_in_linked_cases) =
+        count_incidents(&state.application, linked_incidents);
+    let override_reason = override_reason
+        .map(|reason| reason.trim().to_owned())
+        .filter(|reason| !reason.is_empty());
+    let systematic = SystematicAssessment {
+        incidents_in_case,
+        incidents_in_linked_cases,
+        override_reason,
+    };
+    // Bullying is "systematic (two or more times)"; the experts may still confirm
+    // on one incident, but only by saying why (recorded with the decision).
+    if group.confirmed
+        && group.category == Category::Cyberbullying
+        && systematic.total() < 2
+        && systematic.override_reason.is_none()
+    {
+        return Err(ProcedureError::NotSystematic {
+            incidents: systematic.total(),
+        });
+    }
+    let winning = if group.confirmed {
+        VoteChoice::Confirm
+    } else {
+        VoteChoice::NotConfirm
+    };
+    let winning_votes = state.votes.iter().filter(|vote| vote.vote == winning);
+    let mut reasons = Vec::new();
+    let mut indicators = BTreeSet::new();
+    for vote in winning_votes {
+        reasons.push(format!("{}: {}", vote.expert, vote.reasons));
+        if group.category == Category::Criminal {
+            indicators.extend(vote.indicators.iter().copied());
+        }
+    }
+    let mut events = Vec::new();
+    if state.phase == CasePhase::Registered {
+        events.push(CaseEvent::ReviewStarted);
+    }
+    events.push(CaseEvent::DecisionMade {
+        outcome: if group.confirmed {
+            Outcome::Confirmed
+        } else {
+            Outcome::NotConfirmed
+        },
+        category: group.category,
+        indicators: indicators.into_iter().collect(),
+        reasons,
+        votes_for: group.votes_for,
+        votes_against: group.votes_against,
+        chair_casting_vote_used: group.chair_casting_vote_used,
+        systematic,
+        decided_at: context.now,
+    });
+    if group.confirmed {
+        // "On confirmed facts the authorized body immediately sends an order."
+        let mut confirmed = state.clone();
+        for event in &events {
+            // The events were built from this state just above; they apply.
+            let _ = confirmed.apply(event);
+        }
+        events.extend(issue_orders(&confirmed, context, None, Vec::new())?);
+    }
+    Ok(events)
+}
+
+/// The default addressee of an order for a resource: the platform for a known
+/// platform, the host for a website.
+pub fn default_owner(platform: &str, url: &str) -> String {
+    if platform != "web" {
+        return platform.to_owned();
+    }
+    url.split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .unwrap_or(url)
+        .to_owned()
+}
+
+fn issue_orders(
+    state: &CaseState,
+    context: &Context<'_>,
+    owner: Option<String>,
+    urls: Vec<String>,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    if state.phase != CasePhase::Confirmed {
+        return Err(ProcedureError::OrderNeedsConfirmedDecision);
+    }
+    let ordered: BTreeMap<&str, &str> = state
+        .orders
+        .iter()
+        .flat_map(|order| {
+            order
+                .urls
+                .iter()
+                .map(|url| (url.as_str(), order.order_id.as_str()))
+        })
+        .collect();
+    let mut by_owner: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if urls.is_empty() {
+        for resource in &state.application.resources {
+            if !ordered.contains_key(resource.url.as_str()) {
+                let addressee = owner
+                    .clone()
+                    .unwrap_or_else(|| default_owner(&resource.platform, &resource.url));
+                by_owner
+                    .entry(addressee)
+                    .or_default()
+                    .push(resource.url.clone());
+            }
+        }
+        if by_owner.is_empty() {
+            return Err(ProcedureError::NothingToOrder);
+        }
+    } else {
+        for url in urls {
+            let resource = state
+                .application
+                .resources
+                .iter()
+                .find(|resource| resource.url == url || resource.reported_as == url)
+                .ok_or_else(|| ProcedureError::UrlNotInCase { url: url.clone() })?;
+            if let Some(order_id) = ordered.get(resource.url.as_str()) {
+                return Err(ProcedureError::UrlAlreadyOrdered {
+                    url: resource.url.clone(),
+                    order_id: (*order_id).to_owned(),
+                });
+            }
+            let addressee = owner
+                .clone()
+                .unwrap_or_else(|| default_owner(&resource.platform, &resource.url));
+            let urls = by_owner.entry(addressee).or_default();
+            if !urls.contains(&resource.url) {
+                urls.push(resource.url.clone());
+            }
+        }
+    }
+    let mut next_number = state.orders.len() + 1;
+    let mut events = Vec::new();
+    for (owner, urls) in by_owner {
+        events.push(CaseEvent::OrderIssued {
+            order_id: format!("{}-{}", context.case_id, next_number),
+            owner,
+            urls,
+            issued_at: context.now,
+        });
+        next_number += 1;
+    }
+    Ok(events)
+}
+
+fn find_order<'s>(
+    state: &'s CaseState,
+    order_id: &str,
+) -> Result<&'s crate::procedure::state::OrderState, ProcedureError> {
+    state
+        .order(order_id)
+        .ok_or_else(|| ProcedureError::UnknownOrder {
+            order_id: order_id.to_owned(),
+        })
+}
+
+/// A resource owner may act on its own orders only; staff may record on its behalf.
+fn require_owner_or_staff(
+    context: &Context<'_>,
+    owner: &str,
+    action: &'static str,
+) -> Result<(), ProcedureError> {
+    match &context.actor.role {
+        Role::Coordinator | Role::System => Ok(()),
+        Role::ResourceOwner { owner: acting } if acting == owner => Ok(()),
+        _ => Err(ProcedureError::NotAllowed {
+            action,
+            who: "addressee_or_coordinator",
+        }),
+    }
+}
+
+fn record_delivery(
+    state: &CaseState,
+    context: &Context<'_>,
+    order_id: &str,
+    delivered_at: Option<Timestamp>,
+    channel: String,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_staff(context, "record delivery")?;
+    let order = find_order(state, order_id)?;
+    if order.status != OrderStatus::Issued {
+        return Err(ProcedureError::OrderWrongStatus {
+            order_id: order_id.to_owned(),
+            status: order.status,
+            action: "record delivery",
+        });
+    }
+    let delivered_at = delivered_at.unwrap_or(context.now);
+    if delivered_at > context.now {
+        return Err(ProcedureError::TimeInFuture);
+    }
+    // A delivery cannot precede the order it delivers.
+    let delivered_at = delivered_at.max(order.issued_at);
+    Ok(vec![CaseEvent::OrderDelivered {
+        order_id: order_id.to_owned(),
+        delivered_at,
+        channel: require_text(&channel, "channel")?,
+        // Law "On mass media": the owner removes within 24 hours of receiving the order.
+        removal_due: hours_after(delivered_at, context.regime.deadlines.removal_hours),
+    }])
+}
+
+fn require_delivered(
+    order: &crate::procedure::state::OrderState,
+    action: &'static str,
+) -> Result<(), ProcedureError> {
+    if order.status == OrderStatus::Issued || order.status == OrderStatus::Removed {
+        return Err(ProcedureError::OrderWrongStatus {
+            order_id: order.order_id.clone(),
+            status: order.status,
+            action,
+        });
+    }
+    Ok(())
+}
+
+fn acknowledge(
+    state: &CaseState,
+    context: &Context<'_>,
+    order_id: &str,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    let order = find_order(state, order_id)?;
+    require_owner_or_staff(context, &order.owner, "acknowledge the order")?;
+    require_delivered(order, "acknowledge")?;
+    if order.acknowledged_at.is_some() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![CaseEvent::OrderAcknowledged {
+        order_id: order_id.to_owned(),
+        acknowledged_at: context.now,
+    }])
+}
+
+fn report_removal(
+    state: &CaseState,
+    context: &Context<'_>,
+    order_id: &str,
+    removed_urls: Vec<String>,
+    note: Option<String>,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    let order = find_order(state, order_id)?;
+    require_owner_or_staff(context, &order.owner, "report removal")?;
+    require_delivered(order, "report removal")?;
+    let removed_urls = if removed_urls.is_empty() {
+        order.urls.clone()
+    } else {
+        removed_urls
+    };
+    for url in &removed_urls {
+        if !order.urls.contains(url) {
+            return Err(ProcedureError::UrlNotInCase { url: url.clone() });
+        }
+    }
+    Ok(vec![CaseEvent::RemovalReported {
+        order_id: order_id.to_owned(),
+        reported_at: context.now,
+        removed_urls,
+        note: note
+            .map(|text| text.trim().to_owned())
+            .filter(|text| !text.is_empty()),
+    }])
+}
+
+fn verify_removal(
+    state: &CaseState,
+    context: &Context<'_>,
+    order_id: &str,
+    result: VerificationResult,
+    note: Option<String>,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_staff(context, "verify removal")?;
+    let order = find_order(state, order_id)?;
+    require_delivered(order, "verify removal")?;
+    let mut events = vec![CaseEvent::RemovalVerified {
+        order_id: order_id.to_owned(),
+        verified_at: context.now,
+        result,
+        note: note
+            .map(|text| text.trim().to_owned())
+            .filter(|text| !text.is_empty()),
+    }];
+    let overdue = order.removal_due.is_some_and(|due| context.now >= due);
+    let already_recorded = matches!(
+        order.status,
+        OrderStatus::NotComplied | OrderStatus::Escalated
+    );
+    if result == VerificationResult::StillPresent && overdue && !already_recorded {
+        events.push(CaseEvent::OrderNotComplied {
+            order_id: order_id.to_owned(),
+            recorded_at: context.now,
+        });
+    }
+    Ok(events)
+}
+
+fn record_non_compliance(
+    state: &CaseState,
+    context: &Context<'_>,
+    order_id: &str,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_staff(context, "record non-compliance")?;
+    let order = find_order(state, order_id)?;
+    require_delivered(order, "record non-compliance")?;
+    if matches!(
+        order.status,
+        OrderStatus::NotComplied | OrderStatus::Escalated
+    ) {
+        return Err(ProcedureError::OrderWrongStatus {
+            order_id: order_id.to_owned(),
+            status: order.status,
+            action: "record non-compliance",
+        });
+    }
+    if let Some(due) = order.removal_due
+        && context.now < due
+    {
+        return Err(ProcedureError::RemovalNotDue { due });
+    }
+    Ok(vec![CaseEvent::OrderNotComplied {
+        order_id: order_id.to_owned(),
+        recorded_at: context.now,
+    }])
+}
+
+fn escalate(
+    state: &CaseState,
+    context: &Context<'_>,
+    order_id: &str,
+    early_reason: Option<String>,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_staff(context, "escalate")?;
+    let order = find_order(state, order_id)?;
+    if !matches!(
+        order.status,
+        OrderStatus::NotComplied | OrderStatus::Escalated
+    ) {
+        return Err(ProcedureError::OrderWrongStatus {
+            order_id: order_id.to_owned(),
+            status: order.status,
+            action: "escalate",
+        });
+    }
+    let step_index = order.escalations.len();
+    let step = context
+        .regime
+        .escalation
+        .get(step_index)
+        .ok_or(ProcedureError::LadderExhausted)?;
+    let removal_due = order.removal_due.unwrap_or(order.issued_at);
+    let scheduled = hours_after(removal_due, step.after_hours);
+    let early_reason = early_reason
+        .map(|reason| reason.trim().to_owned())
+        .filter(|reason| !reason.is_empty());
+    if context.now < scheduled && early_reason.is_none() {
+        return Err(ProcedureError::EscalationNotDue { due: scheduled });
+    }
+    Ok(vec![CaseEvent::EscalationStepTaken {
+        order_id: order_id.to_owned(),
+        step: step_index as u32 + 1,
+        kind: step.kind,
+        taken_at: context.now,
+        early_reason: if context.now < scheduled {
+            early_reason
+        } else {
+            None
+        },
+    }])
+}
+
+fn refer(
+    state: &CaseState,
+    context: &Context<'_>,
+    authority: String,
+    note: Option<String>,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_staff(context, "refer to law enforcement")?;
+    let warranted = state.decision.as_ref().is_some_and(|decision| {
+        decision.outcome == Outcome::Confirmed
+            && matches!(
+                decision.category,
+                Category::Criminal | Category::Cyberstalking
+            )
+    });
+    if !warranted {
+        return Err(ProcedureError::ReferralNotWarranted);
+    }
+    if state.referred {
+        return Err(ProcedureError::AlreadyReferred);
+    }
+    Ok(vec![CaseEvent::ReferredToLawEnforcement {
+        authority: require_text(&authority, "authority")?,
+        referred_at: context.now,
+        note: note
+            .map(|text| text.trim().to_owned())
+            .filter(|text| !text.is_empty()),
+    }])
+}
+
+fn send_response(
+    state: &CaseState,
+    context: &Context<'_>,
+    channel: String,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_staff(context, "send the response")?;
+    if state.response_sent_at.is_some() {
+        return Err(ProcedureError::ResponseAlreadySent);
+    }
+    if !matches!(
+        state.phase,
+        CasePhase::Refused | CasePhase::NotConfirmed | CasePhase::Confirmed
+    ) {
+        return Err(ProcedureError::ResponseBeforeOutcome);
+    }
+    Ok(vec![CaseEvent::ResponseSent {
+        sent_at: context.now,
+        // "in the Kazakh language or the language of the application"
+        language: state.application.language,
+        channel: require_text(&channel, "channel")?,
+    }])
+}
+
+fn close(state: &CaseState, context: &Context<'_>) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_staff(context, "close the case")?;
+    if state.response_sent_at.is_none() {
+        return Err(ProcedureError::NotReadyToClose {
+            why: "response_not_sent",
+        });
+    }
+    match state.phase {
+        CasePhase::Refused | CasePhase::NotConfirmed => {}
+        CasePhase::Confirmed => {
+            let ladder = context.regime.escalation.len();
+            if state.orders.iter().any(|order| !order.is_settled(ladder)) {
+                return Err(ProcedureError::NotReadyToClose { why: "orders_open" });
+            }
+        }
+        phase => {
+            return Err(ProcedureError::WrongPhase {
+                action: "close",
+                phase,
+            });
+        }
+    }
+    Ok(vec![CaseEvent::CaseClosed {
+        closed_at: context.now,
+    }])
+}

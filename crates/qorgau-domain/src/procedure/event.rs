@@ -1,0 +1,198 @@
+//! The events of a case. The case record is the sequence of these; the case's
+//! state is their fold (`CaseState::replay`). Events are facts in the past tense
+//! and are never changed once recorded: a correction is a new event.
+//!
+//! Serialized with `"type"` as the tag; the type names are part of the audited
+//! record format (docs/case-record.md) — rename nothing.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::application::{Application, Channel, RefusalReason};
+use crate::category::{Category, CriminalIndicator};
+use crate::deadline::Deadline;
+use crate::message::Language;
+use crate::regime::EscalationKind;
+
+/// An expert's vote (API.md: `confirm|not_confirm`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoteChoice {
+    Confirm,
+    NotConfirm,
+}
+
+/// The expert group's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Confirmed,
+    NotConfirmed,
+}
+
+/// What a re-capture of a URL showed after a removal order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationResult {
+    Removed,
+    StillPresent,
+    Unreachable,
+}
+
+/// The record of the "two or more times" test (PRODUCT.md §2) at decision time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystematicAssessment {
+    /// Distinct incidents on record in this case.
+    pub incidents_in_case: u32,
+    /// Further distinct incidents in cases sharing an actor account or resource.
+    pub incidents_in_linked_cases: u32,
+    /// The experts' reason for confirming despite fewer than two incidents.
+    pub override_reason: Option<String>,
+}
+
+impl SystematicAssessment {
+    pub fn total(&self) -> u32 {
+        self.incidents_in_case + self.incidents_in_linked_cases
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CaseEvent {
+    /// The application arrived. Records the regime it is handled under and the
+    /// deadlines as computed and communicated on that day.
+    ApplicationReceived {
+        application: Application,
+        channel: Channel,
+        received_at: Timestamp,
+        regime: String,
+        decision_due: Deadline,
+        response_due: Deadline,
+    },
+    /// Consideration refused; the applicant is told why.
+    ApplicationRefused {
+        reasons: Vec<RefusalReason>,
+    },
+    /// Accepted for consideration by the expert group.
+    ApplicationRegistered,
+    /// The expert group took the case up.
+    ReviewStarted,
+    /// The chair (or deputy) extended consideration by a reasoned decision.
+    ReviewExtended {
+        until: Date,
+        reason: String,
+        decision_due: Deadline,
+        response_due: Deadline,
+        notice_due: Deadline,
+    },
+    /// The applicant was told of the extension.
+    ExtensionNoticeSent {
+        sent_at: Timestamp,
+    },
+    VoteCast {
+        expert: String,
+        chair: bool,
+        vote: VoteChoice,
+        category: Category,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        indicators: Vec<CriminalIndicator>,
+        reasons: String,
+    },
+    DecisionMade {
+        outcome: Outcome,
+        category: Category,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        indicators: Vec<CriminalIndicator>,
+        reasons: Vec<String>,
+        votes_for: u32,
+        votes_against: u32,
+        chair_casting_vote_used: bool,
+        systematic: SystematicAssessment,
+        decided_at: Timestamp,
+    },
+    /// An order to one resource owner to remove the listed content.
+    OrderIssued {
+        order_id: String,
+        owner: String,
+        urls: Vec<String>,
+        issued_at: Timestamp,
+    },
+    /// The order reached the owner; the removal clock starts.
+    OrderDelivered {
+        order_id: String,
+        delivered_at: Timestamp,
+        channel: String,
+        removal_due: Timestamp,
+    },
+    OrderAcknowledged {
+        order_id: String,
+        acknowledged_at: Timestamp,
+    },
+    RemovalReported {
+        order_id: String,
+        reported_at: Timestamp,
+        removed_urls: Vec<String>,
+        note: Option<String>,
+    },
+    RemovalVerified {
+        order_id: String,
+        verified_at: Timestamp,
+        result: VerificationResult,
+        note: Option<String>,
+    },
+    /// The removal deadline passed without verified removal.
+    OrderNotComplied {
+        order_id: String,
+        recorded_at: Timestamp,
+    },
+    EscalationStepTaken {
+        order_id: String,
+        step: u32,
+        kind: EscalationKind,
+        taken_at: Timestamp,
+        /// Why the step was taken before its scheduled time, when it was.
+        early_reason: Option<String>,
+    },
+    /// Signs of a crime: the case and its evidence go to law enforcement.
+    ReferredToLawEnforcement {
+        authority: String,
+        referred_at: Timestamp,
+        note: Option<String>,
+    },
+    /// The applicant was answered, in the case's language.
+    ResponseSent {
+        sent_at: Timestamp,
+        language: Language,
+        channel: String,
+    },
+    CaseClosed {
+        closed_at: Timestamp,
+    },
+}
+
+impl CaseEvent {
+    /// The event's type name as recorded (`"application_received"`, …).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            CaseEvent::ApplicationReceived { .. } => "application_received",
+            CaseEvent::ApplicationRefused { .. } => "application_refused",
+            CaseEvent::ApplicationRegistered => "application_registered",
+            CaseEvent::ReviewStarted => "review_started",
+            CaseEvent::ReviewExtended { .. } => "review_extended",
+            CaseEvent::ExtensionNoticeSent { .. } => "extension_notice_sent",
+            CaseEvent::VoteCast { .. } => "vote_cast",
+            CaseEvent::DecisionMade { .. } => "decision_made",
+            CaseEvent::OrderIssued { .. } => "order_issued",
+            CaseEvent::OrderDelivered { .. } => "order_delivered",
+            CaseEvent::OrderAcknowledged { .. } => "order_acknowledged",
+            CaseEvent::RemovalReported { .. } => "removal_reported",
+            CaseEvent::RemovalVerified { .. } => "removal_verified",
+            CaseEvent::OrderNotComplied { .. } => "order_not_complied",
+            CaseEvent::EscalationStepTaken { .. } => "escalation_step_taken",
+            CaseEvent::ReferredToLawEnforcement { .. } => "referred_to_law_enforcement",
+            CaseEvent::ResponseSent { .. } => "response_sent",
+            CaseEvent::CaseClosed { .. } => "case_closed",
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! The procedure of PRODUCT.md as commands, events and a fold.
+//!
+//! received → refused | registered → under review (optional extension) → votes →
+//! decision (confirmed / not confirmed) → orders issued → delivered →
+//! acknowledged → removal reported → removal verified | not complied →
+//! escalation steps → response sent → closed.
+
+pub mod command;
+pub mod event;
+pub mod state;
+
+pub use command::{
+    Actor, Command, Context, IncidentKey, IntakeError, ProcedureError, Role, handle,
+    receive_application,
+};
+pub use event::{CaseEvent, Outcome, VerificationResult, VoteChoice};
+pub use state::{CasePhase, CaseState, DeadlineKind, OrderState, OrderStatus, PendingDeadline};

@@ -1,0 +1,538 @@
+//! The state of a case: a fold over its events. Nothing here decides anything;
+//! `command.rs` checks commands against this state.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::application::{Application, Channel, RefusalReason};
+use crate::category::{Category, CriminalIndicator};
+use crate::deadline::Deadline;
+use crate::procedure::event::{CaseEvent, Outcome, VerificationResult, VoteChoice};
+use crate::regime::EscalationKind;
+
+/// Where a case stands in the procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CasePhase {
+    /// Recorded, not yet checked (only ever seen inside the intake command).
+    Received,
+    /// Consideration refused.
+    Refused,
+    /// Accepted; waiting for the expert group.
+    Registered,
+    /// The expert group is considering it.
+    UnderReview,
+    /// Decided: facts not confirmed.
+    NotConfirmed,
+    /// Decided: facts confirmed; orders in progress.
+    Confirmed,
+    Closed,
+}
+
+impl CasePhase {
+    pub const ALL: [CasePhase; 7] = [
+        CasePhase::Received,
+        CasePhase::Refused,
+        CasePhase::Registered,
+        CasePhase::UnderReview,
+        CasePhase::NotConfirmed,
+        CasePhase::Confirmed,
+        CasePhase::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CasePhase::Received => "received",
+            CasePhase::Refused => "refused",
+            CasePhase::Registered => "registered",
+            CasePhase::UnderReview => "under_review",
+            CasePhase::NotConfirmed => "not_confirmed",
+            CasePhase::Confirmed => "confirmed",
+            CasePhase::Closed => "closed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<CasePhase> {
+        CasePhase::ALL
+            .into_iter()
+            .find(|phase| phase.as_str() == text.replace('-', "_"))
+    }
+
+    /// Before the expert group's decision.
+    pub fn awaits_decision(self) -> bool {
+        matches!(self, CasePhase::Registered | CasePhase::UnderReview)
+    }
+}
+
+/// Where one order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Issued,
+    Delivered,
+    Acknowledged,
+    RemovalReported,
+    /// Removal verified: final.
+    Removed,
+    /// The deadline passed without verified removal.
+    NotComplied,
+    /// At least one escalation step taken.
+    Escalated,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderState {
+    pub order_id: String,
+    pub owner: String,
+    pub urls: Vec<String>,
+    pub status: OrderStatus,
+    pub issued_at: Timestamp,
+    pub delivered_at: Option<Timestamp>,
+    pub removal_due: Option<Timestamp>,
+    pub acknowledged_at: Option<Timestamp>,
+    pub removal_reported_at: Option<Timestamp>,
+    pub last_verification: Option<VerificationResult>,
+    pub not_complied_at: Option<Timestamp>,
+    pub escalations: Vec<EscalationKind>,
+}
+
+impl OrderState {
+    /// No further action is expected: removed, or every escalation step taken.
+    pub fn is_settled(&self, ladder_length: usize) -> bool {
+        self.status == OrderStatus::Removed
+            || (self.status == OrderStatus::Escalated && self.escalations.len() >= ladder_length)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CastVoteRecord {
+    pub expert: String,
+    pub chair: bool,
+    pub vote: VoteChoice,
+    pub category: Category,
+    pub indicators: Vec<CriminalIndicator>,
+    pub reasons: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecisionRecord {
+    pub outcome: Outcome,
+    pub category: Category,
+    pub indicators: Vec<CriminalIndicator>,
+    pub decided_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExtensionRecord {
+    pub until: Date,
+    pub reason: String,
+    pub notice_due: Deadline,
+    pub notice_sent_at: Option<Timestamp>,
+}
+
+/// Everything the procedure needs to know about a case, derived from its events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseState {
+    pub phase: CasePhase,
+    pub application: Application,
+    pub channel: Channel,
+    pub received_at: Timestamp,
+    pub regime: String,
+    pub decision_due: Deadline,
+    pub response_due: Deadline,
+    pub refusal: Vec<RefusalReason>,
+    pub review_started: bool,
+    pub extension: Option<ExtensionRecord>,
+    /// The latest vote of each expert, in the order first cast.
+    pub votes: Vec<CastVoteRecord>,
+    pub decision: Option<DecisionRecord>,
+    pub orders: Vec<OrderState>,
+    pub referred: bool,
+    pub response_sent_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+}
+
+/// An event that cannot follow the events before it: the stored record is
+/// inconsistent (a bug or tampering), never a user error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("event {index} ({event_type}) cannot follow the events before it: {why}")]
+pub struct ReplayError {
+    pub index: usize,
+    pub event_type: &'static str,
+    pub why: &'static str,
+}
+
+impl CaseState {
+    /// Folds a case's events, first to last.
+    pub fn replay<'a>(
+        events: impl IntoIterator<Item = &'a CaseEvent>,
+    ) -> Result<CaseState, ReplayError> {
+        let mut events = events.into_iter().enumerate();
+        let Some((_, first)) = events.next() else {
+            return Err(ReplayError {
+                index: 0,
+                event_type: "none",
+                why: "a case has events",
+            });
+        };
+        let mut state = CaseState::start(first).ok_or(ReplayError {
+            index: 0,
+            event_type: first.type_name(),
+            why: "a case begins with application_received",
+        })?;
+        for (index, event) in events {
+            state.apply(event).map_err(|why| ReplayError {
+                index,
+                event_type: event.type_name(),
+                why,
+            })?;
+        }
+        Ok(state)
+    }
+
+    /// The state after the first event.
+    pub fn start(event: &CaseEvent) -> Option<CaseState> {
+        let CaseEvent::ApplicationReceived {
+            application,
+            channel,
+            received_at,
+            regime,
+            decision_due,
+            response_due,
+        } = event
+        else {
+            return None;
+        };
+        Some(CaseState {
+            phase: CasePhase::Received,
+            application: application.clone(),
+            channel: *channel,
+            received_at: *received_at,
+            regime: regime.clone(),
+            decision_due: *decision_due,
+            response_due: *response_due,
+            refusal: Vec::new(),
+            review_started: false,
+            extension: None,
+            votes: Vec::new(),
+            decision: None,
+            orders: Vec::new(),
+            referred: false,
+            response_sent_at: None,
+            closed_at: None,
+        })
+    }
+
+    pub fn order(&self, order_id: &str) -> Option<&OrderState> {
+        self.orders.iter().find(|order| order.order_id == order_id)
+    }
+
+    fn order_mut(&mut self, order_id: &str) -> Result<&mut OrderState, &'static str> {
+        self.orders
+            .iter_mut()
+            .find(|order| order.order_id == order_id)
+            .ok_or("unknown order")
+    }
+
+    /// Applies one event. The checks here are the structural minimum that keeps
+    /// the fold meaningful; the procedure's rules are enforced on commands.
+    pub fn apply(&mut self, event: &CaseEvent) -> Result<(), &'static str> {
+        match event {
+            CaseEvent::ApplicationReceived { .. } => return Err("a case is received once"),
+            CaseEvent::ApplicationRefused { reasons } => {
+                expect_phase(self.phase, &[CasePhase::Received])?;
+                self.refusal = reasons.clone();
+                self.phase = CasePhase::Refused;
+            }
+            CaseEvent::ApplicationRegistered => {
+                expect_phase(self.phase, &[CasePhase::Received])?;
+                self.phase = CasePhase::Registered;
+            }
+            CaseEvent::ReviewStarted => {
+                expect_phase(self.phase, &[CasePhase::Registered])?;
+                self.review_started = true;
+                self.phase = CasePhase::UnderReview;
+            }
+            CaseEvent::ReviewExtended {
+                until,
+                reason,
+                decision_due,
+                response_due,
+                notice_due,
+            } => {
+                expect_phase(self.phase, &[CasePhase::Registered, CasePhase::UnderReview])?;
+                self.extension = Some(ExtensionRecord {
+                    until: *until,
+                    reason: reason.clone(),
+                    notice_due: *notice_due,
+                    notice_sent_at: None,
+                });
+                self.decision_due = *decision_due;
+                self.response_due = *response_due;
+            }
+            CaseEvent::ExtensionNoticeSent { sent_at } => {
+                let extension = self.extension.as_mut().ok_or("no extension to notify")?;
+                extension.notice_sent_at = Some(*sent_at);
+            }
+            CaseEvent::VoteCast {
+                expert,
+                chair,
+                vote,
+                category,
+                indicators,
+                reasons,
+            } => {
+                expect_phase(self.phase, &[CasePhase::UnderReview])?;
+                let record = CastVoteRecord {
+                    expert: expert.clone(),
+                    chair: *chair,
+                    vote: *vote,
+                    category: *category,
+                    indicators: indicators.clone(),
+                    reasons: reasons.clone(),
+                };
+                match self.votes.iter_mut().find(|known| known.expert == *expert) {
+                    Some(previous) => *previous = record,
+                    None => self.votes.push(record),
+                }
+            }
+            CaseEvent::DecisionMade {
+                outcome,
+                category,
+                indicators,
+                decided_at,
+                ..
+            } => {
+                expect_phase(self.phase, &[CasePhase::Registered, CasePhase::UnderReview])?;
+                self.decision = Some(DecisionRecord {
+                    outcome: *outcome,
+                    category: *category,
+                    indicators: indicators.clone(),
+                    decided_at: *decided_at,
+                });
+                self.phase = match outcome {
+                    Outcome::Confirmed => CasePhase::Confirmed,
+                    Outcome::NotConfirmed => CasePhase::NotConfirmed,
+                };
+            }
+            CaseEvent::OrderIssued {
+                order_id,
+                owner,
+                urls,
+                issued_at,
+            } => {
+                expect_phase(self.phase, &[CasePhase::Confirmed])?;
+                if self.order(order_id).is_some() {
+                    return Err("order id already used");
+                }
+                self.orders.push(OrderState {
+                    order_id: order_id.clone(),
+                    owner: owner.clone(),
+                    urls: urls.clone(),
+                    status: OrderStatus::Issued,
+                    issued_at: *issued_at,
+                    delivered_at: None,
+                    removal_due: None,
+                    acknowledged_at: None,
+                    removal_reported_at: None,
+                    last_verification: None,
+                    not_complied_at: None,
+                    escalations: Vec::new(),
+                });
+            }
+            CaseEvent::OrderDelivered {
+                order_id,
+                delivered_at,
+                removal_due,
+                ..
+            } => {
+                let order = self.order_mut(order_id)?;
+                if order.status != OrderStatus::Issued {
+                    return Err("an order is delivered once");
+                }
+                order.delivered_at = Some(*delivered_at);
+                order.removal_due = Some(*removal_due);
+                order.status = OrderStatus::Delivered;
+            }
+            CaseEvent::OrderAcknowledged {
+                order_id,
+                acknowledged_at,
+            } => {
+                let order = self.order_mut(order_id)?;
+                order.acknowledged_at = Some(*acknowledged_at);
+                if order.status == OrderStatus::Delivered {
+                    order.status = OrderStatus::Acknowledged;
+                }
+            }
+            CaseEvent::RemovalReported {
+                order_id,
+                reported_at,
+                ..
+            } => {
+                let order = self.order_mut(order_id)?;
+                order.removal_reported_at = Some(*reported_at);
+                if matches!(
+                    order.status,
+                    OrderStatus::Delivered | OrderStatus::Acknowledged
+                ) {
+                    order.status = OrderStatus::RemovalReported;
+                }
+            }
+            CaseEvent::RemovalVerified {
+                order_id, result, ..
+            } => {
+                let order = self.order_mut(order_id)?;
+                order.last_verification = Some(*result);
+                if *result == VerificationResult::Removed {
+                    order.status = OrderStatus::Removed;
+                } else if order.status == OrderStatus::RemovalReported {
+                    // The owner said it was removed; it was not. The order is open again.
+                    order.status = if order.acknowledged_at.is_some() {
+                        OrderStatus::Acknowledged
+                    } else {
+                        OrderStatus::Delivered
+                    };
+                }
+            }
+            CaseEvent::OrderNotComplied {
+                order_id,
+                recorded_at,
+            } => {
+                let order = self.order_mut(order_id)?;
+                order.not_complied_at = Some(*recorded_at);
+                order.status = OrderStatus::NotComplied;
+            }
+            CaseEvent::EscalationStepTaken { order_id, kind, .. } => {
+                let order = self.order_mut(order_id)?;
+                order.escalations.push(*kind);
+                if order.status != OrderStatus::Removed {
+                    order.status = OrderStatus::Escalated;
+                }
+            }
+            CaseEvent::ReferredToLawEnforcement { .. } => {
+                self.referred = true;
+            }
+            CaseEvent::ResponseSent { sent_at, .. } => {
+                self.response_sent_at = Some(*sent_at);
+            }
+            CaseEvent::CaseClosed { closed_at } => {
+                self.closed_at = Some(*closed_at);
+                self.phase = CasePhase::Closed;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn expect_phase(phase: CasePhase, allowed: &[CasePhase]) -> Result<(), &'static str> {
+    if allowed.contains(&phase) {
+        Ok(())
+    } else {
+        Err("not allowed in the case's phase")
+    }
+}
+
+/// What a pending deadline is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    /// The expert group's decision (3 working days, or the extended date).
+    Decision,
+    /// Telling the applicant of an extension (2 working days).
+    ExtensionNotice,
+    /// The response to the applicant (3 working days).
+    Response,
+    /// The owner's removal of the content (24 hours from delivery).
+    Removal,
+    /// The next step of the escalation ladder.
+    Escalation,
+}
+
+impl DeadlineKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineKind::Decision => "decision",
+            DeadlineKind::ExtensionNotice => "extension_notice",
+            DeadlineKind::Response => "response",
+            DeadlineKind::Removal => "removal",
+            DeadlineKind::Escalation => "escalation",
+        }
+    }
+}
+
+/// A deadline the case is still waiting on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingDeadline {
+    pub kind: DeadlineKind,
+    pub due_at: Timestamp,
+    /// The last day, for deadlines counted in days.
+    pub last_day: Option<Date>,
+    pub order_id: Option<String>,
+    pub provisional: bool,
+}
+
+impl CaseState {
+    /// Every deadline the case is still waiting on, earliest first. The
+    /// escalation ladder's step times come from the case's regime.
+    pub fn pending_deadlines(
+        &self,
+        ladder: &[crate::regime::EscalationStep],
+    ) -> Vec<PendingDeadline> {
+        let mut pending = Vec::new();
+        if self.phase == CasePhase::Closed {
+            return pending;
+        }
+        let day_deadline = |kind, deadline: &Deadline| PendingDeadline {
+            kind,
+            due_at: deadline.due_at,
+            last_day: Some(deadline.last_day),
+            order_id: None,
+            provisional: deadline.provisional,
+        };
+        if self.phase.awaits_decision() {
+            pending.push(day_deadline(DeadlineKind::Decision, &self.decision_due));
+        }
+        if let Some(extension) = &self.extension
+            && extension.notice_sent_at.is_none()
+        {
+            pending.push(day_deadline(
+                DeadlineKind::ExtensionNotice,
+                &extension.notice_due,
+            ));
+        }
+        if self.response_sent_at.is_none() {
+            pending.push(day_deadline(DeadlineKind::Response, &self.response_due));
+        }
+        for order in &self.orders {
+            let Some(removal_due) = order.removal_due else {
+                continue;
+            };
+            match order.status {
+                OrderStatus::Delivered
+                | OrderStatus::Acknowledged
+                | OrderStatus::RemovalReported => pending.push(PendingDeadline {
+                    kind: DeadlineKind::Removal,
+                    due_at: removal_due,
+                    last_day: None,
+                    order_id: Some(order.order_id.clone()),
+                    provisional: false,
+                }),
+                OrderStatus::NotComplied | OrderStatus::Escalated => {
+                    if let Some(step) = ladder.get(order.escalations.len()) {
+                        pending.push(PendingDeadline {
+                            kind: DeadlineKind::Escalation,
+                            due_at: crate::deadline::hours_after(removal_due, step.after_hours),
+                            last_day: None,
+                            order_id: Some(order.order_id.clone()),
+                            provisional: false,
+                        });
+                    }
+                }
+                OrderStatus::Issued | OrderStatus::Removed => {}
+            }
+        }
+        pending.sort_by(|left, right| left.due_at.cmp(&right.due_at));
+        pending
+    }
+}

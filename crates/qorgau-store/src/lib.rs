@@ -1,0 +1,182 @@
+//! The case record and its read models, behind one trait.
+//!
+//! `Store` is what the shells (CLI, web) use; `SqliteStore` is the embedded
+//! implementation. Every write is one transaction: the events are appended to the
+//! hash chain and the read models updated together, or nothing is written.
+//!
+//! Architecture Invariant: the store holds no procedure rules. It stores events
+//! the domain produced, folds them with the domain's `CaseState::replay`, and
+//! answers queries; deciding what may happen is `qorgau_domain::procedure`'s job.
+
+use std::future::Future;
+
+use jiff::Timestamp;
+use qorgau_domain::procedure::{CaseEvent, CasePhase, CaseState, IncidentKey, PendingDeadline};
+use qorgau_domain::record::{ChainBreak, ChainSummary};
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+/// A case as loaded: its events and their count (the version a write must match).
+#[derive(Debug, Clone)]
+pub struct StoredCase {
+    pub case_id: String,
+    pub events: Vec<CaseEvent>,
+}
+
+impl StoredCase {
+    pub fn version(&self) -> u64 {
+        self.events.len() as u64
+    }
+
+    pub fn state(&self) -> Result<CaseState, StoreError> {
+        CaseState::replay(&self.events).map_err(|error| StoreError::Corrupt(error.to_string()))
+    }
+}
+
+/// Who recorded an event, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub seq: u64,
+    pub event_type: String,
+    pub actor: String,
+    pub recorded_at: Timestamp,
+}
+
+/// One row of the case list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseSummary {
+    pub case_id: String,
+    pub regime: String,
+    pub language: String,
+    pub phase: String,
+    pub received_at: Timestamp,
+}
+
+/// One row of the deadline board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineRow {
+    pub case_id: String,
+    pub phase: String,
+    pub deadline: PendingDeadline,
+}
+
+/// A member of the authority's staff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffMember {
+    pub username: String,
+    pub display_name: String,
+    pub role: StaffRole,
+    pub chair: bool,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffRole {
+    Coordinator,
+    Expert,
+}
+
+impl StaffRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Coordinator => "coordinator",
+            StaffRole::Expert => "expert",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another writer appended to the case since it was loaded; load and retry.
+    #[error("the case changed while this command ran; try again")]
+    Conflict,
+    #[error("no case {0}")]
+    CaseNotFound(String),
+    #[error("{0} already exists")]
+    AlreadyExists(String),
+    /// The stored record does not fold: tampering or a bug. `qorgau verify` says where.
+    #[error("the stored record is inconsistent: {0}")]
+    Corrupt(String),
+    /// The database was written by a newer Qorgau, or a migration is missing.
+    #[error("the database schema is not the one this Qorgau knows: {0}")]
+    Schema(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Why verification failed.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error(transparent)]
+    Broken(#[from] ChainBreak),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The store every shell uses. Implementations: `SqliteStore` (embedded);
+/// PostgreSQL joins behind the same trait.
+pub trait Store: Send + Sync {
+    /// Records a new case: assigns the next case number of the year of receipt
+    /// (`QG-YYYY-NNNNNN`) and appends its first events.
+    fn create_case(
+        &self,
+        year: i16,
+        events: &[CaseEvent],
+        actor: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<String, StoreError>> + Send;
+
+    fn load_case(
+        &self,
+        case_id: &str,
+    ) -> impl Future<Output = Result<Option<StoredCase>, StoreError>> + Send;
+
+    /// Appends events to a case loaded at `expected_version`; `Conflict` when
+    /// another writer got there first.
+    fn append(
+        &self,
+        case_id: &str,
+        expected_version: u64,
+        events: &[CaseEvent],
+        actor: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The case's entries in the record, in order, without their payloads.
+    fn timeline(
+        &self,
+        case_id: &str,
+    ) -> impl Future<Output = Result<Vec<TimelineEntry>, StoreError>> + Send;
+
+    fn list_cases(
+        &self,
+        phase: Option<CasePhase>,
+    ) -> impl Future<Output = Result<Vec<CaseSummary>, StoreError>> + Send;
+
+    /// Every pending deadline of every open case, earliest first.
+    fn deadlines(&self) -> impl Future<Output = Result<Vec<DeadlineRow>, StoreError>> + Send;
+
+    /// Incidents of other cases that share a resource or an actor account with `case_id`.
+    fn linked_incidents(
+        &self,
+        case_id: &str,
+    ) -> impl Future<Output = Result<Vec<IncidentKey>, StoreError>> + Send;
+
+    /// Recomputes the whole hash chain and replays every case.
+    fn verify(&self) -> impl Future<Output = Result<ChainSummary, VerifyError>> + Send;
+
+    fn add_staff(
+        &self,
+        member: &StaffMember,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn find_staff(
+        &self,
+        username: &str,
+    ) -> impl Future<Output = Result<Option<StaffMember>, StoreError>> + Send;
+
+    fn list_staff(&self) -> impl Future<Output = Result<Vec<StaffMember>, StoreError>> + Send;
+}

@@ -1,0 +1,84 @@
+use clap::{Subcommand, ValueEnum};
+use qorgau_domain::message::Message;
+use qorgau_store::{StaffMember, StaffRole, Store};
+
+use crate::Session;
+use crate::error::{AppError, exit};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Coordinator,
+    Expert,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Add a coordinator or a member of the expert group.
+    Add {
+        /// The login name, e.g. `a.nurlanova`.
+        username: String,
+        /// The full name as it appears on documents.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The chair (or deputy chair) of the expert group: may extend consideration
+        /// and has the casting vote.
+        #[arg(long)]
+        chair: bool,
+    },
+    /// List the staff.
+    List,
+}
+
+pub async fn run(session: &Session, command: StaffCommand) -> Result<u8, AppError> {
+    let store = session.open_store().await?;
+    match command {
+        StaffCommand::Add {
+            username,
+            name,
+            role,
+            chair,
+        } => {
+            let role = match role {
+                RoleArg::Coordinator => StaffRole::Coordinator,
+                RoleArg::Expert => StaffRole::Expert,
+            };
+            if chair && role != StaffRole::Expert {
+                return Err(AppError::bad_input(Message::new("cli-chair-is-expert")));
+            }
+            let username = username.trim().to_owned();
+            if username.is_empty() || username.chars().any(char::is_whitespace) {
+                return Err(AppError::bad_input(Message::new("cli-bad-username")));
+            }
+            let member = StaffMember {
+                username: username.clone(),
+                display_name: name.trim().to_owned(),
+                role,
+                chair,
+                active: true,
+            };
+            store.add_staff(&member, session.clock.now()).await?;
+            println!(
+                "{}",
+                session.say(&Message::new("cli-staff-added").with("user", username))
+            );
+        }
+        StaffCommand::List => {
+            for member in store.list_staff().await? {
+                println!(
+                    "{}\t{}\t{}{}",
+                    member.username,
+                    member.role.as_str(),
+                    member.display_name,
+                    if member.chair {
+                        format!("\t{}", session.say(&Message::new("cli-chair-marker")))
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+        }
+    }
+    Ok(exit::OK)
+}

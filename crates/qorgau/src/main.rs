@@ -1,0 +1,157 @@
+//! `qorgau`: the command line over the procedure.
+//!
+//! A thin shell: parse arguments, open the store, call the domain through
+//! `service::Procedure`, print the result. Exit codes are in `error::exit` and
+//! docs/cli.md.
+
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use qorgau_domain::message::Language;
+
+mod clock;
+mod commands;
+mod error;
+mod output;
+mod service;
+
+use crate::clock::{Clock, FixedClock, SystemClock, TEST_NOW_VARIABLE};
+use crate::error::AppError;
+
+/// Qorgau protects children from cyberbullying and cyberstalking: it runs the
+/// procedure from an application to the removal of the content and the
+/// response to the applicant, and keeps a tamper-evident record of every step.
+#[derive(Debug, Parser)]
+#[command(name = "qorgau", version, max_term_width = 100)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalOptions,
+    #[command(subcommand)]
+    command: TopCommand,
+}
+
+#[derive(Debug, Args)]
+struct GlobalOptions {
+    /// The language of messages: kk (Kazakh), ru (Russian) or en (English).
+    #[arg(long, global = true, env = "QORGAU_LANG", default_value = "kk", value_parser = parse_language)]
+    lang: Language,
+    /// The data folder of the embedded store.
+    #[arg(
+        long,
+        global = true,
+        env = "QORGAU_DATA",
+        default_value = "./qorgau-data"
+    )]
+    data: PathBuf,
+    /// Who is acting: the username of a staff member (see `qorgau staff list`).
+    /// Recorded with every event the command writes.
+    #[arg(
+        long = "as",
+        global = true,
+        env = "QORGAU_USER",
+        value_name = "USERNAME"
+    )]
+    acting_as: Option<String>,
+}
+
+fn parse_language(text: &str) -> Result<Language, String> {
+    Language::from_tag(text).ok_or_else(|| format!("`{text}` is not kk, ru or en"))
+}
+
+#[derive(Debug, Subcommand)]
+enum TopCommand {
+    /// Create the data folder and the database (safe to run again).
+    Init,
+    /// Kazakhstan's working-day calendar.
+    #[command(subcommand)]
+    Calendar(commands::calendar::CalendarCommand),
+    /// Individual identification numbers.
+    #[command(subcommand)]
+    Iin(commands::iin::IinCommand),
+    /// Recompute the case record's hash chain; exit 1 naming the first bad sequence number.
+    Verify,
+    /// The authority's staff: coordinators and the expert group.
+    #[command(subcommand)]
+    Staff(commands::staff::StaffCommand),
+    /// One case: submit, show, vote, decide, extend, respond, close.
+    #[command(subcommand)]
+    Case(commands::case::CaseCommand),
+    /// Orders to resource owners: issue, record delivery, removal, non-compliance, escalation.
+    #[command(subcommand)]
+    Order(commands::order::OrderCommand),
+    /// Many cases: the list and the deadline board.
+    #[command(subcommand)]
+    Cases(commands::board::CasesCommand),
+}
+
+/// What every command gets: options, the clock, and the output language.
+pub struct Session {
+    pub language: Language,
+    pub data: PathBuf,
+    pub acting_as: Option<String>,
+    pub clock: Box<dyn Clock>,
+}
+
+fn clock_from_environment() -> Result<Box<dyn Clock>, String> {
+    match std::env::var(TEST_NOW_VARIABLE) {
+        Ok(text) => {
+            let instant = text.parse().map_err(|error| {
+                format!("{TEST_NOW_VARIABLE}={text} is not an RFC 3339 time: {error}")
+            })?;
+            eprintln!(
+                "warning: {TEST_NOW_VARIABLE} is set; the clock is pinned to {text} (tests only)"
+            );
+            Ok(Box::new(FixedClock(instant)))
+        }
+        Err(_) => Ok(Box::new(SystemClock)),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let clock = match clock_from_environment() {
+        Ok(clock) => clock,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(error::exit::BAD_INPUT);
+        }
+    };
+    let session = Session {
+        language: cli.global.lang,
+        data: cli.global.data,
+        acting_as: cli.global.acting_as,
+        clock,
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start the async runtime: {error}");
+            return ExitCode::from(error::exit::STORE);
+        }
+    };
+    let result: Result<u8, AppError> = runtime.block_on(async {
+        match cli.command {
+            TopCommand::Init => commands::init(&session).await,
+            TopCommand::Calendar(command) => commands::calendar::run(&session, command),
+            TopCommand::Iin(command) => commands::iin::run(command, session.language),
+            TopCommand::Verify => commands::verify(&session).await,
+            TopCommand::Staff(command) => commands::staff::run(&session, command).await,
+            TopCommand::Case(command) => commands::case::run(&session, command).await,
+            TopCommand::Order(command) => commands::order::run(&session, command).await,
+            TopCommand::Cases(command) => commands::board::run(&session, command).await,
+        }
+    });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("{}", error.render(session.language));
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

@@ -1,0 +1,68 @@
+# The command line's own text (crates/qorgau/src).
+
+cli-invalid-fields = The application has { $count ->
+    [one] one invalid field
+   *[other] { $count } invalid fields
+}; nothing was recorded:
+cli-store-error = The store failed: { $detail }
+cli-verify-broken = The case record is broken at sequence number { $seq } ({ $fault }).
+cli-verify-intact = The case record is intact: { $entries } events, head { $head }.
+cli-case-not-found = There is no case { $case }.
+cli-order-not-found = There is no order { $order } (order numbers look like QG-2026-000001-1).
+cli-actor-required = Say who is acting: --as USERNAME, or set QORGAU_USER (see `qorgau staff list`).
+cli-unknown-staff = There is no staff member “{ $user }” (see `qorgau staff list`).
+cli-staff-inactive = Staff member “{ $user }” is no longer active.
+cli-invalid-date = “{ $value }” is not a date: write it as YYYY-MM-DD.
+cli-invalid-time = “{ $value }” is not a time: write it as RFC 3339 with an offset, e.g. 2026-12-01T09:30:00+05:00.
+cli-file-unreadable = Cannot read { $path }: { $detail }
+cli-json-invalid = { $path } is not a valid application (line { $line }, column { $column }): { $detail }
+cli-initialized = The store is ready: { $path }
+cli-staff-added = Added { $user }.
+cli-chair-is-expert = Only a member of the expert group can be its chair: use --role expert with --chair.
+cli-bad-username = A username is one word without spaces.
+cli-chair-marker = chair
+cli-case-created = Case { $case } recorded: { phase-name }.
+cli-case-phase = Case { $case }: { phase-name }.
+cli-regime = Legal regime: { $regime }
+cli-deadline = { deadline-kind-name }: by the end of { $date } (Almaty time; late from { $time }).
+cli-provisional = (provisional: that year’s calendar decree is not yet confirmed)
+cli-event-recorded = Recorded: { $event }
+cli-order-issued = Order { $order } to { $owner }
+cli-received = Received { $time } (Almaty time), { $channel }, language: { $language }
+cli-pending-deadline = Pending — { deadline-kind-name } { $order }: { $time } (Almaty time), { $left }
+cli-extension = Consideration extended to { $date }: { $reason }
+cli-resources = Internet resources: { $count }
+cli-incidents = Incidents: { $count }
+cli-vote = Vote of { $expert }: { $vote }, { $category } — { $reasons }
+cli-decision = Decision: { $outcome }, { $category } ({ $time }, Almaty time)
+cli-order = Order { $order } to { $owner }: { order-status-name }
+cli-timeline = Record:
+cli-no-cases = No cases.
+cli-board-empty = No pending deadlines.
+cli-unknown-state = “{ $value }” is not a case state (received, refused, registered, under_review, not_confirmed, confirmed, closed).
+cli-days-left = { $days ->
+    [0] due today
+    [one] 1 working day left
+   *[other] { $days } working days left
+}
+cli-overdue-days = { $days ->
+    [0] overdue
+    [one] overdue by 1 working day
+   *[other] overdue by { $days } working days
+}
+cli-days-left-unknown = working days left unknown (no calendar data for that year)
+cli-hours-left = { $hours ->
+    [one] 1 hour left
+   *[other] { $hours } hours left
+}
+cli-overdue-hours = { $hours ->
+    [one] overdue by 1 hour
+   *[other] overdue by { $hours } hours
+}
+deadline-kind-name = { $kind ->
+    [decision] Decision of the expert group
+    [extension_notice] Notice of the extension to the applicant
+    [response] Response to the applicant
+    [removal] Removal by the resource owner
+   *[escalation] Next escalation step
+}

@@ -1,0 +1,57 @@
+# Пәрмен жолының өз мәтіндері (crates/qorgau/src).
+
+cli-invalid-fields = Өтініште қате өрістер бар: { $count }; ештеңе жазылған жоқ:
+cli-store-error = Қойма қатесі: { $detail }
+cli-verify-broken = Істер жазбасы { $seq } реттік нөмірде бұзылған ({ $fault }).
+cli-verify-intact = Істер жазбасы бүтін: оқиғалар саны — { $entries }, төбесі { $head }.
+cli-case-not-found = { $case } ісі жоқ.
+cli-order-not-found = { $order } нұсқамасы жоқ (нұсқама нөмірлері мынадай болады: QG-2026-000001-1).
+cli-actor-required = Кім әрекет ететінін көрсетіңіз: --as ПАЙДАЛАНУШЫ_АТЫ немесе QORGAU_USER айнымалысы (`qorgau staff list` қараңыз).
+cli-unknown-staff = «{ $user }» қызметкері жоқ (`qorgau staff list` қараңыз).
+cli-staff-inactive = «{ $user }» қызметкері енді белсенді емес.
+cli-invalid-date = «{ $value }» — күн емес: ЖЖЖЖ-АА-КК пішімінде жазыңыз.
+cli-invalid-time = «{ $value }» — уақыт емес: ығысуы бар RFC 3339 пішімінде жазыңыз, мысалы 2026-12-01T09:30:00+05:00.
+cli-file-unreadable = { $path } оқылмады: { $detail }
+cli-json-invalid = { $path } — дұрыс өтініш емес ({ $line }-жол, { $column }-баған): { $detail }
+cli-initialized = Қойма дайын: { $path }
+cli-staff-added = { $user } қосылды.
+cli-chair-is-expert = Төраға тек сараптамалық топтың мүшесі бола алады: --chair-мен бірге --role expert көрсетіңіз.
+cli-bad-username = Пайдаланушы аты — бос орынсыз бір сөз.
+cli-chair-marker = төраға
+cli-case-created = { $case } ісі тіркелді: { phase-name }.
+cli-case-phase = { $case } ісі: { phase-name }.
+cli-regime = Құқықтық режим: { $regime }
+cli-deadline = { deadline-kind-name }: { $date } күнінің соңына дейін (Алматы уақыты; { $time } бастап мерзімі өтеді).
+cli-provisional = (алдын ала: осы жылғы күнтізбе туралы қаулы әлі расталмаған)
+cli-event-recorded = Жазылды: { $event }
+cli-order-issued = { $order } нұсқамасы — { $owner }
+cli-received = Келіп түсті: { $time } (Алматы уақыты), { $channel }, тілі: { $language }
+cli-pending-deadline = Күтілуде — { deadline-kind-name } { $order }: { $time } (Алматы уақыты), { $left }
+cli-extension = Қарау мерзімі { $date } дейін ұзартылды: { $reason }
+cli-resources = Интернет-ресурстар: { $count }
+cli-incidents = Оқиғалар: { $count }
+cli-vote = { $expert } дауысы: { $vote }, { $category } — { $reasons }
+cli-decision = Шешім: { $outcome }, { $category } ({ $time }, Алматы уақыты)
+cli-order = { $order } нұсқамасы — { $owner }: { order-status-name }
+cli-timeline = Жазба:
+cli-no-cases = Істер жоқ.
+cli-board-empty = Күтілетін мерзімдер жоқ.
+cli-unknown-state = «{ $value }» — іс күйі емес (received, refused, registered, under_review, not_confirmed, confirmed, closed).
+cli-days-left = { $days ->
+    [0] мерзімі бүгін
+   *[other] { $days } жұмыс күні қалды
+}
+cli-overdue-days = { $days ->
+    [0] мерзімі өтті
+   *[other] мерзімі { $days } жұмыс күнге өтті
+}
+cli-days-left-unknown = қалған жұмыс күндері белгісіз (сол жылға күнтізбе жоқ)
+cli-hours-left = { $hours } сағат қалды
+cli-overdue-hours = мерзімі { $hours } сағатқа өтті
+deadline-kind-name = { $kind ->
+    [decision] Сараптамалық топтың шешімі
+    [extension_notice] Өтініш берушіге ұзарту туралы хабарлама
+    [response] Өтініш берушіге жауап
+    [removal] Ресурс иесінің жоюы
+   *[escalation] Күшейтудің келесі сатысы
+}
