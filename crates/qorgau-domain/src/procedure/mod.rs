@@ -15,3 +15,6 @@ pub use command::{
 };
 pub use event::{CaseEvent, Outcome, VerificationResult, VoteChoice};
 pub use state::{CasePhase, CaseState, DeadlineKind, OrderState, OrderStatus, PendingDeadline};
+
+#[cfg(test)]
+mod tests;

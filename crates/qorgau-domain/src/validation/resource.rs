@@ -562,14 +562,20 @@ fn platform_of(host: &str) -> Platform {
 /// parameter order does not matter; the URL keeps the order given.
 fn web_page(located: &Located<'_>, is_website: bool) -> Normal {
     let url = located.url;
-    let host = match url.port() {
-        Some(port) => format!("{}:{port}", located.host),
-        None => located.host.clone(),
+    // On a platform, a mirror domain serves the same pages as the main one.
+    let host = if is_website {
+        located.host.as_str()
+    } else {
+        main_domain(&located.host)
     };
-    let path = url.path().trim_end_matches('/');
-    let mut query: Vec<&str> = url
-        .query()
-        .unwrap_or("")
+    let host = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    let path = uppercase_escapes(url.path().trim_end_matches('/'));
+    let path = path.as_str();
+    let raw_query = uppercase_escapes(url.query().unwrap_or(""));
+    let mut query: Vec<&str> = raw_query
         .split('&')
         .filter(|piece| !piece.is_empty() && !is_tracking(piece.split('=').next().unwrap_or(piece)))
         .collect();
@@ -635,6 +641,39 @@ const TRACKING_PARAMETERS: &[&str] = &[
 fn is_tracking(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     name.starts_with("utm_") || TRACKING_PARAMETERS.contains(&name.as_str())
+}
+
+/// The main domain of a platform's mirror domain (`telegram.me` → `t.me`).
+fn main_domain(host: &str) -> &str {
+    match host {
+        "telegram.me" | "telegram.dog" => "t.me",
+        "vk.ru" | "vkontakte.ru" => "vk.com",
+        "instagr.am" => "instagram.com",
+        "fb.com" | "web.facebook.com" | "touch.facebook.com" | "mbasic.facebook.com" => {
+            "facebook.com"
+        }
+        "twitter.com" => "x.com",
+        "odnoklassniki.ru" => "ok.ru",
+        other => other,
+    }
+}
+
+/// `%d1%85` and `%D1%85` are the same octet (RFC 3986 §6.2.2.1); the URL
+/// parser keeps escapes as written, so their case is folded here.
+fn uppercase_escapes(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('%') {
+        folded.push_str(&rest[..at]);
+        let escape = rest[at..]
+            .get(..3)
+            .filter(|escape| escape[1..].bytes().all(|b| b.is_ascii_hexdigit()));
+        let taken = escape.unwrap_or("%");
+        folded.push_str(&taken.to_ascii_uppercase());
+        rest = &rest[at + taken.len()..];
+    }
+    folded.push_str(rest);
+    folded
 }
 
 /// Decodes `%XX` escapes; `None` when the result is not UTF-8.
@@ -833,7 +872,9 @@ const VK_RESERVED: &[&str] = &[
 ];
 
 /// `wall-1_2`, `video1_2`, `clip-1_2`, `photo1_2`: one object of a VK owner.
+/// Anything after a `/` (`video-1_2/pl_cat_trends`) is the list it was opened from.
 fn vk_object(text: &str) -> Option<(ResourceKind, String)> {
+    let text = text.split('/').next().unwrap_or(text);
     for (prefix, kind) in [
         ("wall", ResourceKind::Post),
         ("photo", ResourceKind::Post),
@@ -929,7 +970,6 @@ fn instagram_media(code: &str) -> Option<Normal> {
 fn instagram(located: &Located<'_>) -> Option<Normal> {
     match located.segments.as_slice() {
         ["p" | "reel" | "reels" | "tv", code, ..] => instagram_media(code),
-        [_, "p" | "reel", code, ..] => instagram_media(code),
         ["stories", name, story, ..] => {
             let name = handle(name, "._")?;
             let story = number(story)?;
@@ -940,6 +980,8 @@ fn instagram(located: &Located<'_>) -> Option<Normal> {
                 format!("https://instagram.com/{path}"),
             )
         }
+        // The newer `instagram.com/name/p/CODE` form.
+        [_, "p" | "reel", code, ..] => instagram_media(code),
         ["stories", name] | [name, ..] => {
             let name = handle(name, "._")?;
             if INSTAGRAM_RESERVED.contains(&name.as_str()) {
@@ -1438,20 +1480,8 @@ mod tests {
 
     /// `expected` is `Ok("platform:kind:id url")` or the error.
     fn check(input: &str, expected: Result<&str, ResourceError>) {
-        let actual = InternetResource::parse(input).map(|resource| {
-            assert_eq!(
-                resource.key,
-                format!(
-                    "{}:{}:{}",
-                    resource.platform.slug(),
-                    resource.kind.slug(),
-                    &resource.key
-                        [resource.platform.slug().len() + resource.kind.slug().len() + 2..]
-                ),
-                "the key names the platform and the kind"
-            );
-            format!("{} {}", resource.key, resource.url)
-        });
+        let actual = InternetResource::parse(input)
+            .map(|resource| format!("{} {}", resource.key, resource.url));
         assert_eq!(actual, expected.map(str::to_owned), "input {input:?}");
     }
 
@@ -1536,6 +1566,12 @@ mod tests {
             "t.me/addstickers/Pack",
             Ok("telegram:page:t.me/addstickers/Pack https://t.me/addstickers/Pack"),
         );
+        check_same(&["t.me/addstickers/Pack", "telegram.me/addstickers/Pack/"]);
+        check_same(&[
+            "x.com/explore",
+            "twitter.com/explore",
+            "mobile.twitter.com/explore/",
+        ]);
         check(
             "https://t.me/",
             Err(ResourceError::PlatformHome {
@@ -1902,6 +1938,11 @@ mod tests {
             ),
         );
         check_same(&["пример.рф", "https://ПРИМЕР.РФ/", "xn--e1afmkfd.xn--p1ai"]);
+        check_same(&[
+            "example.kz/%d1%85?q=%d1%85",
+            "example.kz/х?q=х",
+            "example.kz/%D1%85?q=%D1%85",
+        ]);
         check(
             "пример.рф",
             Ok("web:website:xn--e1afmkfd.xn--p1ai https://xn--e1afmkfd.xn--p1ai/"),

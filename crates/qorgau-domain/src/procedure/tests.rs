@@ -1,0 +1,739 @@
+//! The procedure's rules, one scenario at a time, and the property that no
+//! sequence of commands drives a case into a state the procedure forbids.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use proptest::prelude::*;
+
+use super::command::{Actor, Command, Context, IncidentKey, ProcedureError, Role, handle};
+use super::event::{CaseEvent, Outcome, VerificationResult, VoteChoice};
+use super::state::{CasePhase, CaseState, OrderStatus};
+use super::{IntakeError, receive_application};
+use crate::application::{
+    ApplicantForm, ApplicationForm, Channel, ChildForm, IncidentForm, Relation, ResourceForm,
+};
+use crate::calendar::WorkingCalendar;
+use crate::category::{Category, CriminalIndicator};
+use crate::regime::{EscalationKind, RegimeError, Regimes};
+
+fn at(text: &str) -> Timestamp {
+    text.parse().unwrap()
+}
+
+fn date(text: &str) -> Date {
+    text.parse().unwrap()
+}
+
+fn coordinator() -> Actor {
+    Actor { name: "coord".into(), role: Role::Coordinator }
+}
+
+fn expert(name: &str) -> Actor {
+    Actor { name: name.into(), role: Role::Expert { chair: false } }
+}
+
+fn chair() -> Actor {
+    Actor { name: "chair".into(), role: Role::Expert { chair: true } }
+}
+
+fn owner(name: &str) -> Actor {
+    Actor { name: name.into(), role: Role::ResourceOwner { owner: name.into() } }
+}
+
+/// A complete application: two incidents, two resources on two platforms.
+fn form() -> ApplicationForm {
+    ApplicationForm {
+        language: Some(crate::message::Language::Ru),
+        applicant: ApplicantForm {
+            name: Some("Айгуль Ахметова".into()),
+            relation: Some(Relation::Parent),
+            email: Some("aigul@example.kz".into()),
+            ..ApplicantForm::default()
+        },
+        child: ChildForm {
+            name: Some("Данияр".into()),
+            birth_date: Some("2012-04-15".into()),
+            iin: None,
+        },
+        resources: vec![
+            ResourceForm { url: "https://t.me/school_memes_kz".into() },
+            ResourceForm { url: "https://instagram.com/fake_daniyar".into() },
+        ],
+        incidents: vec![
+            IncidentForm {
+                occurred_on: "2026-11-20".into(),
+                resource_url: Some("https://t.me/school_memes_kz".into()),
+                description: "мем".into(),
+                actor: Some("@mocker".into()),
+            },
+            IncidentForm {
+                occurred_on: "2026-11-24".into(),
+                resource_url: Some("https://instagram.com/fake_daniyar".into()),
+                description: "фейк".into(),
+                actor: Some("@mocker".into()),
+            },
+        ],
+        description: None,
+    }
+}
+
+/// A case under test: its events and the clock.
+struct Case {
+    events: Vec<CaseEvent>,
+    now: Timestamp,
+}
+
+impl Case {
+    fn receive(form: &ApplicationForm, received_at: &str) -> Case {
+        let now = at(received_at);
+        let events = receive_application(
+            form,
+            Channel::Electronic,
+            now,
+            now,
+            WorkingCalendar::embedded(),
+            Regimes::embedded(),
+        )
+        .unwrap();
+        Case { events, now }
+    }
+
+    fn state(&self) -> CaseState {
+        CaseState::replay(&self.events).unwrap()
+    }
+
+    fn at(&mut self, when: &str) -> &mut Self {
+        self.now = at(when);
+        self
+    }
+
+    fn run(&mut self, actor: &Actor, command: Command) -> Result<Vec<CaseEvent>, ProcedureError> {
+        let state = self.state();
+        let regime = Regimes::embedded().get(&state.regime).unwrap();
+        let context = Context {
+            case_id: "QG-2026-000001",
+            now: self.now,
+            calendar: WorkingCalendar::embedded(),
+            regime,
+            actor,
+        };
+        let events = handle(&state, command, &context)?;
+        self.events.extend(events.clone());
+        Ok(events)
+    }
+
+    fn ok(&mut self, actor: &Actor, command: Command) -> Vec<CaseEvent> {
+        self.run(actor, command).unwrap()
+    }
+
+    fn vote(&mut self, who: &Actor, vote: VoteChoice, category: Category) {
+        self.ok(who, Command::Vote { vote, category, indicators: vec![], reasons: "reasons".into() });
+    }
+
+    fn decide(&mut self) -> Result<Vec<CaseEvent>, ProcedureError> {
+        self.run(
+            &coordinator(),
+            Command::Decide { group_size: 3, linked_incidents: vec![], override_reason: None },
+        )
+    }
+
+    /// Three experts confirm cyberbullying; the decision issues the orders.
+    fn confirmed(received_at: &str) -> Case {
+        let mut case = Case::receive(&form(), received_at);
+        for who in [expert("e1"), expert("e2"), chair()] {
+            case.vote(&who, VoteChoice::Confirm, Category::Cyberbullying);
+        }
+        case.decide().unwrap();
+        case
+    }
+}
+
+fn error_code(result: Result<Vec<CaseEvent>, ProcedureError>) -> &'static str {
+    use crate::message::Explain;
+    result.unwrap_err().code()
+}
+
+#[test]
+fn an_admissible_application_is_registered_with_its_deadlines() {
+    // Wednesday 2 Dec 2026, 10:00 Almaty: three working days are Thu 3, Fri 4, Mon 7.
+    let case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+    let state = case.state();
+    assert_eq!(state.phase, CasePhase::Registered);
+    assert_eq!(state.regime, "order-562-nk");
+    assert_eq!(state.decision_due.last_day, date("2026-12-07"));
+    assert_eq!(state.decision_due.due_at, at("2026-12-08T00:00:00+05:00"));
+    assert_eq!(state.response_due.last_day, date("2026-12-07"));
+    assert_eq!(state.application.resources.len(), 2);
+}
+
+#[test]
+fn the_regime_is_the_one_in_force_on_the_day_of_receipt() {
+    let before = Case::receive(&form_dated("2024-11-20"), "2025-01-27T23:59:00+05:00");
+    assert_eq!(before.state().regime, "order-365");
+    let after = Case::receive(&form_dated("2024-11-20"), "2025-01-28T00:00:00+05:00");
+    assert_eq!(after.state().regime, "order-562-nk");
+    let result = receive_application(
+        &form_dated("2021-01-05"),
+        Channel::Paper,
+        at("2021-06-01T10:00:00+06:00"),
+        at("2026-12-01T10:00:00+05:00"),
+        WorkingCalendar::embedded(),
+        Regimes::embedded(),
+    );
+    assert!(matches!(result, Err(IntakeError::Regime(RegimeError::NoneInForce { .. }))));
+}
+
+fn form_dated(incident_day: &str) -> ApplicationForm {
+    let mut form = form();
+    for incident in &mut form.incidents {
+        incident.occurred_on = incident_day.into();
+    }
+    form
+}
+
+#[test]
+fn refusals_cite_their_grounds() {
+    let check = |form: ApplicationForm, expected: &[&str]| {
+        let case = Case::receive(&form, "2026-12-02T10:00:00+05:00");
+        let state = case.state();
+        assert_eq!(state.phase, CasePhase::Refused);
+        let codes: Vec<&str> = state.refusal.iter().map(|reason| reason.code()).collect();
+        assert_eq!(codes, expected);
+        let regime = Regimes::embedded().get(&state.regime).unwrap();
+        for reason in &state.refusal {
+            assert!(reason.explain(regime).args.iter().any(|(name, _)| *name == "rule"));
+        }
+    };
+    let mut no_resource = form();
+    no_resource.resources.clear();
+    for incident in &mut no_resource.incidents {
+        incident.resource_url = None;
+    }
+    check(no_resource, &["resource_required"]);
+
+    let mut adult = form();
+    adult.child.birth_date = Some("2008-11-19".into()); // 18 on 2026-11-20, the first incident
+    check(adult, &["not_a_child"]);
+
+    let mut anonymous = form();
+    anonymous.applicant = ApplicantForm::default();
+    check(anonymous, &["applicant_fields_missing"]);
+}
+
+#[test]
+fn a_child_on_the_day_of_the_first_incident_is_still_a_child() {
+    let mut turned_eighteen_since = form();
+    turned_eighteen_since.child.birth_date = Some("2008-11-21".into());
+    let case = Case::receive(&turned_eighteen_since, "2026-12-02T10:00:00+05:00");
+    assert_eq!(case.state().phase, CasePhase::Registered);
+}
+
+#[test]
+fn malformed_fields_are_all_reported_and_nothing_is_recorded() {
+    let mut bad = form();
+    bad.child.birth_date = Some("15.04.2012".into());
+    bad.incidents[1].occurred_on = "2027-01-01".into();
+    let result = receive_application(
+        &bad,
+        Channel::Electronic,
+        at("2026-12-02T10:00:00+05:00"),
+        at("2026-12-02T10:00:00+05:00"),
+        WorkingCalendar::embedded(),
+        Regimes::embedded(),
+    );
+    let Err(IntakeError::InvalidFields(errors)) = result else { panic!("{result:?}") };
+    let fields: Vec<&str> = errors.iter().map(|error| error.field.as_str()).collect();
+    assert_eq!(fields, ["child.birth_date", "incidents[1].occurred_on"]);
+}
+
+#[test]
+fn only_experts_vote_and_votes_must_be_consistent() {
+    let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+    let vote = |vote, category| Command::Vote {
+        vote,
+        category,
+        indicators: vec![],
+        reasons: "because".into(),
+    };
+    assert_eq!(
+        error_code(case.run(&coordinator(), vote(VoteChoice::Confirm, Category::Cyberbullying))),
+        "not_allowed"
+    );
+    assert_eq!(
+        error_code(case.run(&expert("e1"), vote(VoteChoice::Confirm, Category::None))),
+        "vote_category_mismatch"
+    );
+    assert_eq!(
+        error_code(case.run(&expert("e1"), vote(VoteChoice::NotConfirm, Category::Cyberstalking))),
+        "vote_category_mismatch"
+    );
+    assert_eq!(
+        error_code(case.run(
+            &expert("e1"),
+            Command::Vote {
+                vote: VoteChoice::Confirm,
+                category: Category::Cyberbullying,
+                indicators: vec![CriminalIndicator::ThreatToLifeOrHealth],
+                reasons: "x".into(),
+            }
+        )),
+        "indicators_without_criminal"
+    );
+    assert_eq!(
+        error_code(case.run(
+            &expert("e1"),
+            Command::Vote {
+                vote: VoteChoice::Confirm,
+                category: Category::Cyberbullying,
+                indicators: vec![],
+                reasons: "   ".into(),
+            }
+        )),
+        "reason_required"
+    );
+    // The first vote starts the review; a later vote by the same expert replaces it.
+    let events = case.ok(&expert("e1"), vote(VoteChoice::Confirm, Category::Cyberbullying));
+    assert_eq!(events[0], CaseEvent::ReviewStarted);
+    case.ok(&expert("e1"), vote(VoteChoice::NotConfirm, Category::None));
+    let state = case.state();
+    assert_eq!(state.votes.len(), 1);
+    assert_eq!(state.votes[0].vote, VoteChoice::NotConfirm);
+}
+
+#[test]
+fn a_confirmed_decision_issues_one_order_per_owner_at_once() {
+    let case = Case::confirmed("2026-12-02T10:00:00+05:00");
+    let state = case.state();
+    assert_eq!(state.phase, CasePhase::Confirmed);
+    let owners: Vec<&str> = state.orders.iter().map(|order| order.owner.as_str()).collect();
+    assert_eq!(owners, ["instagram", "telegram"]);
+    assert_eq!(state.orders[0].order_id, "QG-2026-000001-1");
+    assert!(state.orders.iter().all(|order| order.status == OrderStatus::Issued));
+}
+
+#[test]
+fn a_second_decision_is_refused_naming_the_first() {
+    let mut case = Case::confirmed("2026-12-02T10:00:00+05:00");
+    let error = case.decide().unwrap_err();
+    assert_eq!(error, ProcedureError::AlreadyDecided { decided_at: at("2026-12-02T10:00:00+05:00") });
+    assert_eq!(
+        error_code(case.run(
+            &expert("e1"),
+            Command::Vote {
+                vote: VoteChoice::NotConfirm,
+                category: Category::None,
+                indicators: vec![],
+                reasons: "late".into()
+            }
+        )),
+        "already_decided"
+    );
+}
+
+#[test]
+fn the_decision_needs_a_quorum() {
+    let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+    case.vote(&expert("e1"), VoteChoice::Confirm, Category::Cyberbullying);
+    assert!(matches!(case.decide(), Err(ProcedureError::DecisionRule(_))));
+    assert_eq!(case.state().phase, CasePhase::UnderReview);
+}
+
+#[test]
+fn a_majority_not_to_confirm_decides_not_confirmed_and_orders_nothing() {
+    let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+    case.vote(&expert("e1"), VoteChoice::NotConfirm, Category::None);
+    case.vote(&expert("e2"), VoteChoice::NotConfirm, Category::None);
+    case.vote(&chair(), VoteChoice::Confirm, Category::Cyberbullying);
+    case.decide().unwrap();
+    let state = case.state();
+    assert_eq!(state.phase, CasePhase::NotConfirmed);
+    assert!(state.orders.is_empty());
+    assert_eq!(
+        error_code(case.run(&coordinator(), Command::IssueOrders { owner: None, urls: vec![] })),
+        "order_needs_confirmed_decision"
+    );
+}
+
+#[test]
+fn cyberbullying_on_one_incident_needs_the_experts_reason() {
+    let mut single = form();
+    single.incidents.truncate(1);
+    let mut case = Case::receive(&single, "2026-12-02T10:00:00+05:00");
+    for who in [expert("e1"), expert("e2"), chair()] {
+        case.vote(&who, VoteChoice::Confirm, Category::Cyberbullying);
+    }
+    assert_eq!(case.decide().unwrap_err(), ProcedureError::NotSystematic { incidents: 1 });
+
+    // An incident in a linked case (same actor or resource) makes it two times…
+    let linked = vec![IncidentKey { occurred_on: date("2026-10-01"), resource_key: None }];
+    let decide_linked = Command::Decide { group_size: 3, linked_incidents: linked, override_reason: None };
+    let mut with_link = Case { events: case.events.clone(), now: case.now };
+    with_link.ok(&coordinator(), decide_linked);
+    assert_eq!(with_link.state().phase, CasePhase::Confirmed);
+
+    // …but the same incident reported again in the linked case does not count twice.
+    let same = single.incidents[0].clone();
+    let repeated = vec![IncidentKey {
+        occurred_on: date(&same.occurred_on),
+        resource_key: case.state().application.incidents[0].resource_key.clone(),
+    }];
+    assert_eq!(
+        case.run(
+            &coordinator(),
+            Command::Decide { group_size: 3, linked_incidents: repeated, override_reason: None }
+        )
+        .unwrap_err(),
+        ProcedureError::NotSystematic { incidents: 1 }
+    );
+
+    // An explicit reason overrides, and is recorded with the decision.
+    let events = case.ok(
+        &coordinator(),
+        Command::Decide {
+            group_size: 3,
+            linked_incidents: vec![],
+            override_reason: Some("a single post seen by the whole school".into()),
+        },
+    );
+    let CaseEvent::DecisionMade { systematic, .. } = &events[0] else { panic!("{events:?}") };
+    assert_eq!(systematic.override_reason.as_deref(), Some("a single post seen by the whole school"));
+}
+
+#[test]
+fn only_the_chair_extends_and_only_within_fifteen_calendar_days() {
+    let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+    let extend = |until: &str| Command::Extend { until: date(until), reason: "expert opinion needed".into() };
+    assert_eq!(error_code(case.run(&expert("e1"), extend("2026-12-10"))), "not_allowed");
+    assert_eq!(
+        case.run(&chair(), extend("2026-12-18")).unwrap_err(),
+        ProcedureError::ExtensionTooLong { latest: date("2026-12-17") }
+    );
+    assert_eq!(
+        case.run(&chair(), extend("2026-12-07")).unwrap_err(),
+        ProcedureError::ExtensionTooShort { current: date("2026-12-07") }
+    );
+    case.ok(&chair(), extend("2026-12-17"));
+    let state = case.state();
+    assert_eq!(state.decision_due.last_day, date("2026-12-17"));
+    assert_eq!(state.response_due.last_day, date("2026-12-17"));
+    // Extended on Wed 2 Dec: the applicant must be told by Fri 4 Dec.
+    let extension = state.extension.as_ref().unwrap();
+    assert_eq!(extension.notice_due.last_day, date("2026-12-04"));
+    assert_eq!(
+        case.run(&chair(), extend("2026-12-16")).unwrap_err(),
+        ProcedureError::AlreadyExtended { until: date("2026-12-17") }
+    );
+    case.ok(&coordinator(), Command::SendExtensionNotice);
+    assert_eq!(error_code(case.run(&coordinator(), Command::SendExtensionNotice)), "notice_already_sent");
+}
+
+#[test]
+fn no_extension_after_the_deadline_or_under_order_365() {
+    let mut late = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+    late.at("2026-12-08T00:00:00+05:00");
+    let extend = Command::Extend { until: date("2026-12-15"), reason: "r".into() };
+    assert_eq!(error_code(late.run(&chair(), extend.clone())), "extension_too_late");
+
+    let mut old = Case::receive(&form_dated("2024-11-20"), "2024-12-02T10:00:00+05:00");
+    assert_eq!(old.state().regime, "order-365");
+    assert_eq!(error_code(old.run(&chair(), extend)), "extension_not_provided");
+}
+
+#[test]
+fn removal_runs_twenty_four_hours_from_delivery() {
+    let mut case = Case::confirmed("2026-12-02T10:00:00+05:00");
+    let order = "QG-2026-000001-2".to_owned();
+    assert_eq!(
+        error_code(case.run(&coordinator(), Command::Acknowledge { order_id: order.clone() })),
+        "order_wrong_status"
+    );
+    case.at("2026-12-02T11:00:00+05:00").ok(
+        &coordinator(),
+        Command::RecordDelivery { order_id: order.clone(), delivered_at: None, channel: "email".into() },
+    );
+    assert_eq!(
+        case.state().order(&order).unwrap().removal_due,
+        Some(at("2026-12-03T11:00:00+05:00"))
+    );
+    // Another owner cannot act on Telegram's order; Telegram can.
+    assert_eq!(
+        error_code(case.run(&owner("instagram"), Command::Acknowledge { order_id: order.clone() })),
+        "not_allowed"
+    );
+    case.ok(&owner("telegram"), Command::Acknowledge { order_id: order.clone() });
+    case.ok(
+        &owner("telegram"),
+        Command::ReportRemoval { order_id: order.clone(), removed_urls: vec![], note: None },
+    );
+    case.ok(
+        &coordinator(),
+        Command::VerifyRemoval { order_id: order.clone(), result: VerificationResult::Removed, note: None },
+    );
+    assert_eq!(case.state().order(&order).unwrap().status, OrderStatus::Removed);
+}
+
+#[test]
+fn non_compliance_escalates_step_by_step_on_schedule() {
+    let mut case = Case::confirmed("2026-12-02T10:00:00+05:00");
+    let order = "QG-2026-000001-1".to_owned();
+    case.ok(
+        &coordinator(),
+        Command::RecordDelivery { order_id: order.clone(), delivered_at: None, channel: "email".into() },
+    );
+    let not_complied = Command::RecordNonCompliance { order_id: order.clone() };
+    assert_eq!(error_code(case.at("2026-12-03T09:59:00+05:00").run(&coordinator(), not_complied)), "removal_not_due");
+
+    // After the deadline a check that finds the content records non-compliance itself.
+    let events = case.at("2026-12-03T10:00:00+05:00").ok(
+        &coordinator(),
+        Command::VerifyRemoval {
+            order_id: order.clone(),
+            result: VerificationResult::StillPresent,
+            note: None,
+        },
+    );
+    assert!(matches!(events[1], CaseEvent::OrderNotComplied { .. }));
+
+    let escalate = || Command::Escalate { order_id: order.clone(), early_reason: None };
+    let expected = [
+        ("2026-12-03T10:00:00+05:00", EscalationKind::Reminder),
+        ("2026-12-04T10:00:00+05:00", EscalationKind::RepeatedOrder),
+        ("2026-12-06T10:00:00+05:00", EscalationKind::AdministrativeOffence),
+        ("2026-12-10T10:00:00+05:00", EscalationKind::AccessRestrictionRequest),
+    ];
+    for (step, (when, kind)) in expected.iter().enumerate() {
+        if step > 0 {
+            // A minute early, without a reason, is refused.
+            let early = at(when).checked_sub(jiff::SignedDuration::from_mins(1)).unwrap();
+            case.now = early;
+            assert_eq!(case.run(&coordinator(), escalate()).unwrap_err(), ProcedureError::EscalationNotDue { due: at(when) });
+        }
+        let events = case.at(when).ok(&coordinator(), escalate());
+        let CaseEvent::EscalationStepTaken { kind: taken, step: number, .. } = &events[0] else { panic!() };
+        assert_eq!((taken, *number), (kind, step as u32 + 1));
+    }
+    assert_eq!(error_code(case.run(&coordinator(), escalate())), "ladder_exhausted");
+}
+
+#[test]
+fn acting_early_needs_a_reason_that_is_recorded() {
+    let mut case = Case::confirmed("2026-12-02T10:00:00+05:00");
+    let order = "QG-2026-000001-1".to_owned();
+    case.ok(&coordinator(), Command::RecordDelivery { order_id: order.clone(), delivered_at: None, channel: "email".into() });
+    case.at("2026-12-03T10:00:00+05:00").ok(&coordinator(), Command::RecordNonCompliance { order_id: order.clone() });
+    case.ok(&coordinator(), Command::Escalate { order_id: order.clone(), early_reason: None });
+    let events = case.ok(
+        &coordinator(),
+        Command::Escalate { order_id: order.clone(), early_reason: Some("the content went viral".into()) },
+    );
+    let CaseEvent::EscalationStepTaken { early_reason, .. } = &events[0] else { panic!() };
+    assert_eq!(early_reason.as_deref(), Some("the content went viral"));
+}
+
+#[test]
+fn closing_needs_the_response_and_settled_orders() {
+    let mut case = Case::confirmed("2026-12-02T10:00:00+05:00");
+    assert_eq!(
+        case.run(&coordinator(), Command::Close).unwrap_err(),
+        ProcedureError::NotReadyToClose { why: "response_not_sent" }
+    );
+    case.ok(&coordinator(), Command::SendResponse { channel: "email".into() });
+    assert_eq!(error_code(case.run(&coordinator(), Command::SendResponse { channel: "email".into() })), "response_already_sent");
+    assert_eq!(
+        case.run(&coordinator(), Command::Close).unwrap_err(),
+        ProcedureError::NotReadyToClose { why: "orders_open" }
+    );
+    for order in ["QG-2026-000001-1", "QG-2026-000001-2"] {
+        case.ok(&coordinator(), Command::RecordDelivery { order_id: order.into(), delivered_at: None, channel: "webhook".into() });
+        case.ok(&coordinator(), Command::VerifyRemoval { order_id: order.into(), result: VerificationResult::Removed, note: None });
+    }
+    case.ok(&coordinator(), Command::Close);
+    assert_eq!(case.state().phase, CasePhase::Closed);
+    assert_eq!(
+        case.run(&coordinator(), Command::StartReview).unwrap_err(),
+        ProcedureError::WrongPhase { action: "change", phase: CasePhase::Closed }
+    );
+}
+
+#[test]
+fn a_response_needs_an_outcome_and_goes_out_in_the_applications_language() {
+    let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+    assert_eq!(error_code(case.run(&coordinator(), Command::SendResponse { channel: "email".into() })), "response_before_outcome");
+    let mut refused = form();
+    refused.resources.clear();
+    refused.incidents.iter_mut().for_each(|incident| incident.resource_url = None);
+    let mut case = Case::receive(&refused, "2026-12-02T10:00:00+05:00");
+    let events = case.ok(&coordinator(), Command::SendResponse { channel: "post".into() });
+    assert!(matches!(events[0], CaseEvent::ResponseSent { language: crate::message::Language::Ru, .. }));
+    case.ok(&coordinator(), Command::Close);
+}
+
+#[test]
+fn referral_needs_stalking_or_criminal_indicators() {
+    let mut bullying = Case::confirmed("2026-12-02T10:00:00+05:00");
+    let refer = Command::ReferToLawEnforcement { authority: "Police of Almaty".into(), note: None };
+    assert_eq!(error_code(bullying.run(&coordinator(), refer.clone())), "referral_not_warranted");
+
+    let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+    for who in [expert("e1"), expert("e2"), chair()] {
+        case.ok(&who, Command::Vote {
+            vote: VoteChoice::Confirm,
+            category: Category::Criminal,
+            indicators: vec![CriminalIndicator::IncitementToSuicideOrSelfHarm],
+            reasons: "urges the child to self-harm".into(),
+        });
+    }
+    let events = case.decide().unwrap();
+    let CaseEvent::DecisionMade { outcome, indicators, .. } = &events[0] else { panic!() };
+    assert_eq!(*outcome, Outcome::Confirmed);
+    assert_eq!(indicators, &[CriminalIndicator::IncitementToSuicideOrSelfHarm]);
+    case.ok(&coordinator(), refer.clone());
+    assert_eq!(error_code(case.run(&coordinator(), refer)), "already_referred");
+}
+
+// ---------------------------------------------------------------------------
+// Property: no sequence of commands reaches a forbidden state.
+
+fn arbitrary_actor() -> impl Strategy<Value = Actor> {
+    prop_oneof![
+        Just(coordinator()),
+        Just(expert("e1")),
+        Just(expert("e2")),
+        Just(chair()),
+        Just(owner("telegram")),
+        Just(owner("instagram")),
+    ]
+}
+
+fn arbitrary_command() -> impl Strategy<Value = Command> {
+    let order = prop_oneof![Just("QG-2026-000001-1".to_owned()), Just("QG-2026-000001-2".to_owned())];
+    let category = prop_oneof![
+        Just(Category::Cyberbullying),
+        Just(Category::Cyberstalking),
+        Just(Category::Criminal),
+        Just(Category::None)
+    ];
+    prop_oneof![
+        Just(Command::StartReview),
+        (0u32..20).prop_map(|days| Command::Extend {
+            until: crate::deadline::calendar_days_after(date("2026-12-02"), days),
+            reason: "r".into()
+        }),
+        Just(Command::SendExtensionNotice),
+        (any::<bool>(), category).prop_map(|(confirm, category)| Command::Vote {
+            vote: if confirm { VoteChoice::Confirm } else { VoteChoice::NotConfirm },
+            category,
+            indicators: vec![],
+            reasons: "r".into()
+        }),
+        (1u32..5, proptest::option::of(Just("override".to_owned()))).prop_map(|(size, reason)| Command::Decide {
+            group_size: size,
+            linked_incidents: vec![],
+            override_reason: reason
+        }),
+        Just(Command::IssueOrders { owner: None, urls: vec![] }),
+        order.clone().prop_map(|order_id| Command::RecordDelivery { order_id, delivered_at: None, channel: "email".into() }),
+        order.clone().prop_map(|order_id| Command::Acknowledge { order_id }),
+        order.clone().prop_map(|order_id| Command::ReportRemoval { order_id, removed_urls: vec![], note: None }),
+        (order.clone(), prop_oneof![
+            Just(VerificationResult::Removed),
+            Just(VerificationResult::StillPresent),
+            Just(VerificationResult::Unreachable)
+        ]).prop_map(|(order_id, result)| Command::VerifyRemoval { order_id, result, note: None }),
+        order.clone().prop_map(|order_id| Command::RecordNonCompliance { order_id }),
+        (order, any::<bool>()).prop_map(|(order_id, early)| Command::Escalate {
+            order_id,
+            early_reason: early.then(|| "urgent".to_owned())
+        }),
+        Just(Command::ReferToLawEnforcement { authority: "police".into(), note: None }),
+        Just(Command::SendResponse { channel: "email".into() }),
+        Just(Command::Close),
+    ]
+}
+
+/// What must hold of every reachable state.
+fn check_invariants(state: &CaseState, ladder: usize) -> Result<(), String> {
+    let decided = state.decision.is_some();
+    match state.phase {
+        CasePhase::Received => return Err("intake always ends refused or registered".into()),
+        CasePhase::Refused => {
+            if state.refusal.is_empty() || decided {
+                return Err("a refused case has reasons and no decision".into());
+            }
+        }
+        CasePhase::Registered | CasePhase::UnderReview => {
+            if decided || !state.orders.is_empty() {
+                return Err("undecided cases have no decision and no orders".into());
+            }
+        }
+        CasePhase::Confirmed => {
+            if state.decision.as_ref().map(|decision| decision.outcome) != Some(Outcome::Confirmed) {
+                return Err("confirmed phase without a confirmed decision".into());
+            }
+        }
+        CasePhase::NotConfirmed => {
+            if !state.orders.is_empty() {
+                return Err("orders on a case that was not confirmed".into());
+            }
+        }
+        CasePhase::Closed => {
+            if state.response_sent_at.is_none() {
+                return Err("closed without a response".into());
+            }
+            if state.orders.iter().any(|order| !order.is_settled(ladder)) {
+                return Err("closed with an open order".into());
+            }
+        }
+    }
+    if !state.votes.is_empty() && !state.review_started {
+        return Err("votes before the review started".into());
+    }
+    if state.response_sent_at.is_some() && !(decided || !state.refusal.is_empty()) {
+        return Err("a response before any outcome".into());
+    }
+    let mut urls: Vec<&String> = state.orders.iter().flat_map(|order| &order.urls).collect();
+    let total = urls.len();
+    urls.sort();
+    urls.dedup();
+    if urls.len() != total {
+        return Err("a URL in two orders".into());
+    }
+    for order in &state.orders {
+        if order.escalations.len() > ladder {
+            return Err("more escalation steps than the ladder has".into());
+        }
+        if !order.escalations.is_empty() && order.not_complied_at.is_none() {
+            return Err("escalation without recorded non-compliance".into());
+        }
+        if order.status != OrderStatus::Issued && order.delivered_at.is_none() {
+            return Err("an order acted on before delivery".into());
+        }
+    }
+    if state.extension.as_ref().is_some_and(|extension| extension.until > date("2026-12-17")) {
+        return Err("an extension beyond 15 calendar days".into());
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_command_sequence_reaches_a_forbidden_state(
+        steps in proptest::collection::vec((arbitrary_actor(), arbitrary_command(), 0i64..40), 1..60)
+    ) {
+        let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+        let ladder = Regimes::embedded().get("order-562-nk").unwrap().escalation.len();
+        for (actor, command, hours_later) in steps {
+            case.now = case.now.checked_add(jiff::SignedDuration::from_hours(hours_later)).unwrap();
+            let before = case.events.len();
+            if case.run(&actor, command).is_err() {
+                // A refused command writes nothing.
+                prop_assert_eq!(case.events.len(), before);
+            }
+            // The fold of the whole record agrees with what was checked.
+            let state = CaseState::replay(&case.events).map_err(|error| TestCaseError::fail(error.to_string()))?;
+            check_invariants(&state, ladder).map_err(TestCaseError::fail)?;
+        }
+    }
+}
