@@ -6,8 +6,9 @@ fn main() {
     let manifest_dir = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let locales = Path::new(&manifest_dir).join("../../locales");
     println!("cargo:rerun-if-changed={}", locales.display());
-    let mut generated =
-        String::from("/// `(language tag, file name, contents)` of every Fluent file.\npub static FTL_FILES: &[(&str, &str, &str)] = &[\n");
+    let mut generated = String::from(
+        "/// `(language tag, file name, contents)` of every Fluent file.\npub static FTL_FILES: &[(&str, &str, &str)] = &[\n",
+    );
     for language in ["kk", "ru", "en"] {
         let folder = locales.join(language);
         println!("cargo:rerun-if-changed={}", folder.display());

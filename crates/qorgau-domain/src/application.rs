@@ -16,10 +16,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::message::{Explain, Language, Message, MessageArg};
 use crate::regime::Regime;
+use crate::validation::actor::ActorAccount;
 use crate::validation::email::EmailAddress;
 use crate::validation::iin::Iin;
+use crate::validation::parse_date;
 use crate::validation::phone::PhoneNumber;
-use crate::validation::resource::InternetResource;
+use crate::validation::resource::{InternetResource, Platform};
 
 /// Who is applying, in relation to the child (Law "On mass media": "a citizen or
 /// legal representative of a child"; PRODUCT.md adds the child themselves).
@@ -143,7 +145,10 @@ pub struct Incident {
     /// The key of the resource where it happened, when given.
     pub resource_key: Option<String>,
     pub description: String,
+    /// The account that did it, as the applicant wrote it.
     pub actor: Option<String>,
+    /// The account's normalized key (`platform:kind:id`), when it could be placed.
+    pub actor_key: Option<String>,
 }
 
 /// A malformed field: which one (a JSON path such as `resources[0].url`), and why.
@@ -198,17 +203,9 @@ fn check_length(field: &str, value: &Option<String>, max: usize, errors: &mut Ve
 }
 
 fn parse_date_field(field: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<Date> {
-    match value.trim().parse::<Date>() {
-        Ok(date) if value.trim().len() == 10 => Some(date),
-        _ => {
-            errors.push(FieldError::new(
-                field,
-                "invalid_date",
-                Message::new("field-invalid-date").with("value", value),
-            ));
-            None
-        }
-    }
+    parse_date(value)
+        .map_err(|error| errors.push(FieldError::from_explained(field, &error)))
+        .ok()
 }
 
 /// Parses the form. Returns every field error at once (the form shows them all
@@ -337,6 +334,7 @@ pub fn parse_application(
                 Message::new("field-date-in-future"),
             ));
         }
+        let mut incident_platform = None;
         let resource_key = match clean(&incident.resource_url) {
             None => None,
             Some(url) => match InternetResource::parse(&url) {
@@ -351,6 +349,7 @@ pub fn parse_application(
                             platform: platform_name(&parsed),
                         });
                     }
+                    incident_platform = Some(parsed.platform);
                     Some(parsed.key)
                 }
                 Err(error) => {
@@ -369,12 +368,28 @@ pub fn parse_application(
             MAX_TEXT_CHARS,
             &mut errors,
         );
+        let actor = clean(&incident.actor);
+        let actor_key =
+            actor
+                .as_deref()
+                .and_then(|actor| match actor_account(actor, incident_platform) {
+                    Some(Ok(account)) => Some(account.key),
+                    Some(Err(error)) => {
+                        errors.push(FieldError::from_explained(
+                            format!("incidents[{index}].actor"),
+                            &error,
+                        ));
+                        None
+                    }
+                    None => None,
+                });
         if let Some(occurred_on) = occurred_on {
             incidents.push(Incident {
                 occurred_on,
                 resource_key,
                 description,
-                actor: clean(&incident.actor),
+                actor,
+                actor_key,
             });
         }
     }
@@ -403,6 +418,26 @@ pub fn parse_application(
         incidents,
         description,
     })
+}
+
+/// The account an incident names, normalized so the same account written three
+/// ways is one actor. A link names its platform; a bare handle takes the platform
+/// of the incident's resource, and without one it cannot be placed (`None`).
+fn actor_account(
+    actor: &str,
+    platform: Option<Platform>,
+) -> Option<Result<ActorAccount, crate::validation::actor::ActorError>> {
+    if actor.contains('/') || actor.contains(':') {
+        return Some(
+            InternetResource::parse(actor)
+                .map_err(Into::into)
+                .and_then(ActorAccount::from_resource),
+        );
+    }
+    match platform {
+        Some(platform) if platform != Platform::Web => Some(ActorAccount::parse(platform, actor)),
+        _ => None,
+    }
 }
 
 fn platform_name(resource: &InternetResource) -> String {

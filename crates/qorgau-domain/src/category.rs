@@ -523,10 +523,13 @@ mod tests {
         );
     }
 
+    /// (category, additional categories, keywords, other-keyword text)
+    type ExpectedStatement<'a> = (&'a str, &'a [&'a str], &'a [&'a str], Option<&'a str>);
+
     fn check_statement(
         category: Category,
         indicators: &[CriminalIndicator],
-        expected: Option<(&str, &[&str], &[&str], Option<&str>)>,
+        expected: Option<ExpectedStatement<'_>>,
     ) {
         let actual = dsa_statement(category, indicators);
         let actual = actual.as_ref().map(|statement| {

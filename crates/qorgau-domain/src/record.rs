@@ -324,6 +324,9 @@ mod tests {
     }
 
     proptest! {
+        // Failures are reported, not written into the source tree.
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
         /// Changing any single byte of any stored field makes verification fail
         /// at exactly that entry.
         #[test]

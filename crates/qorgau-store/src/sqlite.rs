@@ -120,12 +120,6 @@ fn decode(payload: &str, seq: i64) -> Result<CaseEvent, StoreError> {
         .map_err(|error| StoreError::Corrupt(format!("event {seq} does not parse: {error}")))
 }
 
-/// A simple key for an actor account as typed in an incident: case and a
-/// leading `@` do not distinguish accounts.
-fn actor_key(actor: &str) -> String {
-    actor.trim().trim_start_matches('@').to_lowercase()
-}
-
 /// Appends `events` to the chain inside `transaction`, then rebuilds the case's
 /// read models from all its events.
 async fn append_in(
@@ -183,7 +177,7 @@ async fn append_in(
         })?;
         prev_hash = entry.hash;
     }
-    let all_events = load_events(&mut **transaction, case_id).await?;
+    let all_events = load_events(transaction, case_id).await?;
     let state = CaseState::replay(&all_events)
         .map_err(|error| StoreError::Corrupt(format!("{case_id}: {error}")))?;
     project(transaction, case_id, all_events.len() as u64, &state).await
@@ -274,10 +268,10 @@ async fn project(
         .bind(incident.resource_key.as_deref())
         .execute(&mut **transaction)
         .await?;
-        if let Some(actor) = &incident.actor {
+        if let Some(actor_key) = &incident.actor_key {
             sqlx::query("INSERT OR IGNORE INTO case_actors (case_id, actor_key) VALUES (?, ?)")
                 .bind(case_id)
-                .bind(actor_key(actor))
+                .bind(actor_key)
                 .execute(&mut **transaction)
                 .await?;
         }
@@ -429,7 +423,8 @@ impl Store for SqliteStore {
     }
 
     async fn deadlines(&self) -> Result<Vec<DeadlineRow>, StoreError> {
-        let rows: Vec<(
+        /// case_id, phase, kind, order_id, due_at (ms), last_day, provisional
+        type Row = (
             String,
             String,
             String,
@@ -437,7 +432,8 @@ impl Store for SqliteStore {
             i64,
             Option<String>,
             bool,
-        )> = sqlx::query_as(
+        );
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT d.case_id, c.phase, d.kind, d.order_id, d.due_at, d.last_day, d.provisional \
                  FROM case_deadlines d JOIN cases c ON c.case_id = d.case_id \
                  ORDER BY d.due_at, d.case_id",

@@ -1,6 +1,9 @@
 //! The command line end to end: a real binary, a real SQLite file, a pinned clock.
 //! Each scenario walks one branch of the procedure as a coordinator would.
 
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -16,12 +19,20 @@ struct Run {
 
 impl Run {
     fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "stdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     fn fails(self, code: i32) -> Run {
-        assert_eq!(self.code, code, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "stdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
@@ -43,13 +54,41 @@ const RECEIVED: &str = "2026-12-02T10:00:00+05:00";
 impl Qorgau {
     /// A fresh store with a coordinator and an expert group of three.
     fn new() -> Qorgau {
-        let qorgau = Qorgau { folder: tempfile::tempdir().unwrap() };
+        let qorgau = Qorgau {
+            folder: tempfile::tempdir().unwrap(),
+        };
         qorgau.at(RECEIVED, &["init"]).ok();
         for args in [
-            &["staff", "add", "coord", "--name", "Coordinator", "--role", "coordinator"][..],
-            &["staff", "add", "chair", "--name", "Chair", "--role", "expert", "--chair"],
-            &["staff", "add", "e1", "--name", "Expert One", "--role", "expert"],
-            &["staff", "add", "e2", "--name", "Expert Two", "--role", "expert"],
+            &[
+                "staff",
+                "add",
+                "coord",
+                "--name",
+                "Coordinator",
+                "--role",
+                "coordinator",
+            ][..],
+            &[
+                "staff", "add", "chair", "--name", "Chair", "--role", "expert", "--chair",
+            ],
+            &[
+                "staff",
+                "add",
+                "e1",
+                "--name",
+                "Expert One",
+                "--role",
+                "expert",
+            ],
+            &[
+                "staff",
+                "add",
+                "e2",
+                "--name",
+                "Expert Two",
+                "--role",
+                "expert",
+            ],
         ] {
             qorgau.at(RECEIVED, args).ok();
         }
@@ -81,7 +120,17 @@ impl Qorgau {
         let file = self.data().join("application.json");
         std::fs::write(&file, json).unwrap();
         let run = self
-            .at(RECEIVED, &["--as", "coord", "case", "submit", "--json", file.to_str().unwrap()])
+            .at(
+                RECEIVED,
+                &[
+                    "--as",
+                    "coord",
+                    "case",
+                    "submit",
+                    "--json",
+                    file.to_str().unwrap(),
+                ],
+            )
             .ok();
         let case_id = run.stdout.split_whitespace().nth(1).unwrap().to_owned();
         assert!(case_id.starts_with("QG-2026-"), "{}", run.stdout);
@@ -91,7 +140,19 @@ impl Qorgau {
     fn vote(&self, who: &str, case_id: &str, vote: &str, category: &str) {
         self.at(
             RECEIVED,
-            &["--as", who, "case", "vote", case_id, "--vote", vote, "--category", category, "--reasons", "seen the posts"],
+            &[
+                "--as",
+                who,
+                "case",
+                "vote",
+                case_id,
+                "--vote",
+                vote,
+                "--category",
+                category,
+                "--reasons",
+                "seen the posts",
+            ],
         )
         .ok();
     }
@@ -102,12 +163,18 @@ impl Qorgau {
     }
 
     fn phase(&self, case_id: &str) -> String {
-        self.show_json(RECEIVED, case_id)["phase"].as_str().unwrap().to_owned()
+        self.show_json(RECEIVED, case_id)["phase"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     fn event_count(&self) -> u64 {
         let run = self.at(RECEIVED, &["verify"]).ok();
-        run.stdout.split_whitespace().find_map(|word| word.parse().ok()).unwrap()
+        run.stdout
+            .split_whitespace()
+            .find_map(|word| word.parse().ok())
+            .unwrap()
     }
 
     fn coordinator(&self, now: &str, args: &[&str]) -> Run {
@@ -121,7 +188,9 @@ impl Qorgau {
         for who in ["e1", "e2", "chair"] {
             self.vote(who, &case_id, "confirm", "cyberbullying");
         }
-        let run = self.coordinator(RECEIVED, &["case", "decide", &case_id]).ok();
+        let run = self
+            .coordinator(RECEIVED, &["case", "decide", &case_id])
+            .ok();
         assert!(run.stdout.contains("order_issued"), "{}", run.stdout);
         case_id
     }
@@ -139,15 +208,40 @@ fn refused_without_an_internet_resource() {
     )
     .unwrap();
     let run = qorgau
-        .at(RECEIVED, &["--lang", "kk", "--as", "coord", "case", "submit", "--json", file.to_str().unwrap()])
+        .at(
+            RECEIVED,
+            &[
+                "--lang",
+                "kk",
+                "--as",
+                "coord",
+                "case",
+                "submit",
+                "--json",
+                file.to_str().unwrap(),
+            ],
+        )
         .ok();
-    assert!(run.stdout.contains("қараудан бас тартылды"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("қараудан бас тартылды"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("интернет-ресурс"), "{}", run.stdout);
     let case_id = run.stdout.split_whitespace().next().unwrap().to_owned();
     assert_eq!(qorgau.phase(&case_id), "refused");
-    qorgau.coordinator(RECEIVED, &["case", "decide", &case_id]).fails(3);
-    qorgau.coordinator(RECEIVED, &["case", "respond", &case_id, "--channel", "email"]).ok();
-    qorgau.coordinator(RECEIVED, &["case", "close", &case_id]).ok();
+    qorgau
+        .coordinator(RECEIVED, &["case", "decide", &case_id])
+        .fails(3);
+    qorgau
+        .coordinator(
+            RECEIVED,
+            &["case", "respond", &case_id, "--channel", "email"],
+        )
+        .ok();
+    qorgau
+        .coordinator(RECEIVED, &["case", "close", &case_id])
+        .ok();
     assert_eq!(qorgau.phase(&case_id), "closed");
 }
 
@@ -158,12 +252,20 @@ fn not_confirmed() {
     qorgau.vote("e1", &case_id, "not-confirm", "none");
     qorgau.vote("e2", &case_id, "not-confirm", "none");
     qorgau.vote("chair", &case_id, "confirm", "cyberbullying");
-    let run = qorgau.coordinator(RECEIVED, &["case", "decide", &case_id]).ok();
+    let run = qorgau
+        .coordinator(RECEIVED, &["case", "decide", &case_id])
+        .ok();
     assert!(!run.stdout.contains("order_issued"));
     assert_eq!(qorgau.phase(&case_id), "not_confirmed");
-    qorgau.coordinator(RECEIVED, &["order", "issue", &case_id]).fails(3);
-    qorgau.coordinator(RECEIVED, &["case", "respond", &case_id]).ok();
-    qorgau.coordinator(RECEIVED, &["case", "close", &case_id]).ok();
+    qorgau
+        .coordinator(RECEIVED, &["order", "issue", &case_id])
+        .fails(3);
+    qorgau
+        .coordinator(RECEIVED, &["case", "respond", &case_id])
+        .ok();
+    qorgau
+        .coordinator(RECEIVED, &["case", "close", &case_id])
+        .ok();
     qorgau.at(RECEIVED, &["verify"]).ok();
 }
 
@@ -179,10 +281,30 @@ fn confirmed_then_removed() {
     assert_eq!(orders.len(), 2);
     for order in ["1", "2"] {
         let order_id = format!("{case_id}-{order}");
-        qorgau.coordinator("2026-12-02T11:00:00+05:00", &["order", "delivered", &order_id, "--channel", "webhook"]).ok();
-        qorgau.coordinator("2026-12-02T12:00:00+05:00", &["order", "acknowledged", &order_id]).ok();
-        qorgau.coordinator("2026-12-02T18:00:00+05:00", &["order", "removal-reported", &order_id]).ok();
-        qorgau.coordinator("2026-12-02T19:00:00+05:00", &["order", "verify", &order_id, "--result", "removed"]).ok();
+        qorgau
+            .coordinator(
+                "2026-12-02T11:00:00+05:00",
+                &["order", "delivered", &order_id, "--channel", "webhook"],
+            )
+            .ok();
+        qorgau
+            .coordinator(
+                "2026-12-02T12:00:00+05:00",
+                &["order", "acknowledged", &order_id],
+            )
+            .ok();
+        qorgau
+            .coordinator(
+                "2026-12-02T18:00:00+05:00",
+                &["order", "removal-reported", &order_id],
+            )
+            .ok();
+        qorgau
+            .coordinator(
+                "2026-12-02T19:00:00+05:00",
+                &["order", "verify", &order_id, "--result", "removed"],
+            )
+            .ok();
     }
     let document = qorgau.show_json("2026-12-02T19:00:00+05:00", &case_id);
     let statuses: Vec<&str> = document["state"]["orders"]
@@ -192,9 +314,16 @@ fn confirmed_then_removed() {
         .map(|order| order["status"].as_str().unwrap())
         .collect();
     assert_eq!(statuses, ["removed", "removed"]);
-    qorgau.coordinator("2026-12-03T09:00:00+05:00", &["case", "respond", &case_id]).ok();
-    qorgau.coordinator("2026-12-03T09:00:00+05:00", &["case", "close", &case_id]).ok();
-    let text = qorgau.at("2026-12-03T09:00:00+05:00", &["case", "show", &case_id]).ok().stdout;
+    qorgau
+        .coordinator("2026-12-03T09:00:00+05:00", &["case", "respond", &case_id])
+        .ok();
+    qorgau
+        .coordinator("2026-12-03T09:00:00+05:00", &["case", "close", &case_id])
+        .ok();
+    let text = qorgau
+        .at("2026-12-03T09:00:00+05:00", &["case", "show", &case_id])
+        .ok()
+        .stdout;
     assert!(text.contains("closed"), "{text}");
     assert!(text.contains("case_closed (coord)"), "{text}");
     qorgau.at(RECEIVED, &["verify"]).ok();
@@ -205,17 +334,37 @@ fn confirmed_then_not_complied_then_escalated() {
     let qorgau = Qorgau::new();
     let case_id = qorgau.confirmed();
     let order = format!("{case_id}-2");
-    qorgau.coordinator("2026-12-02T11:00:00+05:00", &["order", "delivered", &order]).ok();
+    qorgau
+        .coordinator("2026-12-02T11:00:00+05:00", &["order", "delivered", &order])
+        .ok();
     // Before the 24 hours are up, non-compliance cannot be recorded.
-    let early = qorgau.coordinator("2026-12-03T10:59:00+05:00", &["order", "not-complied", &order]).fails(3);
-    assert!(early.stderr.contains("2026-12-03 11:00"), "{}", early.stderr);
+    let early = qorgau
+        .coordinator(
+            "2026-12-03T10:59:00+05:00",
+            &["order", "not-complied", &order],
+        )
+        .fails(3);
+    assert!(
+        early.stderr.contains("2026-12-03 11:00"),
+        "{}",
+        early.stderr
+    );
     // The board shows the removal deadline as overdue once it has passed.
-    let board = qorgau.at("2026-12-03T12:00:00+05:00", &["cases", "due"]).ok().stdout;
+    let board = qorgau
+        .at("2026-12-03T12:00:00+05:00", &["cases", "due"])
+        .ok()
+        .stdout;
     let removal_line = board.lines().find(|line| line.contains(&order)).unwrap();
-    assert!(removal_line.starts_with('!') && removal_line.contains("overdue by 1 hour"), "{board}");
+    assert!(
+        removal_line.starts_with('!') && removal_line.contains("overdue by 1 hour"),
+        "{board}"
+    );
     // A check after the deadline finds the content: non-compliance is recorded.
     let run = qorgau
-        .coordinator("2026-12-03T12:00:00+05:00", &["order", "verify", &order, "--result", "still-present"])
+        .coordinator(
+            "2026-12-03T12:00:00+05:00",
+            &["order", "verify", &order, "--result", "still-present"],
+        )
         .ok();
     assert!(run.stdout.contains("order_not_complied"), "{}", run.stdout);
     let steps = [
@@ -225,18 +374,36 @@ fn confirmed_then_not_complied_then_escalated() {
         ("2026-12-10T11:00:00+05:00", "access_restriction_request"),
     ];
     for (when, kind) in steps {
-        qorgau.coordinator(when, &["order", "escalate", &order]).ok();
+        qorgau
+            .coordinator(when, &["order", "escalate", &order])
+            .ok();
         let document = qorgau.show_json(when, &case_id);
-        let escalations = document["state"]["orders"][1]["escalations"].as_array().unwrap().clone();
+        let escalations = document["state"]["orders"][1]["escalations"]
+            .as_array()
+            .unwrap()
+            .clone();
         assert_eq!(escalations.last().unwrap(), kind);
     }
-    qorgau.coordinator("2026-12-11T11:00:00+05:00", &["order", "escalate", &order]).fails(3);
+    qorgau
+        .coordinator("2026-12-11T11:00:00+05:00", &["order", "escalate", &order])
+        .fails(3);
     // The other order was removed; with every step taken on this one, the case can close.
     let other = format!("{case_id}-1");
-    qorgau.coordinator("2026-12-02T11:00:00+05:00", &["order", "delivered", &other]).ok();
-    qorgau.coordinator("2026-12-02T15:00:00+05:00", &["order", "verify", &other, "--result", "removed"]).ok();
-    qorgau.coordinator("2026-12-11T11:00:00+05:00", &["case", "respond", &case_id]).ok();
-    qorgau.coordinator("2026-12-11T11:00:00+05:00", &["case", "close", &case_id]).ok();
+    qorgau
+        .coordinator("2026-12-02T11:00:00+05:00", &["order", "delivered", &other])
+        .ok();
+    qorgau
+        .coordinator(
+            "2026-12-02T15:00:00+05:00",
+            &["order", "verify", &other, "--result", "removed"],
+        )
+        .ok();
+    qorgau
+        .coordinator("2026-12-11T11:00:00+05:00", &["case", "respond", &case_id])
+        .ok();
+    qorgau
+        .coordinator("2026-12-11T11:00:00+05:00", &["case", "close", &case_id])
+        .ok();
     qorgau.at(RECEIVED, &["verify"]).ok();
 }
 
@@ -245,17 +412,57 @@ fn extended_by_the_chair() {
     let qorgau = Qorgau::new();
     let case_id = qorgau.submit(APPLICATION);
     let refused = qorgau
-        .at(RECEIVED, &["--as", "e1", "case", "extend", &case_id, "--until", "2026-12-15", "--reason", "r"])
+        .at(
+            RECEIVED,
+            &[
+                "--as",
+                "e1",
+                "case",
+                "extend",
+                &case_id,
+                "--until",
+                "2026-12-15",
+                "--reason",
+                "r",
+            ],
+        )
         .fails(3);
     assert!(refused.stderr.contains("chair"), "{}", refused.stderr);
     let too_long = qorgau
-        .at(RECEIVED, &["--as", "chair", "case", "extend", &case_id, "--until", "2026-12-18", "--reason", "r"])
+        .at(
+            RECEIVED,
+            &[
+                "--as",
+                "chair",
+                "case",
+                "extend",
+                &case_id,
+                "--until",
+                "2026-12-18",
+                "--reason",
+                "r",
+            ],
+        )
         .fails(3);
-    assert!(too_long.stderr.contains("2026-12-17"), "{}", too_long.stderr);
+    assert!(
+        too_long.stderr.contains("2026-12-17"),
+        "{}",
+        too_long.stderr
+    );
     qorgau
         .at(
             "2026-12-03T09:00:00+05:00",
-            &["--as", "chair", "case", "extend", &case_id, "--until", "2026-12-17", "--reason", "psychologist's opinion needed"],
+            &[
+                "--as",
+                "chair",
+                "case",
+                "extend",
+                &case_id,
+                "--until",
+                "2026-12-17",
+                "--reason",
+                "psychologist's opinion needed",
+            ],
         )
         .ok();
     let document = qorgau.show_json("2026-12-03T09:00:00+05:00", &case_id);
@@ -269,11 +476,18 @@ fn extended_by_the_chair() {
     // Extended on Thursday 3 December: the notice is due by Monday 7 December.
     assert_eq!(kinds[0], "extension_notice");
     assert_eq!(document["pending_deadlines"][0]["last_day"], "2026-12-07");
-    qorgau.coordinator("2026-12-04T09:00:00+05:00", &["case", "notify-extension", &case_id]).ok();
+    qorgau
+        .coordinator(
+            "2026-12-04T09:00:00+05:00",
+            &["case", "notify-extension", &case_id],
+        )
+        .ok();
     for who in ["e1", "e2", "chair"] {
         qorgau.vote(who, &case_id, "confirm", "cyberbullying");
     }
-    qorgau.coordinator("2026-12-16T09:00:00+05:00", &["case", "decide", &case_id]).ok();
+    qorgau
+        .coordinator("2026-12-16T09:00:00+05:00", &["case", "decide", &case_id])
+        .ok();
     assert_eq!(qorgau.phase(&case_id), "confirmed");
 }
 
@@ -282,8 +496,14 @@ fn a_second_decision_is_refused_and_writes_nothing() {
     let qorgau = Qorgau::new();
     let case_id = qorgau.confirmed();
     let before = qorgau.event_count();
-    let run = qorgau.coordinator(RECEIVED, &["case", "decide", &case_id]).fails(3);
-    assert!(run.stderr.contains("already made on 2026-12-02 10:00"), "{}", run.stderr);
+    let run = qorgau
+        .coordinator(RECEIVED, &["case", "decide", &case_id])
+        .fails(3);
+    assert!(
+        run.stderr.contains("already made on 2026-12-02 10:00"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(qorgau.event_count(), before);
 }
 
@@ -295,44 +515,97 @@ fn bad_application_files_are_refused_and_write_nothing() {
     let file = qorgau.data().join("bad.json");
     let file_arg = file.to_str().unwrap();
 
-    std::fs::write(&file, "{\"language\": \"ru\",\n \"applicant\": {\"name\": }").unwrap();
-    let run = qorgau.coordinator(RECEIVED, &["case", "submit", "--json", file_arg]).fails(2);
+    std::fs::write(
+        &file,
+        "{\"language\": \"ru\",\n \"applicant\": {\"name\": }",
+    )
+    .unwrap();
+    let run = qorgau
+        .coordinator(RECEIVED, &["case", "submit", "--json", file_arg])
+        .fails(2);
     assert!(run.stderr.contains("line 2"), "{}", run.stderr);
 
     std::fs::write(&file, r#"{"resorces": []}"#).unwrap();
-    let run = qorgau.coordinator(RECEIVED, &["case", "submit", "--json", file_arg]).fails(2);
-    assert!(run.stderr.contains("unknown field `resorces`"), "{}", run.stderr);
+    let run = qorgau
+        .coordinator(RECEIVED, &["case", "submit", "--json", file_arg])
+        .fails(2);
+    assert!(
+        run.stderr.contains("unknown field `resorces`"),
+        "{}",
+        run.stderr
+    );
 
-    let invalid = APPLICATION.replace("2012-04-15", "15.04.2012").replace("aigul@example.kz", "aigul.example.kz");
+    let invalid = APPLICATION
+        .replace("2012-04-15", "15.04.2012")
+        .replace("aigul@example.kz", "aigul.example.kz");
     std::fs::write(&file, invalid).unwrap();
-    let run = qorgau.coordinator(RECEIVED, &["case", "submit", "--json", file_arg]).fails(2);
-    assert!(run.stderr.contains("applicant.email") && run.stderr.contains("child.birth_date"), "{}", run.stderr);
+    let run = qorgau
+        .coordinator(RECEIVED, &["case", "submit", "--json", file_arg])
+        .fails(2);
+    assert!(
+        run.stderr.contains("applicant.email") && run.stderr.contains("child.birth_date"),
+        "{}",
+        run.stderr
+    );
 
     // Received before any legal regime was in force.
     std::fs::write(&file, APPLICATION.replace("2026-11-2", "2021-11-2")).unwrap();
     let run = qorgau
-        .coordinator(RECEIVED, &["case", "submit", "--json", file_arg, "--received-at", "2021-12-01T10:00:00+06:00"])
+        .coordinator(
+            RECEIVED,
+            &[
+                "case",
+                "submit",
+                "--json",
+                file_arg,
+                "--received-at",
+                "2021-12-01T10:00:00+06:00",
+            ],
+        )
         .fails(2);
     assert!(run.stderr.contains("2021-12-01"), "{}", run.stderr);
 
     // In the future.
     let run = qorgau
-        .coordinator(RECEIVED, &["case", "submit", "--json", file_arg, "--received-at", "2027-01-01T10:00:00+05:00"])
+        .coordinator(
+            RECEIVED,
+            &[
+                "case",
+                "submit",
+                "--json",
+                file_arg,
+                "--received-at",
+                "2027-01-01T10:00:00+05:00",
+            ],
+        )
         .fails(2);
     assert!(!run.stderr.is_empty());
 
-    qorgau.coordinator(RECEIVED, &["case", "submit", "--json", "/nonexistent.json"]).fails(2);
+    qorgau
+        .coordinator(RECEIVED, &["case", "submit", "--json", "/nonexistent.json"])
+        .fails(2);
     assert_eq!(qorgau.event_count(), before);
 }
 
 #[test]
 fn unknown_cases_orders_and_people() {
     let qorgau = Qorgau::new();
-    qorgau.at(RECEIVED, &["case", "show", "QG-2026-000042"]).fails(4);
-    qorgau.coordinator(RECEIVED, &["order", "delivered", "nonsense"]).fails(4);
-    let run = qorgau.at(RECEIVED, &["--as", "nobody", "case", "review", "QG-2026-000001"]).fails(4);
+    qorgau
+        .at(RECEIVED, &["case", "show", "QG-2026-000042"])
+        .fails(4);
+    qorgau
+        .coordinator(RECEIVED, &["order", "delivered", "nonsense"])
+        .fails(4);
+    let run = qorgau
+        .at(
+            RECEIVED,
+            &["--as", "nobody", "case", "review", "QG-2026-000001"],
+        )
+        .fails(4);
     assert!(run.stderr.contains("nobody"), "{}", run.stderr);
-    let run = qorgau.at(RECEIVED, &["case", "review", "QG-2026-000001"]).fails(2);
+    let run = qorgau
+        .at(RECEIVED, &["case", "review", "QG-2026-000001"])
+        .fails(2);
     assert!(run.stderr.contains("--as"), "{}", run.stderr);
 }
 
@@ -341,7 +614,10 @@ fn a_tampered_database_fails_verification_naming_the_event() {
     let qorgau = Qorgau::new();
     qorgau.confirmed();
     qorgau.at(RECEIVED, &["verify"]).ok();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let store = qorgau_store::SqliteStore::open(qorgau.data()).await.unwrap();
         sqlx::query("DROP TRIGGER case_events_no_update").execute(store.pool()).await.unwrap();
@@ -358,12 +634,43 @@ fn a_tampered_database_fails_verification_naming_the_event() {
 #[test]
 fn calendar_and_iin_commands() {
     let qorgau = Qorgau::new();
-    assert_eq!(qorgau.at(RECEIVED, &["calendar", "add-working-days", "2026-12-02", "3"]).ok().stdout, "2026-12-07\n");
-    assert_eq!(qorgau.at(RECEIVED, &["calendar", "is-working-day", "2026-12-05"]).ok().stdout, "false\n");
-    assert_eq!(qorgau.at(RECEIVED, &["calendar", "is-working-day", "2026-12-04"]).ok().stdout, "true\n");
-    let run = qorgau.at(RECEIVED, &["calendar", "add-working-days", "2031-01-05", "3"]).fails(2);
+    assert_eq!(
+        qorgau
+            .at(
+                RECEIVED,
+                &["calendar", "add-working-days", "2026-12-02", "3"]
+            )
+            .ok()
+            .stdout,
+        "2026-12-07\n"
+    );
+    assert_eq!(
+        qorgau
+            .at(RECEIVED, &["calendar", "is-working-day", "2026-12-05"])
+            .ok()
+            .stdout,
+        "false\n"
+    );
+    assert_eq!(
+        qorgau
+            .at(RECEIVED, &["calendar", "is-working-day", "2026-12-04"])
+            .ok()
+            .stdout,
+        "true\n"
+    );
+    let run = qorgau
+        .at(
+            RECEIVED,
+            &["calendar", "add-working-days", "2031-01-05", "3"],
+        )
+        .fails(2);
     assert!(run.stderr.contains("2031"), "{}", run.stderr);
-    qorgau.at(RECEIVED, &["calendar", "add-working-days", "2026-02-30", "3"]).fails(2);
+    qorgau
+        .at(
+            RECEIVED,
+            &["calendar", "add-working-days", "2026-02-30", "3"],
+        )
+        .fails(2);
 
     let valid = qorgau.at(RECEIVED, &["iin", "check", "120415500122"]).ok();
     let report: serde_json::Value = serde_json::from_str(&valid.stdout).unwrap();
@@ -371,7 +678,9 @@ fn calendar_and_iin_commands() {
     assert_eq!(report["birth_date"], "2012-04-15");
     assert_eq!(report["sex"], "male");
     assert_eq!(report["error"], serde_json::Value::Null);
-    let invalid = qorgau.at(RECEIVED, &["iin", "check", "120415500123"]).fails(1);
+    let invalid = qorgau
+        .at(RECEIVED, &["iin", "check", "120415500123"])
+        .fails(1);
     let report: serde_json::Value = serde_json::from_str(&invalid.stdout).unwrap();
     assert_eq!(report["valid"], false);
     assert!(report["error"].as_str().unwrap().len() > 5);
@@ -381,8 +690,14 @@ fn calendar_and_iin_commands() {
 fn messages_follow_the_chosen_language() {
     let qorgau = Qorgau::new();
     let case_id = qorgau.confirmed();
-    for (language, expected) in [("ru", "Решение уже принято"), ("kk", "Шешім"), ("en", "already made")] {
-        let run = qorgau.coordinator(RECEIVED, &["--lang", language, "case", "decide", &case_id]).fails(3);
+    for (language, expected) in [
+        ("ru", "Решение уже принято"),
+        ("kk", "Шешім"),
+        ("en", "already made"),
+    ] {
+        let run = qorgau
+            .coordinator(RECEIVED, &["--lang", language, "case", "decide", &case_id])
+            .fails(3);
         assert!(run.stderr.contains(expected), "{language}: {}", run.stderr);
     }
 }

@@ -397,7 +397,7 @@ pub fn receive_application(
     };
     Ok(vec![
         CaseEvent::ApplicationReceived {
-            application,
+            application: Box::new(application),
             channel,
             received_at,
             regime: regime.id.clone(),
@@ -834,18 +834,16 @@ fn issue_orders(
             }
         }
     }
-    let mut next_number = state.orders.len() + 1;
-    let mut events = Vec::new();
-    for (owner, urls) in by_owner {
-        events.push(CaseEvent::OrderIssued {
-            order_id: format!("{}-{}", context.case_id, next_number),
+    let first_number = state.orders.len() + 1;
+    Ok((first_number..)
+        .zip(by_owner)
+        .map(|(number, (owner, urls))| CaseEvent::OrderIssued {
+            order_id: format!("{}-{number}", context.case_id),
             owner,
             urls,
             issued_at: context.now,
-        });
-        next_number += 1;
-    }
-    Ok(events)
+        })
+        .collect())
 }
 
 fn find_order<'s>(

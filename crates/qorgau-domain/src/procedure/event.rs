@@ -63,7 +63,8 @@ pub enum CaseEvent {
     /// The application arrived. Records the regime it is handled under and the
     /// deadlines as computed and communicated on that day.
     ApplicationReceived {
-        application: Application,
+        // Boxed: it is by far the largest event, and events are moved around a lot.
+        application: Box<Application>,
         channel: Channel,
         received_at: Timestamp,
         regime: String,

@@ -206,7 +206,7 @@ impl CaseState {
         };
         Some(CaseState {
             phase: CasePhase::Received,
-            application: application.clone(),
+            application: application.as_ref().clone(),
             channel: *channel,
             received_at: *received_at,
             regime: regime.clone(),
@@ -532,7 +532,7 @@ impl CaseState {
                 OrderStatus::Issued | OrderStatus::Removed => {}
             }
         }
-        pending.sort_by(|left, right| left.due_at.cmp(&right.due_at));
+        pending.sort_by_key(|deadline| deadline.due_at);
         pending
     }
 }

@@ -25,19 +25,31 @@ fn date(text: &str) -> Date {
 }
 
 fn coordinator() -> Actor {
-    Actor { name: "coord".into(), role: Role::Coordinator }
+    Actor {
+        name: "coord".into(),
+        role: Role::Coordinator,
+    }
 }
 
 fn expert(name: &str) -> Actor {
-    Actor { name: name.into(), role: Role::Expert { chair: false } }
+    Actor {
+        name: name.into(),
+        role: Role::Expert { chair: false },
+    }
 }
 
 fn chair() -> Actor {
-    Actor { name: "chair".into(), role: Role::Expert { chair: true } }
+    Actor {
+        name: "chair".into(),
+        role: Role::Expert { chair: true },
+    }
 }
 
 fn owner(name: &str) -> Actor {
-    Actor { name: name.into(), role: Role::ResourceOwner { owner: name.into() } }
+    Actor {
+        name: name.into(),
+        role: Role::ResourceOwner { owner: name.into() },
+    }
 }
 
 /// A complete application: two incidents, two resources on two platforms.
@@ -56,8 +68,12 @@ fn form() -> ApplicationForm {
             iin: None,
         },
         resources: vec![
-            ResourceForm { url: "https://t.me/school_memes_kz".into() },
-            ResourceForm { url: "https://instagram.com/fake_daniyar".into() },
+            ResourceForm {
+                url: "https://t.me/school_memes_kz".into(),
+            },
+            ResourceForm {
+                url: "https://instagram.com/fake_daniyar".into(),
+            },
         ],
         incidents: vec![
             IncidentForm {
@@ -127,13 +143,25 @@ impl Case {
     }
 
     fn vote(&mut self, who: &Actor, vote: VoteChoice, category: Category) {
-        self.ok(who, Command::Vote { vote, category, indicators: vec![], reasons: "reasons".into() });
+        self.ok(
+            who,
+            Command::Vote {
+                vote,
+                category,
+                indicators: vec![],
+                reasons: "reasons".into(),
+            },
+        );
     }
 
     fn decide(&mut self) -> Result<Vec<CaseEvent>, ProcedureError> {
         self.run(
             &coordinator(),
-            Command::Decide { group_size: 3, linked_incidents: vec![], override_reason: None },
+            Command::Decide {
+                group_size: 3,
+                linked_incidents: vec![],
+                override_reason: None,
+            },
         )
     }
 
@@ -180,7 +208,10 @@ fn the_regime_is_the_one_in_force_on_the_day_of_receipt() {
         WorkingCalendar::embedded(),
         Regimes::embedded(),
     );
-    assert!(matches!(result, Err(IntakeError::Regime(RegimeError::NoneInForce { .. }))));
+    assert!(matches!(
+        result,
+        Err(IntakeError::Regime(RegimeError::NoneInForce { .. }))
+    ));
 }
 
 fn form_dated(incident_day: &str) -> ApplicationForm {
@@ -201,7 +232,13 @@ fn refusals_cite_their_grounds() {
         assert_eq!(codes, expected);
         let regime = Regimes::embedded().get(&state.regime).unwrap();
         for reason in &state.refusal {
-            assert!(reason.explain(regime).args.iter().any(|(name, _)| *name == "rule"));
+            assert!(
+                reason
+                    .explain(regime)
+                    .args
+                    .iter()
+                    .any(|(name, _)| *name == "rule")
+            );
         }
     };
     let mut no_resource = form();
@@ -241,7 +278,9 @@ fn malformed_fields_are_all_reported_and_nothing_is_recorded() {
         WorkingCalendar::embedded(),
         Regimes::embedded(),
     );
-    let Err(IntakeError::InvalidFields(errors)) = result else { panic!("{result:?}") };
+    let Err(IntakeError::InvalidFields(errors)) = result else {
+        panic!("{result:?}")
+    };
     let fields: Vec<&str> = errors.iter().map(|error| error.field.as_str()).collect();
     assert_eq!(fields, ["child.birth_date", "incidents[1].occurred_on"]);
 }
@@ -256,7 +295,10 @@ fn only_experts_vote_and_votes_must_be_consistent() {
         reasons: "because".into(),
     };
     assert_eq!(
-        error_code(case.run(&coordinator(), vote(VoteChoice::Confirm, Category::Cyberbullying))),
+        error_code(case.run(
+            &coordinator(),
+            vote(VoteChoice::Confirm, Category::Cyberbullying)
+        )),
         "not_allowed"
     );
     assert_eq!(
@@ -264,7 +306,10 @@ fn only_experts_vote_and_votes_must_be_consistent() {
         "vote_category_mismatch"
     );
     assert_eq!(
-        error_code(case.run(&expert("e1"), vote(VoteChoice::NotConfirm, Category::Cyberstalking))),
+        error_code(case.run(
+            &expert("e1"),
+            vote(VoteChoice::NotConfirm, Category::Cyberstalking)
+        )),
         "vote_category_mismatch"
     );
     assert_eq!(
@@ -292,7 +337,10 @@ fn only_experts_vote_and_votes_must_be_consistent() {
         "reason_required"
     );
     // The first vote starts the review; a later vote by the same expert replaces it.
-    let events = case.ok(&expert("e1"), vote(VoteChoice::Confirm, Category::Cyberbullying));
+    let events = case.ok(
+        &expert("e1"),
+        vote(VoteChoice::Confirm, Category::Cyberbullying),
+    );
     assert_eq!(events[0], CaseEvent::ReviewStarted);
     case.ok(&expert("e1"), vote(VoteChoice::NotConfirm, Category::None));
     let state = case.state();
@@ -305,17 +353,31 @@ fn a_confirmed_decision_issues_one_order_per_owner_at_once() {
     let case = Case::confirmed("2026-12-02T10:00:00+05:00");
     let state = case.state();
     assert_eq!(state.phase, CasePhase::Confirmed);
-    let owners: Vec<&str> = state.orders.iter().map(|order| order.owner.as_str()).collect();
+    let owners: Vec<&str> = state
+        .orders
+        .iter()
+        .map(|order| order.owner.as_str())
+        .collect();
     assert_eq!(owners, ["instagram", "telegram"]);
     assert_eq!(state.orders[0].order_id, "QG-2026-000001-1");
-    assert!(state.orders.iter().all(|order| order.status == OrderStatus::Issued));
+    assert!(
+        state
+            .orders
+            .iter()
+            .all(|order| order.status == OrderStatus::Issued)
+    );
 }
 
 #[test]
 fn a_second_decision_is_refused_naming_the_first() {
     let mut case = Case::confirmed("2026-12-02T10:00:00+05:00");
     let error = case.decide().unwrap_err();
-    assert_eq!(error, ProcedureError::AlreadyDecided { decided_at: at("2026-12-02T10:00:00+05:00") });
+    assert_eq!(
+        error,
+        ProcedureError::AlreadyDecided {
+            decided_at: at("2026-12-02T10:00:00+05:00")
+        }
+    );
     assert_eq!(
         error_code(case.run(
             &expert("e1"),
@@ -334,7 +396,10 @@ fn a_second_decision_is_refused_naming_the_first() {
 fn the_decision_needs_a_quorum() {
     let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
     case.vote(&expert("e1"), VoteChoice::Confirm, Category::Cyberbullying);
-    assert!(matches!(case.decide(), Err(ProcedureError::DecisionRule(_))));
+    assert!(matches!(
+        case.decide(),
+        Err(ProcedureError::DecisionRule(_))
+    ));
     assert_eq!(case.state().phase, CasePhase::UnderReview);
 }
 
@@ -349,7 +414,13 @@ fn a_majority_not_to_confirm_decides_not_confirmed_and_orders_nothing() {
     assert_eq!(state.phase, CasePhase::NotConfirmed);
     assert!(state.orders.is_empty());
     assert_eq!(
-        error_code(case.run(&coordinator(), Command::IssueOrders { owner: None, urls: vec![] })),
+        error_code(case.run(
+            &coordinator(),
+            Command::IssueOrders {
+                owner: None,
+                urls: vec![]
+            }
+        )),
         "order_needs_confirmed_decision"
     );
 }
@@ -362,12 +433,25 @@ fn cyberbullying_on_one_incident_needs_the_experts_reason() {
     for who in [expert("e1"), expert("e2"), chair()] {
         case.vote(&who, VoteChoice::Confirm, Category::Cyberbullying);
     }
-    assert_eq!(case.decide().unwrap_err(), ProcedureError::NotSystematic { incidents: 1 });
+    assert_eq!(
+        case.decide().unwrap_err(),
+        ProcedureError::NotSystematic { incidents: 1 }
+    );
 
     // An incident in a linked case (same actor or resource) makes it two times…
-    let linked = vec![IncidentKey { occurred_on: date("2026-10-01"), resource_key: None }];
-    let decide_linked = Command::Decide { group_size: 3, linked_incidents: linked, override_reason: None };
-    let mut with_link = Case { events: case.events.clone(), now: case.now };
+    let linked = vec![IncidentKey {
+        occurred_on: date("2026-10-01"),
+        resource_key: None,
+    }];
+    let decide_linked = Command::Decide {
+        group_size: 3,
+        linked_incidents: linked,
+        override_reason: None,
+    };
+    let mut with_link = Case {
+        events: case.events.clone(),
+        now: case.now,
+    };
     with_link.ok(&coordinator(), decide_linked);
     assert_eq!(with_link.state().phase, CasePhase::Confirmed);
 
@@ -380,7 +464,11 @@ fn cyberbullying_on_one_incident_needs_the_experts_reason() {
     assert_eq!(
         case.run(
             &coordinator(),
-            Command::Decide { group_size: 3, linked_incidents: repeated, override_reason: None }
+            Command::Decide {
+                group_size: 3,
+                linked_incidents: repeated,
+                override_reason: None
+            }
         )
         .unwrap_err(),
         ProcedureError::NotSystematic { incidents: 1 }
@@ -395,22 +483,37 @@ fn cyberbullying_on_one_incident_needs_the_experts_reason() {
             override_reason: Some("a single post seen by the whole school".into()),
         },
     );
-    let CaseEvent::DecisionMade { systematic, .. } = &events[0] else { panic!("{events:?}") };
-    assert_eq!(systematic.override_reason.as_deref(), Some("a single post seen by the whole school"));
+    let CaseEvent::DecisionMade { systematic, .. } = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(
+        systematic.override_reason.as_deref(),
+        Some("a single post seen by the whole school")
+    );
 }
 
 #[test]
 fn only_the_chair_extends_and_only_within_fifteen_calendar_days() {
     let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
-    let extend = |until: &str| Command::Extend { until: date(until), reason: "expert opinion needed".into() };
-    assert_eq!(error_code(case.run(&expert("e1"), extend("2026-12-10"))), "not_allowed");
+    let extend = |until: &str| Command::Extend {
+        until: date(until),
+        reason: "expert opinion needed".into(),
+    };
+    assert_eq!(
+        error_code(case.run(&expert("e1"), extend("2026-12-10"))),
+        "not_allowed"
+    );
     assert_eq!(
         case.run(&chair(), extend("2026-12-18")).unwrap_err(),
-        ProcedureError::ExtensionTooLong { latest: date("2026-12-17") }
+        ProcedureError::ExtensionTooLong {
+            latest: date("2026-12-17")
+        }
     );
     assert_eq!(
         case.run(&chair(), extend("2026-12-07")).unwrap_err(),
-        ProcedureError::ExtensionTooShort { current: date("2026-12-07") }
+        ProcedureError::ExtensionTooShort {
+            current: date("2026-12-07")
+        }
     );
     case.ok(&chair(), extend("2026-12-17"));
     let state = case.state();
@@ -421,22 +524,36 @@ fn only_the_chair_extends_and_only_within_fifteen_calendar_days() {
     assert_eq!(extension.notice_due.last_day, date("2026-12-04"));
     assert_eq!(
         case.run(&chair(), extend("2026-12-16")).unwrap_err(),
-        ProcedureError::AlreadyExtended { until: date("2026-12-17") }
+        ProcedureError::AlreadyExtended {
+            until: date("2026-12-17")
+        }
     );
     case.ok(&coordinator(), Command::SendExtensionNotice);
-    assert_eq!(error_code(case.run(&coordinator(), Command::SendExtensionNotice)), "notice_already_sent");
+    assert_eq!(
+        error_code(case.run(&coordinator(), Command::SendExtensionNotice)),
+        "notice_already_sent"
+    );
 }
 
 #[test]
 fn no_extension_after_the_deadline_or_under_order_365() {
     let mut late = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
     late.at("2026-12-08T00:00:00+05:00");
-    let extend = Command::Extend { until: date("2026-12-15"), reason: "r".into() };
-    assert_eq!(error_code(late.run(&chair(), extend.clone())), "extension_too_late");
+    let extend = Command::Extend {
+        until: date("2026-12-15"),
+        reason: "r".into(),
+    };
+    assert_eq!(
+        error_code(late.run(&chair(), extend.clone())),
+        "extension_too_late"
+    );
 
     let mut old = Case::receive(&form_dated("2024-11-20"), "2024-12-02T10:00:00+05:00");
     assert_eq!(old.state().regime, "order-365");
-    assert_eq!(error_code(old.run(&chair(), extend)), "extension_not_provided");
+    assert_eq!(
+        error_code(old.run(&chair(), extend)),
+        "extension_not_provided"
+    );
 }
 
 #[test]
@@ -444,12 +561,21 @@ fn removal_runs_twenty_four_hours_from_delivery() {
     let mut case = Case::confirmed("2026-12-02T10:00:00+05:00");
     let order = "QG-2026-000001-2".to_owned();
     assert_eq!(
-        error_code(case.run(&coordinator(), Command::Acknowledge { order_id: order.clone() })),
+        error_code(case.run(
+            &coordinator(),
+            Command::Acknowledge {
+                order_id: order.clone()
+            }
+        )),
         "order_wrong_status"
     );
     case.at("2026-12-02T11:00:00+05:00").ok(
         &coordinator(),
-        Command::RecordDelivery { order_id: order.clone(), delivered_at: None, channel: "email".into() },
+        Command::RecordDelivery {
+            order_id: order.clone(),
+            delivered_at: None,
+            channel: "email".into(),
+        },
     );
     assert_eq!(
         case.state().order(&order).unwrap().removal_due,
@@ -457,19 +583,40 @@ fn removal_runs_twenty_four_hours_from_delivery() {
     );
     // Another owner cannot act on Telegram's order; Telegram can.
     assert_eq!(
-        error_code(case.run(&owner("instagram"), Command::Acknowledge { order_id: order.clone() })),
+        error_code(case.run(
+            &owner("instagram"),
+            Command::Acknowledge {
+                order_id: order.clone()
+            }
+        )),
         "not_allowed"
     );
-    case.ok(&owner("telegram"), Command::Acknowledge { order_id: order.clone() });
     case.ok(
         &owner("telegram"),
-        Command::ReportRemoval { order_id: order.clone(), removed_urls: vec![], note: None },
+        Command::Acknowledge {
+            order_id: order.clone(),
+        },
+    );
+    case.ok(
+        &owner("telegram"),
+        Command::ReportRemoval {
+            order_id: order.clone(),
+            removed_urls: vec![],
+            note: None,
+        },
     );
     case.ok(
         &coordinator(),
-        Command::VerifyRemoval { order_id: order.clone(), result: VerificationResult::Removed, note: None },
+        Command::VerifyRemoval {
+            order_id: order.clone(),
+            result: VerificationResult::Removed,
+            note: None,
+        },
     );
-    assert_eq!(case.state().order(&order).unwrap().status, OrderStatus::Removed);
+    assert_eq!(
+        case.state().order(&order).unwrap().status,
+        OrderStatus::Removed
+    );
 }
 
 #[test]
@@ -478,10 +625,22 @@ fn non_compliance_escalates_step_by_step_on_schedule() {
     let order = "QG-2026-000001-1".to_owned();
     case.ok(
         &coordinator(),
-        Command::RecordDelivery { order_id: order.clone(), delivered_at: None, channel: "email".into() },
+        Command::RecordDelivery {
+            order_id: order.clone(),
+            delivered_at: None,
+            channel: "email".into(),
+        },
     );
-    let not_complied = Command::RecordNonCompliance { order_id: order.clone() };
-    assert_eq!(error_code(case.at("2026-12-03T09:59:00+05:00").run(&coordinator(), not_complied)), "removal_not_due");
+    let not_complied = Command::RecordNonCompliance {
+        order_id: order.clone(),
+    };
+    assert_eq!(
+        error_code(
+            case.at("2026-12-03T09:59:00+05:00")
+                .run(&coordinator(), not_complied)
+        ),
+        "removal_not_due"
+    );
 
     // After the deadline a check that finds the content records non-compliance itself.
     let events = case.at("2026-12-03T10:00:00+05:00").ok(
@@ -494,39 +653,86 @@ fn non_compliance_escalates_step_by_step_on_schedule() {
     );
     assert!(matches!(events[1], CaseEvent::OrderNotComplied { .. }));
 
-    let escalate = || Command::Escalate { order_id: order.clone(), early_reason: None };
+    let escalate = || Command::Escalate {
+        order_id: order.clone(),
+        early_reason: None,
+    };
     let expected = [
         ("2026-12-03T10:00:00+05:00", EscalationKind::Reminder),
         ("2026-12-04T10:00:00+05:00", EscalationKind::RepeatedOrder),
-        ("2026-12-06T10:00:00+05:00", EscalationKind::AdministrativeOffence),
-        ("2026-12-10T10:00:00+05:00", EscalationKind::AccessRestrictionRequest),
+        (
+            "2026-12-06T10:00:00+05:00",
+            EscalationKind::AdministrativeOffence,
+        ),
+        (
+            "2026-12-10T10:00:00+05:00",
+            EscalationKind::AccessRestrictionRequest,
+        ),
     ];
     for (step, (when, kind)) in expected.iter().enumerate() {
         if step > 0 {
             // A minute early, without a reason, is refused.
-            let early = at(when).checked_sub(jiff::SignedDuration::from_mins(1)).unwrap();
+            let early = at(when)
+                .checked_sub(jiff::SignedDuration::from_mins(1))
+                .unwrap();
             case.now = early;
-            assert_eq!(case.run(&coordinator(), escalate()).unwrap_err(), ProcedureError::EscalationNotDue { due: at(when) });
+            assert_eq!(
+                case.run(&coordinator(), escalate()).unwrap_err(),
+                ProcedureError::EscalationNotDue { due: at(when) }
+            );
         }
         let events = case.at(when).ok(&coordinator(), escalate());
-        let CaseEvent::EscalationStepTaken { kind: taken, step: number, .. } = &events[0] else { panic!() };
+        let CaseEvent::EscalationStepTaken {
+            kind: taken,
+            step: number,
+            ..
+        } = &events[0]
+        else {
+            panic!()
+        };
         assert_eq!((taken, *number), (kind, step as u32 + 1));
     }
-    assert_eq!(error_code(case.run(&coordinator(), escalate())), "ladder_exhausted");
+    assert_eq!(
+        error_code(case.run(&coordinator(), escalate())),
+        "ladder_exhausted"
+    );
 }
 
 #[test]
 fn acting_early_needs_a_reason_that_is_recorded() {
     let mut case = Case::confirmed("2026-12-02T10:00:00+05:00");
     let order = "QG-2026-000001-1".to_owned();
-    case.ok(&coordinator(), Command::RecordDelivery { order_id: order.clone(), delivered_at: None, channel: "email".into() });
-    case.at("2026-12-03T10:00:00+05:00").ok(&coordinator(), Command::RecordNonCompliance { order_id: order.clone() });
-    case.ok(&coordinator(), Command::Escalate { order_id: order.clone(), early_reason: None });
+    case.ok(
+        &coordinator(),
+        Command::RecordDelivery {
+            order_id: order.clone(),
+            delivered_at: None,
+            channel: "email".into(),
+        },
+    );
+    case.at("2026-12-03T10:00:00+05:00").ok(
+        &coordinator(),
+        Command::RecordNonCompliance {
+            order_id: order.clone(),
+        },
+    );
+    case.ok(
+        &coordinator(),
+        Command::Escalate {
+            order_id: order.clone(),
+            early_reason: None,
+        },
+    );
     let events = case.ok(
         &coordinator(),
-        Command::Escalate { order_id: order.clone(), early_reason: Some("the content went viral".into()) },
+        Command::Escalate {
+            order_id: order.clone(),
+            early_reason: Some("the content went viral".into()),
+        },
     );
-    let CaseEvent::EscalationStepTaken { early_reason, .. } = &events[0] else { panic!() };
+    let CaseEvent::EscalationStepTaken { early_reason, .. } = &events[0] else {
+        panic!()
+    };
     assert_eq!(early_reason.as_deref(), Some("the content went viral"));
 }
 
@@ -535,60 +741,136 @@ fn closing_needs_the_response_and_settled_orders() {
     let mut case = Case::confirmed("2026-12-02T10:00:00+05:00");
     assert_eq!(
         case.run(&coordinator(), Command::Close).unwrap_err(),
-        ProcedureError::NotReadyToClose { why: "response_not_sent" }
+        ProcedureError::NotReadyToClose {
+            why: "response_not_sent"
+        }
     );
-    case.ok(&coordinator(), Command::SendResponse { channel: "email".into() });
-    assert_eq!(error_code(case.run(&coordinator(), Command::SendResponse { channel: "email".into() })), "response_already_sent");
+    case.ok(
+        &coordinator(),
+        Command::SendResponse {
+            channel: "email".into(),
+        },
+    );
+    assert_eq!(
+        error_code(case.run(
+            &coordinator(),
+            Command::SendResponse {
+                channel: "email".into()
+            }
+        )),
+        "response_already_sent"
+    );
     assert_eq!(
         case.run(&coordinator(), Command::Close).unwrap_err(),
         ProcedureError::NotReadyToClose { why: "orders_open" }
     );
     for order in ["QG-2026-000001-1", "QG-2026-000001-2"] {
-        case.ok(&coordinator(), Command::RecordDelivery { order_id: order.into(), delivered_at: None, channel: "webhook".into() });
-        case.ok(&coordinator(), Command::VerifyRemoval { order_id: order.into(), result: VerificationResult::Removed, note: None });
+        case.ok(
+            &coordinator(),
+            Command::RecordDelivery {
+                order_id: order.into(),
+                delivered_at: None,
+                channel: "webhook".into(),
+            },
+        );
+        case.ok(
+            &coordinator(),
+            Command::VerifyRemoval {
+                order_id: order.into(),
+                result: VerificationResult::Removed,
+                note: None,
+            },
+        );
     }
     case.ok(&coordinator(), Command::Close);
     assert_eq!(case.state().phase, CasePhase::Closed);
     assert_eq!(
         case.run(&coordinator(), Command::StartReview).unwrap_err(),
-        ProcedureError::WrongPhase { action: "change", phase: CasePhase::Closed }
+        ProcedureError::WrongPhase {
+            action: "change",
+            phase: CasePhase::Closed
+        }
     );
 }
 
 #[test]
 fn a_response_needs_an_outcome_and_goes_out_in_the_applications_language() {
     let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
-    assert_eq!(error_code(case.run(&coordinator(), Command::SendResponse { channel: "email".into() })), "response_before_outcome");
+    assert_eq!(
+        error_code(case.run(
+            &coordinator(),
+            Command::SendResponse {
+                channel: "email".into()
+            }
+        )),
+        "response_before_outcome"
+    );
     let mut refused = form();
     refused.resources.clear();
-    refused.incidents.iter_mut().for_each(|incident| incident.resource_url = None);
+    refused
+        .incidents
+        .iter_mut()
+        .for_each(|incident| incident.resource_url = None);
     let mut case = Case::receive(&refused, "2026-12-02T10:00:00+05:00");
-    let events = case.ok(&coordinator(), Command::SendResponse { channel: "post".into() });
-    assert!(matches!(events[0], CaseEvent::ResponseSent { language: crate::message::Language::Ru, .. }));
+    let events = case.ok(
+        &coordinator(),
+        Command::SendResponse {
+            channel: "post".into(),
+        },
+    );
+    assert!(matches!(
+        events[0],
+        CaseEvent::ResponseSent {
+            language: crate::message::Language::Ru,
+            ..
+        }
+    ));
     case.ok(&coordinator(), Command::Close);
 }
 
 #[test]
 fn referral_needs_stalking_or_criminal_indicators() {
     let mut bullying = Case::confirmed("2026-12-02T10:00:00+05:00");
-    let refer = Command::ReferToLawEnforcement { authority: "Police of Almaty".into(), note: None };
-    assert_eq!(error_code(bullying.run(&coordinator(), refer.clone())), "referral_not_warranted");
+    let refer = Command::ReferToLawEnforcement {
+        authority: "Police of Almaty".into(),
+        note: None,
+    };
+    assert_eq!(
+        error_code(bullying.run(&coordinator(), refer.clone())),
+        "referral_not_warranted"
+    );
 
     let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
     for who in [expert("e1"), expert("e2"), chair()] {
-        case.ok(&who, Command::Vote {
-            vote: VoteChoice::Confirm,
-            category: Category::Criminal,
-            indicators: vec![CriminalIndicator::IncitementToSuicideOrSelfHarm],
-            reasons: "urges the child to self-harm".into(),
-        });
+        case.ok(
+            &who,
+            Command::Vote {
+                vote: VoteChoice::Confirm,
+                category: Category::Criminal,
+                indicators: vec![CriminalIndicator::IncitementToSuicideOrSelfHarm],
+                reasons: "urges the child to self-harm".into(),
+            },
+        );
     }
     let events = case.decide().unwrap();
-    let CaseEvent::DecisionMade { outcome, indicators, .. } = &events[0] else { panic!() };
+    let CaseEvent::DecisionMade {
+        outcome,
+        indicators,
+        ..
+    } = &events[0]
+    else {
+        panic!()
+    };
     assert_eq!(*outcome, Outcome::Confirmed);
-    assert_eq!(indicators, &[CriminalIndicator::IncitementToSuicideOrSelfHarm]);
+    assert_eq!(
+        indicators,
+        &[CriminalIndicator::IncitementToSuicideOrSelfHarm]
+    );
     case.ok(&coordinator(), refer.clone());
-    assert_eq!(error_code(case.run(&coordinator(), refer)), "already_referred");
+    assert_eq!(
+        error_code(case.run(&coordinator(), refer)),
+        "already_referred"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -606,7 +888,10 @@ fn arbitrary_actor() -> impl Strategy<Value = Actor> {
 }
 
 fn arbitrary_command() -> impl Strategy<Value = Command> {
-    let order = prop_oneof![Just("QG-2026-000001-1".to_owned()), Just("QG-2026-000001-2".to_owned())];
+    let order = prop_oneof![
+        Just("QG-2026-000001-1".to_owned()),
+        Just("QG-2026-000001-2".to_owned())
+    ];
     let category = prop_oneof![
         Just(Category::Cyberbullying),
         Just(Category::Cyberstalking),
@@ -621,32 +906,66 @@ fn arbitrary_command() -> impl Strategy<Value = Command> {
         }),
         Just(Command::SendExtensionNotice),
         (any::<bool>(), category).prop_map(|(confirm, category)| Command::Vote {
-            vote: if confirm { VoteChoice::Confirm } else { VoteChoice::NotConfirm },
+            vote: if confirm {
+                VoteChoice::Confirm
+            } else {
+                VoteChoice::NotConfirm
+            },
             category,
             indicators: vec![],
             reasons: "r".into()
         }),
-        (1u32..5, proptest::option::of(Just("override".to_owned()))).prop_map(|(size, reason)| Command::Decide {
-            group_size: size,
-            linked_incidents: vec![],
-            override_reason: reason
+        (1u32..5, proptest::option::of(Just("override".to_owned()))).prop_map(|(size, reason)| {
+            Command::Decide {
+                group_size: size,
+                linked_incidents: vec![],
+                override_reason: reason,
+            }
         }),
-        Just(Command::IssueOrders { owner: None, urls: vec![] }),
-        order.clone().prop_map(|order_id| Command::RecordDelivery { order_id, delivered_at: None, channel: "email".into() }),
-        order.clone().prop_map(|order_id| Command::Acknowledge { order_id }),
-        order.clone().prop_map(|order_id| Command::ReportRemoval { order_id, removed_urls: vec![], note: None }),
-        (order.clone(), prop_oneof![
-            Just(VerificationResult::Removed),
-            Just(VerificationResult::StillPresent),
-            Just(VerificationResult::Unreachable)
-        ]).prop_map(|(order_id, result)| Command::VerifyRemoval { order_id, result, note: None }),
-        order.clone().prop_map(|order_id| Command::RecordNonCompliance { order_id }),
+        Just(Command::IssueOrders {
+            owner: None,
+            urls: vec![]
+        }),
+        order.clone().prop_map(|order_id| Command::RecordDelivery {
+            order_id,
+            delivered_at: None,
+            channel: "email".into()
+        }),
+        order
+            .clone()
+            .prop_map(|order_id| Command::Acknowledge { order_id }),
+        order.clone().prop_map(|order_id| Command::ReportRemoval {
+            order_id,
+            removed_urls: vec![],
+            note: None
+        }),
+        (
+            order.clone(),
+            prop_oneof![
+                Just(VerificationResult::Removed),
+                Just(VerificationResult::StillPresent),
+                Just(VerificationResult::Unreachable)
+            ]
+        )
+            .prop_map(|(order_id, result)| Command::VerifyRemoval {
+                order_id,
+                result,
+                note: None
+            }),
+        order
+            .clone()
+            .prop_map(|order_id| Command::RecordNonCompliance { order_id }),
         (order, any::<bool>()).prop_map(|(order_id, early)| Command::Escalate {
             order_id,
             early_reason: early.then(|| "urgent".to_owned())
         }),
-        Just(Command::ReferToLawEnforcement { authority: "police".into(), note: None }),
-        Just(Command::SendResponse { channel: "email".into() }),
+        Just(Command::ReferToLawEnforcement {
+            authority: "police".into(),
+            note: None
+        }),
+        Just(Command::SendResponse {
+            channel: "email".into()
+        }),
         Just(Command::Close),
     ]
 }
@@ -667,7 +986,8 @@ fn check_invariants(state: &CaseState, ladder: usize) -> Result<(), String> {
             }
         }
         CasePhase::Confirmed => {
-            if state.decision.as_ref().map(|decision| decision.outcome) != Some(Outcome::Confirmed) {
+            if state.decision.as_ref().map(|decision| decision.outcome) != Some(Outcome::Confirmed)
+            {
                 return Err("confirmed phase without a confirmed decision".into());
             }
         }
@@ -688,7 +1008,7 @@ fn check_invariants(state: &CaseState, ladder: usize) -> Result<(), String> {
     if !state.votes.is_empty() && !state.review_started {
         return Err("votes before the review started".into());
     }
-    if state.response_sent_at.is_some() && !(decided || !state.refusal.is_empty()) {
+    if state.response_sent_at.is_some() && !decided && state.refusal.is_empty() {
         return Err("a response before any outcome".into());
     }
     let mut urls: Vec<&String> = state.orders.iter().flat_map(|order| &order.urls).collect();
@@ -709,7 +1029,11 @@ fn check_invariants(state: &CaseState, ladder: usize) -> Result<(), String> {
             return Err("an order acted on before delivery".into());
         }
     }
-    if state.extension.as_ref().is_some_and(|extension| extension.until > date("2026-12-17")) {
+    if state
+        .extension
+        .as_ref()
+        .is_some_and(|extension| extension.until > date("2026-12-17"))
+    {
         return Err("an extension beyond 15 calendar days".into());
     }
     Ok(())

@@ -1,6 +1,6 @@
 use clap::Subcommand;
 use qorgau_domain::message::{Explain, Language};
-use qorgau_domain::validation::iin::Iin;
+use qorgau_domain::validation::iin::{Iin, IinCheck};
 use qorgau_i18n::Localizer;
 
 use crate::error::{AppError, exit};
@@ -16,27 +16,18 @@ pub enum IinCommand {
 
 pub fn run(command: IinCommand, language: Language) -> Result<u8, AppError> {
     let IinCommand::Check { iin } = command;
-    let (report, code) = match Iin::parse(&iin) {
-        Ok(parsed) => (
-            serde_json::json!({
-                "valid": true,
-                "birth_date": parsed.birth_date().to_string(),
-                "sex": parsed.sex(),
-                "error": null,
-            }),
-            exit::OK,
-        ),
-        Err(error) => (
-            serde_json::json!({
-                "valid": false,
-                "birth_date": null,
-                "sex": null,
-                "error": Localizer::embedded().render(language, &error.explain()),
-                "code": error.code(),
-            }),
-            exit::FAILED_CHECK,
-        ),
-    };
+    let check = IinCheck::of(&iin);
+    let mut report = serde_json::to_value(&check).unwrap_or_default();
+    // API.md: `error` is text for the reader, in the chosen language.
+    if let Err(error) = Iin::parse(&iin) {
+        report["error"] = Localizer::embedded()
+            .render(language, &error.explain())
+            .into();
+    }
     println!("{report}");
-    Ok(code)
+    Ok(if check.valid {
+        exit::OK
+    } else {
+        exit::FAILED_CHECK
+    })
 }
