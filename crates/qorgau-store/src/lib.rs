@@ -14,8 +14,10 @@ use jiff::Timestamp;
 use qorgau_domain::procedure::{CaseEvent, CasePhase, CaseState, IncidentKey, PendingDeadline};
 use qorgau_domain::record::{ChainBreak, ChainSummary};
 
+mod any;
 mod sqlite;
 
+pub use any::{AnyStore, StoreLocation};
 pub use sqlite::SqliteStore;
 
 /// A case as loaded: its events and their count (the version a write must match).

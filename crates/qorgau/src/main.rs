@@ -20,6 +20,7 @@ mod service;
 
 use crate::clock::{Clock, FixedClock, SystemClock, TEST_NOW_VARIABLE};
 use crate::error::AppError;
+use qorgau_store::StoreLocation;
 
 /// Qorgau protects children from cyberbullying and cyberstalking: it runs the
 /// procedure from an application to the removal of the content and the
@@ -46,6 +47,9 @@ struct GlobalOptions {
         default_value = "./qorgau-data"
     )]
     data: PathBuf,
+    /// A PostgreSQL database instead of the embedded store (postgres://…).
+    #[arg(long, global = true, env = "QORGAU_DATABASE_URL", value_name = "URL")]
+    database_url: Option<String>,
     /// Who is acting: the username of a staff member (see `qorgau staff list`).
     /// Recorded with every event the command writes.
     #[arg(
@@ -90,7 +94,7 @@ enum TopCommand {
 /// What every command gets: options, the clock, and the output language.
 pub struct Session {
     pub language: Language,
-    pub data: PathBuf,
+    pub store_location: StoreLocation,
     pub acting_as: Option<String>,
     pub clock: Box<dyn Clock>,
 }
@@ -121,7 +125,10 @@ fn main() -> ExitCode {
     };
     let session = Session {
         language: cli.global.lang,
-        data: cli.global.data,
+        store_location: match cli.global.database_url {
+            Some(url) => StoreLocation::Postgres(url),
+            None => StoreLocation::Embedded(cli.global.data),
+        },
         acting_as: cli.global.acting_as,
         clock,
     };

@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use qorgau_domain::message::Message;
 use qorgau_domain::procedure::{Actor, Role};
 use qorgau_i18n::Localizer;
-use qorgau_store::{SqliteStore, StaffRole, Store};
+use qorgau_store::{AnyStore, StaffRole, Store};
 
 use crate::Session;
 use crate::error::{AppError, exit};
@@ -24,12 +24,12 @@ impl Session {
         Localizer::embedded().render(self.language, message)
     }
 
-    pub async fn open_store(&self) -> Result<SqliteStore, AppError> {
-        Ok(SqliteStore::open(&self.data).await?)
+    pub async fn open_store(&self) -> Result<AnyStore, AppError> {
+        Ok(AnyStore::open(&self.store_location, false).await?)
     }
 
     /// The acting staff member, from `--as` / `QORGAU_USER`.
-    pub async fn actor(&self, store: &SqliteStore) -> Result<Actor, AppError> {
+    pub async fn actor(&self, store: &AnyStore) -> Result<Actor, AppError> {
         let Some(username) = &self.acting_as else {
             return Err(AppError::bad_input(Message::new("cli-actor-required")));
         };
@@ -71,11 +71,10 @@ pub fn parse_time(text: &str) -> Result<Timestamp, AppError> {
 }
 
 pub async fn init(session: &Session) -> Result<u8, AppError> {
-    let store = SqliteStore::open_or_create(&session.data).await?;
+    let store = AnyStore::open(&session.store_location, true).await?;
     println!(
         "{}",
-        session
-            .say(&Message::new("cli-initialized").with("path", store.path().display().to_string()))
+        session.say(&Message::new("cli-initialized").with("path", store.describe()))
     );
     store.close().await;
     Ok(exit::OK)
