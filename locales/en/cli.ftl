@@ -66,3 +66,12 @@ deadline-kind-name = { $kind ->
     [removal] Removal by the resource owner
    *[escalation] Next escalation step
 }
+cli-access-code = Access code for the applicant (give it once; it is not stored): { $code }
+cli-serving = Qorgau is serving on { $url } (store: { $store }). Stop with Ctrl+C.
+cli-stopped = Stopped; every request in flight was finished.
+cli-cannot-listen = Cannot listen on { $addr }: { $detail }
+cli-demo-seeded = Demo staff, resource owners and cases are ready; their logins (also in { $path }):
+cli-demo-existing = The demo was seeded before; its logins (from { $path }):
+cli-demo-lost = The demo was seeded before, but { $path } with its logins is gone: use a new data folder.
+cli-password-set = New password for { $user } (shown once): { $password }
+cli-owner-added = Resource owner { $owner } added. API key (shown once): { $key }

@@ -8,8 +8,9 @@ use qorgau_domain::procedure::{CaseEvent, CasePhase, IncidentKey};
 use qorgau_domain::record::ChainSummary;
 
 use crate::{
-    CaseSummary, DeadlineRow, SqliteStore, StaffMember, Store, StoreError, StoredCase,
-    TimelineEntry, VerifyError,
+    ArchiveError, ArchiveItem, ArchiveSummary, CaseSummary, DeadlineRow, Maintenance,
+    MigrationName, OrderRow, PgStore, ResourceOwner, SqliteStore, StaffMember, StaffSession, Store,
+    StoreError, StoredCase, StoredEntry, StoredOwner, StoredStaff, TimelineEntry, VerifyError,
 };
 
 /// Where the store is.
@@ -25,10 +26,14 @@ pub enum StoreLocation {
 #[derive(Debug, Clone)]
 pub enum AnyStore {
     Sqlite(SqliteStore),
+    Postgres(PgStore),
 }
 
 impl AnyStore {
-    /// Opens the store; with `create`, creates the embedded data folder and database.
+    /// Opens the store. With `create` (`qorgau init`), creates the embedded data
+    /// folder and database, or the PostgreSQL database, and applies migrations.
+    /// Without it, the embedded store still applies pending migrations, while
+    /// PostgreSQL refuses a database that lacks one (run `qorgau migrate`).
     pub async fn open(location: &StoreLocation, create: bool) -> Result<AnyStore, StoreError> {
         match location {
             StoreLocation::Embedded(folder) if create => {
@@ -37,22 +42,33 @@ impl AnyStore {
             StoreLocation::Embedded(folder) => {
                 Ok(AnyStore::Sqlite(SqliteStore::open(folder).await?))
             }
-            StoreLocation::Postgres(_) => Err(StoreError::Schema(
-                "this build has no PostgreSQL store yet".to_owned(),
-            )),
+            StoreLocation::Postgres(url) if create => {
+                Ok(AnyStore::Postgres(PgStore::open_or_create(url).await?))
+            }
+            StoreLocation::Postgres(url) => Ok(AnyStore::Postgres(PgStore::open(url).await?)),
         }
     }
 
-    /// A description for people: the file or the database.
+    /// Applies the migrations the store lacks (`qorgau migrate`); returns them.
+    pub async fn migrate(location: &StoreLocation) -> Result<Vec<MigrationName>, StoreError> {
+        match location {
+            StoreLocation::Embedded(folder) => SqliteStore::migrate(folder).await,
+            StoreLocation::Postgres(url) => PgStore::migrate(url).await,
+        }
+    }
+
+    /// A description for people: the file, or the database without its password.
     pub fn describe(&self) -> String {
         match self {
             AnyStore::Sqlite(store) => store.path().display().to_string(),
+            AnyStore::Postgres(store) => store.describe().to_owned(),
         }
     }
 
     pub async fn close(&self) {
         match self {
             AnyStore::Sqlite(store) => store.close().await,
+            AnyStore::Postgres(store) => store.close().await,
         }
     }
 }
@@ -62,6 +78,7 @@ macro_rules! forward {
     ($self:ident, $store:ident => $call:expr) => {
         match $self {
             AnyStore::Sqlite($store) => $call.await,
+            AnyStore::Postgres($store) => $call.await,
         }
     };
 }
@@ -122,5 +139,69 @@ impl Store for AnyStore {
 
     async fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError> {
         forward!(self, store => store.list_staff())
+    }
+
+    async fn set_staff_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
+        forward!(self, store => store.set_staff_password(username, password_hash))
+    }
+
+    async fn staff_password_hash(&self, username: &str) -> Result<Option<String>, StoreError> {
+        forward!(self, store => store.staff_password_hash(username))
+    }
+
+    async fn create_session(&self, session: &StaffSession) -> Result<(), StoreError> {
+        forward!(self, store => store.create_session(session))
+    }
+
+    async fn find_session(&self, token_hash: &str) -> Result<Option<StaffSession>, StoreError> {
+        forward!(self, store => store.find_session(token_hash))
+    }
+
+    async fn add_owner(&self, owner: &ResourceOwner, now: Timestamp) -> Result<(), StoreError> {
+        forward!(self, store => store.add_owner(owner, now))
+    }
+
+    async fn find_owner_by_key(
+        &self,
+        api_key_hash: &str,
+    ) -> Result<Option<ResourceOwner>, StoreError> {
+        forward!(self, store => store.find_owner_by_key(api_key_hash))
+    }
+
+    async fn list_owners(&self) -> Result<Vec<ResourceOwner>, StoreError> {
+        forward!(self, store => store.list_owners())
+    }
+
+    async fn owner_orders(
+        &self,
+        owner: &str,
+        open_only: bool,
+    ) -> Result<Vec<OrderRow>, StoreError> {
+        forward!(self, store => store.owner_orders(owner, open_only))
+    }
+}
+
+impl Maintenance for AnyStore {
+    async fn entries_after(&self, after: u64, limit: u32) -> Result<Vec<StoredEntry>, StoreError> {
+        forward!(self, store => store.entries_after(after, limit))
+    }
+
+    async fn staff_records(&self) -> Result<Vec<StoredStaff>, StoreError> {
+        forward!(self, store => store.staff_records())
+    }
+
+    async fn owner_records(&self) -> Result<Vec<StoredOwner>, StoreError> {
+        forward!(self, store => store.owner_records())
+    }
+
+    async fn import(
+        &self,
+        items: &mut (dyn Iterator<Item = Result<ArchiveItem, ArchiveError>> + Send),
+    ) -> Result<ArchiveSummary, ArchiveError> {
+        forward!(self, store => store.import(items))
     }
 }

@@ -1,8 +1,10 @@
 //! The case record and its read models, behind one trait.
 //!
 //! `Store` is what the shells (CLI, web) use; `SqliteStore` is the embedded
-//! implementation. Every write is one transaction: the events are appended to the
-//! hash chain and the read models updated together, or nothing is written.
+//! implementation, `PgStore` the PostgreSQL one for several instances, and
+//! `AnyStore` the one chosen at run time. Every write is one transaction: the
+//! events are appended to the hash chain and the read models updated together,
+//! or nothing is written. `Maintenance` and `archive` move a whole store.
 //!
 //! Architecture Invariant: the store holds no procedure rules. It stores events
 //! the domain produced, folds them with the domain's `CaseState::replay`, and
@@ -15,9 +17,18 @@ use qorgau_domain::procedure::{CaseEvent, CasePhase, CaseState, IncidentKey, Pen
 use qorgau_domain::record::{ChainBreak, ChainSummary};
 
 mod any;
+pub mod archive;
+mod postgres;
+mod rows;
+mod schema;
 mod sqlite;
 
 pub use any::{AnyStore, StoreLocation};
+pub use archive::{
+    ArchiveError, ArchiveItem, ArchiveSummary, StoredEntry, StoredOwner, StoredStaff,
+};
+pub use postgres::PgStore;
+pub use schema::MigrationName;
 pub use sqlite::SqliteStore;
 
 /// A case as loaded: its events and their count (the version a write must match).
@@ -89,6 +100,41 @@ impl StaffRole {
     }
 }
 
+/// A signed-in staff member's session (only the token's hash is stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffSession {
+    pub token_hash: String,
+    pub username: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// The owner or legal representative of Internet resources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceOwner {
+    /// The key orders are addressed to: a platform (`telegram`) or a host.
+    pub name: String,
+    pub display_name: String,
+    pub api_key_hash: String,
+    pub domains: Vec<String>,
+}
+
+/// One order as its addressee sees it: what to remove and by when, never who
+/// complained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRow {
+    pub order_id: String,
+    pub case_id: String,
+    pub owner: String,
+    pub status: String,
+    pub urls: Vec<String>,
+    pub issued_at: Timestamp,
+    pub delivered_at: Option<Timestamp>,
+    pub removal_due: Option<Timestamp>,
+    pub acknowledged_at: Option<Timestamp>,
+    pub removal_reported_at: Option<Timestamp>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Another writer appended to the case since it was loaded; load and retry.
@@ -96,6 +142,8 @@ pub enum StoreError {
     Conflict,
     #[error("no case {0}")]
     CaseNotFound(String),
+    #[error("no {0}")]
+    NotFound(String),
     #[error("{0} already exists")]
     AlreadyExists(String),
     /// The stored record does not fold: tampering or a bug. `qorgau verify` says where.
@@ -117,8 +165,9 @@ pub enum VerifyError {
     Store(#[from] StoreError),
 }
 
-/// The store every shell uses. Implementations: `SqliteStore` (embedded);
-/// PostgreSQL joins behind the same trait.
+/// The store every shell uses. Implementations: `SqliteStore` (embedded),
+/// `PgStore` (PostgreSQL), and `AnyStore` over either; they behave alike, and
+/// `tests/store.rs` runs every scenario against both.
 pub trait Store: Send + Sync {
     /// Records a new case: assigns the next case number of the year of receipt
     /// (`QG-YYYY-NNNNNN`) and appends its first events.
@@ -181,4 +230,73 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<Option<StaffMember>, StoreError>> + Send;
 
     fn list_staff(&self) -> impl Future<Output = Result<Vec<StaffMember>, StoreError>> + Send;
+
+    /// Sets a staff member's password hash (Argon2id PHC string).
+    fn set_staff_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn staff_password_hash(
+        &self,
+        username: &str,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
+    fn create_session(
+        &self,
+        session: &StaffSession,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn find_session(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = Result<Option<StaffSession>, StoreError>> + Send;
+
+    fn add_owner(
+        &self,
+        owner: &ResourceOwner,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn find_owner_by_key(
+        &self,
+        api_key_hash: &str,
+    ) -> impl Future<Output = Result<Option<ResourceOwner>, StoreError>> + Send;
+
+    fn list_owners(&self) -> impl Future<Output = Result<Vec<ResourceOwner>, StoreError>> + Send;
+
+    /// The orders addressed to `owner`; with `open_only`, those not yet removed.
+    fn owner_orders(
+        &self,
+        owner: &str,
+        open_only: bool,
+    ) -> impl Future<Output = Result<Vec<OrderRow>, StoreError>> + Send;
+}
+
+/// Whole-store operations for operators (`qorgau export` / `import`), not for
+/// the procedure: the raw record page by page, staff as stored, and loading an
+/// archive into an empty store.
+pub trait Maintenance {
+    /// The entries with `seq > after`, in order, at most `limit` of them.
+    fn entries_after(
+        &self,
+        after: u64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredEntry>, StoreError>> + Send;
+
+    /// Every staff member with the time they were added, by username.
+    fn staff_records(&self) -> impl Future<Output = Result<Vec<StoredStaff>, StoreError>> + Send;
+
+    /// Every resource owner with the time they were added, by name.
+    fn owner_records(&self) -> impl Future<Output = Result<Vec<StoredOwner>, StoreError>> + Send;
+
+    /// Loads `items` into this store, which must hold nothing yet (else
+    /// `ArchiveError::NotEmpty`): checks every entry against the chain as it
+    /// goes, rebuilds every case's read models from its events and the case
+    /// numbers from the case ids, all in one transaction.
+    fn import(
+        &self,
+        items: &mut (dyn Iterator<Item = Result<ArchiveItem, ArchiveError>> + Send),
+    ) -> impl Future<Output = Result<ArchiveSummary, ArchiveError>> + Send;
 }

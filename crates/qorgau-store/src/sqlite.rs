@@ -5,29 +5,38 @@
 //! PRODUCT.md). Writes take the database's write lock up front (`BEGIN
 //! IMMEDIATE`), so the chain head read inside a write cannot be stale.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use qorgau_domain::procedure::DeadlineKind;
-use qorgau_domain::procedure::{CaseEvent, CasePhase, CaseState, IncidentKey, PendingDeadline};
-use qorgau_domain::record::{ChainSummary, ChainVerifier, GENESIS, RecordEntry, canonical_json};
+use qorgau_domain::procedure::command::order_status_name;
+use qorgau_domain::procedure::{
+    CaseEvent, CasePhase, CaseState, DeadlineKind, IncidentKey, PendingDeadline,
+};
+use qorgau_domain::record::{ChainSummary, ChainVerifier, GENESIS, RecordEntry};
 use qorgau_domain::regime::Regimes;
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Sqlite, Transaction};
 
+use crate::archive::{
+    ArchiveError, ArchiveItem, ArchiveSummary, StoredEntry, StoredOwner, StoredStaff,
+};
+use crate::rows::{self, decode, encode, from_millis, hash_array, millis};
+use crate::schema::{self, AppliedMigration, MigrationName};
 use crate::{
-    CaseSummary, DeadlineRow, StaffMember, StaffRole, Store, StoreError, StoredCase, TimelineEntry,
-    VerifyError,
+    CaseSummary, DeadlineRow, Maintenance, OrderRow, ResourceOwner, StaffMember, StaffRole,
+    StaffSession, Store, StoreError, StoredCase, TimelineEntry, VerifyError,
 };
 
 /// The database file inside the data folder.
 pub const DATABASE_FILE: &str = "qorgau.sqlite";
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// The embedded store.
 #[derive(Debug, Clone)]
@@ -75,11 +84,28 @@ impl SqliteStore {
             .max_connections(4)
             .connect_with(options(&path, create))
             .await?;
-        MIGRATOR
-            .run(&pool)
-            .await
-            .map_err(|error| StoreError::Schema(error.to_string()))?;
+        // A pilot runs one process, so the embedded store brings itself up to
+        // date on open; a migration it does not know is still refused.
+        if let Err(error) = apply_pending(&pool).await {
+            pool.close().await;
+            return Err(error);
+        }
         Ok(SqliteStore { pool, path })
+    }
+
+    /// Applies the migrations the database lacks (`qorgau migrate`), creating
+    /// the data folder and database if needed; returns what it applied.
+    pub async fn migrate(data_dir: &Path) -> Result<Vec<MigrationName>, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|error| {
+            StoreError::Schema(format!("cannot create {}: {error}", data_dir.display()))
+        })?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options(&data_dir.join(DATABASE_FILE), true))
+            .await?;
+        let result = apply_pending(&pool).await;
+        pool.close().await;
+        result
     }
 
     /// The database file.
@@ -97,27 +123,42 @@ impl SqliteStore {
     }
 }
 
-fn millis(instant: Timestamp) -> i64 {
-    instant.as_millisecond()
-}
-
-fn from_millis(value: i64) -> Timestamp {
-    Timestamp::from_millisecond(value).unwrap_or(Timestamp::UNIX_EPOCH)
-}
-
-fn hash_array(bytes: &[u8]) -> Result<[u8; 32], StoreError> {
-    bytes
-        .try_into()
-        .map_err(|_| StoreError::Corrupt("a stored hash is not 32 bytes".to_owned()))
-}
-
-fn encode(event: &CaseEvent) -> Result<String, StoreError> {
-    canonical_json(event).map_err(|error| StoreError::Corrupt(error.to_string()))
-}
-
-fn decode(payload: &str, seq: i64) -> Result<CaseEvent, StoreError> {
-    serde_json::from_str(payload)
-        .map_err(|error| StoreError::Corrupt(format!("event {seq} does not parse: {error}")))
+/// Checks the applied migrations against this build's and applies the missing ones.
+async fn apply_pending(pool: &SqlitePool) -> Result<Vec<MigrationName>, StoreError> {
+    // sqlx's bookkeeping table; absent until the first migration.
+    let exists: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' \
+         AND name = '_sqlx_migrations')",
+    )
+    .fetch_one(pool)
+    .await?;
+    let applied: Vec<AppliedMigration> = if exists {
+        let rows: Vec<(i64, String, bool, Vec<u8>)> = sqlx::query_as(
+            "SELECT version, description, success, checksum FROM _sqlx_migrations ORDER BY version",
+        )
+        .fetch_all(pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(version, description, success, checksum)| AppliedMigration {
+                    version,
+                    description,
+                    success,
+                    checksum,
+                },
+            )
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let pending = schema::pending(&MIGRATOR, &applied)?;
+    if !pending.is_empty() {
+        MIGRATOR
+            .run(pool)
+            .await
+            .map_err(|error| StoreError::Schema(error.to_string()))?;
+    }
+    Ok(pending)
 }
 
 /// Appends `events` to the chain inside `transaction`, then rebuilds the case's
@@ -252,6 +293,27 @@ async fn project(
         .execute(&mut **transaction)
         .await?;
     }
+    sqlx::query("DELETE FROM case_orders WHERE case_id = ?")
+        .bind(case_id)
+        .execute(&mut **transaction)
+        .await?;
+    for order in &state.orders {
+        let order_json =
+            serde_json::to_string(order).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        sqlx::query(
+            "INSERT INTO case_orders (order_id, case_id, owner, status, issued_at, removal_due, state) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&order.order_id)
+        .bind(case_id)
+        .bind(&order.owner)
+        .bind(order_status_name(order.status))
+        .bind(millis(order.issued_at))
+        .bind(order.removal_due.map(millis))
+        .bind(order_json)
+        .execute(&mut **transaction)
+        .await?;
+    }
     for resource in &state.application.resources {
         sqlx::query("INSERT OR IGNORE INTO case_resources (case_id, resource_key) VALUES (?, ?)")
             .bind(case_id)
@@ -277,6 +339,48 @@ async fn project(
         }
     }
     Ok(())
+}
+
+fn owner_from_row(row: (String, String, String, String)) -> Result<ResourceOwner, StoreError> {
+    let (name, display_name, api_key_hash, domains) = row;
+    let domains = serde_json::from_str(&domains)
+        .map_err(|error| StoreError::Corrupt(format!("owner {name}: {error}")))?;
+    Ok(ResourceOwner {
+        name,
+        display_name,
+        api_key_hash,
+        domains,
+    })
+}
+
+/// An order row from the projected `OrderState` JSON.
+pub(crate) fn order_row(case_id: String, state: &str) -> Result<OrderRow, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Projected {
+        order_id: String,
+        owner: String,
+        urls: Vec<String>,
+        status: String,
+        issued_at: Timestamp,
+        delivered_at: Option<Timestamp>,
+        removal_due: Option<Timestamp>,
+        acknowledged_at: Option<Timestamp>,
+        removal_reported_at: Option<Timestamp>,
+    }
+    let order: Projected = serde_json::from_str(state)
+        .map_err(|error| StoreError::Corrupt(format!("order of {case_id}: {error}")))?;
+    Ok(OrderRow {
+        order_id: order.order_id,
+        case_id,
+        owner: order.owner,
+        status: order.status,
+        urls: order.urls,
+        issued_at: order.issued_at,
+        delivered_at: order.delivered_at,
+        removal_due: order.removal_due,
+        acknowledged_at: order.acknowledged_at,
+        removal_reported_at: order.removal_reported_at,
+    })
 }
 
 fn deadline_kind(text: &str) -> Option<DeadlineKind> {
@@ -436,7 +540,7 @@ impl Store for SqliteStore {
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT d.case_id, c.phase, d.kind, d.order_id, d.due_at, d.last_day, d.provisional \
                  FROM case_deadlines d JOIN cases c ON c.case_id = d.case_id \
-                 ORDER BY d.due_at, d.case_id",
+                 ORDER BY d.due_at, d.case_id, d.rowid",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -480,7 +584,7 @@ impl Store for SqliteStore {
                  SELECT other.case_id FROM case_actors mine \
                  JOIN case_actors other ON other.actor_key = mine.actor_key \
                  WHERE mine.case_id = ?1) \
-             ORDER BY occurred_on",
+             ORDER BY occurred_on, resource_key",
         )
         .bind(case_id)
         .fetch_all(&self.pool)
@@ -591,5 +695,287 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(staff_from_row).collect())
+    }
+
+    async fn set_staff_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
+        let result = sqlx::query("UPDATE staff SET password_hash = ? WHERE username = ?")
+            .bind(password_hash)
+            .bind(username)
+            .execute(&self.pool)
+            .await?;
+        if result.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("staff member {username}")));
+        }
+        Ok(())
+    }
+
+    async fn staff_password_hash(&self, username: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<Option<String>> =
+            sqlx::query_scalar("SELECT password_hash FROM staff WHERE username = ? AND active = 1")
+                .bind(username)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.flatten())
+    }
+
+    async fn create_session(&self, session: &StaffSession) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&session.token_hash)
+        .bind(&session.username)
+        .bind(millis(session.created_at))
+        .bind(millis(session.expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn find_session(&self, token_hash: &str) -> Result<Option<StaffSession>, StoreError> {
+        let row: Option<(String, String, i64, i64)> = sqlx::query_as(
+            "SELECT token_hash, username, created_at, expires_at FROM sessions WHERE token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(
+            |(token_hash, username, created_at, expires_at)| StaffSession {
+                token_hash,
+                username,
+                created_at: from_millis(created_at),
+                expires_at: from_millis(expires_at),
+            },
+        ))
+    }
+
+    async fn add_owner(&self, owner: &ResourceOwner, now: Timestamp) -> Result<(), StoreError> {
+        let domains = serde_json::to_string(&owner.domains)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let result = sqlx::query(
+            "INSERT INTO resource_owners (name, display_name, api_key_hash, domains, created_at) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&owner.name)
+        .bind(&owner.display_name)
+        .bind(&owner.api_key_hash)
+        .bind(domains)
+        .bind(now.to_string())
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                Err(StoreError::AlreadyExists(owner.name.clone()))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn find_owner_by_key(
+        &self,
+        api_key_hash: &str,
+    ) -> Result<Option<ResourceOwner>, StoreError> {
+        let row: Option<(String, String, String, String)> = sqlx::query_as(
+            "SELECT name, display_name, api_key_hash, domains FROM resource_owners WHERE api_key_hash = ?",
+        )
+        .bind(api_key_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(owner_from_row).transpose()
+    }
+
+    async fn list_owners(&self) -> Result<Vec<ResourceOwner>, StoreError> {
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT name, display_name, api_key_hash, domains FROM resource_owners ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(owner_from_row).collect()
+    }
+
+    async fn owner_orders(
+        &self,
+        owner: &str,
+        open_only: bool,
+    ) -> Result<Vec<OrderRow>, StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT case_id, state FROM case_orders WHERE owner = ?1 \
+             AND (?2 = 0 OR status != 'removed') ORDER BY issued_at, order_id",
+        )
+        .bind(owner)
+        .bind(open_only)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(case_id, state)| order_row(case_id, &state))
+            .collect()
+    }
+}
+
+impl Maintenance for SqliteStore {
+    async fn entries_after(&self, after: u64, limit: u32) -> Result<Vec<StoredEntry>, StoreError> {
+        let found: Vec<rows::EntryRow> = sqlx::query_as(
+            "SELECT seq, case_id, case_version, event_type, payload, actor, recorded_at, \
+             prev_hash, hash FROM case_events WHERE seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(i64::try_from(after).unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        found.into_iter().map(rows::stored_entry).collect()
+    }
+
+    async fn staff_records(&self) -> Result<Vec<StoredStaff>, StoreError> {
+        let found: Vec<rows::StaffRecordRow> = sqlx::query_as(
+            "SELECT username, display_name, role, chair, active, created_at, password_hash \
+             FROM staff ORDER BY username",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(found.into_iter().map(rows::stored_staff).collect())
+    }
+
+    async fn owner_records(&self) -> Result<Vec<StoredOwner>, StoreError> {
+        let found: Vec<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT name, display_name, api_key_hash, domains, created_at FROM resource_owners \
+             ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        found
+            .into_iter()
+            .map(|(name, display_name, api_key_hash, domains, created_at)| {
+                Ok(StoredOwner {
+                    owner: owner_from_row((name, display_name, api_key_hash, domains))?,
+                    created_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn import(
+        &self,
+        items: &mut (dyn Iterator<Item = Result<ArchiveItem, ArchiveError>> + Send),
+    ) -> Result<ArchiveSummary, ArchiveError> {
+        // The write lock for the whole load: nothing else writes meanwhile, and
+        // a failed import leaves the store as empty as it was.
+        let mut transaction = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(StoreError::from)?;
+        let occupied: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM case_events) OR EXISTS (SELECT 1 FROM staff) \
+             OR EXISTS (SELECT 1 FROM resource_owners) OR EXISTS (SELECT 1 FROM cases) \
+             OR EXISTS (SELECT 1 FROM case_numbers)",
+        )
+        .fetch_one(&mut *transaction)
+        .await
+        .map_err(StoreError::from)?;
+        if occupied {
+            return Err(ArchiveError::NotEmpty);
+        }
+        let mut verifier = ChainVerifier::default();
+        let mut versions: BTreeMap<String, u64> = BTreeMap::new();
+        let (mut staff, mut owners) = (0u64, 0u64);
+        for item in items {
+            match item? {
+                ArchiveItem::Staff(record) => {
+                    let member = &record.member;
+                    sqlx::query(
+                        "INSERT INTO staff (username, display_name, role, chair, active, \
+                         created_at, password_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    )
+                    .bind(&member.username)
+                    .bind(&member.display_name)
+                    .bind(member.role.as_str())
+                    .bind(member.chair)
+                    .bind(member.active)
+                    .bind(&record.created_at)
+                    .bind(record.password_hash.as_deref())
+                    .execute(&mut *transaction)
+                    .await
+                    .map_err(|error| unique_or(error, &member.username))?;
+                    staff += 1;
+                }
+                ArchiveItem::Owner(record) => {
+                    let owner = &record.owner;
+                    let domains = serde_json::to_string(&owner.domains)
+                        .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+                    sqlx::query(
+                        "INSERT INTO resource_owners (name, display_name, api_key_hash, domains, \
+                         created_at) VALUES (?, ?, ?, ?, ?)",
+                    )
+                    .bind(&owner.name)
+                    .bind(&owner.display_name)
+                    .bind(&owner.api_key_hash)
+                    .bind(domains)
+                    .bind(&record.created_at)
+                    .execute(&mut *transaction)
+                    .await
+                    .map_err(|error| unique_or(error, &owner.name))?;
+                    owners += 1;
+                }
+                ArchiveItem::Entry(stored) => {
+                    verifier.check(&stored.entry)?;
+                    crate::archive::check_case_version(&mut versions, &stored)?;
+                    let entry = &stored.entry;
+                    sqlx::query(
+                        "INSERT INTO case_events (seq, case_id, case_version, event_type, \
+                         payload, actor, recorded_at, prev_hash, hash) \
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    )
+                    .bind(entry.seq as i64)
+                    .bind(&entry.case_id)
+                    .bind(stored.case_version as i64)
+                    .bind(&entry.event_type)
+                    .bind(&entry.payload)
+                    .bind(&entry.actor)
+                    .bind(&entry.recorded_at)
+                    .bind(entry.prev_hash.as_slice())
+                    .bind(entry.hash.as_slice())
+                    .execute(&mut *transaction)
+                    .await
+                    .map_err(StoreError::from)?;
+                }
+            }
+        }
+        let summary = verifier.finish();
+        for case_id in versions.keys() {
+            let events = load_events(&mut transaction, case_id).await?;
+            let state = CaseState::replay(&events)
+                .map_err(|error| StoreError::Corrupt(format!("{case_id}: {error}")))?;
+            project(&mut transaction, case_id, events.len() as u64, &state).await?;
+        }
+        for (year, last) in crate::archive::case_counters(versions.keys()) {
+            sqlx::query("INSERT INTO case_numbers (year, last) VALUES (?, ?)")
+                .bind(year)
+                .bind(last)
+                .execute(&mut *transaction)
+                .await
+                .map_err(StoreError::from)?;
+        }
+        transaction.commit().await.map_err(StoreError::from)?;
+        Ok(ArchiveSummary {
+            staff,
+            owners,
+            events: summary.entries,
+            cases: versions.len() as u64,
+            head: summary.head,
+        })
+    }
+}
+
+/// A duplicate in an imported archive is `AlreadyExists`; anything else is a database error.
+fn unique_or(error: sqlx::Error, name: &str) -> StoreError {
+    match &error {
+        sqlx::Error::Database(database) if database.is_unique_violation() => {
+            StoreError::AlreadyExists(name.to_owned())
+        }
+        _ => StoreError::Database(error),
     }
 }

@@ -1,11 +1,12 @@
 //! The command line's one error vocabulary, and the one place it becomes an
 //! exit code and text (docs/cli.md lists the codes).
 
+use qorgau_app::ServiceError;
 use qorgau_domain::application::FieldError;
 use qorgau_domain::calendar::CalendarError;
 use qorgau_domain::message::{Explain, Language, Message};
 use qorgau_domain::procedure::{IntakeError, ProcedureError};
-use qorgau_domain::regime::RegimeError;
+use qorgau_domain::regime::{RegimeError, Regimes};
 use qorgau_i18n::Localizer;
 use qorgau_store::{StoreError, VerifyError};
 
@@ -129,6 +130,30 @@ impl From<IntakeError> for AppError {
             IntakeError::ReceivedInFuture => {
                 AppError::bad_input(Message::new("procedure-time-in-future"))
             }
+        }
+    }
+}
+
+impl From<ServiceError> for AppError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Intake(error) => error.into(),
+            ServiceError::Procedure(error) => error.into(),
+            ServiceError::CaseNotFound(case_id) => {
+                AppError::not_found(Message::new("cli-case-not-found").with("case", case_id))
+            }
+            ServiceError::Regime(error) => error.into(),
+            ServiceError::Store(error) => error.into(),
+            ServiceError::Refused { reasons, regime } => {
+                match (reasons.first(), Regimes::embedded().get(&regime)) {
+                    (Some(reason), Ok(regime)) => AppError::bad_input(reason.explain(regime)),
+                    _ => AppError::bad_input(Message::new("refusal-resource-required")),
+                }
+            }
+            ServiceError::Randomness(error) => AppError::Explained {
+                message: Message::new("cli-store-error").with("detail", error.to_string()),
+                exit_code: exit::STORE,
+            },
         }
     }
 }

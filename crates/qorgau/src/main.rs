@@ -12,14 +12,12 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use qorgau_domain::message::Language;
 
-mod clock;
 mod commands;
 mod error;
 mod output;
-mod service;
 
-use crate::clock::{Clock, FixedClock, SystemClock, TEST_NOW_VARIABLE};
 use crate::error::AppError;
+use qorgau_app::clock::{Clock, FixedClock, SystemClock, TEST_NOW_VARIABLE};
 use qorgau_store::StoreLocation;
 
 /// Qorgau protects children from cyberbullying and cyberstalking: it runs the
@@ -69,6 +67,8 @@ fn parse_language(text: &str) -> Result<Language, String> {
 enum TopCommand {
     /// Create the data folder and the database (safe to run again).
     Init,
+    /// Run the web service and the JSON API until SIGINT/SIGTERM.
+    Serve(commands::serve::ServeArgs),
     /// Kazakhstan's working-day calendar.
     #[command(subcommand)]
     Calendar(commands::calendar::CalendarCommand),
@@ -77,9 +77,26 @@ enum TopCommand {
     Iin(commands::iin::IinCommand),
     /// Recompute the case record's hash chain; exit 1 naming the first bad sequence number.
     Verify,
+    /// Apply the database migrations this Qorgau needs (PostgreSQL is never migrated implicitly).
+    Migrate,
+    /// Write the whole store (the case record with its hashes, staff, resource owners) to an
+    /// archive file (JSON Lines, docs/operations.md); `-` writes to standard output.
+    Export {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Load an archive into an empty store, re-verifying the chain and rebuilding the read
+    /// models; `-` reads standard input.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
     /// The authority's staff: coordinators and the expert group.
     #[command(subcommand)]
     Staff(commands::staff::StaffCommand),
+    /// Owners of Internet resources, who receive orders.
+    #[command(subcommand)]
+    Owner(commands::owner::OwnerCommand),
     /// One case: submit, show, vote, decide, extend, respond, close.
     #[command(subcommand)]
     Case(commands::case::CaseCommand),
@@ -96,10 +113,10 @@ pub struct Session {
     pub language: Language,
     pub store_location: StoreLocation,
     pub acting_as: Option<String>,
-    pub clock: Box<dyn Clock>,
+    pub clock: std::sync::Arc<dyn Clock>,
 }
 
-fn clock_from_environment() -> Result<Box<dyn Clock>, String> {
+fn clock_from_environment() -> Result<std::sync::Arc<dyn Clock>, String> {
     match std::env::var(TEST_NOW_VARIABLE) {
         Ok(text) => {
             let instant = text.parse().map_err(|error| {
@@ -108,9 +125,9 @@ fn clock_from_environment() -> Result<Box<dyn Clock>, String> {
             eprintln!(
                 "warning: {TEST_NOW_VARIABLE} is set; the clock is pinned to {text} (tests only)"
             );
-            Ok(Box::new(FixedClock(instant)))
+            Ok(std::sync::Arc::new(FixedClock(instant)))
         }
-        Err(_) => Ok(Box::new(SystemClock)),
+        Err(_) => Ok(std::sync::Arc::new(SystemClock)),
     }
 }
 
@@ -145,10 +162,15 @@ fn main() -> ExitCode {
     let result: Result<u8, AppError> = runtime.block_on(async {
         match cli.command {
             TopCommand::Init => commands::init(&session).await,
+            TopCommand::Serve(args) => commands::serve::run(&session, args).await,
             TopCommand::Calendar(command) => commands::calendar::run(&session, command),
             TopCommand::Iin(command) => commands::iin::run(command, session.language),
             TopCommand::Verify => commands::verify(&session).await,
+            TopCommand::Migrate => commands::maintenance::migrate(&session).await,
+            TopCommand::Export { file } => commands::maintenance::export(&session, file).await,
+            TopCommand::Import { file } => commands::maintenance::import(&session, file).await,
             TopCommand::Staff(command) => commands::staff::run(&session, command).await,
+            TopCommand::Owner(command) => commands::owner::run(&session, command).await,
             TopCommand::Case(command) => commands::case::run(&session, command).await,
             TopCommand::Order(command) => commands::order::run(&session, command).await,
             TopCommand::Cases(command) => commands::board::run(&session, command).await,

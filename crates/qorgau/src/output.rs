@@ -13,7 +13,7 @@ use qorgau_store::{CaseSummary, DeadlineRow, Store, TimelineEntry};
 
 use crate::Session;
 use crate::error::AppError;
-use crate::service::Procedure;
+use qorgau_app::{Procedure, Submitted};
 
 /// "3 working days left" / "due today" / "overdue by 2 working days", or hours
 /// for deadlines that run on the clock.
@@ -54,9 +54,10 @@ fn deadline_line(session: &Session, kind: &str, deadline: &Deadline) -> String {
 pub fn submitted<S: Store>(
     session: &Session,
     procedure: &Procedure<'_, S>,
-    case_id: &str,
-    state: &CaseState,
+    submitted: &Submitted,
 ) -> Result<String, AppError> {
+    let case_id = submitted.case_id.as_str();
+    let state = &submitted.state;
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -72,6 +73,11 @@ pub fn submitted<S: Store>(
         text,
         "{}",
         session.say(&Message::new("cli-regime").with("regime", regime.title.get(session.language)))
+    );
+    let _ = writeln!(
+        text,
+        "{}",
+        session.say(&Message::new("cli-access-code").with("code", submitted.access_code.as_str()))
     );
     if state.refusal.is_empty() {
         let _ = writeln!(

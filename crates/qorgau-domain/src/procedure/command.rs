@@ -403,9 +403,21 @@ pub fn receive_application(
             regime: regime.id.clone(),
             decision_due,
             response_due,
+            access_code_sha256: None,
         },
         outcome,
     ])
+}
+
+/// Records the hash of the access code issued to the applicant in the intake
+/// events (the code is the applicant's key to follow the case).
+pub fn attach_access_code(events: &mut [CaseEvent], code_sha256: String) {
+    if let Some(CaseEvent::ApplicationReceived {
+        access_code_sha256, ..
+    }) = events.first_mut()
+    {
+        *access_code_sha256 = Some(code_sha256);
+    }
 }
 
 /// Checks `command` against `state` and yields the events that record it.

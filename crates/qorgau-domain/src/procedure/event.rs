@@ -70,6 +70,10 @@ pub enum CaseEvent {
         regime: String,
         decision_due: Deadline,
         response_due: Deadline,
+        /// SHA-256 (hex) of the applicant's access code, when one was issued. The
+        /// code itself is given to the applicant once and never stored.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        access_code_sha256: Option<String>,
     },
     /// Consideration refused; the applicant is told why.
     ApplicationRefused {

@@ -142,6 +142,9 @@ pub struct CaseState {
     pub decision_due: Deadline,
     pub response_due: Deadline,
     pub refusal: Vec<RefusalReason>,
+    /// SHA-256 (hex) of the applicant's access code.
+    #[serde(skip)]
+    pub access_code_sha256: Option<String>,
     pub review_started: bool,
     pub extension: Option<ExtensionRecord>,
     /// The latest vote of each expert, in the order first cast.
@@ -200,6 +203,7 @@ impl CaseState {
             regime,
             decision_due,
             response_due,
+            access_code_sha256,
         } = event
         else {
             return None;
@@ -213,6 +217,7 @@ impl CaseState {
             decision_due: *decision_due,
             response_due: *response_due,
             refusal: Vec::new(),
+            access_code_sha256: access_code_sha256.clone(),
             review_started: false,
             extension: None,
             votes: Vec::new(),

@@ -12,7 +12,7 @@ use super::{parse_date, parse_time};
 use crate::Session;
 use crate::error::{AppError, exit};
 use crate::output;
-use crate::service::Procedure;
+use qorgau_app::{Intake, Procedure};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ChannelArg {
@@ -159,13 +159,14 @@ pub async fn run(session: &Session, command: CaseCommand) -> Result<u8, AppError
                 ChannelArg::Paper => Channel::Paper,
             };
             let received_at = received_at.as_deref().map(parse_time).transpose()?;
-            let (case_id, state) = procedure
-                .submit(&form, channel, received_at, &actor)
-                .await?;
-            print!(
-                "{}",
-                output::submitted(session, &procedure, &case_id, &state)?
-            );
+            let intake = Intake {
+                form: &form,
+                channel,
+                received_at,
+                record_refusals: true,
+            };
+            let submitted = procedure.submit(intake, &actor).await?;
+            print!("{}", output::submitted(session, &procedure, &submitted)?);
             return Ok(exit::OK);
         }
         CaseCommand::Show { case_id, json } => {

@@ -4,8 +4,12 @@
 pub mod board;
 pub mod calendar;
 pub mod case;
+pub mod demo;
 pub mod iin;
+pub mod maintenance;
 pub mod order;
+pub mod owner;
+pub mod serve;
 pub mod staff;
 
 use jiff::Timestamp;

@@ -6,7 +6,7 @@ use super::parse_time;
 use crate::Session;
 use crate::error::{AppError, exit};
 use crate::output;
-use crate::service::Procedure;
+use qorgau_app::Procedure;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ResultArg {

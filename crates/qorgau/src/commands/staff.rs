@@ -1,4 +1,5 @@
 use clap::{Subcommand, ValueEnum};
+use qorgau_app::credentials::{hash_password, new_password};
 use qorgau_domain::message::Message;
 use qorgau_store::{StaffMember, StaffRole, Store};
 
@@ -29,6 +30,9 @@ pub enum StaffCommand {
     },
     /// List the staff.
     List,
+    /// Give a staff member a new random password for signing in to the web
+    /// service; it is printed once and stored only as an Argon2id hash.
+    SetPassword { username: String },
 }
 
 pub async fn run(session: &Session, command: StaffCommand) -> Result<u8, AppError> {
@@ -79,6 +83,27 @@ pub async fn run(session: &Session, command: StaffCommand) -> Result<u8, AppErro
                 );
             }
         }
+        StaffCommand::SetPassword { username } => {
+            let password = new_password().map_err(randomness)?;
+            store
+                .set_staff_password(&username, &hash_password(&password).map_err(randomness)?)
+                .await?;
+            println!(
+                "{}",
+                session.say(
+                    &Message::new("cli-password-set")
+                        .with("user", username)
+                        .with("password", password)
+                )
+            );
+        }
     }
     Ok(exit::OK)
+}
+
+fn randomness(error: impl std::fmt::Display) -> AppError {
+    AppError::Explained {
+        message: Message::new("cli-store-error").with("detail", error.to_string()),
+        exit_code: exit::STORE,
+    }
 }

@@ -34,3 +34,28 @@ impl Clock for FixedClock {
 /// Using it on a production record would falsify recorded times, so the CLI
 /// says so on standard error every time it is set.
 pub const TEST_NOW_VARIABLE: &str = "QORGAU_TEST_NOW";
+
+/// A clock tests move by hand (a server under test reads it on every request).
+#[derive(Debug)]
+pub struct ManualClock(std::sync::Mutex<Timestamp>);
+
+impl ManualClock {
+    pub fn new(start: Timestamp) -> ManualClock {
+        ManualClock(std::sync::Mutex::new(start))
+    }
+
+    pub fn set(&self, instant: Timestamp) {
+        if let Ok(mut now) = self.0.lock() {
+            *now = instant;
+        }
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Timestamp {
+        self.0
+            .lock()
+            .map(|now| *now)
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+}

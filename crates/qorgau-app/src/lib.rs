@@ -1,0 +1,15 @@
+//! The application services every shell shares (the command line and the web
+//! service): running commands against the store, the clock, applicants' access
+//! codes and staff credentials.
+//!
+//! Architecture Invariant: no rules of the procedure here (those are in
+//! `qorgau-domain`) and no presentation (exit codes, HTTP statuses and text
+//! belong to the shells). This crate only orchestrates: load, fold, decide,
+//! append, retry.
+
+pub mod clock;
+pub mod credentials;
+pub mod procedure;
+
+pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
+pub use procedure::{Intake, Procedure, ServiceError, Submitted};

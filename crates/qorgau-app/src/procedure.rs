@@ -1,0 +1,175 @@
+//! Runs commands against the store: load the case, fold it, let the domain
+//! decide, append what it decided — retrying when another writer got there
+//! first.
+
+use jiff::Timestamp;
+use qorgau_domain::application::RefusalReason;
+use qorgau_domain::application::{ApplicationForm, Channel};
+use qorgau_domain::calendar::WorkingCalendar;
+use qorgau_domain::deadline::almaty_date;
+use qorgau_domain::procedure::command::attach_access_code;
+use qorgau_domain::procedure::{
+    Actor, CaseEvent, CaseState, Command, Context, handle, receive_application,
+};
+use qorgau_domain::procedure::{IntakeError, ProcedureError};
+use qorgau_domain::regime::{RegimeError, Regimes};
+use qorgau_store::{Store, StoreError, StoredCase};
+
+use crate::clock::Clock;
+use crate::credentials::{RandomnessError, new_access_code, secret_hash};
+
+/// Why a service call failed. The shells turn it into exit codes or HTTP statuses.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The application could not be recorded (invalid fields, no regime, no calendar).
+    #[error(transparent)]
+    Intake(#[from] IntakeError),
+    /// The procedure refused the command.
+    #[error(transparent)]
+    Procedure(#[from] ProcedureError),
+    #[error("no case {0}")]
+    CaseNotFound(String),
+    #[error(transparent)]
+    Regime(#[from] RegimeError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The application is inadmissible and was not recorded.
+    #[error("the application cannot be considered")]
+    Refused {
+        reasons: Vec<RefusalReason>,
+        regime: String,
+    },
+    #[error(transparent)]
+    Randomness(#[from] RandomnessError),
+}
+
+/// An application to record.
+#[derive(Debug, Clone, Copy)]
+pub struct Intake<'f> {
+    pub form: &'f ApplicationForm,
+    pub channel: Channel,
+    /// When it arrived, if not now (the date stamped on a paper application).
+    pub received_at: Option<Timestamp>,
+    /// Record an inadmissible application as a refused case (paper), rather than
+    /// refusing it without a record (online, where the form explains).
+    pub record_refusals: bool,
+}
+
+/// A recorded application.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    pub case_id: String,
+    pub state: CaseState,
+    /// Given to the applicant once; only its hash is stored.
+    pub access_code: String,
+}
+
+/// How often a command is retried when another writer appended to the same case.
+const CONFLICT_RETRIES: usize = 5;
+
+pub struct Procedure<'a, S: Store> {
+    pub store: &'a S,
+    pub clock: &'a dyn Clock,
+    pub calendar: &'static WorkingCalendar,
+    pub regimes: &'static Regimes,
+}
+
+impl<'a, S: Store> Procedure<'a, S> {
+    pub fn new(store: &'a S, clock: &'a dyn Clock) -> Self {
+        Procedure {
+            store,
+            clock,
+            calendar: WorkingCalendar::embedded(),
+            regimes: Regimes::embedded(),
+        }
+    }
+
+    /// Records an application and issues the applicant's access code.
+    ///
+    /// With `record_refusals` (paper applications registered by staff), an
+    /// inadmissible application is recorded as a refused case, to be answered by
+    /// letter. Without it (an applicant online), nothing is recorded and the
+    /// reasons come back as `ServiceError::Refused`, so the form can explain them.
+    pub async fn submit(
+        &self,
+        intake: Intake<'_>,
+        actor: &Actor,
+    ) -> Result<Submitted, ServiceError> {
+        let now = self.clock.now();
+        let received_at = intake.received_at.unwrap_or(now);
+        let mut events = receive_application(
+            intake.form,
+            intake.channel,
+            received_at,
+            now,
+            self.calendar,
+            self.regimes,
+        )?;
+        let state =
+            CaseState::replay(&events).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        if !intake.record_refusals && !state.refusal.is_empty() {
+            return Err(ServiceError::Refused {
+                reasons: state.refusal,
+                regime: state.regime,
+            });
+        }
+        let access_code = new_access_code()?;
+        attach_access_code(&mut events, secret_hash(&access_code));
+        let case_id = self
+            .store
+            .create_case(almaty_date(received_at).year(), &events, &actor.name, now)
+            .await?;
+        Ok(Submitted {
+            case_id,
+            state,
+            access_code,
+        })
+    }
+
+    pub async fn load(&self, case_id: &str) -> Result<StoredCase, ServiceError> {
+        self.store
+            .load_case(case_id)
+            .await?
+            .ok_or_else(|| ServiceError::CaseNotFound(case_id.to_owned()))
+    }
+
+    /// Runs `command` on the case; returns the events recorded and the new state.
+    pub async fn run(
+        &self,
+        case_id: &str,
+        actor: &Actor,
+        command: Command,
+    ) -> Result<(Vec<CaseEvent>, CaseState), ServiceError> {
+        let mut attempts = 0;
+        loop {
+            let case = self.load(case_id).await?;
+            let mut state = case.state()?;
+            let regime = self.regimes.get(&state.regime)?;
+            let now = self.clock.now();
+            let context = Context {
+                case_id,
+                now,
+                calendar: self.calendar,
+                regime,
+                actor,
+            };
+            let events = handle(&state, command.clone(), &context)?;
+            match self
+                .store
+                .append(case_id, case.version(), &events, &actor.name, now)
+                .await
+            {
+                Ok(()) => {
+                    for event in &events {
+                        state
+                            .apply(event)
+                            .map_err(|why| StoreError::Corrupt(why.to_owned()))?;
+                    }
+                    return Ok((events, state));
+                }
+                Err(StoreError::Conflict) if attempts < CONFLICT_RETRIES => attempts += 1,
+                Err(error) => return Err(error.into()),
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Applicants: file an application, follow it with the access code.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use qorgau_app::Intake;
+use qorgau_app::credentials::secret_matches;
+use qorgau_domain::application::{ApplicationForm, Channel};
+use qorgau_domain::deadline::rfc3339_almaty;
+use qorgau_domain::message::Message;
+use qorgau_domain::procedure::{Actor, CaseEvent, Role};
+use qorgau_i18n::Localizer;
+use qorgau_store::Store;
+use serde_json::json;
+
+use super::parse_json;
+use crate::language::RequestLanguage;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+
+/// `POST /api/v1/applications` → 201 with the case number, the access code and
+/// the deadlines; 422 with the reasons when the application cannot be
+/// considered (nothing is recorded then: the applicant corrects and resubmits).
+pub async fn submit(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let mut form: ApplicationForm = parse_json(&body).map_err(fail)?;
+    // The application's language is the one it is written in; a form that does
+    // not say is in the language it was filed in.
+    form.language = form.language.or(Some(language));
+    let applicant = Actor {
+        name: "applicant".to_owned(),
+        role: Role::System,
+    };
+    let intake = Intake {
+        form: &form,
+        channel: Channel::Electronic,
+        received_at: None,
+        record_refusals: false,
+    };
+    let submitted = state
+        .procedure()
+        .submit(intake, &applicant)
+        .await
+        .map_err(|error| fail(ApiError::from_service(error)))?;
+    let case = &submitted.state;
+    let body = json!({
+        "case_id": submitted.case_id,
+        "access_code": submitted.access_code,
+        "status": case.phase,
+        "received_at": rfc3339_almaty(case.received_at),
+        "decision_due": rfc3339_almaty(case.decision_due.due_at),
+        "response_due": rfc3339_almaty(case.response_due.due_at),
+        "deadlines_provisional": case.decision_due.provisional || case.response_due.provisional,
+        "regime": case.regime,
+        "language": case.application.language,
+    });
+    let location = format!("/api/v1/applications/{}", submitted.case_id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(body),
+    )
+        .into_response())
+}
+
+/// The events an applicant sees on the timeline. Votes stay inside the group.
+fn visible_to_applicant(event: &CaseEvent) -> bool {
+    !matches!(event, CaseEvent::VoteCast { .. })
+}
+
+/// `GET /api/v1/applications/{case_id}` with `Authorization: Bearer <access code>`:
+/// the status and timeline in the case's language. A wrong or missing code and
+/// an unknown case are the same 404.
+pub async fn status(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    Path(case_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let not_found = || ApiError::NotFound.in_language(language);
+    let code = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .unwrap_or("");
+    let Some(case) = state
+        .store
+        .load_case(&case_id)
+        .await
+        .map_err(|error| ApiError::from(error).in_language(language))?
+    else {
+        // Compare anyway, so an unknown case takes as long as a wrong code.
+        let _ = secret_matches(
+            code,
+            "0000000000000000000000000000000000000000000000000000000000000000",
+        );
+        return Err(not_found());
+    };
+    let case_state = case
+        .state()
+        .map_err(|error| ApiError::from(error).in_language(language))?;
+    let authorized = case_state
+        .access_code_sha256
+        .as_deref()
+        .is_some_and(|stored| secret_matches(code, stored));
+    if !authorized {
+        return Err(not_found());
+    }
+    let timeline = state
+        .store
+        .timeline(&case_id)
+        .await
+        .map_err(|error| ApiError::from(error).in_language(language))?;
+    // Everything the applicant receives is in the language of the application.
+    let case_language = case_state.application.language;
+    let localizer = Localizer::embedded();
+    let entries: Vec<_> = case
+        .events
+        .iter()
+        .zip(&timeline)
+        .filter(|(event, _)| visible_to_applicant(event))
+        .map(|(event, entry)| {
+            json!({
+                "at": rfc3339_almaty(entry.recorded_at),
+                "type": event.type_name(),
+                "text": localizer.render(
+                    case_language,
+                    &Message::new("timeline-event").with("event", event.type_name()),
+                ),
+            })
+        })
+        .collect();
+    let decision = case_state.decision.as_ref().map(|decision| {
+        json!({"outcome": decision.outcome, "category": decision.category,
+               "decided_at": rfc3339_almaty(decision.decided_at)})
+    });
+    let refusal: Vec<_> = match state.procedure().regimes.get(&case_state.regime) {
+        Ok(regime) => case_state
+            .refusal
+            .iter()
+            .map(|reason| json!({"code": reason.code(), "message": localizer.render(case_language, &reason.explain(regime))}))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let orders: Vec<_> = case_state
+        .orders
+        .iter()
+        .map(|order| json!({"status": qorgau_domain::procedure::command::order_status_name(order.status), "urls": order.urls}))
+        .collect();
+    let body = json!({
+        "case_id": case_id,
+        "language": case_language,
+        "status": case_state.phase,
+        "status_text": localizer.render(case_language, &Message::new("phase-name").with("phase", case_state.phase.as_str())),
+        "received_at": rfc3339_almaty(case_state.received_at),
+        "decision_due": rfc3339_almaty(case_state.decision_due.due_at),
+        "response_due": rfc3339_almaty(case_state.response_due.due_at),
+        "extended_until": case_state.extension.as_ref().map(|extension| extension.until),
+        "regime": case_state.regime,
+        "refusal": refusal,
+        "decision": decision,
+        "orders": orders,
+        "response_sent_at": case_state.response_sent_at.map(rfc3339_almaty),
+        "timeline": entries,
+    });
+    Ok((
+        [(header::CONTENT_LANGUAGE, case_language.tag())],
+        Json(body),
+    )
+        .into_response())
+}

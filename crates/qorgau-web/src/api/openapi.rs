@@ -1,0 +1,220 @@
+//! `GET /api/openapi.json`: the OpenAPI 3.1 document of every `/api` route,
+//! written by hand next to the routes it describes (a test checks that every
+//! route is in it and CI validates it with `openapi-spec-validator`).
+
+use axum::Json;
+use serde_json::{Value, json};
+
+fn problem_response(description: &str) -> Value {
+    json!({"description": description,
+           "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+}
+
+fn json_response(description: &str, schema: Value) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": schema}}})
+}
+
+fn json_body(schema: Value) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": schema}}})
+}
+
+fn path_parameter(name: &str, description: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true, "description": description, "schema": {"type": "string"}})
+}
+
+fn language_parameter() -> Value {
+    json!({"name": "lang", "in": "query", "required": false,
+           "description": "Language of messages: kk (default), ru or en; else Accept-Language.",
+           "schema": {"type": "string", "enum": ["kk", "ru", "en"]}})
+}
+
+/// The document.
+pub fn openapi() -> Value {
+    let object = |properties: Value| json!({"type": "object", "properties": properties});
+    let any_object = json!({"type": "object"});
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Qorgau",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Protecting children from cyberbullying and cyberstalking: applications, the expert group's decisions, removal orders. Errors are RFC 9457 problem details in the request's language.",
+        },
+        "servers": [{"url": "/"}],
+        "components": {
+            "securitySchemes": {
+                "accessCode": {"type": "http", "scheme": "bearer", "description": "The applicant's access code, given when the application was filed."},
+                "staffToken": {"type": "http", "scheme": "bearer", "description": "A token from POST /api/v1/auth/token."},
+                "ownerApiKey": {"type": "http", "scheme": "bearer", "description": "A resource owner's API key."}
+            },
+            "schemas": {
+                "Problem": {
+                    "type": "object",
+                    "required": ["type", "title", "status", "detail"],
+                    "properties": {
+                        "type": {"type": "string"}, "title": {"type": "string"},
+                        "status": {"type": "integer"}, "detail": {"type": "string"},
+                        "code": {"type": "string"},
+                        "errors": {"type": "array", "items": {"type": "object",
+                            "required": ["field", "code", "message"],
+                            "properties": {"field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}}
+                    }
+                },
+                "Application": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": {
+                        "language": {"type": "string", "enum": ["kk", "ru", "en"]},
+                        "applicant": object(json!({
+                            "name": {"type": "string"},
+                            "relation": {"type": "string", "enum": ["parent", "legal_representative", "child", "citizen"]},
+                            "email": {"type": "string"}, "phone": {"type": "string"},
+                            "iin": {"type": "string"}, "postal_address": {"type": "string"}
+                        })),
+                        "child": object(json!({
+                            "name": {"type": "string"},
+                            "birth_date": {"type": "string", "format": "date"},
+                            "iin": {"type": "string"}
+                        })),
+                        "resources": {"type": "array", "items": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}}}},
+                        "incidents": {"type": "array", "items": {"type": "object", "required": ["occurred_on"], "properties": {
+                            "occurred_on": {"type": "string", "format": "date"},
+                            "resource_url": {"type": "string"}, "description": {"type": "string"},
+                            "actor": {"type": "string", "description": "The account that did it: a handle or a profile link."}}}},
+                        "description": {"type": "string"}
+                    }
+                },
+                "Receipt": {
+                    "type": "object",
+                    "required": ["case_id", "access_code", "received_at", "decision_due", "response_due", "regime"],
+                    "properties": {
+                        "case_id": {"type": "string"}, "access_code": {"type": "string"},
+                        "status": {"type": "string"},
+                        "received_at": {"type": "string", "format": "date-time"},
+                        "decision_due": {"type": "string", "format": "date-time"},
+                        "response_due": {"type": "string", "format": "date-time"},
+                        "deadlines_provisional": {"type": "boolean"},
+                        "regime": {"type": "string"}, "language": {"type": "string"}
+                    }
+                }
+            }
+        },
+        "paths": {
+            "/api/v1/applications": {"post": {
+                "summary": "File an application",
+                "parameters": [language_parameter()],
+                "requestBody": json_body(json!({"$ref": "#/components/schemas/Application"})),
+                "responses": {
+                    "201": json_response("Recorded: the case number, the access code and the deadlines.", json!({"$ref": "#/components/schemas/Receipt"})),
+                    "400": problem_response("Not JSON, or an unknown field."),
+                    "422": problem_response("Invalid fields, or inadmissible (codes resource_required, not_a_child, applicant_fields_missing).")
+                }
+            }},
+            "/api/v1/applications/{case_id}": {"get": {
+                "summary": "Follow an application",
+                "security": [{"accessCode": []}],
+                "parameters": [path_parameter("case_id", "The case number."), language_parameter()],
+                "responses": {
+                    "200": json_response("The status and the timeline, in the case's language.", any_object.clone()),
+                    "404": problem_response("No such case, or a wrong access code.")
+                }
+            }},
+            "/api/v1/auth/token": {"post": {
+                "summary": "Sign in (staff)",
+                "requestBody": json_body(json!({"type": "object", "required": ["username", "password"],
+                    "properties": {"username": {"type": "string"}, "password": {"type": "string"}}})),
+                "responses": {
+                    "200": json_response("A bearer token.", json!({"type": "object", "properties": {
+                        "token": {"type": "string"}, "role": {"type": "string", "enum": ["coordinator", "expert"]},
+                        "chair": {"type": "boolean"}, "expires_at": {"type": "string", "format": "date-time"}}})),
+                    "401": problem_response("Wrong username or password."),
+                    "429": problem_response("Too many failed attempts; see Retry-After.")
+                }
+            }},
+            "/api/v1/cases": {"get": {
+                "summary": "The queue, earliest deadline first",
+                "security": [{"staffToken": []}],
+                "parameters": [{"name": "state", "in": "query", "required": false, "schema": {"type": "string",
+                    "enum": ["received", "refused", "registered", "under_review", "not_confirmed", "confirmed", "closed"]}}, language_parameter()],
+                "responses": {"200": json_response("Cases with their next deadline.", json!({"type": "array", "items": any_object.clone()})),
+                              "401": problem_response("Not signed in.")}
+            }},
+            "/api/v1/cases/{case_id}": {"get": {
+                "summary": "A case, as staff see it",
+                "security": [{"staffToken": []}],
+                "parameters": [path_parameter("case_id", "The case number."), language_parameter()],
+                "responses": {"200": json_response("The case.", any_object.clone()), "401": problem_response("Not signed in."), "404": problem_response("No such case.")}
+            }},
+            "/api/v1/cases/{case_id}/votes": {"post": {
+                "summary": "Cast a vote (an expert)",
+                "security": [{"staffToken": []}],
+                "parameters": [path_parameter("case_id", "The case number."), language_parameter()],
+                "requestBody": json_body(json!({"type": "object", "required": ["vote", "category", "reasons"], "properties": {
+                    "vote": {"type": "string", "enum": ["confirm", "not_confirm"]},
+                    "category": {"type": "string", "enum": ["cyberbullying", "cyberstalking", "criminal", "none"]},
+                    "indicators": {"type": "array", "items": {"type": "string", "enum": [
+                        "incitement_to_suicide_or_self_harm", "sexual_coercion_or_grooming", "threat_to_life_or_health", "disclosure_of_private_or_family_secrets"]}},
+                    "reasons": {"type": "string"}}})),
+                "responses": {"200": json_response("Recorded.", any_object.clone()), "401": problem_response("Not signed in."),
+                    "403": problem_response("Not a member of the expert group."), "409": problem_response("Not possible now (e.g. already decided)."),
+                    "422": problem_response("Invalid fields.")}
+            }},
+            "/api/v1/cases/{case_id}/decision": {"post": {
+                "summary": "Record the expert group's decision (the coordinator or the chair)",
+                "security": [{"staffToken": []}],
+                "parameters": [path_parameter("case_id", "The case number."), language_parameter()],
+                "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "override_reason": {"type": "string", "description": "Why cyberbullying is confirmed on fewer than two incidents."}}}}}},
+                "responses": {"200": json_response("The decision; a confirmed one lists the orders issued at once.", any_object.clone()),
+                    "401": problem_response("Not signed in."), "403": problem_response("Neither the coordinator nor the chair."),
+                    "409": problem_response("The decision rule is not met, or the case was already decided.")}
+            }},
+            "/api/v1/cases/{case_id}/extension": {"post": {
+                "summary": "Extend consideration (the chair; at most 15 calendar days from receipt)",
+                "security": [{"staffToken": []}],
+                "parameters": [path_parameter("case_id", "The case number."), language_parameter()],
+                "requestBody": json_body(json!({"type": "object", "required": ["until", "reason"], "properties": {
+                    "until": {"type": "string", "format": "date"}, "reason": {"type": "string"}}})),
+                "responses": {"200": json_response("Recorded.", any_object.clone()), "401": problem_response("Not signed in."),
+                    "409": problem_response("Not allowed by the regime, by role, or by date."), "422": problem_response("Invalid fields.")}
+            }},
+            "/api/v1/cases/{case_id}/response": {"post": {
+                "summary": "Record that the response was sent to the applicant (the coordinator)",
+                "security": [{"staffToken": []}],
+                "parameters": [path_parameter("case_id", "The case number."), language_parameter()],
+                "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {"channel": {"type": "string"}}}}}},
+                "responses": {"200": json_response("Recorded.", any_object.clone()), "401": problem_response("Not signed in."),
+                    "403": problem_response("Not the coordinator."), "409": problem_response("No outcome yet, or already answered.")}
+            }},
+            "/api/v1/orders": {"get": {
+                "summary": "The resource owner's orders (seeing an order here is its delivery)",
+                "security": [{"ownerApiKey": []}],
+                "parameters": [{"name": "status", "in": "query", "required": false, "schema": {"type": "string", "enum": ["open", "all"]}}, language_parameter()],
+                "responses": {"200": json_response("Orders: URLs, legal basis, deadline — never who complained.", json!({"type": "array", "items": any_object.clone()})),
+                    "401": problem_response("No or unknown API key.")}
+            }},
+            "/api/v1/orders/{order_id}/acknowledge": {"post": {
+                "summary": "Acknowledge an order",
+                "security": [{"ownerApiKey": []}],
+                "parameters": [path_parameter("order_id", "The order number."), language_parameter()],
+                "responses": {"200": json_response("Acknowledged.", any_object.clone()), "401": problem_response("No or unknown API key."), "404": problem_response("No such order for this owner.")}
+            }},
+            "/api/v1/orders/{order_id}/removal": {"post": {
+                "summary": "Report removal",
+                "security": [{"ownerApiKey": []}],
+                "parameters": [path_parameter("order_id", "The order number."), language_parameter()],
+                "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "removed_urls": {"type": "array", "items": {"type": "string"}}, "note": {"type": "string"}}}}}},
+                "responses": {"200": json_response("Recorded; verification follows.", any_object.clone()), "401": problem_response("No or unknown API key."),
+                    "404": problem_response("No such order for this owner."), "409": problem_response("Not possible in the order's state.")}
+            }},
+            "/api/openapi.json": {"get": {
+                "summary": "This document",
+                "responses": {"200": json_response("The OpenAPI 3.1 document.", any_object)}
+            }}
+        }
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(openapi())
+}

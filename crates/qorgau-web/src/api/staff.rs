@@ -1,0 +1,455 @@
+//! The authority's staff: sign in, the queue, votes, the decision, the
+//! extension and the response.
+
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use jiff::SignedDuration;
+use qorgau_app::credentials::{hash_password, new_token, password_matches, secret_hash};
+use qorgau_domain::calendar::WorkingCalendar;
+use qorgau_domain::category::{Category, CriminalIndicator};
+use qorgau_domain::deadline::{almaty_date, rfc3339_almaty};
+use qorgau_domain::message::Message;
+use qorgau_domain::procedure::{CasePhase, Command, Role, VoteChoice};
+use qorgau_store::{StaffRole, StaffSession, Store};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::parse_json;
+use crate::auth::{MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, Staff};
+use crate::language::RequestLanguage;
+use crate::problem::{ApiError, FieldProblem, Problem};
+use crate::state::AppState;
+
+/// The client's address, when the server recorded it (for sign-in throttling).
+pub struct ClientAddress(pub Option<SocketAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(address)| *address),
+        ))
+    }
+}
+
+/// An Argon2id hash of a random password nobody knows: verifying against it
+/// when the account does not exist makes a wrong username cost as much time as
+/// a wrong password, so timing does not reveal which accounts exist.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        let unknowable = new_token("decoy").unwrap_or_default();
+        hash_password(&unknowable).unwrap_or_default()
+    })
+}
+
+/// One field of a JSON object, typed; a missing or ill-typed field is a 422
+/// naming it.
+fn field<T: DeserializeOwned>(
+    body: &Value,
+    name: &'static str,
+    errors: &mut Vec<FieldProblem>,
+) -> Option<T> {
+    let value = body.get(name).cloned().unwrap_or(Value::Null);
+    match serde_json::from_value(value) {
+        Ok(parsed) => Some(parsed),
+        Err(_) => {
+            errors.push(FieldProblem {
+                field: name.to_owned(),
+                code: if body.get(name).is_none() {
+                    "required"
+                } else {
+                    "invalid"
+                },
+                message: Message::new(if body.get(name).is_none() {
+                    "problem-field-required"
+                } else {
+                    "problem-field-invalid"
+                })
+                .with("field", name),
+            });
+            None
+        }
+    }
+}
+
+fn invalid(errors: Vec<FieldProblem>) -> ApiError {
+    ApiError::Invalid {
+        detail: Message::new("problem-invalid-fields").with("count", errors.len() as i64),
+        errors,
+    }
+}
+
+/// `POST /api/v1/auth/token` `{"username","password"}` → `{"token","role","expires_at"}`.
+pub async fn token(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    ClientAddress(address): ClientAddress,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let body: Value = parse_json(&body).map_err(fail)?;
+    let mut errors = Vec::new();
+    let username: Option<String> = field(&body, "username", &mut errors);
+    let password: Option<String> = field(&body, "password", &mut errors);
+    let (Some(username), Some(password)) = (username, password) else {
+        return Err(fail(invalid(errors)));
+    };
+    let now = state.clock.now();
+    let account_key = format!("account:{}", username.to_lowercase());
+    let mut keys = vec![(account_key.clone(), MAX_FAILURES_PER_ACCOUNT)];
+    if let Some(address) = address {
+        keys.push((
+            format!("address:{}", address.ip()),
+            MAX_FAILURES_PER_ADDRESS,
+        ));
+    }
+    if let Some(seconds) = state.throttle.blocked_for(&keys, now) {
+        return Err(fail(ApiError::TooManyRequests {
+            retry_after_seconds: seconds,
+        }));
+    }
+    let stored = state
+        .store
+        .staff_password_hash(&username)
+        .await
+        .map_err(|error| fail(error.into()))?;
+    let matches =
+        password_matches(&password, stored.as_deref().unwrap_or(decoy_hash())) && stored.is_some();
+    let member = match matches {
+        true => state
+            .store
+            .find_staff(&username)
+            .await
+            .map_err(|error| fail(error.into()))?,
+        false => None,
+    };
+    let Some(member) = member.filter(|member| member.active) else {
+        state.throttle.record_failure(&keys, now);
+        return Err(fail(ApiError::Unauthenticated));
+    };
+    state.throttle.clear(&account_key);
+    let token = new_token("qgs").map_err(|_| fail(ApiError::Internal))?;
+    let expires_at = now
+        .checked_add(SignedDuration::from_hours(i64::from(
+            state.config.session_hours,
+        )))
+        .map_err(|_| fail(ApiError::Internal))?;
+    let session = StaffSession {
+        token_hash: secret_hash(&token),
+        username: member.username.clone(),
+        created_at: now,
+        expires_at,
+    };
+    state
+        .store
+        .create_session(&session)
+        .await
+        .map_err(|error| fail(error.into()))?;
+    Ok(Json(json!({
+        "token": token,
+        "role": match member.role { StaffRole::Coordinator => "coordinator", StaffRole::Expert => "expert" },
+        "chair": member.chair,
+        "username": member.username,
+        "expires_at": rfc3339_almaty(expires_at),
+    }))
+    .into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct QueueQuery {
+    state: Option<String>,
+}
+
+/// `GET /api/v1/cases?state=…` → the queue, earliest deadline first (overdue on top).
+pub async fn queue(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    _staff: Staff,
+    Query(query): Query<QueueQuery>,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let phase = match query.state.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(CasePhase::parse(text).ok_or_else(|| {
+            fail(invalid(vec![FieldProblem {
+                field: "state".into(),
+                code: "invalid",
+                message: Message::new("cli-unknown-state").with("value", text),
+            }]))
+        })?),
+    };
+    let cases = state
+        .store
+        .list_cases(phase)
+        .await
+        .map_err(|error| fail(error.into()))?;
+    let deadlines = state
+        .store
+        .deadlines()
+        .await
+        .map_err(|error| fail(error.into()))?;
+    let now = state.clock.now();
+    let today = almaty_date(now);
+    let mut rows: Vec<(Option<jiff::Timestamp>, Value)> = cases
+        .iter()
+        .map(|case| {
+            let next = deadlines.iter().find(|row| row.case_id == case.case_id);
+            let next_json = next.map(|row| {
+                let working_days_left = row.deadline.last_day.and_then(|last_day| {
+                    WorkingCalendar::embedded()
+                        .working_days_between(today, last_day)
+                        .ok()
+                });
+                json!({
+                    "kind": row.deadline.kind,
+                    "order_id": row.deadline.order_id,
+                    "due_at": rfc3339_almaty(row.deadline.due_at),
+                    "overdue": now >= row.deadline.due_at,
+                    "working_days_left": working_days_left,
+                    "provisional": row.deadline.provisional,
+                })
+            });
+            (
+                next.map(|row| row.deadline.due_at),
+                json!({
+                    "case_id": case.case_id,
+                    "status": case.phase,
+                    "language": case.language,
+                    "received_at": rfc3339_almaty(case.received_at),
+                    "next_deadline": next_json,
+                }),
+            )
+        })
+        .collect();
+    // Cases with a deadline first, earliest first; then the rest by number.
+    rows.sort_by_key(|(due, _)| (due.is_none(), *due));
+    Ok(Json(Value::Array(rows.into_iter().map(|(_, row)| row).collect())).into_response())
+}
+
+/// `GET /api/v1/cases/{case_id}` → the case as staff see it.
+pub async fn case(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    _staff: Staff,
+    Path(case_id): Path<String>,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let procedure = state.procedure();
+    let case = procedure
+        .load(&case_id)
+        .await
+        .map_err(|error| fail(ApiError::from_service(error)))?;
+    let case_state = case.state().map_err(|error| fail(error.into()))?;
+    let regime = procedure
+        .regimes
+        .get(&case_state.regime)
+        .map_err(|_| fail(ApiError::Internal))?;
+    let pending: Vec<Value> = case_state
+        .pending_deadlines(&regime.escalation)
+        .iter()
+        .map(|deadline| {
+            json!({"kind": deadline.kind, "order_id": deadline.order_id,
+            "due_at": rfc3339_almaty(deadline.due_at), "provisional": deadline.provisional})
+        })
+        .collect();
+    Ok(Json(json!({
+        "case_id": case_id,
+        "status": case_state.phase,
+        "regime": case_state.regime,
+        "received_at": rfc3339_almaty(case_state.received_at),
+        "decision_due": rfc3339_almaty(case_state.decision_due.due_at),
+        "response_due": rfc3339_almaty(case_state.response_due.due_at),
+        "pending_deadlines": pending,
+        "case": case_state,
+    }))
+    .into_response())
+}
+
+async fn run(
+    state: &AppState,
+    language: qorgau_domain::message::Language,
+    case_id: &str,
+    staff: &Staff,
+    command: Command,
+) -> Result<Response, Problem> {
+    let (events, case_state) = state
+        .procedure()
+        .run(case_id, &staff.actor, command)
+        .await
+        .map_err(|error| ApiError::from_service(error).in_language(language))?;
+    let recorded: Vec<&str> = events.iter().map(|event| event.type_name()).collect();
+    let orders: Vec<Value> = case_state
+        .orders
+        .iter()
+        .map(|order| {
+            json!({"order_id": order.order_id, "owner": order.owner, "urls": order.urls,
+            "status": qorgau_domain::procedure::command::order_status_name(order.status)})
+        })
+        .collect();
+    Ok(Json(json!({
+        "case_id": case_id,
+        "status": case_state.phase,
+        "recorded": recorded,
+        "decision": case_state.decision,
+        "orders": orders,
+    }))
+    .into_response())
+}
+
+/// `POST /api/v1/cases/{case_id}/votes` `{"vote","category","reasons","indicators"?}` (an expert).
+pub async fn vote(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path(case_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    if !staff.is_expert() {
+        return Err(fail(ApiError::Forbidden(None)));
+    }
+    let body: Value = parse_json(&body).map_err(fail)?;
+    let mut errors = Vec::new();
+    let vote: Option<VoteChoice> = field(&body, "vote", &mut errors);
+    let category: Option<Category> = field(&body, "category", &mut errors);
+    let reasons: Option<String> = field(&body, "reasons", &mut errors);
+    let indicators: Vec<CriminalIndicator> = match body.get("indicators") {
+        None => Vec::new(),
+        Some(_) => field(&body, "indicators", &mut errors).unwrap_or_default(),
+    };
+    let (Some(vote), Some(category), Some(reasons)) = (vote, category, reasons) else {
+        return Err(fail(invalid(errors)));
+    };
+    run(
+        &state,
+        language,
+        &case_id,
+        &staff,
+        Command::Vote {
+            vote,
+            category,
+            indicators,
+            reasons,
+        },
+    )
+    .await
+}
+
+/// `POST /api/v1/cases/{case_id}/decision` `{"override_reason"?}` (the coordinator
+/// or the chair) → the decision by the regime's rule; a confirmed decision
+/// issues the orders at once. 409 when the rule is not met.
+pub async fn decide(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path(case_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    if !(staff.is_coordinator() || staff.actor.role == (Role::Expert { chair: true })) {
+        return Err(fail(ApiError::Forbidden(None)));
+    }
+    let body: Value = if body.is_empty() {
+        json!({})
+    } else {
+        parse_json(&body).map_err(fail)?
+    };
+    let override_reason = body
+        .get("override_reason")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let group_size = state
+        .store
+        .list_staff()
+        .await
+        .map_err(|error| fail(error.into()))?
+        .iter()
+        .filter(|member| member.active && member.role == StaffRole::Expert)
+        .count() as u32;
+    let linked_incidents = state
+        .store
+        .linked_incidents(&case_id)
+        .await
+        .map_err(|error| fail(error.into()))?;
+    run(
+        &state,
+        language,
+        &case_id,
+        &staff,
+        Command::Decide {
+            group_size,
+            linked_incidents,
+            override_reason,
+        },
+    )
+    .await
+}
+
+/// `POST /api/v1/cases/{case_id}/extension` `{"until","reason"}` (the chair).
+pub async fn extend(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path(case_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let body: Value = parse_json(&body).map_err(fail)?;
+    let mut errors = Vec::new();
+    let until: Option<jiff::civil::Date> = field(&body, "until", &mut errors);
+    let reason: Option<String> = field(&body, "reason", &mut errors);
+    let (Some(until), Some(reason)) = (until, reason) else {
+        return Err(fail(invalid(errors)));
+    };
+    run(
+        &state,
+        language,
+        &case_id,
+        &staff,
+        Command::Extend { until, reason },
+    )
+    .await
+}
+
+/// `POST /api/v1/cases/{case_id}/response` `{"channel"}` (the coordinator): the
+/// response was sent to the applicant.
+pub async fn respond(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path(case_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    if !staff.is_coordinator() {
+        return Err(fail(ApiError::Forbidden(None)));
+    }
+    let body: Value = if body.is_empty() {
+        json!({})
+    } else {
+        parse_json(&body).map_err(fail)?
+    };
+    let channel = body
+        .get("channel")
+        .and_then(Value::as_str)
+        .unwrap_or("email")
+        .to_owned();
+    run(
+        &state,
+        language,
+        &case_id,
+        &staff,
+        Command::SendResponse { channel },
+    )
+    .await
+}

@@ -1,0 +1,179 @@
+//! The only place credentials are checked.
+//!
+//! - Staff: `POST /api/v1/auth/token` with username and password (Argon2id) gives a
+//!   bearer session token (`qgs_…`, 256 random bits, only its SHA-256 stored,
+//!   absolute expiry).
+//! - Resource owners: a bearer API key (`qgk_…`), stored as its SHA-256.
+//! - Applicants: the case's access code as a bearer token, compared in constant
+//!   time; a wrong code and an unknown case both give 404.
+//!
+//! Deny by default: a handler that does not take `Staff` or `Owner` serves the
+//! public (and then checks the access code itself).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use jiff::{SignedDuration, Timestamp};
+use qorgau_app::credentials::secret_hash;
+use qorgau_domain::procedure::{Actor, Role};
+use qorgau_store::{ResourceOwner, StaffRole, Store};
+
+use crate::language::negotiate;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+
+/// The bearer token of a request, if any.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get("authorization")?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|token| !token.is_empty())
+}
+
+fn language_of(parts: &Parts) -> qorgau_domain::message::Language {
+    negotiate(
+        parts.uri.query(),
+        parts
+            .headers
+            .get("accept-language")
+            .and_then(|value| value.to_str().ok()),
+    )
+}
+
+/// A signed-in member of the authority's staff.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub actor: Actor,
+}
+
+impl Staff {
+    pub fn is_coordinator(&self) -> bool {
+        self.actor.role == Role::Coordinator
+    }
+
+    pub fn is_expert(&self) -> bool {
+        matches!(self.actor.role, Role::Expert { .. })
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let language = language_of(parts);
+        let reject = |error: ApiError| error.in_language(language);
+        let token = bearer(parts).ok_or_else(|| reject(ApiError::Unauthenticated))?;
+        let session = state
+            .store
+            .find_session(&secret_hash(token))
+            .await
+            .map_err(|error| reject(error.into()))?
+            .filter(|session| session.expires_at > state.clock.now())
+            .ok_or_else(|| reject(ApiError::Unauthenticated))?;
+        let member = state
+            .store
+            .find_staff(&session.username)
+            .await
+            .map_err(|error| reject(error.into()))?
+            .filter(|member| member.active)
+            .ok_or_else(|| reject(ApiError::Unauthenticated))?;
+        let role = match member.role {
+            StaffRole::Coordinator => Role::Coordinator,
+            StaffRole::Expert => Role::Expert {
+                chair: member.chair,
+            },
+        };
+        Ok(Staff {
+            actor: Actor {
+                name: member.username,
+                role,
+            },
+        })
+    }
+}
+
+/// A resource owner authenticated by its API key.
+#[derive(Debug, Clone)]
+pub struct Owner {
+    pub owner: ResourceOwner,
+}
+
+impl Owner {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            name: format!("owner:{}", self.owner.name),
+            role: Role::ResourceOwner {
+                owner: self.owner.name.clone(),
+            },
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Owner {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let language = language_of(parts);
+        let token = bearer(parts).ok_or(ApiError::Unauthenticated.in_language(language))?;
+        let owner = state
+            .store
+            .find_owner_by_key(&secret_hash(token))
+            .await
+            .map_err(|error| ApiError::from(error).in_language(language))?
+            .ok_or(ApiError::Unauthenticated.in_language(language))?;
+        Ok(Owner { owner })
+    }
+}
+
+/// Failed sign-ins per account and per client address, in a sliding window.
+/// In memory: each instance counts its own, which bounds guessing per instance
+/// (several instances multiply the budget by their number).
+#[derive(Debug, Default)]
+pub struct LoginThrottle {
+    failures: Mutex<HashMap<String, Vec<Timestamp>>>,
+}
+
+/// The window failures are counted in.
+const THROTTLE_WINDOW: SignedDuration = SignedDuration::from_mins(15);
+/// Failures allowed per account in the window.
+pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
+/// Failures allowed per client address in the window (several people may share one).
+pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
+
+impl LoginThrottle {
+    /// Seconds until another attempt is allowed for these keys, if blocked now.
+    pub fn blocked_for(&self, keys: &[(String, usize)], now: Timestamp) -> Option<u64> {
+        let mut failures = self.failures.lock().ok()?;
+        let mut wait: Option<u64> = None;
+        for (key, limit) in keys {
+            let entries = failures.entry(key.clone()).or_default();
+            entries.retain(|at| now.duration_since(*at) < THROTTLE_WINDOW);
+            if entries.len() >= *limit
+                && let Some(oldest) = entries.first()
+            {
+                let remaining = THROTTLE_WINDOW - now.duration_since(*oldest);
+                let seconds = remaining.as_secs().max(1) as u64;
+                wait = Some(wait.map_or(seconds, |known| known.max(seconds)));
+            }
+        }
+        wait
+    }
+
+    pub fn record_failure(&self, keys: &[(String, usize)], now: Timestamp) {
+        if let Ok(mut failures) = self.failures.lock() {
+            for (key, _) in keys {
+                failures.entry(key.clone()).or_default().push(now);
+            }
+        }
+    }
+
+    pub fn clear(&self, key: &str) {
+        if let Ok(mut failures) = self.failures.lock() {
+            failures.remove(key);
+        }
+    }
+}

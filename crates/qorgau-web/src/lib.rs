@@ -1,0 +1,106 @@
+//! Qorgau's HTTP service: the JSON API under `/api` (API.md) and, in later
+//! releases, the pages. A thin shell: handlers parse requests into domain types,
+//! call `qorgau_app::Procedure`, and turn the outcome into JSON or
+//! `application/problem+json` in the request's language.
+//!
+//! Architecture Invariant: handlers hold no procedure rules; `problem.rs` is the
+//! only place errors become HTTP statuses; `auth.rs` is the only place
+//! credentials are checked, and every route states who may call it
+//! (`docs/authorization.md`, tested by the authorization matrix).
+
+mod api;
+mod auth;
+mod language;
+mod metrics;
+mod problem;
+mod state;
+
+use std::future::Future;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue};
+use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use state::{AppState, WebConfig};
+
+/// The largest request body accepted (JSON applications; files come with the
+/// evidence release and get their own limit).
+const BODY_LIMIT_BYTES: usize = 256 * 1024;
+
+/// Every route, with the middleware every response gets.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/openapi.json", get(api::openapi::document))
+        .route("/v1/applications", post(api::applications::submit))
+        .route("/v1/applications/{case_id}", get(api::applications::status))
+        .route("/v1/auth/token", post(api::staff::token))
+        .route("/v1/cases", get(api::staff::queue))
+        .route("/v1/cases/{case_id}", get(api::staff::case))
+        .route("/v1/cases/{case_id}/votes", post(api::staff::vote))
+        .route("/v1/cases/{case_id}/decision", post(api::staff::decide))
+        .route("/v1/cases/{case_id}/extension", post(api::staff::extend))
+        .route("/v1/cases/{case_id}/response", post(api::staff::respond))
+        .route("/v1/orders", get(api::owners::orders))
+        .route(
+            "/v1/orders/{order_id}/acknowledge",
+            post(api::owners::acknowledge),
+        )
+        .route("/v1/orders/{order_id}/removal", post(api::owners::removal))
+        .fallback(api::not_found);
+    Router::new()
+        .route("/healthz", get(api::health::healthz))
+        .route("/metrics", get(metrics::render))
+        .nest("/api", api)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(header("x-content-type-options", "nosniff"))
+        .layer(header("referrer-policy", "no-referrer"))
+        .layer(header("x-frame-options", "DENY"))
+        .layer(header(
+            "content-security-policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ))
+        .with_state(state)
+}
+
+fn header(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(
+        HeaderName::from_static(name),
+        HeaderValue::from_static(value),
+    )
+}
+
+/// Serves until `shutdown` completes, then stops accepting connections and
+/// lets requests in flight finish (at most `drain` long). Every application
+/// acknowledged with a 201 was committed before the response was sent, so
+/// nothing accepted is lost however the process stops.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    drain: Duration,
+) -> std::io::Result<()> {
+    let app = router(state);
+    let (stopped_sender, stopped) = tokio::sync::oneshot::channel::<()>();
+    // The client's address is kept for sign-in throttling.
+    let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stopped_sender.send(());
+    });
+    let server = tokio::spawn(server.into_future());
+    // Drain: once shutdown starts, give in-flight requests `drain` to finish.
+    let _ = stopped.await;
+    match tokio::time::timeout(drain, server).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(join_error)) => Err(std::io::Error::other(join_error)),
+        Err(_) => Ok(()),
+    }
+}

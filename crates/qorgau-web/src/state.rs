@@ -1,0 +1,52 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+
+use qorgau_app::{Clock, Procedure};
+use qorgau_store::AnyStore;
+
+use crate::auth::LoginThrottle;
+use crate::metrics::Metrics;
+
+/// Settings of the HTTP service (from `qorgau serve` flags and environment).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The address people reach the service at (`QORGAU_PUBLIC_URL`), for links.
+    pub public_url: Option<String>,
+    /// How long a staff session lasts from sign-in.
+    pub session_hours: u32,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            public_url: None,
+            session_hours: 8,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<AnyStore>,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<WebConfig>,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) throttle: Arc<LoginThrottle>,
+}
+
+impl AppState {
+    pub fn new(store: AnyStore, clock: Arc<dyn Clock>, config: WebConfig) -> AppState {
+        AppState {
+            store: Arc::new(store),
+            clock,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+            throttle: Arc::new(LoginThrottle::default()),
+        }
+    }
+
+    pub(crate) fn procedure(&self) -> Procedure<'_, AnyStore> {
+        Procedure::new(&self.store, self.clock.as_ref())
+    }
+}
