@@ -123,6 +123,12 @@ async fn pending_migrations(pool: &PgPool) -> Result<Vec<MigrationName>, StoreEr
     schema::pending(&MIGRATOR, &applied)
 }
 
+/// The database named in the URL does not exist.
+fn is_unknown_database(error: &StoreError) -> bool {
+    matches!(error, StoreError::Database(sqlx::Error::Database(database))
+        if database.code().as_deref() == Some(UNKNOWN_DATABASE))
+}
+
 /// A database error as the store's vocabulary: constraint names, not message text.
 fn store_error(error: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(database) = &error {
@@ -146,9 +152,7 @@ impl PgStore {
         let description = describe(&options);
         let pool = match connect(options, MAX_CONNECTIONS).await {
             Ok(pool) => pool,
-            Err(StoreError::Database(sqlx::Error::Database(error)))
-                if error.code().as_deref() == Some(UNKNOWN_DATABASE) =>
-            {
+            Err(error) if is_unknown_database(&error) => {
                 return Err(StoreError::Schema(format!(
                     "there is no database {description} (run `qorgau init` with the same \
                      --database-url to create it)"
@@ -173,10 +177,17 @@ impl PgStore {
     /// Creates the database if it does not exist, applies every migration and
     /// opens it (`qorgau init`).
     pub async fn open_or_create(url: &str) -> Result<PgStore, StoreError> {
-        if !Postgres::database_exists(url).await? {
-            Postgres::create_database(url).await?;
+        // Try the database itself first: a role that may use its database need
+        // not be allowed into the server's maintenance database.
+        match PgStore::migrate(url).await {
+            Err(error) if is_unknown_database(&error) => {
+                Postgres::create_database(url).await?;
+                PgStore::migrate(url).await?;
+            }
+            result => {
+                result?;
+            }
         }
-        PgStore::migrate(url).await?;
         PgStore::open(url).await
     }
 

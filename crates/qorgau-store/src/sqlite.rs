@@ -11,12 +11,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use qorgau_domain::procedure::command::order_status_name;
-use qorgau_domain::procedure::{
-    CaseEvent, CasePhase, CaseState, DeadlineKind, IncidentKey, PendingDeadline,
-};
+use qorgau_domain::procedure::{CaseEvent, CasePhase, CaseState, IncidentKey};
 use qorgau_domain::record::{ChainSummary, ChainVerifier, GENESIS, RecordEntry};
-use qorgau_domain::regime::Regimes;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -26,11 +22,11 @@ use sqlx::{Sqlite, Transaction};
 use crate::archive::{
     ArchiveError, ArchiveItem, ArchiveSummary, StoredEntry, StoredOwner, StoredStaff,
 };
-use crate::rows::{self, decode, encode, from_millis, hash_array, millis};
+use crate::rows::{self, ReadModel, decode, encode, from_millis, hash_array, millis};
 use crate::schema::{self, AppliedMigration, MigrationName};
 use crate::{
-    CaseSummary, DeadlineRow, Maintenance, OrderRow, ResourceOwner, StaffMember, StaffRole,
-    StaffSession, Store, StoreError, StoredCase, TimelineEntry, VerifyError,
+    CaseSummary, DeadlineRow, Maintenance, OrderRow, ResourceOwner, StaffMember, StaffSession,
+    Store, StoreError, StoredCase, TimelineEntry, VerifyError,
 };
 
 /// The database file inside the data folder.
@@ -207,11 +203,10 @@ async fn append_in(
         .execute(&mut **transaction)
         .await
         .map_err(|error| match &error {
-            sqlx::Error::Database(database)
-                if database
-                    .message()
-                    .contains("case_events.case_id, case_events.case_version") =>
-            {
+            // SQLite reports no constraint names; under BEGIN IMMEDIATE the seq
+            // cannot collide, so a unique violation here is the per-case
+            // version (case_events_version_unique): another writer won.
+            sqlx::Error::Database(database) if database.is_unique_violation() => {
                 StoreError::Conflict
             }
             _ => StoreError::Database(error),
@@ -239,15 +234,15 @@ async fn load_events(
         .collect()
 }
 
-/// Rewrites the read models of one case from its folded state.
+/// Rewrites the read models of one case from its folded state (`rows::ReadModel`
+/// decides what; this writes it in SQLite's dialect).
 async fn project(
     transaction: &mut Transaction<'static, Sqlite>,
     case_id: &str,
     version: u64,
     state: &CaseState,
 ) -> Result<(), StoreError> {
-    let state_json =
-        serde_json::to_string(state).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    let model = ReadModel::of(state, version)?;
     sqlx::query(
         "INSERT INTO cases (case_id, regime, language, phase, received_at, version, state) \
          VALUES (?, ?, ?, ?, ?, ?, ?) \
@@ -255,17 +250,18 @@ async fn project(
          version = excluded.version, state = excluded.state",
     )
     .bind(case_id)
-    .bind(&state.regime)
-    .bind(state.application.language.tag())
-    .bind(state.phase.as_str())
-    .bind(state.received_at.to_string())
-    .bind(version as i64)
-    .bind(&state_json)
+    .bind(&model.regime)
+    .bind(model.language)
+    .bind(model.phase)
+    .bind(&model.received_at)
+    .bind(model.version)
+    .bind(&model.state_json)
     .execute(&mut **transaction)
     .await?;
 
     for table_delete in [
         "DELETE FROM case_deadlines WHERE case_id = ?",
+        "DELETE FROM case_orders WHERE case_id = ?",
         "DELETE FROM case_resources WHERE case_id = ?",
         "DELETE FROM case_actors WHERE case_id = ?",
         "DELETE FROM case_incidents WHERE case_id = ?",
@@ -275,11 +271,7 @@ async fn project(
             .execute(&mut **transaction)
             .await?;
     }
-    let ladder = Regimes::embedded()
-        .get(&state.regime)
-        .map(|regime| regime.escalation.clone())
-        .unwrap_or_default();
-    for deadline in state.pending_deadlines(&ladder) {
+    for deadline in &model.deadlines {
         sqlx::query(
             "INSERT INTO case_deadlines (case_id, kind, order_id, due_at, last_day, provisional) \
              VALUES (?, ?, ?, ?, ?, ?)",
@@ -293,50 +285,44 @@ async fn project(
         .execute(&mut **transaction)
         .await?;
     }
-    sqlx::query("DELETE FROM case_orders WHERE case_id = ?")
-        .bind(case_id)
-        .execute(&mut **transaction)
-        .await?;
-    for order in &state.orders {
-        let order_json =
-            serde_json::to_string(order).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    for order in &model.orders {
         sqlx::query(
-            "INSERT INTO case_orders (order_id, case_id, owner, status, issued_at, removal_due, state) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO case_orders (order_id, case_id, owner, status, issued_at, removal_due, \
+             state) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&order.order_id)
         .bind(case_id)
         .bind(&order.owner)
-        .bind(order_status_name(order.status))
-        .bind(millis(order.issued_at))
-        .bind(order.removal_due.map(millis))
-        .bind(order_json)
+        .bind(order.status)
+        .bind(order.issued_at)
+        .bind(order.removal_due)
+        .bind(&order.state_json)
         .execute(&mut **transaction)
         .await?;
     }
-    for resource in &state.application.resources {
+    for resource_key in &model.resources {
         sqlx::query("INSERT OR IGNORE INTO case_resources (case_id, resource_key) VALUES (?, ?)")
             .bind(case_id)
-            .bind(&resource.key)
+            .bind(resource_key)
             .execute(&mut **transaction)
             .await?;
     }
-    for incident in &state.application.incidents {
+    for actor_key in &model.actors {
+        sqlx::query("INSERT OR IGNORE INTO case_actors (case_id, actor_key) VALUES (?, ?)")
+            .bind(case_id)
+            .bind(actor_key)
+            .execute(&mut **transaction)
+            .await?;
+    }
+    for (occurred_on, resource_key) in &model.incidents {
         sqlx::query(
             "INSERT INTO case_incidents (case_id, occurred_on, resource_key) VALUES (?, ?, ?)",
         )
         .bind(case_id)
-        .bind(incident.occurred_on.to_string())
-        .bind(incident.resource_key.as_deref())
+        .bind(occurred_on)
+        .bind(resource_key.as_deref())
         .execute(&mut **transaction)
         .await?;
-        if let Some(actor_key) = &incident.actor_key {
-            sqlx::query("INSERT OR IGNORE INTO case_actors (case_id, actor_key) VALUES (?, ?)")
-                .bind(case_id)
-                .bind(actor_key)
-                .execute(&mut **transaction)
-                .await?;
-        }
     }
     Ok(())
 }
@@ -381,33 +367,6 @@ pub(crate) fn order_row(case_id: String, state: &str) -> Result<OrderRow, StoreE
         acknowledged_at: order.acknowledged_at,
         removal_reported_at: order.removal_reported_at,
     })
-}
-
-fn deadline_kind(text: &str) -> Option<DeadlineKind> {
-    [
-        DeadlineKind::Decision,
-        DeadlineKind::ExtensionNotice,
-        DeadlineKind::Response,
-        DeadlineKind::Removal,
-        DeadlineKind::Escalation,
-    ]
-    .into_iter()
-    .find(|kind| kind.as_str() == text)
-}
-
-fn staff_from_row(row: (String, String, String, bool, bool)) -> StaffMember {
-    let (username, display_name, role, chair, active) = row;
-    StaffMember {
-        username,
-        display_name,
-        role: if role == "expert" {
-            StaffRole::Expert
-        } else {
-            StaffRole::Coordinator
-        },
-        chair,
-        active,
-    }
 }
 
 impl Store for SqliteStore {
@@ -547,26 +506,16 @@ impl Store for SqliteStore {
         rows.into_iter()
             .map(
                 |(case_id, phase, kind, order_id, due_at, last_day, provisional)| {
-                    let kind = deadline_kind(&kind).ok_or_else(|| {
-                        StoreError::Corrupt(format!("unknown deadline kind {kind}"))
-                    })?;
-                    let last_day = match last_day {
-                        Some(text) => Some(
-                            text.parse()
-                                .map_err(|_| StoreError::Corrupt(format!("bad date {text}")))?,
-                        ),
-                        None => None,
-                    };
                     Ok(DeadlineRow {
                         case_id,
                         phase,
-                        deadline: PendingDeadline {
-                            kind,
-                            due_at: from_millis(due_at),
-                            last_day,
+                        deadline: rows::pending_deadline(
+                            &kind,
                             order_id,
+                            due_at,
+                            last_day,
                             provisional,
-                        },
+                        )?,
                     })
                 },
             )
@@ -685,7 +634,7 @@ impl Store for SqliteStore {
         .bind(username)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(staff_from_row))
+        Ok(row.map(rows::staff_from_row))
     }
 
     async fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError> {
@@ -694,7 +643,7 @@ impl Store for SqliteStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(staff_from_row).collect())
+        Ok(rows.into_iter().map(rows::staff_from_row).collect())
     }
 
     async fn set_staff_password(

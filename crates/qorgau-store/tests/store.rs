@@ -27,7 +27,8 @@ use qorgau_domain::record::ChainFault;
 use qorgau_domain::regime::Regimes;
 use qorgau_store::archive::{self, ArchiveError};
 use qorgau_store::{
-    AnyStore, PgStore, StaffMember, StaffRole, Store, StoreError, StoreLocation, VerifyError,
+    AnyStore, PgStore, ResourceOwner, StaffMember, StaffRole, StaffSession, Store, StoreError,
+    StoreLocation, VerifyError,
 };
 
 // ---------------------------------------------------------------------------
@@ -340,6 +341,8 @@ on_both_stores!(
     an_archive_is_imported_only_into_an_empty_store,
     a_tampered_archive_is_refused_and_writes_nothing,
     a_backup_restores_to_a_store_that_verifies,
+    staff_sign_in_state_is_kept,
+    orders_reach_their_owners_and_only_them,
 );
 
 // ---------------------------------------------------------------------------
@@ -945,8 +948,9 @@ async fn concurrent_instances_keep_one_gapless_chain(backend: Backend) {
                 RECEIVED,
             )
             .await;
-            let mut version = 2;
             for append in 0..APPENDS {
+                // The case had 2 events; each append adds one.
+                let version = 2 + append as u64;
                 let event = if append == 0 {
                     CaseEvent::ReviewStarted
                 } else {
@@ -956,7 +960,6 @@ async fn concurrent_instances_keep_one_gapless_chain(backend: Backend) {
                     .append(&case_id, version, &[event], "e", at(RECEIVED))
                     .await
                     .unwrap();
-                version += 1;
             }
             instance.close().await;
             case_id
@@ -1202,4 +1205,151 @@ async fn a_backup_restores_to_a_store_that_verifies(backend: Backend) {
         }
     };
     assert_eq!(restored, summary);
+}
+
+async fn staff_sign_in_state_is_kept(backend: Backend) {
+    let test = populated(backend).await;
+    assert_eq!(test.store.staff_password_hash("e1").await.unwrap(), None);
+    test.store
+        .set_staff_password("e1", "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")
+        .await
+        .unwrap();
+    assert_eq!(
+        test.store
+            .staff_password_hash("e1")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")
+    );
+    let result = test.store.set_staff_password("nobody", "x").await;
+    assert!(matches!(result, Err(StoreError::NotFound(_))), "{result:?}");
+    let session = StaffSession {
+        token_hash: "ab".repeat(32),
+        username: "e1".into(),
+        created_at: at(RECEIVED),
+        expires_at: at("2026-12-02T18:00:00+05:00"),
+    };
+    test.store.create_session(&session).await.unwrap();
+    assert_eq!(
+        test.store.find_session(&session.token_hash).await.unwrap(),
+        Some(session)
+    );
+    assert_eq!(test.store.find_session("cd").await.unwrap(), None);
+    // Password hashes travel with an archive; sessions do not (sign in again).
+    let target = TestStore::new(other(backend)).await;
+    archive::import(&target.store, export_to_bytes(&test.store).await.as_slice())
+        .await
+        .unwrap();
+    assert_eq!(
+        target.store.staff_password_hash("e1").await.unwrap(),
+        test.store.staff_password_hash("e1").await.unwrap()
+    );
+    assert_eq!(
+        target.store.find_session(&"ab".repeat(32)).await.unwrap(),
+        None
+    );
+}
+
+async fn orders_reach_their_owners_and_only_them(backend: Backend) {
+    let test = populated(backend).await;
+    let case_id = "QG-2026-000002";
+    for who in [
+        expert("e1", false),
+        expert("e2", false),
+        expert("chair", true),
+    ] {
+        let vote = Command::Vote {
+            vote: VoteChoice::Confirm,
+            category: Category::Cyberbullying,
+            indicators: vec![],
+            reasons: "humiliating posts".into(),
+        };
+        test.run(case_id, &who, vote, RECEIVED).await;
+    }
+    let coordinator = Actor {
+        name: "coord".into(),
+        role: Role::Coordinator,
+    };
+    // One incident on record: the group says why it is systematic all the same.
+    let decide = Command::Decide {
+        group_size: 3,
+        linked_incidents: vec![],
+        override_reason: Some("the posts were reposted daily".into()),
+    };
+    test.run(case_id, &coordinator, decide, RECEIVED).await;
+    let state = test
+        .store
+        .load_case(case_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .state()
+        .unwrap();
+    let order = state
+        .orders
+        .first()
+        .expect("a confirmed decision orders removal");
+    let owner = ResourceOwner {
+        name: order.owner.clone(),
+        display_name: "Telegram FZ-LLC".into(),
+        api_key_hash: "ef".repeat(32),
+        domains: vec!["t.me".into(), "telegram.org".into()],
+    };
+    test.store.add_owner(&owner, at(RECEIVED)).await.unwrap();
+    let same_key = ResourceOwner {
+        name: "someone-else".into(),
+        ..owner.clone()
+    };
+    for duplicate in [&owner, &same_key] {
+        let result = test.store.add_owner(duplicate, at(RECEIVED)).await;
+        assert!(
+            matches!(result, Err(StoreError::AlreadyExists(_))),
+            "{result:?}"
+        );
+    }
+    assert_eq!(
+        test.store
+            .find_owner_by_key(&owner.api_key_hash)
+            .await
+            .unwrap(),
+        Some(owner.clone())
+    );
+    assert_eq!(test.store.list_owners().await.unwrap(), vec![owner.clone()]);
+    let orders = test.store.owner_orders(&owner.name, true).await.unwrap();
+    assert_eq!(
+        orders.len(),
+        state
+            .orders
+            .iter()
+            .filter(|o| o.owner == owner.name)
+            .count()
+    );
+    assert_eq!(orders[0].order_id, order.order_id);
+    assert_eq!(orders[0].case_id, case_id);
+    assert_eq!(orders[0].urls, order.urls);
+    assert!(
+        test.store
+            .owner_orders("nobody", false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Owners travel with the archive, and their orders are rebuilt from the events.
+    let target = TestStore::new(other(backend)).await;
+    archive::import(&target.store, export_to_bytes(&test.store).await.as_slice())
+        .await
+        .unwrap();
+    assert_eq!(
+        target.store.list_owners().await.unwrap(),
+        vec![owner.clone()]
+    );
+    assert_eq!(
+        target.store.owner_orders(&owner.name, true).await.unwrap(),
+        orders
+    );
+    assert_eq!(
+        target.store.staff_password_hash("coord").await.unwrap(),
+        None
+    );
 }

@@ -28,12 +28,11 @@ fn admin(statement: String) {
             .build()
             .unwrap();
         runtime.block_on(async {
-            let mut connection =
-                <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url())
-                    .await
-                    .unwrap_or_else(|error| {
-                        panic!("PostgreSQL (is it running? `.ci/run` starts it): {error}")
-                    });
+            let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url())
+                .await
+                .unwrap_or_else(|error| {
+                    panic!("PostgreSQL (is it running? `.ci/run` starts it): {error}")
+                });
             sqlx::query(sqlx::AssertSqlSafe(statement))
                 .execute(&mut connection)
                 .await
@@ -72,7 +71,9 @@ impl PgDatabase {
     /// Qorgau must never print.
     fn url(&self) -> String {
         let admin = admin_url();
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+        let base = admin
+            .rsplit_once('/')
+            .map_or(admin.as_str(), |(base, _)| base);
         let with_password = base.replacen("postgres@", "postgres:hunter2@", 1);
         format!("{with_password}/{}", self.name)
     }
@@ -153,10 +154,43 @@ fn pilot(data: &Path) -> Vec<String> {
     let store = ["--data", data.to_str().unwrap()];
     qorgau(&store, &["init"]).ok();
     for args in [
-        &["staff", "add", "coord", "--name", "Координатор", "--role", "coordinator"][..],
-        &["staff", "add", "chair", "--name", "Төраға", "--role", "expert", "--chair"],
-        &["staff", "add", "e1", "--name", "Expert One", "--role", "expert"],
-        &["staff", "add", "e2", "--name", "Expert Two", "--role", "expert"],
+        &[
+            "staff",
+            "add",
+            "coord",
+            "--name",
+            "Координатор",
+            "--role",
+            "coordinator",
+        ][..],
+        &[
+            "staff",
+            "add",
+            "chair",
+            "--name",
+            "Төраға",
+            "--role",
+            "expert",
+            "--chair",
+        ],
+        &[
+            "staff",
+            "add",
+            "e1",
+            "--name",
+            "Expert One",
+            "--role",
+            "expert",
+        ],
+        &[
+            "staff",
+            "add",
+            "e2",
+            "--name",
+            "Expert Two",
+            "--role",
+            "expert",
+        ],
     ] {
         qorgau(&store, args).ok();
     }
@@ -166,7 +200,14 @@ fn pilot(data: &Path) -> Vec<String> {
     for _ in 0..2 {
         let run = qorgau(
             &store,
-            &["--as", "coord", "case", "submit", "--json", file.to_str().unwrap()],
+            &[
+                "--as",
+                "coord",
+                "case",
+                "submit",
+                "--json",
+                file.to_str().unwrap(),
+            ],
         )
         .ok();
         let case_id = run
@@ -204,7 +245,11 @@ fn pilot(data: &Path) -> Vec<String> {
 fn everything_readable(store: &[&str], case_ids: &[String]) -> Vec<String> {
     let mut seen = Vec::new();
     for case_id in case_ids {
-        seen.push(qorgau(store, &["case", "show", case_id, "--json"]).ok().stdout);
+        seen.push(
+            qorgau(store, &["case", "show", case_id, "--json"])
+                .ok()
+                .stdout,
+        );
     }
     for args in [
         &["cases", "list", "--json"][..],
@@ -255,7 +300,14 @@ fn a_pilot_moves_to_postgresql_by_export_and_import() {
     std::fs::write(&file, APPLICATION).unwrap();
     let run = qorgau(
         &postgres,
-        &["--as", "coord", "case", "submit", "--json", file.to_str().unwrap()],
+        &[
+            "--as",
+            "coord",
+            "case",
+            "submit",
+            "--json",
+            file.to_str().unwrap(),
+        ],
     )
     .ok();
     assert!(run.stdout.contains("QG-2026-000003"), "{}", run.stdout);
