@@ -13,6 +13,8 @@ pub mod message;
 pub mod procedure;
 pub mod record;
 pub mod regime;
+pub mod statistics;
+pub mod survey;
 pub mod validation;
 
 /// The legal data embedded from `data/` by `build.rs`.

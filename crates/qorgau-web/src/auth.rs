@@ -16,9 +16,11 @@ use std::sync::Mutex;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use jiff::{SignedDuration, Timestamp};
-use qorgau_app::credentials::secret_hash;
+use std::net::SocketAddr;
+
+use qorgau_app::credentials::{hash_password, new_token, password_matches, secret_hash};
 use qorgau_domain::procedure::{Actor, Role};
-use qorgau_store::{ResourceOwner, StaffRole, Store};
+use qorgau_store::{ResourceOwner, StaffMember, StaffRole, StaffSession, Store};
 
 use crate::language::negotiate;
 use crate::problem::{ApiError, Problem};
@@ -127,6 +129,111 @@ impl FromRequestParts<AppState> for Owner {
             .ok_or(ApiError::Unauthenticated.in_language(language))?;
         Ok(Owner { owner })
     }
+}
+
+/// A successful sign-in.
+pub struct SignedIn {
+    pub token: String,
+    pub member: StaffMember,
+    pub expires_at: Timestamp,
+}
+
+/// An Argon2id hash of a random password nobody knows: verifying against it
+/// when the account does not exist makes a wrong username cost as much time as
+/// a wrong password, so timing does not reveal which accounts exist.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        let unknowable = new_token("decoy").unwrap_or_default();
+        hash_password(&unknowable).unwrap_or_default()
+    })
+}
+
+/// Checks a username and password, throttled per account and per client
+/// address, and opens a session: a new random token each time (the session
+/// rotates at every sign-in), valid for `session_hours`.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: Option<SocketAddr>,
+) -> Result<SignedIn, ApiError> {
+    let now = state.clock.now();
+    let account_key = format!("account:{}", username.to_lowercase());
+    let mut keys = vec![(account_key.clone(), MAX_FAILURES_PER_ACCOUNT)];
+    if let Some(address) = address {
+        keys.push((
+            format!("address:{}", address.ip()),
+            MAX_FAILURES_PER_ADDRESS,
+        ));
+    }
+    if let Some(seconds) = state.throttle.blocked_for(&keys, now) {
+        return Err(ApiError::TooManyRequests {
+            retry_after_seconds: seconds,
+        });
+    }
+    let stored = state.store.staff_password_hash(username).await?;
+    let matches =
+        password_matches(password, stored.as_deref().unwrap_or(decoy_hash())) && stored.is_some();
+    let member = match matches {
+        true => state.store.find_staff(username).await?,
+        false => None,
+    };
+    let Some(member) = member.filter(|member| member.active) else {
+        state.throttle.record_failure(&keys, now);
+        return Err(ApiError::Unauthenticated);
+    };
+    state.throttle.clear(&account_key);
+    let token = new_token("qgs").map_err(|_| ApiError::Internal)?;
+    let expires_at = now
+        .checked_add(SignedDuration::from_hours(i64::from(
+            state.config.session_hours,
+        )))
+        .map_err(|_| ApiError::Internal)?;
+    let session = StaffSession {
+        token_hash: secret_hash(&token),
+        username: member.username.clone(),
+        created_at: now,
+        expires_at,
+    };
+    state.store.create_session(&session).await?;
+    Ok(SignedIn {
+        token,
+        member,
+        expires_at,
+    })
+}
+
+/// The staff member behind a session token, if the session is live.
+pub async fn staff_for_token(state: &AppState, token: &str) -> Result<Option<Staff>, ApiError> {
+    let Some(session) = state
+        .store
+        .find_session(&secret_hash(token))
+        .await?
+        .filter(|session| session.expires_at > state.clock.now())
+    else {
+        return Ok(None);
+    };
+    let Some(member) = state
+        .store
+        .find_staff(&session.username)
+        .await?
+        .filter(|member| member.active)
+    else {
+        return Ok(None);
+    };
+    let role = match member.role {
+        StaffRole::Coordinator => Role::Coordinator,
+        StaffRole::Expert => Role::Expert {
+            chair: member.chair,
+        },
+    };
+    Ok(Some(Staff {
+        actor: Actor {
+            name: member.username,
+            role,
+        },
+    }))
 }
 
 /// Failed sign-ins per account and per client address, in a sliding window.

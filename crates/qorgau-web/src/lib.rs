@@ -12,6 +12,7 @@ mod api;
 mod auth;
 mod language;
 mod metrics;
+mod pages;
 mod problem;
 mod state;
 
@@ -49,8 +50,10 @@ pub fn router(state: AppState) -> Router {
             post(api::owners::acknowledge),
         )
         .route("/v1/orders/{order_id}/removal", post(api::owners::removal))
+        .route("/v1/stats", get(api::stats::stats))
         .fallback(api::not_found);
     Router::new()
+        .merge(pages::routes())
         .route("/healthz", get(api::health::healthz))
         .route("/metrics", get(metrics::render))
         .nest("/api", api)

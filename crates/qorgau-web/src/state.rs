@@ -15,6 +15,10 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// How long a staff session lasts from sign-in.
     pub session_hours: u32,
+    /// Session cookies without `Secure`, for plain-HTTP development only
+    /// (`QORGAU_INSECURE_COOKIES=1`). Browsers treat localhost as secure, so the
+    /// demo does not need it.
+    pub insecure_cookies: bool,
 }
 
 impl Default for WebConfig {
@@ -22,6 +26,7 @@ impl Default for WebConfig {
         WebConfig {
             public_url: None,
             session_hours: 8,
+            insecure_cookies: false,
         }
     }
 }

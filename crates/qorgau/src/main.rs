@@ -75,6 +75,9 @@ enum TopCommand {
     /// Individual identification numbers.
     #[command(subcommand)]
     Iin(commands::iin::IinCommand),
+    /// Anonymous prevalence surveys: shares with 95% Wilson intervals.
+    #[command(subcommand)]
+    Survey(commands::survey::SurveyCommand),
     /// Recompute the case record's hash chain; exit 1 naming the first bad sequence number.
     Verify,
     /// Apply the database migrations this Qorgau needs (PostgreSQL is never migrated implicitly).
@@ -106,6 +109,9 @@ enum TopCommand {
     /// Many cases: the list and the deadline board.
     #[command(subcommand)]
     Cases(commands::board::CasesCommand),
+    /// Evidence receipts: check one offline against the log's public key.
+    #[command(subcommand)]
+    Receipt(commands::receipt::ReceiptCommand),
 }
 
 /// What every command gets: options, the clock, and the output language.
@@ -165,6 +171,7 @@ fn main() -> ExitCode {
             TopCommand::Serve(args) => commands::serve::run(&session, args).await,
             TopCommand::Calendar(command) => commands::calendar::run(&session, command),
             TopCommand::Iin(command) => commands::iin::run(command, session.language),
+            TopCommand::Survey(command) => commands::survey::run(&session, command),
             TopCommand::Verify => commands::verify(&session).await,
             TopCommand::Migrate => commands::maintenance::migrate(&session).await,
             TopCommand::Export { file } => commands::maintenance::export(&session, file).await,
@@ -174,6 +181,7 @@ fn main() -> ExitCode {
             TopCommand::Case(command) => commands::case::run(&session, command).await,
             TopCommand::Order(command) => commands::order::run(&session, command).await,
             TopCommand::Cases(command) => commands::board::run(&session, command).await,
+            TopCommand::Receipt(command) => commands::receipt::run(&session, command),
         }
     });
     match result {

@@ -93,6 +93,9 @@ pub struct OrderState {
     pub acknowledged_at: Option<Timestamp>,
     pub removal_reported_at: Option<Timestamp>,
     pub last_verification: Option<VerificationResult>,
+    /// When a re-capture first verified the content removed (the statistics'
+    /// time to removal, with `removal_reported_at`).
+    pub removed_at: Option<Timestamp>,
     pub not_complied_at: Option<Timestamp>,
     pub escalations: Vec<EscalationKind>,
 }
@@ -342,6 +345,7 @@ impl CaseState {
                     acknowledged_at: None,
                     removal_reported_at: None,
                     last_verification: None,
+                    removed_at: None,
                     not_complied_at: None,
                     escalations: Vec::new(),
                 });
@@ -385,11 +389,15 @@ impl CaseState {
                 }
             }
             CaseEvent::RemovalVerified {
-                order_id, result, ..
+                order_id,
+                result,
+                verified_at,
+                ..
             } => {
                 let order = self.order_mut(order_id)?;
                 order.last_verification = Some(*result);
                 if *result == VerificationResult::Removed {
+                    order.removed_at.get_or_insert(*verified_at);
                     order.status = OrderStatus::Removed;
                 } else if order.status == OrderStatus::RemovalReported {
                     // The owner said it was removed; it was not. The order is open again.

@@ -5,6 +5,7 @@ pub mod health;
 pub mod openapi;
 pub mod owners;
 pub mod staff;
+pub mod stats;
 
 use axum::body::Bytes;
 use qorgau_domain::message::Message;

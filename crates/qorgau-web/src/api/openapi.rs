@@ -207,6 +207,20 @@ pub fn openapi() -> Value {
                 "responses": {"200": json_response("Recorded; verification follows.", any_object.clone()), "401": problem_response("No or unknown API key."),
                     "404": problem_response("No such order for this owner."), "409": problem_response("Not possible in the order's state.")}
             }},
+            "/api/v1/stats": {"get": {
+                "summary": "Public statistics (no login); no count below the threshold is ever a number",
+                "description": "Over every case, as of now; no period or threshold parameters, by design (docs/statistics.md). Applications per month, outcomes, categories, platforms, age bands, decision deadlines, time to decision and to removal, compliance per resource owner (docs/statistics.md). A count is an integer, \"<5\" (below the threshold) or \"suppressed\" (hidden so that a small count cannot be worked out from the totals).",
+                "parameters": [language_parameter()],
+                "responses": {
+                    "200": json_response("The aggregates.", json!({"type": "object",
+                        "required": ["threshold", "computed_at", "applications", "applications_per_month", "outcomes", "categories", "platforms", "age_bands", "decision_deadlines", "time_to_decision", "time_to_removal", "compliance"],
+                        "properties": {
+                            "threshold": {"type": "integer"},
+                            "computed_at": {"type": "string", "format": "date-time"},
+                            "applications": {"oneOf": [{"type": "integer"}, {"type": "string", "pattern": "^(<[0-9]+|suppressed)$"}]}
+                        }}))
+                }
+            }},
             "/api/openapi.json": {"get": {
                 "summary": "This document",
                 "responses": {"200": json_response("The OpenAPI 3.1 document.", any_object)}

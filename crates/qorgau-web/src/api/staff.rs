@@ -8,19 +8,17 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use jiff::SignedDuration;
-use qorgau_app::credentials::{hash_password, new_token, password_matches, secret_hash};
 use qorgau_domain::calendar::WorkingCalendar;
 use qorgau_domain::category::{Category, CriminalIndicator};
 use qorgau_domain::deadline::{almaty_date, rfc3339_almaty};
 use qorgau_domain::message::Message;
 use qorgau_domain::procedure::{CasePhase, Command, Role, VoteChoice};
-use qorgau_store::{StaffRole, StaffSession, Store};
+use qorgau_store::{StaffRole, Store};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::parse_json;
-use crate::auth::{MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, Staff};
+use crate::auth::{Staff, sign_in};
 use crate::language::RequestLanguage;
 use crate::problem::{ApiError, FieldProblem, Problem};
 use crate::state::AppState;
@@ -39,17 +37,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
                 .map(|ConnectInfo(address)| *address),
         ))
     }
-}
-
-/// An Argon2id hash of a random password nobody knows: verifying against it
-/// when the account does not exist makes a wrong username cost as much time as
-/// a wrong password, so timing does not reveal which accounts exist.
-fn decoy_hash() -> &'static str {
-    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| {
-        let unknowable = new_token("decoy").unwrap_or_default();
-        hash_password(&unknowable).unwrap_or_default()
-    })
 }
 
 /// One field of a JSON object, typed; a missing or ill-typed field is a 422
@@ -104,63 +91,15 @@ pub async fn token(
     let (Some(username), Some(password)) = (username, password) else {
         return Err(fail(invalid(errors)));
     };
-    let now = state.clock.now();
-    let account_key = format!("account:{}", username.to_lowercase());
-    let mut keys = vec![(account_key.clone(), MAX_FAILURES_PER_ACCOUNT)];
-    if let Some(address) = address {
-        keys.push((
-            format!("address:{}", address.ip()),
-            MAX_FAILURES_PER_ADDRESS,
-        ));
-    }
-    if let Some(seconds) = state.throttle.blocked_for(&keys, now) {
-        return Err(fail(ApiError::TooManyRequests {
-            retry_after_seconds: seconds,
-        }));
-    }
-    let stored = state
-        .store
-        .staff_password_hash(&username)
+    let signed_in = sign_in(&state, &username, &password, address)
         .await
-        .map_err(|error| fail(error.into()))?;
-    let matches =
-        password_matches(&password, stored.as_deref().unwrap_or(decoy_hash())) && stored.is_some();
-    let member = match matches {
-        true => state
-            .store
-            .find_staff(&username)
-            .await
-            .map_err(|error| fail(error.into()))?,
-        false => None,
-    };
-    let Some(member) = member.filter(|member| member.active) else {
-        state.throttle.record_failure(&keys, now);
-        return Err(fail(ApiError::Unauthenticated));
-    };
-    state.throttle.clear(&account_key);
-    let token = new_token("qgs").map_err(|_| fail(ApiError::Internal))?;
-    let expires_at = now
-        .checked_add(SignedDuration::from_hours(i64::from(
-            state.config.session_hours,
-        )))
-        .map_err(|_| fail(ApiError::Internal))?;
-    let session = StaffSession {
-        token_hash: secret_hash(&token),
-        username: member.username.clone(),
-        created_at: now,
-        expires_at,
-    };
-    state
-        .store
-        .create_session(&session)
-        .await
-        .map_err(|error| fail(error.into()))?;
+        .map_err(fail)?;
     Ok(Json(json!({
-        "token": token,
-        "role": match member.role { StaffRole::Coordinator => "coordinator", StaffRole::Expert => "expert" },
-        "chair": member.chair,
-        "username": member.username,
-        "expires_at": rfc3339_almaty(expires_at),
+        "token": signed_in.token,
+        "role": match signed_in.member.role { StaffRole::Coordinator => "coordinator", StaffRole::Expert => "expert" },
+        "chair": signed_in.member.chair,
+        "username": signed_in.member.username,
+        "expires_at": rfc3339_almaty(signed_in.expires_at),
     }))
     .into_response())
 }

@@ -9,8 +9,10 @@ pub mod iin;
 pub mod maintenance;
 pub mod order;
 pub mod owner;
+pub mod receipt;
 pub mod serve;
 pub mod staff;
+pub mod survey;
 
 use jiff::Timestamp;
 use jiff::civil::Date;

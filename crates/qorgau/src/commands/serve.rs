@@ -26,6 +26,10 @@ pub struct ServeArgs {
     /// The address people reach the service at, for links in letters and pages.
     #[arg(long, env = "QORGAU_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Session cookies without `Secure`, for plain-HTTP development on a host
+    /// other than localhost. Never in production.
+    #[arg(long, env = "QORGAU_INSECURE_COOKIES")]
+    insecure_cookies: bool,
 }
 
 /// How long requests in flight may take to finish after a stop signal.
@@ -60,6 +64,7 @@ pub async fn run(session: &Session, args: ServeArgs) -> Result<u8, AppError> {
     let clock: Arc<dyn Clock> = session.clock.clone();
     let config = WebConfig {
         public_url: args.public_url,
+        insecure_cookies: args.insecure_cookies,
         ..WebConfig::default()
     };
     let state = AppState::new(store.clone(), clock, config);

@@ -1,0 +1,946 @@
+//! The statistics against an independent, straightforward computation over
+//! generated event histories, and the published figures against the
+//! subtraction attack across tables.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use proptest::prelude::*;
+
+use super::*;
+use crate::application::{
+    ApplicantForm, ApplicationForm, Channel, ChildForm, IncidentForm, Relation, ResourceForm,
+};
+use crate::calendar::WorkingCalendar;
+use crate::procedure::event::{CaseEvent, SystematicAssessment, VerificationResult};
+use crate::procedure::receive_application;
+use crate::regime::Regimes;
+
+/// A small deterministic generator (xorshift64*), so a failing seed replays.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// 0..n
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+const RESOURCES: [&str; 6] = [
+    "https://t.me/school_memes_kz",
+    "https://instagram.com/fake_profile_kz",
+    "https://vk.com/club123456",
+    "https://www.tiktok.com/@mocker_kz",
+    "https://example.kz/forum/thread/7",
+    "https://youtube.com/@prank_channel",
+];
+const OWNERS: [&str; 3] = ["telegram", "instagram", "vk"];
+
+fn hours_after(instant: Timestamp, hours: u64) -> Timestamp {
+    instant
+        .checked_add(SignedDuration::from_secs(hours as i64 * 3600 + 17 * 60))
+        .unwrap()
+}
+
+/// The "now" of every generated history: after every generated event.
+fn now() -> Timestamp {
+    "2026-11-20T12:00:00+05:00".parse().unwrap()
+}
+
+/// One case's events: an application received some time in 2025–2026, then
+/// any point of the procedure — refused, pending, decided, orders delivered,
+/// removed in time or late, not complied, referred.
+fn history(dice: &mut Dice, number: u64) -> Vec<CaseEvent> {
+    let start: Timestamp = "2025-02-03T09:00:00+05:00".parse().unwrap();
+    let received_at = hours_after(start, dice.below(640 * 24));
+    let resource_count = if dice.chance(10) {
+        0
+    } else {
+        1 + dice.below(3)
+    };
+    let resources: Vec<ResourceForm> = (0..resource_count)
+        .map(|index| ResourceForm {
+            url: RESOURCES[((number + index) % RESOURCES.len() as u64) as usize].to_owned(),
+        })
+        .collect();
+    let received_on = crate::deadline::almaty_date(received_at);
+    // Ages 5 to 19 at receipt, sometimes no birth date at all.
+    let birth_date = (!dice.chance(8)).then(|| {
+        let age = 5 + dice.below(15) as i16;
+        let day = dice.below(365) as i32;
+        received_on
+            .checked_sub(jiff::Span::new().years(age))
+            .unwrap()
+            .checked_sub(jiff::Span::new().days(day))
+            .unwrap()
+            .to_string()
+    });
+    let form = ApplicationForm {
+        language: Some(crate::message::Language::Kk),
+        applicant: ApplicantForm {
+            name: Some("Applicant".into()),
+            relation: Some(Relation::Parent),
+            email: Some("parent@example.kz".into()),
+            ..ApplicantForm::default()
+        },
+        child: ChildForm {
+            name: Some("Child".into()),
+            birth_date,
+            iin: None,
+        },
+        resources,
+        incidents: vec![IncidentForm {
+            occurred_on: received_on.yesterday().unwrap().to_string(),
+            resource_url: None,
+            description: "incident".into(),
+            actor: None,
+        }],
+        description: None,
+    };
+    let mut events = receive_application(
+        &form,
+        Channel::Electronic,
+        received_at,
+        received_at,
+        WorkingCalendar::embedded(),
+        Regimes::embedded(),
+    )
+    .unwrap();
+    let state = CaseState::replay(&events).unwrap();
+    if !state.refusal.is_empty() || dice.chance(15) {
+        return events;
+    }
+    let decided_at = hours_after(received_at, 1 + dice.below(200));
+    let confirmed = dice.chance(60);
+    let category = match (confirmed, dice.below(3)) {
+        (false, _) => Category::None,
+        (true, 0) => Category::Cyberbullying,
+        (true, 1) => Category::Cyberstalking,
+        (true, _) => Category::Criminal,
+    };
+    events.push(CaseEvent::DecisionMade {
+        outcome: if confirmed {
+            Outcome::Confirmed
+        } else {
+            Outcome::NotConfirmed
+        },
+        category,
+        indicators: Vec::new(),
+        reasons: vec!["reasons".into()],
+        votes_for: 3,
+        votes_against: 0,
+        chair_casting_vote_used: false,
+        systematic: SystematicAssessment {
+            incidents_in_case: 2,
+            incidents_in_linked_cases: 0,
+            override_reason: None,
+        },
+        decided_at,
+    });
+    if !confirmed {
+        return events;
+    }
+    if category == Category::Criminal && dice.chance(70) {
+        events.push(CaseEvent::ReferredToLawEnforcement {
+            authority: "police".into(),
+            referred_at: decided_at,
+            note: None,
+        });
+    }
+    for (index, resource) in state.application.resources.iter().enumerate() {
+        let order_id = format!("QG-{number}-{}", index + 1);
+        let owner = OWNERS[dice.below(3) as usize];
+        events.push(CaseEvent::OrderIssued {
+            order_id: order_id.clone(),
+            owner: owner.into(),
+            urls: vec![resource.url.clone()],
+            issued_at: decided_at,
+        });
+        if dice.chance(10) {
+            continue;
+        }
+        let delivered_at = hours_after(decided_at, dice.below(3));
+        let removal_due = hours_after(delivered_at, 24)
+            .checked_sub(SignedDuration::from_secs(17 * 60))
+            .unwrap();
+        events.push(CaseEvent::OrderDelivered {
+            order_id: order_id.clone(),
+            delivered_at,
+            channel: "api".into(),
+            removal_due,
+        });
+        match dice.below(5) {
+            0 => {}
+            1 => events.push(CaseEvent::OrderNotComplied {
+                order_id: order_id.clone(),
+                recorded_at: removal_due,
+            }),
+            step => {
+                let reported_at = hours_after(delivered_at, dice.below(40));
+                events.push(CaseEvent::RemovalReported {
+                    order_id: order_id.clone(),
+                    reported_at,
+                    removed_urls: vec![resource.url.clone()],
+                    note: None,
+                });
+                if step >= 3 {
+                    let verified_at = hours_after(reported_at, dice.below(6));
+                    let result = if dice.chance(80) {
+                        VerificationResult::Removed
+                    } else {
+                        VerificationResult::StillPresent
+                    };
+                    events.push(CaseEvent::RemovalVerified {
+                        order_id: order_id.clone(),
+                        verified_at,
+                        result,
+                        note: None,
+                    });
+                }
+            }
+        }
+    }
+    events
+}
+
+fn histories(seed: u64, cases: u64) -> Vec<Vec<CaseEvent>> {
+    let mut dice = Dice(seed | 1);
+    (0..cases)
+        .map(|number| history(&mut dice, number))
+        .collect()
+}
+
+/// The same figures, computed the plain way: straight from the events, with
+/// its own date arithmetic, without `CaseState` or this module's helpers.
+fn straightforward(histories: &[Vec<CaseEvent>], period: Period, now: Timestamp) -> Figures {
+    let almaty = TimeZone::get("Asia/Almaty").unwrap();
+    let local_date = |instant: Timestamp| instant.to_zoned_datetime(almaty.clone()).date();
+    let mut figures = Figures {
+        period,
+        ..Figures::default()
+    };
+    for row in OutcomeRow::ALL {
+        figures.outcomes.insert(row, 0);
+    }
+    for category in CATEGORIES {
+        figures.categories.insert(category, 0);
+    }
+    for band in AgeBand::ALL {
+        figures.age_bands.insert(band, 0);
+    }
+    for timing in DecisionTiming::ALL {
+        figures.decision_timing.insert(timing, 0);
+    }
+    let mut months: BTreeMap<String, u64> = BTreeMap::new();
+    let mut platforms: BTreeMap<String, u64> = BTreeMap::new();
+    for events in histories {
+        let CaseEvent::ApplicationReceived {
+            application,
+            received_at,
+            decision_due,
+            ..
+        } = &events[0]
+        else {
+            panic!("a history starts with the application");
+        };
+        let received_on = local_date(*received_at);
+        if period.from.is_some_and(|from| received_on < from)
+            || period.until.is_some_and(|until| received_on >= until)
+        {
+            continue;
+        }
+        figures.applications += 1;
+        *months
+            .entry(format!(
+                "{:04}-{:02}",
+                received_on.year(),
+                received_on.month()
+            ))
+            .or_default() += 1;
+        for resource in &application.resources {
+            *platforms.entry(resource.platform.clone()).or_default() += 1;
+        }
+        let band = match application.child.birth_date {
+            None => AgeBand::Unknown,
+            Some(birth) => {
+                let mut age = received_on.year() - birth.year();
+                if (received_on.month(), received_on.day()) < (birth.month(), birth.day()) {
+                    age -= 1;
+                }
+                match age {
+                    ..10 => AgeBand::Under10,
+                    10..14 => AgeBand::From10To13,
+                    14..16 => AgeBand::From14To15,
+                    16..18 => AgeBand::From16To17,
+                    _ => AgeBand::Adult,
+                }
+            }
+        };
+        *figures.age_bands.get_mut(&band).unwrap() += 1;
+
+        let mut refusal = None;
+        let mut decision = None;
+        let mut due = decision_due.due_at;
+        let mut referred = false;
+        // order id → (owner, delivered, due, reported, first verified removal, not complied)
+        type Order = (
+            String,
+            Option<Timestamp>,
+            Option<Timestamp>,
+            Option<Timestamp>,
+            Option<Timestamp>,
+            bool,
+        );
+        let mut orders: Vec<(String, Order, Timestamp)> = Vec::new();
+        for event in events {
+            match event {
+                CaseEvent::ApplicationRefused { reasons } => refusal = reasons.first().cloned(),
+                CaseEvent::ReviewExtended { decision_due, .. } => due = decision_due.due_at,
+                CaseEvent::DecisionMade {
+                    outcome,
+                    category,
+                    decided_at,
+                    ..
+                } => decision = Some((*outcome, *category, *decided_at)),
+                CaseEvent::ReferredToLawEnforcement { .. } => referred = true,
+                CaseEvent::OrderIssued {
+                    order_id,
+                    owner,
+                    issued_at,
+                    ..
+                } => orders.push((
+                    order_id.clone(),
+                    (owner.clone(), None, None, None, None, false),
+                    *issued_at,
+                )),
+                CaseEvent::OrderDelivered {
+                    order_id,
+                    delivered_at,
+                    removal_due,
+                    ..
+                } => {
+                    let order = orders.iter_mut().find(|(id, ..)| id == order_id).unwrap();
+                    order.1.1 = Some(*delivered_at);
+                    order.1.2 = Some(*removal_due);
+                }
+                CaseEvent::RemovalReported {
+                    order_id,
+                    reported_at,
+                    ..
+                } => {
+                    let order = orders.iter_mut().find(|(id, ..)| id == order_id).unwrap();
+                    order.1.3 = Some(*reported_at);
+                }
+                CaseEvent::RemovalVerified {
+                    order_id,
+                    verified_at,
+                    result: VerificationResult::Removed,
+                    ..
+                } => {
+                    let order = orders.iter_mut().find(|(id, ..)| id == order_id).unwrap();
+                    order.1.4 = order.1.4.or(Some(*verified_at));
+                }
+                CaseEvent::OrderNotComplied { order_id, .. } => {
+                    let order = orders.iter_mut().find(|(id, ..)| id == order_id).unwrap();
+                    order.1.5 = true;
+                }
+                _ => {}
+            }
+        }
+        let outcome = match (&refusal, decision) {
+            (Some(reason), _) => match reason.code() {
+                "resource_required" => OutcomeRow::RefusedResourceRequired,
+                "not_a_child" => OutcomeRow::RefusedNotAChild,
+                _ => OutcomeRow::RefusedApplicantFieldsMissing,
+            },
+            (None, Some((Outcome::Confirmed, ..))) => OutcomeRow::Confirmed,
+            (None, Some((Outcome::NotConfirmed, ..))) => OutcomeRow::NotConfirmed,
+            (None, None) => OutcomeRow::Pending,
+        };
+        *figures.outcomes.get_mut(&outcome).unwrap() += 1;
+        if referred {
+            figures.referred_to_law_enforcement += 1;
+        }
+        if let Some((outcome, category, decided_at)) = decision {
+            if outcome == Outcome::Confirmed {
+                *figures.categories.get_mut(&category).unwrap() += 1;
+            }
+            figures
+                .decision_seconds
+                .push(decided_at.as_second() - received_at.as_second());
+            let timing = if decided_at < due {
+                DecisionTiming::OnTime
+            } else {
+                DecisionTiming::Late
+            };
+            *figures.decision_timing.get_mut(&timing).unwrap() += 1;
+        } else if refusal.is_none() && now >= due {
+            *figures
+                .decision_timing
+                .get_mut(&DecisionTiming::OverdueUndecided)
+                .unwrap() += 1;
+        }
+        for (_, (owner, delivered, removal_due, reported, verified, not_complied), issued) in orders
+        {
+            let removed_at = verified.map(|verified| match reported {
+                Some(reported) if reported < verified => reported,
+                _ => verified,
+            });
+            let column = if let Some(removed_at) = removed_at {
+                let started = delivered.unwrap_or(issued);
+                figures
+                    .removal_seconds
+                    .push(removed_at.as_second() - started.as_second());
+                if removal_due.is_some_and(|due| removed_at >= due) {
+                    ComplianceColumn::RemovedLate
+                } else {
+                    ComplianceColumn::RemovedInTime
+                }
+            } else if not_complied {
+                ComplianceColumn::PastDue
+            } else if let Some(due) = removal_due.filter(|due| now >= *due) {
+                if reported.is_some_and(|reported| reported < due) {
+                    ComplianceColumn::Pending
+                } else {
+                    ComplianceColumn::PastDue
+                }
+            } else {
+                ComplianceColumn::Pending
+            };
+            let columns = figures.compliance.entry(owner).or_insert_with(|| {
+                ComplianceColumn::ALL
+                    .into_iter()
+                    .map(|column| (column, 0))
+                    .collect()
+            });
+            *columns.get_mut(&column).unwrap() += 1;
+        }
+    }
+    // Every month between the first and the last, zeros included.
+    let bounds = (
+        period.from.or_else(|| {
+            months
+                .keys()
+                .next()
+                .map(|month| format!("{month}-01").parse::<Date>().unwrap())
+        }),
+        period
+            .until
+            .map(|until| until.yesterday().unwrap())
+            .or_else(|| {
+                months
+                    .keys()
+                    .last()
+                    .map(|month| format!("{month}-01").parse::<Date>().unwrap())
+            }),
+    );
+    if let (Some(first), Some(last)) = bounds {
+        let (mut year, mut month) = (first.year(), first.month());
+        while (year, month) <= (last.year(), last.month()) {
+            let key = format!("{year:04}-{month:02}");
+            let count = months.get(&key).copied().unwrap_or(0);
+            figures.per_month.push((key, count));
+            (year, month) = if month == 12 {
+                (year + 1, 1)
+            } else {
+                (year, month + 1)
+            };
+        }
+    }
+    let order = [
+        "web",
+        "telegram",
+        "vk",
+        "instagram",
+        "tiktok",
+        "youtube",
+        "facebook",
+        "x",
+        "odnoklassniki",
+        "whatsapp",
+    ];
+    figures.platforms = order
+        .iter()
+        .map(|name| {
+            (
+                (*name).to_owned(),
+                platforms.get(*name).copied().unwrap_or(0),
+            )
+        })
+        .collect();
+    figures.decision_seconds.sort_unstable();
+    figures.removal_seconds.sort_unstable();
+    figures
+}
+
+fn states(histories: &[Vec<CaseEvent>]) -> Vec<CaseState> {
+    histories
+        .iter()
+        .map(|events| CaseState::replay(events).unwrap())
+        .collect()
+}
+
+#[test]
+fn figures_match_the_straightforward_computation() {
+    let histories = histories(2026, 400);
+    let states = states(&histories);
+    for period in [
+        Period::default(),
+        Period {
+            from: Some("2025-07-01".parse().unwrap()),
+            until: Some("2026-01-01".parse().unwrap()),
+        },
+        Period {
+            from: Some("2026-03-01".parse().unwrap()),
+            until: None,
+        },
+    ] {
+        let computed = compute_figures(&states, period, now());
+        let expected = straightforward(&histories, period, now());
+        assert_eq!(computed, expected, "{period:?}");
+    }
+    // The generator reaches every branch worth counting.
+    let all = compute_figures(&states, Period::default(), now());
+    for row in OutcomeRow::ALL {
+        if row != OutcomeRow::RefusedApplicantFieldsMissing {
+            assert!(all.outcomes[&row] > 0, "{row:?}");
+        }
+    }
+    for column in ComplianceColumn::ALL {
+        let count: u64 = all
+            .compliance
+            .values()
+            .map(|columns| columns[&column])
+            .sum();
+        assert!(count > 0, "{column:?}");
+    }
+    assert!(all.age_bands.values().all(|count| *count > 0));
+    assert!(all.referred_to_law_enforcement > 0);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn figures_match_for_any_generated_history(seed in any::<u64>(), cases in 0..60_u64) {
+        let histories = histories(seed, cases);
+        let states = states(&histories);
+        prop_assert_eq!(
+            compute_figures(&states, Period::default(), now()),
+            straightforward(&histories, Period::default(), now())
+        );
+    }
+
+    /// On small generated publications (where suppression bites), no count
+    /// below the threshold appears as a number, and subtracting along every
+    /// published relation — within a table and across tables — recovers none.
+    #[test]
+    fn published_figures_give_no_small_count_away(seed in any::<u64>(), cases in prop_oneof![Just(0_u64), 1..8_u64, 8..40_u64]) {
+        let histories = histories(seed, cases);
+        let states = states(&histories);
+        let published = public_statistics(&states, Period::default(), DEFAULT_THRESHOLD, now());
+        let json = serde_json::to_value(&published).unwrap();
+        no_small_number(&json, DEFAULT_THRESHOLD);
+        let figures = compute_figures(&states, Period::default(), now());
+        prop_assert_eq!(attack(&published, &figures), Vec::<String>::new());
+    }
+}
+
+const COUNT_KEYS: [&str; 9] = [
+    "count",
+    "total",
+    "applications",
+    "referred_to_law_enforcement",
+    "orders",
+    "removed_in_time",
+    "removed_late",
+    "past_due",
+    "pending",
+];
+
+/// Every count in the JSON is either a string or at least `threshold`.
+fn no_small_number(value: &serde_json::Value, threshold: u64) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                if COUNT_KEYS.contains(&key.as_str())
+                    && let Some(number) = value.as_u64()
+                {
+                    assert!(number >= threshold, "{key} = {number}");
+                }
+                no_small_number(value, threshold);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                no_small_number(item, threshold);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The subtraction attack on the published figures, along every relation a
+/// reader can see (docs/statistics.md): returns the hidden small counts
+/// (1..threshold−1) it recovers, by name.
+fn attack(published: &PublicStatistics, figures: &Figures) -> Vec<String> {
+    // Name every figure; `None` when hidden.
+    let mut known: BTreeMap<String, Option<u64>> = BTreeMap::new();
+    let mut truth: BTreeMap<String, u64> = BTreeMap::new();
+    let mut relations: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    let mut name = |key: String, figure: Figure, value: u64| {
+        known.insert(key.clone(), figure.count());
+        truth.insert(key.clone(), value);
+        key
+    };
+    let applications = name(
+        "applications".into(),
+        published.applications,
+        figures.applications,
+    );
+    let mut table = |prefix: &str, table: &Table, values: &[u64], total: Option<String>| {
+        let rows: Vec<String> = table
+            .rows
+            .iter()
+            .zip(values)
+            .map(|(row, value)| name(format!("{prefix}.{}", row.key), row.count, *value))
+            .collect();
+        let total = total
+            .unwrap_or_else(|| name(format!("{prefix}.total"), table.total, values.iter().sum()));
+        relations.push((rows.clone(), vec![total]));
+        rows
+    };
+    let months: Vec<u64> = figures.per_month.iter().map(|(_, count)| *count).collect();
+    table(
+        "month",
+        &published.applications_per_month,
+        &months,
+        Some(applications.clone()),
+    );
+    let outcomes: Vec<u64> = OutcomeRow::ALL
+        .iter()
+        .map(|row| figures.outcomes[row])
+        .collect();
+    table(
+        "outcome",
+        &published.outcomes,
+        &outcomes,
+        Some(applications.clone()),
+    );
+    let categories: Vec<u64> = CATEGORIES
+        .iter()
+        .map(|category| figures.categories[category])
+        .collect();
+    table(
+        "category",
+        &published.categories,
+        &categories,
+        Some("outcome.confirmed".into()),
+    );
+    let bands: Vec<u64> = AgeBand::ALL
+        .iter()
+        .map(|band| figures.age_bands[band])
+        .collect();
+    table(
+        "age",
+        &published.age_bands,
+        &bands,
+        Some(applications.clone()),
+    );
+    let platforms: Vec<u64> = figures.platforms.iter().map(|(_, count)| *count).collect();
+    table("platform", &published.platforms, &platforms, None);
+    let timing: Vec<u64> = DecisionTiming::ALL
+        .iter()
+        .map(|timing| figures.decision_timing[timing])
+        .collect();
+    table("deadline", &published.decision_deadlines, &timing, None);
+    relations.push((
+        vec!["deadline.on_time".into(), "deadline.late".into()],
+        vec!["outcome.confirmed".into(), "outcome.not_confirmed".into()],
+    ));
+    let columns = |counts: &ComplianceCounts| {
+        [
+            counts.removed_in_time,
+            counts.removed_late,
+            counts.past_due,
+            counts.pending,
+        ]
+    };
+    let mut column_names: Vec<Vec<String>> = vec![Vec::new(); 4];
+    let mut row_totals = Vec::new();
+    for owner in &published.compliance.owners {
+        let values = &figures.compliance[&owner.owner];
+        let cells: Vec<String> = ComplianceColumn::ALL
+            .iter()
+            .zip(columns(&owner.counts))
+            .map(|(column, figure)| {
+                name(
+                    format!("{}.{}", owner.owner, column.as_str()),
+                    figure,
+                    values[column],
+                )
+            })
+            .collect();
+        let total = name(
+            format!("{}.orders", owner.owner),
+            owner.counts.orders,
+            values.values().sum(),
+        );
+        for (index, cell) in cells.iter().enumerate() {
+            column_names[index].push(cell.clone());
+        }
+        relations.push((cells, vec![total.clone()]));
+        row_totals.push(total);
+    }
+    let totals = &published.compliance.totals;
+    let mut column_totals = Vec::new();
+    for ((index, column), figure) in ComplianceColumn::ALL
+        .iter()
+        .enumerate()
+        .zip(columns(totals))
+    {
+        let value = figures
+            .compliance
+            .values()
+            .map(|columns| columns[column])
+            .sum();
+        let total = name(format!("all.{}", column.as_str()), figure, value);
+        relations.push((column_names[index].clone(), vec![total.clone()]));
+        column_totals.push(total);
+    }
+    let orders = name(
+        "all.orders".into(),
+        totals.orders,
+        figures
+            .compliance
+            .values()
+            .flat_map(|columns| columns.values())
+            .sum(),
+    );
+    relations.push((row_totals, vec![orders.clone()]));
+    relations.push((column_totals.clone(), vec![orders]));
+    // The durations' counts: decided cases and removed orders.
+    let decided = name(
+        "decided".into(),
+        published.time_to_decision.count,
+        figures.decision_seconds.len() as u64,
+    );
+    relations.push((
+        vec!["outcome.confirmed".into(), "outcome.not_confirmed".into()],
+        vec![decided],
+    ));
+    let removed = name(
+        "removed".into(),
+        published.time_to_removal.count,
+        figures.removal_seconds.len() as u64,
+    );
+    relations.push((column_totals[..2].to_vec(), vec![removed]));
+
+    // Subtract until nothing new comes out.
+    loop {
+        let mut progress = false;
+        for (left, right) in &relations {
+            let unknown: Vec<&String> = left
+                .iter()
+                .chain(right)
+                .filter(|key| known[*key].is_none())
+                .collect();
+            if let [key] = unknown[..] {
+                let side = |keys: &Vec<String>| -> i128 {
+                    keys.iter()
+                        .filter(|other| *other != key)
+                        .map(|other| i128::from(known[other].unwrap()))
+                        .sum()
+                };
+                let value = if left.contains(key) {
+                    side(right) - side(left)
+                } else {
+                    side(left) - side(right)
+                };
+                known.insert(key.clone(), Some(value as u64));
+                progress = true;
+            }
+        }
+        if !progress {
+            break;
+        }
+    }
+    known
+        .iter()
+        // A recovered zero points to no child (and an empty period is all zeros).
+        .filter(|(key, value)| value.is_some() && (1..DEFAULT_THRESHOLD).contains(&truth[*key]))
+        .filter(|(key, _)| {
+            // Recovered means it was hidden: it is not among the published numbers.
+            !published_numbers(published).contains(key)
+        })
+        .map(|(key, value)| format!("{key} = {value:?}"))
+        .collect()
+}
+
+/// The names of figures published as numbers (recomputed, to tell what the
+/// attack recovered from what was simply shown).
+fn published_numbers(published: &PublicStatistics) -> Vec<String> {
+    let mut names = Vec::new();
+    if published.applications.count().is_some() {
+        names.push("applications".to_owned());
+    }
+    let mut table = |prefix: &str, table: &Table| {
+        for row in &table.rows {
+            if row.count.count().is_some() {
+                names.push(format!("{prefix}.{}", row.key));
+            }
+        }
+        if table.total.count().is_some() {
+            names.push(format!("{prefix}.total"));
+        }
+    };
+    table("month", &published.applications_per_month);
+    table("outcome", &published.outcomes);
+    table("category", &published.categories);
+    table("age", &published.age_bands);
+    table("platform", &published.platforms);
+    table("deadline", &published.decision_deadlines);
+    let mut counts = |owner: &str, counts: &ComplianceCounts| {
+        for (key, figure) in [
+            ("orders", counts.orders),
+            ("removed_in_time", counts.removed_in_time),
+            ("removed_late", counts.removed_late),
+            ("past_due", counts.past_due),
+            ("pending", counts.pending),
+        ] {
+            if figure.count().is_some() {
+                names.push(format!("{owner}.{key}"));
+            }
+        }
+    };
+    for owner in &published.compliance.owners {
+        counts(&owner.owner, &owner.counts);
+    }
+    counts("all", &published.compliance.totals);
+    for (key, figure) in [
+        ("decided", published.time_to_decision.count),
+        ("removed", published.time_to_removal.count),
+    ] {
+        if figure.count().is_some() {
+            names.push(key.to_owned());
+        }
+    }
+    names
+}
+
+#[test]
+fn a_hidden_confirmed_count_is_not_recovered_through_the_decision_deadlines() {
+    // 3 confirmed, 12 not confirmed, all decided on time: the outcomes table
+    // hides "confirmed", and the deadlines table must not give it back as
+    // on_time − not_confirmed.
+    let histories = histories(7, 200);
+    let mut states = states(&histories);
+    states.retain(|state| state.refusal.is_empty() && state.decision.is_some());
+    let mut confirmed = 0;
+    states.retain(|state| {
+        let keep =
+            state.decision.as_ref().unwrap().outcome == Outcome::NotConfirmed || confirmed < 3;
+        if keep && state.decision.as_ref().unwrap().outcome == Outcome::Confirmed {
+            confirmed += 1;
+        }
+        keep
+    });
+    let figures = compute_figures(&states, Period::default(), now());
+    assert_eq!(figures.outcomes[&OutcomeRow::Confirmed], 3);
+    let published = publish(&figures, DEFAULT_THRESHOLD, now());
+    let outcome = |key: &str| {
+        published
+            .outcomes
+            .rows
+            .iter()
+            .find(|row| row.key == key)
+            .unwrap()
+            .count
+    };
+    assert_eq!(
+        outcome("confirmed"),
+        Figure::BelowThreshold { threshold: 5 }
+    );
+    assert!(outcome("not_confirmed").count().is_none(), "its complement");
+    assert_eq!(attack(&published, &figures), Vec::<String>::new());
+}
+
+#[test]
+fn an_empty_period_publishes_zeros_as_hidden_and_no_quantiles() {
+    let published = public_statistics(&[], Period::default(), DEFAULT_THRESHOLD, now());
+    assert_eq!(
+        published.applications,
+        Figure::BelowThreshold { threshold: 5 }
+    );
+    assert!(published.applications_per_month.rows.is_empty());
+    assert_eq!(published.time_to_decision.median_hours, None);
+    assert_eq!(published.decision_on_time_share, None);
+    assert!(published.compliance.owners.is_empty());
+    let json = serde_json::to_value(&published).unwrap();
+    assert_eq!(json["applications"], "<5");
+    assert_eq!(json["computed_at"], "2026-11-20T12:00:00+05:00");
+}
+
+#[test]
+fn large_counts_are_published_as_numbers_with_quantiles() {
+    let histories = histories(99, 600);
+    let states = states(&histories);
+    let figures = compute_figures(&states, Period::default(), now());
+    let published = publish(&figures, DEFAULT_THRESHOLD, now());
+    assert_eq!(published.applications, Figure::Count(600));
+    let decided = figures.decision_seconds.len();
+    assert_eq!(
+        published.time_to_decision.count,
+        Figure::Count(decided as u64)
+    );
+    let median_hours = published.time_to_decision.median_hours.unwrap();
+    assert!((1.0..=201.0).contains(&median_hours), "{median_hours}");
+    assert!(published.time_to_decision.p90_hours.unwrap() >= median_hours);
+    assert!(published.decision_on_time_share.is_some());
+    // Threshold 0: nothing hidden, and the published figures are the exact ones.
+    let open = publish(&figures, 0, now());
+    assert_eq!(
+        open.outcomes.rows[3].count,
+        Figure::Count(figures.outcomes[&OutcomeRow::Confirmed])
+    );
+}
+
+#[test]
+fn quantiles_by_their_definitions() {
+    assert_eq!(median(&[]), None);
+    assert_eq!(median(&[7]), Some(7.0));
+    assert_eq!(median(&[1, 3]), Some(2.0));
+    assert_eq!(median(&[1, 2, 9]), Some(2.0));
+    // Nearest rank: ceil(0.9 · n).
+    let ten: Vec<i64> = (1..=10).collect();
+    assert_eq!(percentile(&ten, 90), Some(9.0));
+    let eleven: Vec<i64> = (1..=11).collect();
+    assert_eq!(percentile(&eleven, 90), Some(10.0));
+    assert_eq!(percentile(&[5], 90), Some(5.0));
+    assert_eq!(percentile(&[], 90), None);
+}
+
+#[test]
+fn age_bands_at_the_edges() {
+    assert_eq!(AgeBand::of_age(Some(9)), AgeBand::Under10);
+    assert_eq!(AgeBand::of_age(Some(10)), AgeBand::From10To13);
+    assert_eq!(AgeBand::of_age(Some(13)), AgeBand::From10To13);
+    assert_eq!(AgeBand::of_age(Some(14)), AgeBand::From14To15);
+    assert_eq!(AgeBand::of_age(Some(16)), AgeBand::From16To17);
+    assert_eq!(AgeBand::of_age(Some(17)), AgeBand::From16To17);
+    assert_eq!(AgeBand::of_age(Some(18)), AgeBand::Adult);
+    assert_eq!(AgeBand::of_age(None), AgeBand::Unknown);
+}

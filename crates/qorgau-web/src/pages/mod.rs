@@ -1,0 +1,128 @@
+//! The pages: the applicant's form and tracking, and the staff workspace. No
+//! JavaScript anywhere; every text is a Fluent message; the language switch
+//! keeps the reader on the same page.
+
+mod apply;
+mod staff;
+mod track;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use qorgau_domain::message::{Language, Message};
+use qorgau_i18n::Localizer;
+
+use crate::language::RequestLanguage;
+use crate::state::AppState;
+
+/// Words for a template, in one language.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub language: Language,
+}
+
+impl Tr {
+    pub fn tag(&self) -> &'static str {
+        self.language.tag()
+    }
+
+    /// A message without arguments.
+    pub fn t(&self, id: &'static str) -> String {
+        Localizer::embedded().render(self.language, &Message::new(id))
+    }
+
+    /// A message with one argument.
+    pub fn t_with(
+        &self,
+        id: &'static str,
+        name: &'static str,
+        value: impl std::fmt::Display,
+    ) -> String {
+        Localizer::embedded().render(
+            self.language,
+            &Message::new(id).with(name, value.to_string()),
+        )
+    }
+
+    pub fn say(&self, message: &Message) -> String {
+        Localizer::embedded().render(self.language, message)
+    }
+
+    /// The language switch: (tag, name in its own language, current?).
+    pub fn switch(&self) -> Vec<(&'static str, &'static str, bool)> {
+        [
+            (Language::Kk, "Қазақша"),
+            (Language::Ru, "Русский"),
+            (Language::En, "English"),
+        ]
+        .into_iter()
+        .map(|(language, name)| (language.tag(), name, language == self.language))
+        .collect()
+    }
+}
+
+/// Renders a template as an HTML page that no cache keeps (pages may show an
+/// access code or a case).
+pub fn page(template: &impl Template, status: StatusCode) -> Response {
+    match template.render() {
+        Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+        Err(error) => {
+            eprintln!("qorgau: a page failed to render: {error}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "start.html")]
+struct StartPage {
+    tr: Tr,
+    path: &'static str,
+}
+
+async fn start(RequestLanguage(language): RequestLanguage) -> Response {
+    page(
+        &StartPage {
+            tr: Tr { language },
+            path: "/",
+        },
+        StatusCode::OK,
+    )
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(start))
+        .route("/static/app.css", get(stylesheet))
+        .route("/apply", get(apply::form).post(apply::submit))
+        .route("/track", get(track::form).post(track::show))
+        .route("/staff", get(staff::queue))
+        .route("/staff/login", get(staff::login_form).post(staff::login))
+        .route("/staff/logout", axum::routing::post(staff::logout))
+        .route("/staff/cases/{case_id}", get(staff::case))
+        .route(
+            "/staff/cases/{case_id}/vote",
+            axum::routing::post(staff::vote),
+        )
+        .route(
+            "/staff/cases/{case_id}/decide",
+            axum::routing::post(staff::decide),
+        )
+        .route(
+            "/staff/cases/{case_id}/respond",
+            axum::routing::post(staff::respond),
+        )
+}

@@ -1,0 +1,582 @@
+//! The staff workspace: sign in, the deadline queue, a case with its votes,
+//! the decision and the response. Cookie sessions (`HttpOnly; SameSite=Strict;
+//! Secure` unless configured for plain-HTTP development) and a CSRF token on
+//! every form that changes anything.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use qorgau_app::credentials::secret_hash;
+use qorgau_domain::calendar::WorkingCalendar;
+use qorgau_domain::category::Category;
+use qorgau_domain::deadline::{almaty_date, format_almaty};
+use qorgau_domain::message::{Explain, Message};
+use qorgau_domain::procedure::command::order_status_name;
+use qorgau_domain::procedure::{CasePhase, Command, Role, VoteChoice};
+use qorgau_store::{StaffRole, Store};
+use subtle::ConstantTimeEq;
+
+use super::{Tr, page};
+use crate::api::staff::ClientAddress;
+use crate::auth::{Staff, sign_in, staff_for_token};
+use crate::language::RequestLanguage;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+const COOKIE: &str = "qorgau_session";
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The CSRF token of a session: derived from the secret session token, so a
+/// page on another site can neither read nor forge it.
+fn csrf_token(session: &str) -> String {
+    secret_hash(&format!("csrf:{session}"))
+}
+
+/// A signed-in staff member on a page; anyone else is sent to sign in.
+pub struct StaffPage {
+    staff: Staff,
+    csrf: String,
+}
+
+impl FromRequestParts<AppState> for StaffPage {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let language = crate::language::negotiate(parts.uri.query(), None);
+        let to_login =
+            || Redirect::to(&format!("/staff/login?lang={}", language.tag())).into_response();
+        let token = session_token(&parts.headers).ok_or_else(to_login)?;
+        let staff = staff_for_token(state, &token)
+            .await
+            .ok()
+            .flatten()
+            .ok_or_else(to_login)?;
+        Ok(StaffPage {
+            staff,
+            csrf: csrf_token(&token),
+        })
+    }
+}
+
+impl StaffPage {
+    fn check_csrf(&self, values: &HashMap<String, String>) -> bool {
+        let sent = values.get("csrf").map(String::as_str).unwrap_or("");
+        sent.as_bytes().ct_eq(self.csrf.as_bytes()).into()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff_login.html")]
+struct LoginPage {
+    tr: Tr,
+    path: &'static str,
+    username: String,
+    error: Option<String>,
+}
+
+pub async fn login_form(RequestLanguage(language): RequestLanguage) -> Response {
+    page(
+        &LoginPage {
+            tr: Tr { language },
+            path: "/staff/login",
+            username: String::new(),
+            error: None,
+        },
+        StatusCode::OK,
+    )
+}
+
+fn cookie(state: &AppState, value: &str, max_age_seconds: i64) -> HeaderValue {
+    let secure = if state.config.insecure_cookies {
+        ""
+    } else {
+        "; Secure"
+    };
+    let text = format!(
+        "{COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_seconds}{secure}"
+    );
+    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("qorgau_session=; Max-Age=0"))
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    ClientAddress(address): ClientAddress,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    let tr = Tr { language };
+    let username = values
+        .get("username")
+        .map(|value| value.trim().to_owned())
+        .unwrap_or_default();
+    let password = values.get("password").map(String::as_str).unwrap_or("");
+    match sign_in(&state, &username, password, address).await {
+        Ok(signed_in) => {
+            let max_age = i64::from(state.config.session_hours) * 3600;
+            let mut response =
+                Redirect::to(&format!("/staff?lang={}", language.tag())).into_response();
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                cookie(&state, &signed_in.token, max_age),
+            );
+            response
+        }
+        Err(error) => {
+            let (status, message) = match error {
+                ApiError::TooManyRequests {
+                    retry_after_seconds,
+                } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Message::new("problem-too-many-requests")
+                        .with("seconds", retry_after_seconds as i64),
+                ),
+                ApiError::Unauthenticated => {
+                    (StatusCode::UNAUTHORIZED, Message::new("staff-login-failed"))
+                }
+                _ => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Message::new("problem-internal"),
+                ),
+            };
+            page(
+                &LoginPage {
+                    tr,
+                    path: "/staff/login",
+                    username,
+                    error: Some(tr.say(&message)),
+                },
+                status,
+            )
+        }
+    }
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let mut response =
+        Redirect::to(&format!("/staff/login?lang={}", language.tag())).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie(&state, "", 0));
+    response
+}
+
+pub struct QueueRow {
+    pub case_id: String,
+    pub status: String,
+    pub deadline: String,
+    pub left: String,
+    pub overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff_queue.html")]
+struct QueuePage {
+    tr: Tr,
+    path: &'static str,
+    username: String,
+    csrf: String,
+    rows: Vec<QueueRow>,
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+) -> Response {
+    let tr = Tr { language };
+    let (Ok(cases), Ok(deadlines)) = (
+        state.store.list_cases(None).await,
+        state.store.deadlines().await,
+    ) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let now = state.clock.now();
+    let today = almaty_date(now);
+    let mut rows: Vec<(Option<jiff::Timestamp>, QueueRow)> = cases
+        .iter()
+        .filter(|case| case.phase != CasePhase::Closed.as_str())
+        .map(|case| {
+            let next = deadlines.iter().find(|row| row.case_id == case.case_id);
+            let left = next
+                .map(|row| match row.deadline.last_day {
+                    Some(last_day) => {
+                        match WorkingCalendar::embedded().working_days_between(today, last_day) {
+                            Ok(days) if now >= row.deadline.due_at => tr.say(
+                                &Message::new("cli-overdue-days")
+                                    .with("days", i64::from(days.unsigned_abs())),
+                            ),
+                            Ok(days) => {
+                                tr.say(&Message::new("cli-days-left").with("days", i64::from(days)))
+                            }
+                            Err(_) => tr.t("cli-days-left-unknown"),
+                        }
+                    }
+                    None => {
+                        let hours = now.duration_until(row.deadline.due_at).as_hours();
+                        if now >= row.deadline.due_at {
+                            tr.say(&Message::new("cli-overdue-hours").with("hours", hours.abs()))
+                        } else {
+                            tr.say(&Message::new("cli-hours-left").with("hours", hours))
+                        }
+                    }
+                })
+                .unwrap_or_default();
+            let row = QueueRow {
+                case_id: case.case_id.clone(),
+                status: tr.say(&Message::new("phase-name").with("phase", case.phase.as_str())),
+                deadline: next
+                    .map(|row| {
+                        format!(
+                            "{} — {}",
+                            tr.say(
+                                &Message::new("deadline-kind-name")
+                                    .with("kind", row.deadline.kind.as_str())
+                            ),
+                            format_almaty(row.deadline.due_at)
+                        )
+                    })
+                    .unwrap_or_default(),
+                left,
+                overdue: next.is_some_and(|row| now >= row.deadline.due_at),
+            };
+            (next.map(|row| row.deadline.due_at), row)
+        })
+        .collect();
+    rows.sort_by_key(|(due, _)| (due.is_none(), *due));
+    let queue = QueuePage {
+        tr,
+        path: "/staff",
+        username: staff.staff.actor.name.clone(),
+        csrf: staff.csrf,
+        rows: rows.into_iter().map(|(_, row)| row).collect(),
+    };
+    page(&queue, StatusCode::OK)
+}
+
+#[derive(Template)]
+#[template(path = "staff_case.html")]
+struct CasePage {
+    tr: Tr,
+    path: String,
+    case_id: String,
+    csrf: String,
+    notice: Option<String>,
+    status: String,
+    facts: Vec<(String, String)>,
+    resources: Vec<String>,
+    incidents: Vec<String>,
+    votes: Vec<String>,
+    orders: Vec<String>,
+    can_vote: bool,
+    can_decide: bool,
+    can_respond: bool,
+}
+
+async fn render_case(
+    state: &AppState,
+    tr: Tr,
+    staff: &StaffPage,
+    case_id: &str,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let procedure = state.procedure();
+    let Ok(case) = procedure.load(case_id).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Ok(case_state) = case.state() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let application = &case_state.application;
+    let name_of = |category: Category| tr.t(category.message_id());
+    let mut facts = vec![
+        (
+            tr.t("tracked-received"),
+            format_almaty(case_state.received_at),
+        ),
+        (
+            tr.t("tracked-decision-due"),
+            format_almaty(case_state.decision_due.due_at),
+        ),
+        (
+            tr.t("tracked-response-due"),
+            format_almaty(case_state.response_due.due_at),
+        ),
+        (
+            tr.t("staff-language"),
+            application.language.tag().to_owned(),
+        ),
+        (
+            tr.t("apply-child-name"),
+            application.child.name.clone().unwrap_or_default(),
+        ),
+        (
+            tr.t("apply-child-birth-date"),
+            application
+                .child
+                .birth_date
+                .map(|date| date.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            tr.t("apply-applicant-name"),
+            application.applicant.name.clone().unwrap_or_default(),
+        ),
+    ];
+    if let Some(decision) = &case_state.decision {
+        facts.push((
+            tr.t("staff-decision"),
+            format!("{:?}, {}", decision.outcome, name_of(decision.category)),
+        ));
+    }
+    let votes = case_state
+        .votes
+        .iter()
+        .map(|vote| {
+            let choice = if vote.vote == VoteChoice::Confirm {
+                tr.t("staff-vote-confirm")
+            } else {
+                tr.t("staff-vote-not-confirm")
+            };
+            format!(
+                "{}: {choice}, {} — {}",
+                vote.expert,
+                name_of(vote.category),
+                vote.reasons
+            )
+        })
+        .collect();
+    let orders = case_state
+        .orders
+        .iter()
+        .map(|order| {
+            format!(
+                "{} → {}: {} ({})",
+                order.order_id,
+                order.owner,
+                tr.say(
+                    &Message::new("order-status-name")
+                        .with("status", order_status_name(order.status))
+                ),
+                order.urls.join(", ")
+            )
+        })
+        .collect();
+    let role = &staff.staff.actor.role;
+    let awaiting = case_state.phase.awaits_decision();
+    let decided = matches!(
+        case_state.phase,
+        CasePhase::Refused | CasePhase::Confirmed | CasePhase::NotConfirmed
+    );
+    let view = CasePage {
+        tr,
+        path: format!("/staff/cases/{case_id}"),
+        case_id: case_id.to_owned(),
+        csrf: staff.csrf.clone(),
+        notice,
+        status: tr.say(&Message::new("phase-name").with("phase", case_state.phase.as_str())),
+        facts,
+        resources: application
+            .resources
+            .iter()
+            .map(|resource| format!("{} ({})", resource.url, resource.platform))
+            .collect(),
+        incidents: application
+            .incidents
+            .iter()
+            .map(|incident| {
+                format!(
+                    "{} — {} {}",
+                    incident.occurred_on,
+                    incident.description,
+                    incident.actor.clone().unwrap_or_default()
+                )
+            })
+            .collect(),
+        votes,
+        orders,
+        can_vote: awaiting && matches!(role, Role::Expert { .. }),
+        can_decide: awaiting
+            && (*role == Role::Coordinator || *role == Role::Expert { chair: true }),
+        can_respond: decided && case_state.response_sent_at.is_none() && *role == Role::Coordinator,
+    };
+    page(&view, status)
+}
+
+pub async fn case(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path(case_id): Path<String>,
+) -> Response {
+    render_case(
+        &state,
+        Tr { language },
+        &staff,
+        &case_id,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Runs a command from a form; on success back to the case (POST-redirect-GET),
+/// otherwise the case again with the reason on top.
+async fn act(
+    state: &AppState,
+    language: qorgau_domain::message::Language,
+    staff: &StaffPage,
+    case_id: &str,
+    command: Command,
+) -> Response {
+    let tr = Tr { language };
+    match state
+        .procedure()
+        .run(case_id, &staff.staff.actor, command)
+        .await
+    {
+        Ok(_) => {
+            Redirect::to(&format!("/staff/cases/{case_id}?lang={}", language.tag())).into_response()
+        }
+        Err(qorgau_app::ServiceError::Procedure(error)) => {
+            render_case(
+                state,
+                tr,
+                staff,
+                case_id,
+                Some(tr.say(&error.explain())),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(_) => {
+            render_case(
+                state,
+                tr,
+                staff,
+                case_id,
+                Some(tr.t("problem-internal")),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn vote(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path(case_id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let vote = if values.get("vote").map(String::as_str) == Some("confirm") {
+        VoteChoice::Confirm
+    } else {
+        VoteChoice::NotConfirm
+    };
+    let category = values
+        .get("category")
+        .and_then(|value| value.parse::<Category>().ok())
+        .unwrap_or(Category::None);
+    let reasons = values.get("reasons").cloned().unwrap_or_default();
+    act(
+        &state,
+        language,
+        &staff,
+        &case_id,
+        Command::Vote {
+            vote,
+            category,
+            indicators: Vec::new(),
+            reasons,
+        },
+    )
+    .await
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path(case_id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let (Ok(members), Ok(linked_incidents)) = (
+        state.store.list_staff().await,
+        state.store.linked_incidents(&case_id).await,
+    ) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let group_size = members
+        .iter()
+        .filter(|member| member.active && member.role == StaffRole::Expert)
+        .count() as u32;
+    let override_reason = values
+        .get("override_reason")
+        .cloned()
+        .filter(|reason| !reason.trim().is_empty());
+    act(
+        &state,
+        language,
+        &staff,
+        &case_id,
+        Command::Decide {
+            group_size,
+            linked_incidents,
+            override_reason,
+        },
+    )
+    .await
+}
+
+pub async fn respond(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path(case_id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    act(
+        &state,
+        language,
+        &staff,
+        &case_id,
+        Command::SendResponse {
+            channel: "email".to_owned(),
+        },
+    )
+    .await
+}

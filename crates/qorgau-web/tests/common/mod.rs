@@ -1,0 +1,370 @@
+//! The test harness shared by the web service's integration tests: a real
+//! server on port 0 over a temporary SQLite store, a clock the test moves, and
+//! a minimal HTTP/1.1 client (no client library needed).
+
+#![allow(clippy::unwrap_used, clippy::panic, dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use qorgau_app::ManualClock;
+use qorgau_app::credentials::{hash_password, secret_hash};
+use qorgau_store::{AnyStore, ResourceOwner, StaffMember, StaffRole, Store, StoreLocation};
+use qorgau_web::{AppState, WebConfig};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Wednesday 2 December 2026, 10:00 Almaty.
+pub const START: &str = "2026-12-02T10:00:00+05:00";
+
+pub struct TestApp {
+    pub address: std::net::SocketAddr,
+    pub clock: Arc<ManualClock>,
+    pub store: AnyStore,
+    pub folder: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("{error}: {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+const STAFF: [(&str, StaffRole, bool); 4] = [
+    ("coord", StaffRole::Coordinator, false),
+    ("chair", StaffRole::Expert, true),
+    ("e1", StaffRole::Expert, false),
+    ("e2", StaffRole::Expert, false),
+];
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let folder = tempfile::tempdir().unwrap();
+        let store = AnyStore::open(&StoreLocation::Embedded(folder.path().to_owned()), true)
+            .await
+            .unwrap();
+        let clock = Arc::new(ManualClock::new(START.parse().unwrap()));
+        let now: Timestamp = START.parse().unwrap();
+        for (username, role, chair) in STAFF {
+            let member = StaffMember {
+                username: username.into(),
+                display_name: username.into(),
+                role,
+                chair,
+                active: true,
+            };
+            store.add_staff(&member, now).await.unwrap();
+            store
+                .set_staff_password(
+                    username,
+                    &hash_password(&format!("{username}-password")).unwrap(),
+                )
+                .await
+                .unwrap();
+        }
+        for (name, domains) in [
+            ("telegram", vec!["t.me"]),
+            ("instagram", vec!["instagram.com"]),
+        ] {
+            let owner = ResourceOwner {
+                name: name.into(),
+                display_name: name.into(),
+                api_key_hash: secret_hash(&format!("qgk_{name}")),
+                domains: domains.into_iter().map(str::to_owned).collect(),
+            };
+            store.add_owner(&owner, now).await.unwrap();
+        }
+        let state = AppState::new(store.clone(), clock.clone(), WebConfig::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(qorgau_web::serve(
+            listener,
+            state,
+            async move {
+                let _ = stopped.await;
+            },
+            Duration::from_secs(5),
+        ));
+        TestApp {
+            address,
+            clock,
+            store,
+            folder,
+            stop: Some(stop),
+        }
+    }
+
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Reply {
+        let mut stream = tokio::net::TcpStream::connect(self.address).await.unwrap();
+        let mut request =
+            format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        let body = body.unwrap_or("");
+        if !body.is_empty() || method == "POST" {
+            request.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                body.len()
+            ));
+        }
+        request.push_str("\r\n");
+        request.push_str(body);
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).await.unwrap();
+        let text = String::from_utf8(raw).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+            .collect();
+        let chunked = headers.iter().any(|(name, value)| {
+            name.eq_ignore_ascii_case("transfer-encoding") && value.contains("chunked")
+        });
+        let body = if chunked {
+            dechunk(body)
+        } else {
+            body.to_owned()
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, bearer: Option<&str>) -> Reply {
+        let authorization = bearer.map(|token| format!("Bearer {token}"));
+        let headers: Vec<(&str, &str)> = authorization
+            .iter()
+            .map(|value| ("Authorization", value.as_str()))
+            .collect();
+        self.request("GET", path, &headers, None).await
+    }
+
+    pub async fn post(&self, path: &str, bearer: Option<&str>, body: Value) -> Reply {
+        let authorization = bearer.map(|token| format!("Bearer {token}"));
+        let headers: Vec<(&str, &str)> = authorization
+            .iter()
+            .map(|value| ("Authorization", value.as_str()))
+            .collect();
+        self.request("POST", path, &headers, Some(&body.to_string()))
+            .await
+    }
+
+    pub async fn sign_in(&self, username: &str) -> String {
+        let reply = self
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"username": username, "password": format!("{username}-password")}),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json()["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn apply(&self, application: Value) -> (String, String) {
+        let reply = self.post("/api/v1/applications", None, application).await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        let body = reply.json();
+        (
+            body["case_id"].as_str().unwrap().to_owned(),
+            body["access_code"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// Three experts confirm cyberbullying; the chair records the decision.
+    pub async fn confirm(&self, case_id: &str) -> Value {
+        for expert in ["e1", "e2", "chair"] {
+            let token = self.sign_in(expert).await;
+            let vote = json!({"vote": "confirm", "category": "cyberbullying", "reasons": "systematic mockery"});
+            let reply = self
+                .post(
+                    &format!("/api/v1/cases/{case_id}/votes"),
+                    Some(&token),
+                    vote,
+                )
+                .await;
+            assert_eq!(reply.status, 200, "{}", reply.body);
+        }
+        let chair = self.sign_in("chair").await;
+        let reply = self
+            .post(
+                &format!("/api/v1/cases/{case_id}/decision"),
+                Some(&chair),
+                json!({}),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+fn dechunk(body: &str) -> String {
+    let mut rest = body;
+    let mut out = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if size == 0 {
+            break;
+        }
+        out.push_str(&after[..size]);
+        rest = &after[size + 2..];
+    }
+    out
+}
+
+/// `application/x-www-form-urlencoded` for a form post.
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+impl TestApp {
+    /// Posts a form, with a session cookie when given.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Reply {
+        let body = form_body(fields);
+        let cookie_header = cookie.map(|value| format!("qorgau_session={value}"));
+        let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded")];
+        if let Some(value) = &cookie_header {
+            headers.push(("Cookie", value.as_str()));
+        }
+        self.raw(path, "POST", &headers, &body).await
+    }
+
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Reply {
+        let value = format!("qorgau_session={cookie}");
+        self.raw(path, "GET", &[("Cookie", value.as_str())], "")
+            .await
+    }
+
+    async fn raw(&self, path: &str, method: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+        let mut stream = tokio::net::TcpStream::connect(self.address).await.unwrap();
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        request.push_str(body);
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).await.unwrap();
+        let text = String::from_utf8(raw).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+            .collect();
+        let chunked = headers.iter().any(|(name, value)| {
+            name.eq_ignore_ascii_case("transfer-encoding") && value.contains("chunked")
+        });
+        let body = if chunked {
+            dechunk(body)
+        } else {
+            body.to_owned()
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+/// The session cookie a response sets.
+pub fn session_cookie(reply: &Reply) -> Option<String> {
+    reply
+        .headers
+        .iter()
+        .find(|(name, value)| {
+            name.eq_ignore_ascii_case("set-cookie") && value.starts_with("qorgau_session=")
+        })
+        .and_then(|(_, value)| value.split(';').next())
+        .and_then(|pair| pair.split_once('='))
+        .map(|(_, token)| token.to_owned())
+}
+
+/// The value of a hidden or text input in a page.
+pub fn input_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
+}

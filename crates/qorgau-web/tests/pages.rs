@@ -1,0 +1,256 @@
+//! The pages over real HTTP: what a parent and the staff see, in three languages.
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use common::{TestApp, input_value, session_cookie};
+use qorgau_store::Store;
+
+/// Compares a page with its reviewed snapshot in `tests/snapshots/`.
+/// `QORGAU_UPDATE_SNAPSHOTS=1` rewrites them (review the diff before committing).
+fn check_snapshot(name: &str, html: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.html"));
+    if std::env::var("QORGAU_UPDATE_SNAPSHOTS").is_ok() {
+        std::fs::write(&path, html).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}: run with QORGAU_UPDATE_SNAPSHOTS=1 and review it",
+            path.display()
+        )
+    });
+    assert!(
+        expected == html,
+        "{name} differs from its snapshot {}; if the change is intended, update it with QORGAU_UPDATE_SNAPSHOTS=1 and review the diff",
+        path.display()
+    );
+}
+
+/// Every form control has a label that points at it.
+fn check_labels(name: &str, html: &str) {
+    for chunk in html
+        .split("<input")
+        .skip(1)
+        .chain(html.split("<textarea").skip(1))
+        .chain(html.split("<select").skip(1))
+    {
+        let tag = &chunk[..chunk.find('>').unwrap()];
+        if tag.contains("type=\"hidden\"") {
+            continue;
+        }
+        let id = tag
+            .split("id=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("{name}: a control without id: {tag}"));
+        assert!(
+            html.contains(&format!("for=\"{id}\"")),
+            "{name}: no label for {id}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn main_pages_in_three_languages_match_their_snapshots() {
+    let app = TestApp::spawn().await;
+    for language in ["kk", "ru", "en"] {
+        for (page, path) in [
+            ("start", "/"),
+            ("apply", "/apply"),
+            ("track", "/track"),
+            ("staff-login", "/staff/login"),
+        ] {
+            let reply = app.get(&format!("{path}?lang={language}"), None).await;
+            assert_eq!(reply.status, 200, "{path} {language}");
+            assert!(reply.body.contains(&format!("<html lang=\"{language}\">")));
+            assert_eq!(reply.header("cache-control"), Some("no-store"));
+            assert!(!reply.body.contains("<script"), "no script on {path}");
+            check_labels(&format!("{page}.{language}"), &reply.body);
+            check_snapshot(&format!("{page}.{language}"), &reply.body);
+        }
+    }
+}
+
+const FILLED: [(&str, &str); 11] = [
+    ("language", "ru"),
+    ("applicant_name", "Айгуль Ахметова"),
+    ("relation", "parent"),
+    ("child_name", "Данияр"),
+    ("child_birth_date", "2012-04-15"),
+    ("resource_1", "https://t.me/school_memes_kz"),
+    ("incident_1_date", "2026-11-20"),
+    ("incident_1_resource", "https://t.me/school_memes_kz"),
+    ("incident_2_date", "2026-11-24"),
+    ("email", "aigul@example.kz"),
+    ("consent", "yes"),
+];
+
+#[tokio::test]
+async fn a_parent_applies_and_follows_the_case() {
+    let app = TestApp::spawn().await;
+    let applied = app.post_form("/apply?lang=ru", &FILLED, None).await;
+    assert_eq!(applied.status, 201, "{}", applied.body);
+    assert!(applied.body.contains("Заявление принято"));
+    let case_id = between(&applied.body, "id=\"case-id\">", "<");
+    let code = between(&applied.body, "id=\"access-code\">", "<");
+    assert!(case_id.starts_with("QG-2026-"));
+
+    let tracked = app
+        .post_form(
+            "/track?lang=en",
+            &[("case_id", &case_id.to_lowercase()), ("access_code", &code)],
+            None,
+        )
+        .await;
+    assert_eq!(tracked.status, 200, "{}", tracked.body);
+    // Asked in English, shown in the application's language.
+    assert!(
+        tracked.body.contains("Заявление получено"),
+        "{}",
+        tracked.body
+    );
+    let wrong = app
+        .post_form(
+            "/track?lang=ru",
+            &[("case_id", &case_id), ("access_code", "WRONG")],
+            None,
+        )
+        .await;
+    assert_eq!(wrong.status, 404);
+}
+
+#[tokio::test]
+async fn the_form_refuses_without_a_resource_and_keeps_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let without: Vec<(&str, &str)> = FILLED
+        .iter()
+        .copied()
+        .filter(|(name, _)| !name.starts_with("resource") && !name.ends_with("_resource"))
+        .map(|(name, value)| {
+            if name == "language" {
+                (name, "kk")
+            } else {
+                (name, value)
+            }
+        })
+        .collect();
+    let refused = app.post_form("/apply?lang=kk", &without, None).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("class=\"error-summary\""));
+    assert!(refused.body.contains("href=\"#resource_1\""));
+    assert!(refused.body.contains("интернет-ресурс"));
+    assert_eq!(
+        input_value(&refused.body, "applicant_name").as_deref(),
+        Some("Айгуль Ахметова")
+    );
+    let mut no_consent: Vec<(&str, &str)> = FILLED
+        .iter()
+        .copied()
+        .filter(|(name, _)| *name != "consent")
+        .collect();
+    no_consent.push(("email", "not an email"));
+    let invalid = app.post_form("/apply?lang=en", &no_consent, None).await;
+    assert_eq!(invalid.status, 422);
+    assert!(invalid.body.contains("href=\"#consent\""));
+    assert!(app.store.list_cases(None).await.unwrap().is_empty());
+    check_snapshot("apply-refused.kk", &refused.body);
+}
+
+#[tokio::test]
+async fn staff_sign_in_with_a_rotating_cookie_and_act_with_csrf_tokens() {
+    let app = TestApp::spawn().await;
+    let (case_id, _) = app
+        .apply(serde_json::json!({
+            "language": "ru",
+            "applicant": {"name": "A", "relation": "parent", "email": "a@example.kz"},
+            "child": {"name": "B", "birth_date": "2012-04-15"},
+            "resources": [{"url": "https://t.me/school_memes_kz"}],
+            "incidents": [{"occurred_on": "2026-11-20"}, {"occurred_on": "2026-11-21"}]
+        }))
+        .await;
+    let anonymous = app.get("/staff?lang=en", None).await;
+    assert_eq!(anonymous.status, 303);
+    assert_eq!(anonymous.header("location"), Some("/staff/login?lang=en"));
+
+    let failed = app
+        .post_form(
+            "/staff/login?lang=en",
+            &[("username", "e1"), ("password", "nope")],
+            None,
+        )
+        .await;
+    assert_eq!(failed.status, 401);
+    assert_eq!(input_value(&failed.body, "username").as_deref(), Some("e1"));
+
+    let signed_in = app
+        .post_form(
+            "/staff/login?lang=en",
+            &[("username", "e1"), ("password", "e1-password")],
+            None,
+        )
+        .await;
+    assert_eq!(signed_in.status, 303);
+    let set_cookie = signed_in.header("set-cookie").unwrap();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    let cookie = session_cookie(&signed_in).unwrap();
+    let again = app
+        .post_form(
+            "/staff/login?lang=en",
+            &[("username", "e1"), ("password", "e1-password")],
+            None,
+        )
+        .await;
+    assert_ne!(
+        session_cookie(&again).unwrap(),
+        cookie,
+        "a new session at every sign-in"
+    );
+
+    let queue = app.get_with_cookie("/staff?lang=en", &cookie).await;
+    assert_eq!(queue.status, 200);
+    assert!(queue.body.contains(&case_id));
+    let page = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}?lang=en"), &cookie)
+        .await;
+    let csrf = input_value(&page.body, "csrf").unwrap();
+
+    let vote = [
+        ("vote", "confirm"),
+        ("category", "cyberbullying"),
+        ("reasons", "mockery"),
+    ];
+    let forged = app
+        .post_form(
+            &format!("/staff/cases/{case_id}/vote?lang=en"),
+            &vote,
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(forged.status, 403, "no CSRF token, no vote");
+    let mut with_token = vote.to_vec();
+    with_token.push(("csrf", &csrf));
+    let voted = app
+        .post_form(
+            &format!("/staff/cases/{case_id}/vote?lang=en"),
+            &with_token,
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(voted.status, 303, "{}", voted.body);
+    let page = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}?lang=en"), &cookie)
+        .await;
+    assert!(page.body.contains("e1: Confirm"), "{}", page.body);
+}
+
+fn between(text: &str, start: &str, end: &str) -> String {
+    let from = text.find(start).unwrap() + start.len();
+    let to = text[from..].find(end).unwrap();
+    text[from..from + to].to_owned()
+}
