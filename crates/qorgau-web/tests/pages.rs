@@ -254,3 +254,98 @@ fn between(text: &str, start: &str, end: &str) -> String {
     let to = text[from..].find(end).unwrap();
     text[from..from + to].to_owned()
 }
+
+#[tokio::test]
+async fn an_owner_sees_only_its_orders_acknowledges_and_reports_removal() {
+    let app = TestApp::spawn().await;
+    let (case_id, _) = app
+        .apply(serde_json::json!({
+            "language": "ru",
+            "applicant": {"name": "Айгуль Секретная", "relation": "parent", "email": "aigul@example.kz"},
+            "child": {"name": "Данияр Секретов", "birth_date": "2012-04-15"},
+            "resources": [{"url": "https://t.me/school_memes_kz"}, {"url": "https://instagram.com/fake_daniyar"}],
+            "incidents": [{"occurred_on": "2026-11-20", "description": "мем"}, {"occurred_on": "2026-11-21"}]
+        }))
+        .await;
+    app.confirm(&case_id).await;
+    let refused = app
+        .post_form("/owner/login?lang=ru", &[("api_key", "qgk_nobody")], None)
+        .await;
+    assert_eq!(refused.status, 401);
+    let signed_in = app
+        .post_form("/owner/login?lang=ru", &[("api_key", "qgk_telegram")], None)
+        .await;
+    assert_eq!(signed_in.status, 303);
+    let set_cookie = signed_in.header("set-cookie").unwrap().to_owned();
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
+        "{set_cookie}"
+    );
+    let key = set_cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_owned();
+    let cookie = format!("qorgau_owner={key}");
+    let orders = app
+        .request("GET", "/owner/orders?lang=ru", &[("Cookie", &cookie)], None)
+        .await;
+    assert_eq!(orders.status, 200);
+    assert!(orders.body.contains("https://t.me/school_memes_kz"));
+    assert!(
+        !orders.body.contains("instagram.com/fake_daniyar"),
+        "another owner's order"
+    );
+    for secret in ["Айгуль", "Секрет", "aigul@example.kz", "2012-04-15", "мем"] {
+        assert!(!orders.body.contains(secret), "the portal leaked {secret}");
+    }
+    // Seeing the order delivered it.
+    assert!(orders.body.contains("доставлено"), "{}", orders.body);
+    let order_id = format!("{case_id}-2");
+    let csrf = input_value(&orders.body, "csrf").unwrap();
+    let body = common::form_body(&[("csrf", &csrf)]);
+    let acknowledged = app
+        .request(
+            "POST",
+            &format!("/owner/orders/{order_id}/acknowledge?lang=ru"),
+            &[
+                ("Cookie", &cookie),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            Some(&body),
+        )
+        .await;
+    assert_eq!(acknowledged.status, 303, "{}", acknowledged.body);
+    let foreign = app
+        .request(
+            "POST",
+            &format!("/owner/orders/{case_id}-1/acknowledge?lang=ru"),
+            &[
+                ("Cookie", &cookie),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            Some(&body),
+        )
+        .await;
+    assert_eq!(foreign.status, 404);
+    let body = common::form_body(&[("csrf", &csrf), ("note", "удалено")]);
+    let reported = app
+        .request(
+            "POST",
+            &format!("/owner/orders/{order_id}/removal?lang=ru"),
+            &[
+                ("Cookie", &cookie),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            Some(&body),
+        )
+        .await;
+    assert_eq!(reported.status, 303, "{}", reported.body);
+    let after = app
+        .request("GET", "/owner/orders?lang=en", &[("Cookie", &cookie)], None)
+        .await;
+    assert!(after.body.contains("removal reported"), "{}", after.body);
+}

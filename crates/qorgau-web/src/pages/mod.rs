@@ -3,6 +3,7 @@
 //! keeps the reader on the same page.
 
 mod apply;
+mod owner;
 mod staff;
 mod track;
 
@@ -109,6 +110,17 @@ pub fn routes() -> Router<AppState> {
         .route("/static/app.css", get(stylesheet))
         .route("/apply", get(apply::form).post(apply::submit))
         .route("/track", get(track::form).post(track::show))
+        .route("/owner", get(owner::login_form))
+        .route("/owner/login", axum::routing::post(owner::login))
+        .route("/owner/orders", get(owner::orders))
+        .route(
+            "/owner/orders/{order_id}/acknowledge",
+            axum::routing::post(owner::acknowledge),
+        )
+        .route(
+            "/owner/orders/{order_id}/removal",
+            axum::routing::post(owner::removal),
+        )
         .route("/staff", get(staff::queue))
         .route("/staff/login", get(staff::login_form).post(staff::login))
         .route("/staff/logout", axum::routing::post(staff::logout))

@@ -342,7 +342,7 @@ async fn render_case(
                 .unwrap_or_default(),
         ),
         (
-            tr.t("apply-applicant-name"),
+            tr.t("staff-applicant"),
             application.applicant.name.clone().unwrap_or_default(),
         ),
     ];
