@@ -108,3 +108,6 @@ owner-note = Note (optional)
 owner-report-removal = Report that the content was removed
 staff-applicant = Applicant
 staff-register = Register a paper application
+staff-received-on = Date stamped on arrival
+staff-received-on-hint = Deadlines count from this day. Leave empty for today.
+staff-postal-address = Postal address for the answer (paper applications)

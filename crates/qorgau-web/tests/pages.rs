@@ -349,3 +349,82 @@ async fn an_owner_sees_only_its_orders_acknowledges_and_reports_removal() {
         .await;
     assert!(after.body.contains("removal reported"), "{}", after.body);
 }
+
+#[tokio::test]
+async fn the_coordinator_registers_a_paper_application_refusals_included() {
+    let app = TestApp::spawn().await;
+    let sign_in = |username: &'static str| {
+        let app = &app;
+        async move {
+            let reply = app
+                .post_form(
+                    "/staff/login?lang=ru",
+                    &[
+                        ("username", username),
+                        ("password", &format!("{username}-password")),
+                    ],
+                    None,
+                )
+                .await;
+            session_cookie(&reply).unwrap()
+        }
+    };
+    let expert = sign_in("e1").await;
+    assert_eq!(
+        app.get_with_cookie("/staff/register?lang=ru", &expert)
+            .await
+            .status,
+        403
+    );
+    let coordinator = sign_in("coord").await;
+    let form = app
+        .get_with_cookie("/staff/register?lang=ru", &coordinator)
+        .await;
+    assert_eq!(form.status, 200);
+    let csrf = input_value(&form.body, "csrf").unwrap();
+    // A paper letter stamped on Monday 30 November, with no Internet resource:
+    // recorded as refused, to be answered by post.
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("received_on", "2026-11-30"),
+        ("language", "kk"),
+        ("applicant_name", "Ержан Болатұлы"),
+        ("relation", "parent"),
+        ("postal_address", "Алматы, Абай даңғылы 1"),
+        ("child_name", "Әсел"),
+        ("child_birth_date", "2011-09-02"),
+        ("incident_1_date", "2026-11-25"),
+        ("incident_1_description", "хабарламалар"),
+    ];
+    let registered = app
+        .post_form("/staff/register?lang=ru", &fields, Some(&coordinator))
+        .await;
+    assert_eq!(registered.status, 201, "{}", registered.body);
+    let cases = app.store.list_cases(None).await.unwrap();
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0].phase, "refused");
+    assert_eq!(cases[0].language, "kk");
+    // Deadlines count from the stamped day: Tue 1, Wed 2, Thu 3 December.
+    let case = app
+        .store
+        .load_case(&cases[0].case_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .state()
+        .unwrap();
+    assert_eq!(case.response_due.last_day.to_string(), "2026-12-03");
+    // A forged form (no CSRF token) records nothing.
+    let forged: Vec<(&str, &str)> = fields
+        .iter()
+        .copied()
+        .filter(|(name, _)| *name != "csrf")
+        .collect();
+    assert_eq!(
+        app.post_form("/staff/register?lang=ru", &forged, Some(&coordinator))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(app.store.list_cases(None).await.unwrap().len(), 1);
+}

@@ -25,7 +25,7 @@ use crate::state::AppState;
 /// What the person typed, and what is wrong with it, by form field id.
 #[derive(Debug, Default)]
 pub struct FormState {
-    values: HashMap<String, String>,
+    pub values: HashMap<String, String>,
     pub errors: Vec<(String, String)>,
 }
 
@@ -44,21 +44,26 @@ impl FormState {
 
 #[derive(Template)]
 #[template(path = "apply.html")]
-struct ApplyPage {
-    tr: Tr,
-    path: &'static str,
-    form: FormState,
+pub(super) struct ApplyPage {
+    pub tr: Tr,
+    pub path: &'static str,
+    /// Where the form posts: `/apply` for applicants, `/staff/register` for a
+    /// coordinator registering a paper application.
+    pub action: &'static str,
+    /// Set on the staff form: its CSRF token (and the paper-only fields show).
+    pub staff_csrf: Option<String>,
+    pub form: FormState,
 }
 
 #[derive(Template)]
 #[template(path = "applied.html")]
-struct AppliedPage {
-    tr: Tr,
-    path: &'static str,
-    case_id: String,
-    access_code: String,
-    decision_due: String,
-    response_due: String,
+pub(super) struct AppliedPage {
+    pub tr: Tr,
+    pub path: &'static str,
+    pub case_id: String,
+    pub access_code: String,
+    pub decision_due: String,
+    pub response_due: String,
 }
 
 pub async fn form(RequestLanguage(language): RequestLanguage) -> Response {
@@ -66,6 +71,8 @@ pub async fn form(RequestLanguage(language): RequestLanguage) -> Response {
         &ApplyPage {
             tr: Tr { language },
             path: "/apply",
+            action: "/apply",
+            staff_csrf: None,
             form: FormState::default(),
         },
         StatusCode::OK,
@@ -77,7 +84,7 @@ const RESOURCE_ROWS: [&str; 3] = ["resource_1", "resource_2", "resource_3"];
 
 /// The form's fields as an application, with the form field id behind each
 /// list entry (to put errors next to the right field).
-fn to_application(
+pub(super) fn to_application(
     values: &HashMap<String, String>,
 ) -> (ApplicationForm, Vec<&'static str>, Vec<&'static str>) {
     let text = |id: &str| {
@@ -132,7 +139,7 @@ fn to_application(
             email: text("email"),
             phone: text("phone"),
             iin: None,
-            postal_address: None,
+            postal_address: text("postal_address"),
         },
         child: ChildForm {
             name: text("child_name"),
@@ -147,7 +154,7 @@ fn to_application(
 }
 
 /// The form field an API field path belongs to.
-fn form_field(path: &str, resource_ids: &[&str], incident_numbers: &[&str]) -> String {
+pub(super) fn form_field(path: &str, resource_ids: &[&str], incident_numbers: &[&str]) -> String {
     let indexed = |prefix: &str| -> Option<(usize, String)> {
         let rest = path.strip_prefix(prefix)?;
         let (index, after) = rest.split_once(']')?;
@@ -258,6 +265,8 @@ pub async fn submit(
         &ApplyPage {
             tr,
             path: "/apply",
+            action: "/apply",
+            staff_csrf: None,
             form,
         },
         StatusCode::UNPROCESSABLE_ENTITY,

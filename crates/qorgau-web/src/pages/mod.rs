@@ -122,6 +122,10 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(owner::removal),
         )
         .route("/staff", get(staff::queue))
+        .route(
+            "/staff/register",
+            get(staff::register_form).post(staff::register),
+        )
         .route("/staff/login", get(staff::login_form).post(staff::login))
         .route("/staff/logout", axum::routing::post(staff::logout))
         .route("/staff/cases/{case_id}", get(staff::case))

@@ -197,6 +197,7 @@ struct QueuePage {
     tr: Tr,
     path: &'static str,
     username: String,
+    coordinator: bool,
     csrf: String,
     rows: Vec<QueueRow>,
 }
@@ -270,6 +271,7 @@ pub async fn queue(
         tr,
         path: "/staff",
         username: staff.staff.actor.name.clone(),
+        coordinator: staff.staff.actor.role == Role::Coordinator,
         csrf: staff.csrf,
         rows: rows.into_iter().map(|(_, row)| row).collect(),
     };
@@ -579,4 +581,114 @@ pub async fn respond(
         },
     )
     .await
+}
+
+/// The coordinator registers a paper application: the same form, plus the
+/// date stamped on arrival, the language it is written in and a postal address.
+/// An inadmissible paper application is recorded as refused (it is answered by
+/// letter), unlike an online one, which the form explains before recording.
+pub async fn register_form(
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+) -> Response {
+    if staff.staff.actor.role != Role::Coordinator {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let form = super::apply::ApplyPage {
+        tr: Tr { language },
+        path: "/staff/register",
+        action: "/staff/register",
+        staff_csrf: Some(staff.csrf.clone()),
+        form: super::apply::FormState::default(),
+    };
+    page(&form, StatusCode::OK)
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if staff.staff.actor.role != Role::Coordinator || !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let tr = Tr { language };
+    let (application, resource_ids, incident_numbers) = super::apply::to_application(&values);
+    let now = state.clock.now();
+    let mut errors: Vec<(String, Message)> = Vec::new();
+    // The day stamped on arrival: deadlines count from it. Today means now.
+    let received_at = match values
+        .get("received_on")
+        .map(|value| value.trim())
+        .filter(|value| !value.is_empty())
+    {
+        None => None,
+        Some(text) => match qorgau_domain::validation::parse_date(text) {
+            Ok(day) if day == almaty_date(now) => None,
+            Ok(day) => Some(qorgau_domain::deadline::start_of_day(day)),
+            Err(error) => {
+                errors.push(("received_on".into(), error.explain()));
+                None
+            }
+        },
+    };
+    if errors.is_empty() {
+        let intake = qorgau_app::Intake {
+            form: &application,
+            channel: qorgau_domain::application::Channel::Paper,
+            received_at,
+            record_refusals: true,
+        };
+        match state.procedure().submit(intake, &staff.staff.actor).await {
+            Ok(submitted) => {
+                let applied = super::apply::AppliedPage {
+                    tr,
+                    path: "/staff/register",
+                    case_id: submitted.case_id,
+                    access_code: submitted.access_code,
+                    decision_due: format_almaty(submitted.state.decision_due.due_at),
+                    response_due: format_almaty(submitted.state.response_due.due_at),
+                };
+                return page(&applied, StatusCode::CREATED);
+            }
+            Err(qorgau_app::ServiceError::Intake(
+                qorgau_domain::procedure::IntakeError::InvalidFields(fields),
+            )) => {
+                for field in fields {
+                    errors.push((
+                        super::apply::form_field(&field.field, &resource_ids, &incident_numbers),
+                        field.message,
+                    ));
+                }
+            }
+            Err(qorgau_app::ServiceError::Intake(
+                qorgau_domain::procedure::IntakeError::ReceivedInFuture,
+            )) => {
+                errors.push(("received_on".into(), Message::new("field-date-in-future")));
+            }
+            Err(qorgau_app::ServiceError::Intake(
+                qorgau_domain::procedure::IntakeError::Regime(error),
+            )) => {
+                errors.push(("received_on".into(), error.explain()));
+            }
+            Err(_) => errors.push(("applicant_name".into(), Message::new("problem-internal"))),
+        }
+    }
+    let mut form = super::apply::FormState {
+        values,
+        errors: Vec::new(),
+    };
+    form.errors = errors
+        .into_iter()
+        .map(|(field, message)| (field, tr.say(&message)))
+        .collect();
+    let view = super::apply::ApplyPage {
+        tr,
+        path: "/staff/register",
+        action: "/staff/register",
+        staff_csrf: Some(staff.csrf.clone()),
+        form,
+    };
+    page(&view, StatusCode::UNPROCESSABLE_ENTITY)
 }
