@@ -111,3 +111,17 @@ staff-register = Register a paper application
 staff-received-on = Date stamped on arrival
 staff-received-on-hint = Deadlines count from this day. Leave empty for today.
 staff-postal-address = Postal address for the answer (paper applications)
+staff-verify-result = What does the page show now?
+staff-verify-removed = Removed
+staff-verify-still-present = Still there
+staff-verify-unreachable = Cannot be reached
+staff-verify = Record the check
+staff-not-complied = Record non-compliance (the deadline passed)
+staff-escalate-reason = Reason, if acting before the step is due
+staff-escalate = Take the next step: { $step }
+escalation-kind-name = { $kind ->
+    [reminder] reminder
+    [repeated_order] repeated order
+    [administrative_offence] administrative offence record
+   *[access_restriction_request] request to restrict access
+}

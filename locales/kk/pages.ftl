@@ -111,3 +111,17 @@ staff-register = Қағаз өтінішті тіркеу
 staff-received-on = Келіп түскен күні (мөртаңба)
 staff-received-on-hint = Мерзімдер осы күннен бастап есептеледі. Бүгін болса, бос қалдырыңыз.
 staff-postal-address = Жауапқа арналған пошта мекенжайы (қағаз өтініштер)
+staff-verify-result = Бетте қазір не бар?
+staff-verify-removed = Жойылды
+staff-verify-still-present = Әлі тұр
+staff-verify-unreachable = Қолжетімсіз
+staff-verify = Тексеру нәтижесін жазу
+staff-not-complied = Орындалмағанын тіркеу (мерзімі өтті)
+staff-escalate-reason = Мерзімінен бұрын болса, себебі
+staff-escalate = Келесі шара: { $step }
+escalation-kind-name = { $kind ->
+    [reminder] еске салу
+    [repeated_order] қайталама нұсқама
+    [administrative_offence] әкімшілік құқық бұзушылық туралы хаттама
+   *[access_restriction_request] қолжетімділікті шектеу туралы сұрау
+}

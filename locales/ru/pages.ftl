@@ -111,3 +111,17 @@ staff-register = Зарегистрировать бумажное заявле�
 staff-received-on = Дата поступления (штамп)
 staff-received-on-hint = Сроки считаются с этого дня. Оставьте пустым, если сегодня.
 staff-postal-address = Почтовый адрес для ответа (бумажные заявления)
+staff-verify-result = Что сейчас на странице?
+staff-verify-removed = Удалено
+staff-verify-still-present = Всё ещё там
+staff-verify-unreachable = Недоступно
+staff-verify = Записать результат проверки
+staff-not-complied = Зафиксировать неисполнение (срок истёк)
+staff-escalate-reason = Причина, если раньше срока
+staff-escalate = Следующая мера: { $step }
+escalation-kind-name = { $kind ->
+    [reminder] напоминание
+    [repeated_order] повторное предписание
+    [administrative_offence] протокол об административном правонарушении
+   *[access_restriction_request] запрос на ограничение доступа
+}

@@ -428,3 +428,88 @@ async fn the_coordinator_registers_a_paper_application_refusals_included() {
     );
     assert_eq!(app.store.list_cases(None).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn the_coordinator_records_non_compliance_and_escalates_from_the_case_page() {
+    let app = TestApp::spawn().await;
+    let (case_id, _) = app
+        .apply(serde_json::json!({
+            "language": "en",
+            "applicant": {"name": "A", "relation": "parent", "email": "a@example.kz"},
+            "child": {"name": "B", "birth_date": "2012-04-15"},
+            "resources": [{"url": "https://t.me/school_memes_kz"}],
+            "incidents": [{"occurred_on": "2026-11-20"}, {"occurred_on": "2026-11-21"}]
+        }))
+        .await;
+    app.confirm(&case_id).await;
+    // Telegram sees the order at 10:00 on 2 December: removal due 10:00 on the 3rd.
+    assert_eq!(
+        app.get("/api/v1/orders", Some("qgk_telegram")).await.status,
+        200
+    );
+    app.clock.set("2026-12-03T11:00:00+05:00".parse().unwrap());
+    let signed_in = app
+        .post_form(
+            "/staff/login?lang=en",
+            &[("username", "coord"), ("password", "coord-password")],
+            None,
+        )
+        .await;
+    let cookie = session_cookie(&signed_in).unwrap();
+    let page = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}?lang=en"), &cookie)
+        .await;
+    let csrf = input_value(&page.body, "csrf").unwrap();
+    let order = format!("{case_id}-1");
+    let base = format!("/staff/cases/{case_id}/orders/{order}");
+    let not_complied = app
+        .post_form(
+            &format!("{base}/not-complied?lang=en"),
+            &[("csrf", &csrf)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(not_complied.status, 303, "{}", not_complied.body);
+    let page = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}?lang=en"), &cookie)
+        .await;
+    assert!(
+        page.body.contains("Take the next step: reminder"),
+        "{}",
+        page.body
+    );
+    let escalated = app
+        .post_form(
+            &format!("{base}/escalate?lang=en"),
+            &[("csrf", &csrf), ("reason", "")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(escalated.status, 303);
+    // The repeated order is due 24 hours after the deadline: acting now needs a reason.
+    let early = app
+        .post_form(
+            &format!("{base}/escalate?lang=en"),
+            &[("csrf", &csrf), ("reason", "")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(early.status, 409);
+    assert!(early.body.contains("give the reason"), "{}", early.body);
+    let with_reason = app
+        .post_form(
+            &format!("{base}/escalate?lang=en"),
+            &[("csrf", &csrf), ("reason", "the post is spreading")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(with_reason.status, 303);
+    let page = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}?lang=en"), &cookie)
+        .await;
+    assert!(
+        page.body.contains("escalated") && page.body.contains("administrative offence record"),
+        "{}",
+        page.body
+    );
+}

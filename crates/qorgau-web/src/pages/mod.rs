@@ -141,4 +141,16 @@ pub fn routes() -> Router<AppState> {
             "/staff/cases/{case_id}/respond",
             axum::routing::post(staff::respond),
         )
+        .route(
+            "/staff/cases/{case_id}/orders/{order_id}/verify",
+            axum::routing::post(staff::verify_order),
+        )
+        .route(
+            "/staff/cases/{case_id}/orders/{order_id}/not-complied",
+            axum::routing::post(staff::not_complied),
+        )
+        .route(
+            "/staff/cases/{case_id}/orders/{order_id}/escalate",
+            axum::routing::post(staff::escalate),
+        )
 }

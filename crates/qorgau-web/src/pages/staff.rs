@@ -17,7 +17,9 @@ use qorgau_domain::category::Category;
 use qorgau_domain::deadline::{almaty_date, format_almaty};
 use qorgau_domain::message::{Explain, Message};
 use qorgau_domain::procedure::command::order_status_name;
-use qorgau_domain::procedure::{CasePhase, Command, Role, VoteChoice};
+use qorgau_domain::procedure::{
+    CasePhase, Command, OrderStatus, Role, VerificationResult, VoteChoice,
+};
 use qorgau_store::{StaffRole, Store};
 use subtle::ConstantTimeEq;
 
@@ -278,6 +280,15 @@ pub async fn queue(
     page(&queue, StatusCode::OK)
 }
 
+/// What the coordinator can do with one order now.
+pub struct OrderAction {
+    pub order_id: String,
+    pub can_verify: bool,
+    pub can_record_non_compliance: bool,
+    /// The next step of the escalation ladder, named.
+    pub next_step: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "staff_case.html")]
 struct CasePage {
@@ -292,6 +303,7 @@ struct CasePage {
     incidents: Vec<String>,
     votes: Vec<String>,
     orders: Vec<String>,
+    order_actions: Vec<OrderAction>,
     can_vote: bool,
     can_decide: bool,
     can_respond: bool,
@@ -388,6 +400,42 @@ async fn render_case(
         })
         .collect();
     let role = &staff.staff.actor.role;
+    let ladder = procedure
+        .regimes
+        .get(&case_state.regime)
+        .map(|regime| regime.escalation.clone())
+        .unwrap_or_default();
+    let now = state.clock.now();
+    let order_actions: Vec<OrderAction> = if *role == Role::Coordinator {
+        case_state
+            .orders
+            .iter()
+            .filter(|order| order.status != OrderStatus::Removed && order.delivered_at.is_some())
+            .map(|order| {
+                let escalating = matches!(
+                    order.status,
+                    OrderStatus::NotComplied | OrderStatus::Escalated
+                );
+                OrderAction {
+                    order_id: order.order_id.clone(),
+                    can_verify: true,
+                    can_record_non_compliance: !escalating
+                        && order.removal_due.is_some_and(|due| now >= due),
+                    next_step: escalating
+                        .then(|| ladder.get(order.escalations.len()))
+                        .flatten()
+                        .map(|step| {
+                            tr.say(
+                                &Message::new("escalation-kind-name")
+                                    .with("kind", step.kind.as_str()),
+                            )
+                        }),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let awaiting = case_state.phase.awaits_decision();
     let decided = matches!(
         case_state.phase,
@@ -420,6 +468,7 @@ async fn render_case(
             .collect(),
         votes,
         orders,
+        order_actions,
         can_vote: awaiting && matches!(role, Role::Expert { .. }),
         can_decide: awaiting
             && (*role == Role::Coordinator || *role == Role::Expert { chair: true }),
@@ -691,4 +740,84 @@ pub async fn register(
         form,
     };
     page(&view, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+/// The coordinator records what a check of an order's URLs showed.
+pub async fn verify_order(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path((case_id, order_id)): Path<(String, String)>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let result = match values.get("result").map(String::as_str) {
+        Some("removed") => VerificationResult::Removed,
+        Some("still_present") => VerificationResult::StillPresent,
+        _ => VerificationResult::Unreachable,
+    };
+    act(
+        &state,
+        language,
+        &staff,
+        &case_id,
+        Command::VerifyRemoval {
+            order_id,
+            result,
+            note: None,
+        },
+    )
+    .await
+}
+
+/// The coordinator records that the removal deadline passed without removal.
+pub async fn not_complied(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path((case_id, order_id)): Path<(String, String)>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    act(
+        &state,
+        language,
+        &staff,
+        &case_id,
+        Command::RecordNonCompliance { order_id },
+    )
+    .await
+}
+
+/// The coordinator takes the next step of the escalation ladder (a reason is
+/// required to act before the step's time; the procedure says so if missing).
+pub async fn escalate(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path((case_id, order_id)): Path<(String, String)>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let early_reason = values
+        .get("reason")
+        .cloned()
+        .filter(|reason| !reason.trim().is_empty());
+    act(
+        &state,
+        language,
+        &staff,
+        &case_id,
+        Command::Escalate {
+            order_id,
+            early_reason,
+        },
+    )
+    .await
 }
