@@ -8,7 +8,7 @@ use qorgau_domain::calendar::WorkingCalendar;
 use qorgau_domain::deadline::{Deadline, almaty_date, format_almaty, rfc3339_almaty};
 use qorgau_domain::message::Message;
 use qorgau_domain::procedure::command::order_status_name;
-use qorgau_domain::procedure::{CaseEvent, CaseState, PendingDeadline};
+use qorgau_domain::procedure::{CaseEvent, CaseState, PendingDeadline, TimeLeft};
 use qorgau_store::{CaseSummary, DeadlineRow, Store, TimelineEntry};
 
 use crate::Session;
@@ -18,23 +18,11 @@ use qorgau_app::{Procedure, Submitted};
 /// "3 working days left" / "due today" / "overdue by 2 working days", or hours
 /// for deadlines that run on the clock.
 pub fn time_left(session: &Session, deadline: &PendingDeadline, now: Timestamp) -> String {
-    if let Some(last_day) = deadline.last_day {
-        let today = almaty_date(now);
-        match WorkingCalendar::embedded().working_days_between(today, last_day) {
-            Ok(days) if now >= deadline.due_at => session.say(
-                &Message::new("cli-overdue-days").with("days", i64::from(days.unsigned_abs())),
-            ),
-            Ok(days) => session.say(&Message::new("cli-days-left").with("days", i64::from(days))),
-            Err(_) => session.say(&Message::new("cli-days-left-unknown")),
-        }
-    } else {
-        let hours = now.duration_until(deadline.due_at).as_hours();
-        if hours < 0 || now >= deadline.due_at {
-            session.say(&Message::new("cli-overdue-hours").with("hours", hours.abs()))
-        } else {
-            session.say(&Message::new("cli-hours-left").with("hours", hours))
-        }
-    }
+    let message = deadline
+        .time_left(now, WorkingCalendar::embedded())
+        .map(TimeLeft::message)
+        .unwrap_or_else(TimeLeft::unknown);
+    session.say(&message)
 }
 
 fn deadline_line(session: &Session, kind: &str, deadline: &Deadline) -> String {

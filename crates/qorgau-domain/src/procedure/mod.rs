@@ -14,7 +14,9 @@ pub use command::{
     receive_application,
 };
 pub use event::{CaseEvent, Outcome, VerificationResult, VoteChoice};
-pub use state::{CasePhase, CaseState, DeadlineKind, OrderState, OrderStatus, PendingDeadline};
+pub use state::{
+    CasePhase, CaseState, DeadlineKind, OrderState, OrderStatus, PendingDeadline, TimeLeft,
+};
 
 #[cfg(test)]
 mod tests;

@@ -549,3 +549,65 @@ impl CaseState {
         pending
     }
 }
+
+impl PendingDeadline {
+    /// How much time is left, in the deadline's own unit: working days for
+    /// deadlines counted in days, hours for those on the clock; negative when
+    /// overdue. `None` when the calendar has no data for a year in between.
+    pub fn time_left(
+        &self,
+        now: Timestamp,
+        calendar: &crate::calendar::WorkingCalendar,
+    ) -> Option<TimeLeft> {
+        let overdue = now >= self.due_at;
+        match self.last_day {
+            Some(last_day) => {
+                let days = calendar
+                    .working_days_between(crate::deadline::almaty_date(now), last_day)
+                    .ok()?;
+                Some(TimeLeft::WorkingDays { days, overdue })
+            }
+            None => Some(TimeLeft::Hours {
+                hours: now.duration_until(self.due_at).as_hours(),
+                overdue,
+            }),
+        }
+    }
+}
+
+/// Time left before a deadline, for the deadline board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeLeft {
+    WorkingDays { days: i32, overdue: bool },
+    Hours { hours: i64, overdue: bool },
+}
+
+impl TimeLeft {
+    /// "3 working days left", "overdue by 2 working days", "5 hours left"…
+    pub fn message(self) -> crate::message::Message {
+        use crate::message::Message;
+        match self {
+            TimeLeft::WorkingDays {
+                days,
+                overdue: true,
+            } => Message::new("cli-overdue-days").with("days", i64::from(days.unsigned_abs())),
+            TimeLeft::WorkingDays {
+                days,
+                overdue: false,
+            } => Message::new("cli-days-left").with("days", i64::from(days)),
+            TimeLeft::Hours {
+                hours,
+                overdue: true,
+            } => Message::new("cli-overdue-hours").with("hours", hours.abs()),
+            TimeLeft::Hours {
+                hours,
+                overdue: false,
+            } => Message::new("cli-hours-left").with("hours", hours),
+        }
+    }
+
+    /// The message for a deadline whose time left cannot be computed.
+    pub fn unknown() -> crate::message::Message {
+        crate::message::Message::new("cli-days-left-unknown")
+    }
+}

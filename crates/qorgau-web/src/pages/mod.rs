@@ -76,6 +76,31 @@ pub fn page(template: &impl Template, status: StatusCode) -> Response {
     }
 }
 
+/// The value of a cookie in a request.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The CSRF token for a session secret: derived from it, so a page on another
+/// site can neither read nor forge it.
+pub fn csrf_token(secret: &str) -> String {
+    qorgau_app::credentials::secret_hash(&format!("csrf:{secret}"))
+}
+
+/// Whether a submitted form carries the expected CSRF token (constant time).
+pub fn csrf_matches(values: &std::collections::HashMap<String, String>, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    let sent = values.get("csrf").map(String::as_str).unwrap_or("");
+    sent.as_bytes().ct_eq(expected.as_bytes()).into()
+}
+
 #[derive(Template)]
 #[template(path = "start.html")]
 struct StartPage {

@@ -11,7 +11,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use qorgau_app::credentials::secret_hash;
 use qorgau_domain::deadline::format_almaty;
@@ -19,24 +19,12 @@ use qorgau_domain::message::{Explain, Message};
 use qorgau_domain::procedure::{Actor, Command, Role};
 use qorgau_domain::regime::Regimes;
 use qorgau_store::{ResourceOwner, Store};
-use subtle::ConstantTimeEq;
 
 use super::{Tr, page};
 use crate::language::RequestLanguage;
 use crate::state::AppState;
 
 const COOKIE: &str = "qorgau_owner";
-
-fn cookie_value(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_owned())
-}
 
 /// A signed-in resource owner on a page.
 pub struct OwnerPage {
@@ -50,7 +38,7 @@ impl FromRequestParts<AppState> for OwnerPage {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let language = crate::language::negotiate(parts.uri.query(), None);
         let to_login = || Redirect::to(&format!("/owner?lang={}", language.tag())).into_response();
-        let key = cookie_value(&parts.headers).ok_or_else(to_login)?;
+        let key = super::cookie(&parts.headers, COOKIE).ok_or_else(to_login)?;
         let owner = state
             .store
             .find_owner_by_key(&secret_hash(&key))
@@ -60,15 +48,14 @@ impl FromRequestParts<AppState> for OwnerPage {
             .ok_or_else(to_login)?;
         Ok(OwnerPage {
             owner,
-            csrf: secret_hash(&format!("csrf:{key}")),
+            csrf: super::csrf_token(&key),
         })
     }
 }
 
 impl OwnerPage {
     fn check_csrf(&self, values: &HashMap<String, String>) -> bool {
-        let sent = values.get("csrf").map(String::as_str).unwrap_or("");
-        sent.as_bytes().ct_eq(self.csrf.as_bytes()).into()
+        super::csrf_matches(values, &self.csrf)
     }
 
     fn actor(&self) -> Actor {

@@ -9,19 +9,17 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use qorgau_app::credentials::secret_hash;
 use qorgau_domain::calendar::WorkingCalendar;
 use qorgau_domain::category::Category;
 use qorgau_domain::deadline::{almaty_date, format_almaty};
 use qorgau_domain::message::{Explain, Message};
 use qorgau_domain::procedure::command::order_status_name;
 use qorgau_domain::procedure::{
-    CasePhase, Command, OrderStatus, Role, VerificationResult, VoteChoice,
+    CasePhase, Command, OrderStatus, Role, TimeLeft, VerificationResult, VoteChoice,
 };
 use qorgau_store::{StaffRole, Store};
-use subtle::ConstantTimeEq;
 
 use super::{Tr, page};
 use crate::api::staff::ClientAddress;
@@ -31,23 +29,6 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 
 const COOKIE: &str = "qorgau_session";
-
-fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_owned())
-}
-
-/// The CSRF token of a session: derived from the secret session token, so a
-/// page on another site can neither read nor forge it.
-fn csrf_token(session: &str) -> String {
-    secret_hash(&format!("csrf:{session}"))
-}
 
 /// A signed-in staff member on a page; anyone else is sent to sign in.
 pub struct StaffPage {
@@ -62,7 +43,7 @@ impl FromRequestParts<AppState> for StaffPage {
         let language = crate::language::negotiate(parts.uri.query(), None);
         let to_login =
             || Redirect::to(&format!("/staff/login?lang={}", language.tag())).into_response();
-        let token = session_token(&parts.headers).ok_or_else(to_login)?;
+        let token = super::cookie(&parts.headers, COOKIE).ok_or_else(to_login)?;
         let staff = staff_for_token(state, &token)
             .await
             .ok()
@@ -70,15 +51,14 @@ impl FromRequestParts<AppState> for StaffPage {
             .ok_or_else(to_login)?;
         Ok(StaffPage {
             staff,
-            csrf: csrf_token(&token),
+            csrf: super::csrf_token(&token),
         })
     }
 }
 
 impl StaffPage {
     fn check_csrf(&self, values: &HashMap<String, String>) -> bool {
-        let sent = values.get("csrf").map(String::as_str).unwrap_or("");
-        sent.as_bytes().ct_eq(self.csrf.as_bytes()).into()
+        super::csrf_matches(values, &self.csrf)
     }
 }
 
@@ -217,34 +197,19 @@ pub async fn queue(
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let now = state.clock.now();
-    let today = almaty_date(now);
     let mut rows: Vec<(Option<jiff::Timestamp>, QueueRow)> = cases
         .iter()
         .filter(|case| case.phase != CasePhase::Closed.as_str())
         .map(|case| {
             let next = deadlines.iter().find(|row| row.case_id == case.case_id);
             let left = next
-                .map(|row| match row.deadline.last_day {
-                    Some(last_day) => {
-                        match WorkingCalendar::embedded().working_days_between(today, last_day) {
-                            Ok(days) if now >= row.deadline.due_at => tr.say(
-                                &Message::new("cli-overdue-days")
-                                    .with("days", i64::from(days.unsigned_abs())),
-                            ),
-                            Ok(days) => {
-                                tr.say(&Message::new("cli-days-left").with("days", i64::from(days)))
-                            }
-                            Err(_) => tr.t("cli-days-left-unknown"),
-                        }
-                    }
-                    None => {
-                        let hours = now.duration_until(row.deadline.due_at).as_hours();
-                        if now >= row.deadline.due_at {
-                            tr.say(&Message::new("cli-overdue-hours").with("hours", hours.abs()))
-                        } else {
-                            tr.say(&Message::new("cli-hours-left").with("hours", hours))
-                        }
-                    }
+                .map(|row| {
+                    tr.say(
+                        &row.deadline
+                            .time_left(now, WorkingCalendar::embedded())
+                            .map(TimeLeft::message)
+                            .unwrap_or_else(TimeLeft::unknown),
+                    )
                 })
                 .unwrap_or_default();
             let row = QueueRow {

@@ -117,52 +117,16 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: Option<&str>,
     ) -> Reply {
-        let mut stream = tokio::net::TcpStream::connect(self.address).await.unwrap();
-        let mut request =
-            format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
-        for (name, value) in headers {
-            request.push_str(&format!("{name}: {value}\r\n"));
-        }
         let body = body.unwrap_or("");
-        if !body.is_empty() || method == "POST" {
-            request.push_str(&format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n",
-                body.len()
-            ));
+        let mut all: Vec<(&str, &str)> = headers.to_vec();
+        if (!body.is_empty() || method == "POST")
+            && !headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        {
+            all.push(("Content-Type", "application/json"));
         }
-        request.push_str("\r\n");
-        request.push_str(body);
-        stream.write_all(request.as_bytes()).await.unwrap();
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).await.unwrap();
-        let text = String::from_utf8(raw).unwrap();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap();
-        let mut lines = head.lines();
-        let status = lines
-            .next()
-            .unwrap()
-            .split_whitespace()
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|line| line.split_once(':'))
-            .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
-            .collect();
-        let chunked = headers.iter().any(|(name, value)| {
-            name.eq_ignore_ascii_case("transfer-encoding") && value.contains("chunked")
-        });
-        let body = if chunked {
-            dechunk(body)
-        } else {
-            body.to_owned()
-        };
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        self.raw(path, method, &all, body).await
     }
 
     pub async fn get(&self, path: &str, bearer: Option<&str>) -> Reply {
