@@ -75,3 +75,15 @@ cli-demo-existing = The demo was seeded before; its logins (from { $path }):
 cli-demo-lost = The demo was seeded before, but { $path } with its logins is gone: use a new data folder.
 cli-password-set = New password for { $user } (shown once): { $password }
 cli-owner-added = Resource owner { $owner } added. API key (shown once): { $key }
+
+## Evidence: the transparency log, its key and the job worker
+cli-log-public-key = The transparency log's public key (give it to `qorgau receipt verify --public-key`): { $key }
+cli-log-key-created = A new transparency-log key was created at { $path } (keep it secret and back it up).
+cli-verify-log-intact = The transparency log mirrors the record: { $leaves } leaves, { $evidence } of them evidence items, root { $root }.
+cli-verify-checkpoint = The latest signed checkpoint covers { $size } leaves, matches the log, and its signature by { $key } is valid.
+cli-verify-checkpoint-unchecked = The latest signed checkpoint covers { $size } leaves and matches the log; its signature was not checked (no log key at { $path }).
+cli-verify-no-checkpoint = No checkpoint has been signed yet.
+cli-verify-log-broken = The transparency log does not match the record: { $detail }
+cli-verify-checkpoint-forged = The latest signed checkpoint ({ $size } leaves) is not validly signed by this log's key: { $detail }
+cli-evidence-error = Evidence storage or the log key failed: { $detail }
+cli-capture-test-mode = warning: { $setting } is set: evidence capture runs in test mode (tests only).

@@ -22,6 +22,7 @@ problem-unauthenticated = Sign in first: send Authorization: Bearer with a valid
 problem-forbidden = Your role may not do this.
 problem-not-found = Nothing here. If you are following an application, check the case number and the access code.
 problem-internal = Something went wrong on our side; nothing you sent was lost. Please try again in a minute.
+problem-evidence-damaged = The stored evidence file no longer matches its fingerprint, so it is not served. The operators have been told; a backup copy will be restored.
 problem-too-many-requests = Too many failed attempts. Try again in { $seconds } seconds.
 problem-concurrent-change = The case changed while your request was being handled. Please try again.
 timeline-event = { $event ->
@@ -42,5 +43,8 @@ timeline-event = { $event ->
     [referred_to_law_enforcement] Referred to law enforcement
     [response_sent] Response sent to you
     [case_closed] Case closed
+    [evidence_captured] Qorgau saved a copy of the reported page as evidence
+    [capture_failed] Qorgau could not save a copy of the reported page (it will try again if it can)
+    [removal_rechecked] Qorgau checked the page again to see whether the content is gone
    *[other] { $event }
 }

@@ -15,7 +15,7 @@ use subtle::ConstantTimeEq;
 #[error("the system random generator failed: {0}")]
 pub struct RandomnessError(String);
 
-fn random_bytes<const N: usize>() -> Result<[u8; N], RandomnessError> {
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], RandomnessError> {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|error| RandomnessError(error.to_string()))?;
     Ok(bytes)

@@ -13,10 +13,12 @@ use qorgau_domain::procedure::{
 };
 use qorgau_domain::procedure::{IntakeError, ProcedureError};
 use qorgau_domain::regime::{RegimeError, Regimes};
-use qorgau_store::{Store, StoreError, StoredCase};
+use qorgau_store::{Store, StoreError, StoredCase, place_evidence_leaves};
 
 use crate::clock::Clock;
 use crate::credentials::{RandomnessError, new_access_code, secret_hash};
+use crate::evidence::EvidenceError;
+use crate::jobs::jobs_for;
 
 /// Why a service call failed. The shells turn it into exit codes or HTTP statuses.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +43,8 @@ pub enum ServiceError {
     },
     #[error(transparent)]
     Randomness(#[from] RandomnessError),
+    #[error(transparent)]
+    Evidence(#[from] EvidenceError),
 }
 
 /// An application to record.
@@ -115,9 +119,18 @@ impl<'a, S: Store> Procedure<'a, S> {
         }
         let access_code = new_access_code()?;
         attach_access_code(&mut events, secret_hash(&access_code));
+        // Capturing the reported URLs is a job of the same transaction: it
+        // exists iff the case does, and the applicant does not wait for it.
+        let jobs = jobs_for(&state, &events, now)?;
         let case_id = self
             .store
-            .create_case(almaty_date(received_at).year(), &events, &actor.name, now)
+            .create_case_with(
+                almaty_date(received_at).year(),
+                &events,
+                &jobs,
+                &actor.name,
+                now,
+            )
             .await?;
         Ok(Submitted {
             case_id,
@@ -154,22 +167,77 @@ impl<'a, S: Store> Procedure<'a, S> {
                 actor,
             };
             let events = handle(&state, command.clone(), &context)?;
+            for event in &events {
+                state
+                    .apply(event)
+                    .map_err(|why| StoreError::Corrupt(why.to_owned()))?;
+            }
+            let jobs = jobs_for(&state, &events, now)?;
             match self
                 .store
-                .append(case_id, case.version(), &events, &actor.name, now)
+                .append_with(case_id, case.version(), &events, &jobs, &actor.name, now)
                 .await
             {
-                Ok(()) => {
-                    for event in &events {
-                        state
-                            .apply(event)
-                            .map_err(|why| StoreError::Corrupt(why.to_owned()))?;
-                    }
-                    return Ok((events, state));
-                }
+                Ok(()) => return Ok((events, state)),
                 Err(StoreError::Conflict) if attempts < CONFLICT_RETRIES => attempts += 1,
                 Err(error) => return Err(error.into()),
             }
         }
     }
+
+    /// Records facts the system observed (evidence captured, a capture
+    /// failed, a removal re-checked) and what follows from them. `plan` gets
+    /// the case as it is now, the context and the log's size, and returns the
+    /// events to append (none: nothing to do); `evidence_captured` events get
+    /// their `log_index` here. On a concurrent write — to the case or to the
+    /// log — the case is reloaded and `plan` asked again.
+    pub async fn record<F>(
+        &self,
+        case_id: &str,
+        actor: &Actor,
+        mut plan: F,
+    ) -> Result<Vec<CaseEvent>, ServiceError>
+    where
+        F: FnMut(&CaseState, &Context<'_>) -> Result<Vec<CaseEvent>, ServiceError> + Send,
+    {
+        let mut attempts = 0;
+        loop {
+            let case = self.load(case_id).await?;
+            let mut state = case.state()?;
+            let regime = self.regimes.get(&state.regime)?;
+            let now = self.clock.now();
+            let log_size = self.store.log_size().await?;
+            let context = Context {
+                case_id,
+                now,
+                calendar: self.calendar,
+                regime,
+                actor,
+            };
+            let mut events = plan(&state, &context)?;
+            if events.is_empty() {
+                return Ok(events);
+            }
+            place_evidence_leaves(&mut events, log_size);
+            for event in &events {
+                state
+                    .apply(event)
+                    .map_err(|why| StoreError::Corrupt(why.to_owned()))?;
+            }
+            let jobs = jobs_for(&state, &events, now)?;
+            match self
+                .store
+                .append_with(case_id, case.version(), &events, &jobs, &actor.name, now)
+                .await
+            {
+                Ok(()) => return Ok(events),
+                Err(StoreError::Conflict) if attempts < RECORD_RETRIES => attempts += 1,
+                Err(error) => return Err(error.into()),
+            }
+        }
+    }
 }
+
+/// How often `record` tries again: every write anywhere moves the log on, so
+/// a busy service conflicts more often here than on one case.
+const RECORD_RETRIES: usize = 20;

@@ -11,6 +11,7 @@ pub mod category;
 pub mod deadline;
 pub mod message;
 pub mod procedure;
+pub mod pursuit;
 pub mod record;
 pub mod regime;
 pub mod statistics;

@@ -26,6 +26,7 @@ use toml::{Table, Value};
 
 use crate::category::Category;
 use crate::message::{Explain, Language, Message};
+use crate::pursuit::PursuitThresholds;
 
 /// The legal-basis keys every regime must provide: what the procedure cites.
 ///
@@ -480,6 +481,9 @@ pub struct Regime {
     pub decision_rule: DecisionRule,
     /// Ordered by `after_hours`.
     pub escalation: Vec<EscalationStep>,
+    /// The thresholds of the pursuit indicators (`[pursuit]`; Qorgau's policy,
+    /// defaults when the file has no table: [`PursuitThresholds::default`]).
+    pub pursuit: PursuitThresholds,
     extension_granted_by: Vec<ExtensionAuthority>,
     legal_bases: BTreeMap<String, LegalBasisEntry>,
     sources: Vec<String>,
@@ -885,6 +889,7 @@ fn parse_regime(file: &str, contents: &str) -> Result<Regime, RegimeDataError> {
         "decision_rule",
         "escalation",
         "legal_basis",
+        "pursuit",
     ])?;
 
     let id = root.string("id")?;
@@ -909,6 +914,10 @@ fn parse_regime(file: &str, contents: &str) -> Result<Regime, RegimeDataError> {
     let decision_rule = parse_decision_rule(&root.table("decision_rule")?)?;
     let legal_bases = parse_legal_bases(&root.table("legal_basis")?)?;
     let escalation = parse_escalation(&root)?;
+    let pursuit = match root.optional_table("pursuit")? {
+        Some(table) => parse_pursuit(&table)?,
+        None => PursuitThresholds::default(),
+    };
 
     let legal_basis_fields = root.table("legal_basis")?;
     let mut required: Vec<&str> = REQUIRED_LEGAL_BASES.to_vec();
@@ -942,6 +951,7 @@ fn parse_regime(file: &str, contents: &str) -> Result<Regime, RegimeDataError> {
         deadlines,
         decision_rule,
         escalation,
+        pursuit,
         extension_granted_by,
         legal_bases,
         sources,
@@ -1035,6 +1045,85 @@ fn parse_quorum(text: &str) -> Option<Quorum> {
         numerator,
         denominator,
     })
+}
+
+/// `[pursuit]`: every sub-table and key is optional and falls back to
+/// [`PursuitThresholds::default`]; unknown keys are refused like everywhere else.
+///
+/// ```toml
+/// [pursuit]
+/// note = "…"
+/// [pursuit.repeated_contact]   # min_distinct_days (3), within_days (30)
+/// [pursuit.cross_channel]      # min_channels (2; at least 2)
+/// [pursuit.new_accounts]       # min_accounts (1), within_days (30)
+/// [pursuit.monitoring]         # min_entries (1)
+/// [pursuit.offline]            # min_entries (1)
+/// [pursuit.suggestion]         # min_indicators (2)
+/// ```
+fn parse_pursuit(fields: &Fields<'_>) -> Result<PursuitThresholds, RegimeDataError> {
+    fields.only(&[
+        "note",
+        "repeated_contact",
+        "cross_channel",
+        "new_accounts",
+        "monitoring",
+        "offline",
+        "suggestion",
+    ])?;
+    fields.optional_string("note")?;
+    let mut thresholds = PursuitThresholds::default();
+    let value_or = |table: &Fields<'_>, key: &str, default: u32| -> Result<u32, RegimeDataError> {
+        if table.table.contains_key(key) {
+            table.positive_u32(key)
+        } else {
+            Ok(default)
+        }
+    };
+    if let Some(table) = fields.optional_table("repeated_contact")? {
+        table.only(&["min_distinct_days", "within_days", "note"])?;
+        table.optional_string("note")?;
+        thresholds.repeated_min_days =
+            value_or(&table, "min_distinct_days", thresholds.repeated_min_days)?;
+        thresholds.repeated_within_days =
+            value_or(&table, "within_days", thresholds.repeated_within_days)?;
+    }
+    if let Some(table) = fields.optional_table("cross_channel")? {
+        table.only(&["min_channels", "note"])?;
+        table.optional_string("note")?;
+        thresholds.cross_channel_min =
+            value_or(&table, "min_channels", thresholds.cross_channel_min)?;
+        if thresholds.cross_channel_min < 2 {
+            return Err(table.error(
+                "min_channels",
+                "contact across channels needs at least 2 channels",
+            ));
+        }
+    }
+    if let Some(table) = fields.optional_table("new_accounts")? {
+        table.only(&["min_accounts", "within_days", "note"])?;
+        table.optional_string("note")?;
+        thresholds.new_accounts_min =
+            value_or(&table, "min_accounts", thresholds.new_accounts_min)?;
+        thresholds.new_accounts_within_days =
+            value_or(&table, "within_days", thresholds.new_accounts_within_days)?;
+    }
+    if let Some(table) = fields.optional_table("monitoring")? {
+        table.only(&["min_entries", "note"])?;
+        table.optional_string("note")?;
+        thresholds.monitoring_min = value_or(&table, "min_entries", thresholds.monitoring_min)?;
+    }
+    if let Some(table) = fields.optional_table("offline")? {
+        table.only(&["min_entries", "note"])?;
+        table.optional_string("note")?;
+        thresholds.offline_min = value_or(&table, "min_entries", thresholds.offline_min)?;
+    }
+    if let Some(table) = fields.optional_table("suggestion")? {
+        table.only(&["min_indicators", "note"])?;
+        table.optional_string("note")?;
+        thresholds.suggest_min_indicators =
+            value_or(&table, "min_indicators", thresholds.suggest_min_indicators)?;
+    }
+    Ok(thresholds)
 }
 
 fn parse_escalation(root: &Fields<'_>) -> Result<Vec<EscalationStep>, RegimeDataError> {
@@ -1951,6 +2040,58 @@ mod tests {
         check_files(
             &[("r.toml", &bad_authority)],
             Err(("r.toml", "deadlines.extension.granted_by[0]", "minister")),
+        );
+    }
+
+    #[test]
+    fn pursuit_thresholds_come_from_the_file_with_defaults() {
+        // The embedded regimes state every threshold.
+        for regime in Regimes::embedded().all() {
+            assert_eq!(
+                regime.pursuit,
+                PursuitThresholds::default(),
+                "{}",
+                regime.id
+            );
+        }
+        // No [pursuit] table: the documented defaults.
+        let valid = regime_file("r", "2022-09-08", None);
+        let regimes = Regimes::from_files(&[("r.toml", &valid)]).expect("loads");
+        assert_eq!(regimes.all()[0].pursuit, PursuitThresholds::default());
+        // Any key may be given alone; the rest keep their defaults.
+        let tuned = format!(
+            "{valid}[pursuit]\nnote = \"policy\"\n[pursuit.repeated_contact]\nmin_distinct_days = 5\n\
+             [pursuit.suggestion]\nmin_indicators = 1\n"
+        );
+        let regimes = Regimes::from_files(&[("r.toml", &tuned)]).expect("loads");
+        assert_eq!(
+            regimes.all()[0].pursuit,
+            PursuitThresholds {
+                repeated_min_days: 5,
+                suggest_min_indicators: 1,
+                ..PursuitThresholds::default()
+            }
+        );
+        check_files(
+            &[(
+                "r.toml",
+                &format!("{valid}[pursuit.repeated_contact]\nmin_days = 5\n"),
+            )],
+            Err(("r.toml", "pursuit.repeated_contact.min_days", "unknown key")),
+        );
+        check_files(
+            &[(
+                "r.toml",
+                &format!("{valid}[pursuit.cross_channel]\nmin_channels = 1\n"),
+            )],
+            Err(("r.toml", "pursuit.cross_channel.min_channels", "at least 2")),
+        );
+        check_files(
+            &[(
+                "r.toml",
+                &format!("{valid}[pursuit.monitoring]\nmin_entries = 0\n"),
+            )],
+            Err(("r.toml", "pursuit.monitoring.min_entries", "at least 1")),
         );
     }
 

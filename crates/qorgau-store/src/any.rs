@@ -8,9 +8,10 @@ use qorgau_domain::procedure::{CaseEvent, CasePhase, IncidentKey};
 use qorgau_domain::record::ChainSummary;
 
 use crate::{
-    ArchiveError, ArchiveItem, ArchiveSummary, CaseSummary, DeadlineRow, Maintenance,
-    MigrationName, OrderRow, PgStore, ResourceOwner, SqliteStore, StaffMember, StaffSession, Store,
-    StoreError, StoredCase, StoredEntry, StoredOwner, StoredStaff, TimelineEntry, VerifyError,
+    ArchiveError, ArchiveItem, ArchiveSummary, CaseSummary, DeadlineRow, EvidenceRow, Job, LogLeaf,
+    LogSummary, Maintenance, MigrationName, NewJob, OrderRow, PgStore, ResourceOwner, SqliteStore,
+    StaffMember, StaffSession, Store, StoreError, StoredCase, StoredCheckpoint, StoredEntry,
+    StoredOwner, StoredStaff, TimelineEntry, VerifyError,
 };
 
 /// Where the store is.
@@ -84,29 +85,31 @@ macro_rules! forward {
 }
 
 impl Store for AnyStore {
-    async fn create_case(
+    async fn create_case_with(
         &self,
         year: i16,
         events: &[CaseEvent],
+        jobs: &[NewJob],
         actor: &str,
         now: Timestamp,
     ) -> Result<String, StoreError> {
-        forward!(self, store => store.create_case(year, events, actor, now))
+        forward!(self, store => store.create_case_with(year, events, jobs, actor, now))
     }
 
     async fn load_case(&self, case_id: &str) -> Result<Option<StoredCase>, StoreError> {
         forward!(self, store => store.load_case(case_id))
     }
 
-    async fn append(
+    async fn append_with(
         &self,
         case_id: &str,
         expected_version: u64,
         events: &[CaseEvent],
+        jobs: &[NewJob],
         actor: &str,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        forward!(self, store => store.append(case_id, expected_version, events, actor, now))
+        forward!(self, store => store.append_with(case_id, expected_version, events, jobs, actor, now))
     }
 
     async fn timeline(&self, case_id: &str) -> Result<Vec<TimelineEntry>, StoreError> {
@@ -182,6 +185,65 @@ impl Store for AnyStore {
         open_only: bool,
     ) -> Result<Vec<OrderRow>, StoreError> {
         forward!(self, store => store.owner_orders(owner, open_only))
+    }
+
+    async fn enqueue_job(
+        &self,
+        case_id: Option<&str>,
+        job: &NewJob,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        forward!(self, store => store.enqueue_job(case_id, job, now))
+    }
+
+    async fn claim_job(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+    ) -> Result<Option<Job>, StoreError> {
+        forward!(self, store => store.claim_job(now, lease_until))
+    }
+
+    async fn complete_job(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
+        forward!(self, store => store.complete_job(id, now))
+    }
+
+    async fn fail_job(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        forward!(self, store => store.fail_job(id, error, retry_at, now))
+    }
+
+    async fn jobs(&self, case_id: Option<&str>) -> Result<Vec<Job>, StoreError> {
+        forward!(self, store => store.jobs(case_id))
+    }
+
+    async fn case_evidence(&self, case_id: &str) -> Result<Vec<EvidenceRow>, StoreError> {
+        forward!(self, store => store.case_evidence(case_id))
+    }
+
+    async fn log_size(&self) -> Result<u64, StoreError> {
+        forward!(self, store => store.log_size())
+    }
+
+    async fn log_leaves(&self, from: u64, limit: u32) -> Result<Vec<LogLeaf>, StoreError> {
+        forward!(self, store => store.log_leaves(from, limit))
+    }
+
+    async fn save_checkpoint(&self, checkpoint: &StoredCheckpoint) -> Result<(), StoreError> {
+        forward!(self, store => store.save_checkpoint(checkpoint))
+    }
+
+    async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        forward!(self, store => store.latest_checkpoint())
+    }
+
+    async fn verify_log(&self) -> Result<LogSummary, VerifyError> {
+        forward!(self, store => store.verify_log())
     }
 }
 

@@ -18,6 +18,7 @@ use qorgau_domain::record::{ChainBreak, ChainSummary};
 
 mod any;
 pub mod archive;
+mod log;
 mod postgres;
 mod rows;
 mod schema;
@@ -27,6 +28,7 @@ pub use any::{AnyStore, StoreLocation};
 pub use archive::{
     ArchiveError, ArchiveItem, ArchiveSummary, StoredEntry, StoredOwner, StoredStaff,
 };
+pub use log::{LOG_PAGE, place_evidence_leaves};
 pub use postgres::PgStore;
 pub use schema::MigrationName;
 pub use sqlite::SqliteStore;
@@ -161,8 +163,132 @@ pub enum StoreError {
 pub enum VerifyError {
     #[error(transparent)]
     Broken(#[from] ChainBreak),
+    /// The transparency log does not mirror the record, or a checkpoint's
+    /// root is not the log's.
+    #[error(transparent)]
+    Log(#[from] LogBreak),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Where the transparency log departs from the record it mirrors.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LogBreak {
+    /// Leaf `index` is missing, or is not the leaf the record calls for
+    /// (its entry or its hash differs).
+    #[error("leaf {index} of the transparency log (for record entry {seq}) {fault}")]
+    Leaf {
+        index: u64,
+        seq: u64,
+        fault: &'static str,
+    },
+    /// The log has leaves the record does not account for.
+    #[error("the transparency log has {found} leaves; the record accounts for {expected}")]
+    Extra { expected: u64, found: u64 },
+    /// A stored checkpoint's root is not the root of the log at its size.
+    #[error("the signed checkpoint of {tree_size} leaves does not match the log")]
+    Checkpoint { tree_size: u64 },
+}
+
+/// Work to do after a write (`jobs` table): enqueued in the same transaction
+/// as the events that call for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewJob {
+    /// `capture`, `recapture`.
+    pub kind: String,
+    /// JSON: what the job needs (the store does not look inside).
+    pub payload: String,
+    /// Due from then.
+    pub run_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStatus {
+    Queued,
+    /// Claimed by a worker until its lease ends.
+    Running,
+    Done,
+    /// Given up: no retry is scheduled (the reason is in `last_error`).
+    Failed,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Queued => "queued",
+            JobStatus::Running => "running",
+            JobStatus::Done => "done",
+            JobStatus::Failed => "failed",
+        }
+    }
+}
+
+/// A job as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub case_id: Option<String>,
+    pub payload: String,
+    pub status: JobStatus,
+    pub run_at: Timestamp,
+    /// Claims so far (the current one included, while running).
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// One row of the evidence index (`case_evidence`, a read model of the
+/// evidence events).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceRow {
+    pub evidence_id: String,
+    pub case_id: String,
+    /// `capture`, `upload`, `recapture`.
+    pub kind: String,
+    pub url: String,
+    pub digest: Option<String>,
+    pub size: Option<u64>,
+    pub captured_at: Option<Timestamp>,
+    /// `ok`, `failed`.
+    pub status: String,
+    pub reason: Option<String>,
+    pub log_index: Option<u64>,
+    pub original_id: Option<String>,
+    pub attempts: u32,
+    pub retry_at: Option<Timestamp>,
+    pub order_id: Option<String>,
+    /// What a re-capture showed: `removed`, `still_present`, `unreachable`.
+    pub removal: Option<String>,
+}
+
+/// One leaf of the transparency log as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLeaf {
+    pub index: u64,
+    pub entry: Vec<u8>,
+    pub leaf_hash: [u8; 32],
+}
+
+/// A signed tree head as published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    pub tree_size: u64,
+    pub root: [u8; 32],
+    /// The C2SP signed note, as served.
+    pub note: String,
+    pub signed_at: Timestamp,
+}
+
+/// What `verify_log` checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogSummary {
+    pub leaves: u64,
+    /// Evidence items among them.
+    pub evidence: u64,
+    pub root: [u8; 32],
+    /// The latest checkpoint (its root matched).
+    pub latest: Option<StoredCheckpoint>,
 }
 
 /// The store every shell uses. Implementations: `SqliteStore` (embedded),
@@ -175,6 +301,19 @@ pub trait Store: Send + Sync {
         &self,
         year: i16,
         events: &[CaseEvent],
+        actor: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<String, StoreError>> + Send {
+        self.create_case_with(year, events, &[], actor, now)
+    }
+
+    /// `create_case`, enqueueing `jobs` for the new case in the same
+    /// transaction: they exist iff the events do.
+    fn create_case_with(
+        &self,
+        year: i16,
+        events: &[CaseEvent],
+        jobs: &[NewJob],
         actor: &str,
         now: Timestamp,
     ) -> impl Future<Output = Result<String, StoreError>> + Send;
@@ -191,6 +330,22 @@ pub trait Store: Send + Sync {
         case_id: &str,
         expected_version: u64,
         events: &[CaseEvent],
+        actor: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        self.append_with(case_id, expected_version, events, &[], actor, now)
+    }
+
+    /// `append`, enqueueing `jobs` for the case in the same transaction. Each
+    /// event also gets its leaf in the transparency log; an
+    /// `evidence_captured` event's `log_index` must be where its item's leaf
+    /// lands, else `Conflict` (another writer moved the log on: retry).
+    fn append_with(
+        &self,
+        case_id: &str,
+        expected_version: u64,
+        events: &[CaseEvent],
+        jobs: &[NewJob],
         actor: &str,
         now: Timestamp,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
@@ -272,6 +427,78 @@ pub trait Store: Send + Sync {
         owner: &str,
         open_only: bool,
     ) -> impl Future<Output = Result<Vec<OrderRow>, StoreError>> + Send;
+
+    /// Enqueues a job outside a case write (staff asking for a capture).
+    fn enqueue_job(
+        &self,
+        case_id: Option<&str>,
+        job: &NewJob,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+
+    /// Claims the next due job — queued and due, or running with its lease
+    /// expired (its worker died) — for a lease until `lease_until`: one job,
+    /// one worker, across instances (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
+    fn claim_job(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+    ) -> impl Future<Output = Result<Option<Job>, StoreError>> + Send;
+
+    fn complete_job(
+        &self,
+        id: i64,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Records a failed attempt: queued again for `retry_at`, or, without
+    /// one, given up (`failed`). Never deleted.
+    fn fail_job(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Jobs, oldest first; of one case when given.
+    fn jobs(
+        &self,
+        case_id: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<Job>, StoreError>> + Send;
+
+    /// The case's evidence items, in the order first recorded.
+    fn case_evidence(
+        &self,
+        case_id: &str,
+    ) -> impl Future<Output = Result<Vec<EvidenceRow>, StoreError>> + Send;
+
+    /// The number of leaves in the transparency log.
+    fn log_size(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Leaves from index `from`, at most `limit`, in order.
+    fn log_leaves(
+        &self,
+        from: u64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<LogLeaf>, StoreError>> + Send;
+
+    /// Keeps a signed checkpoint (once per tree size; a second one for the
+    /// same size is ignored).
+    fn save_checkpoint(
+        &self,
+        checkpoint: &StoredCheckpoint,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn latest_checkpoint(
+        &self,
+    ) -> impl Future<Output = Result<Option<StoredCheckpoint>, StoreError>> + Send;
+
+    /// Checks the transparency log against the record: every entry's leaf
+    /// and every evidence item's leaf present, in place and unaltered, no
+    /// leaf unaccounted for, and every stored checkpoint's root the log's
+    /// root at its size. Run after `verify`, which checks the record itself.
+    fn verify_log(&self) -> impl Future<Output = Result<LogSummary, VerifyError>> + Send;
 }
 
 /// Whole-store operations for operators (`qorgau export` / `import`), not for

@@ -8,11 +8,16 @@ use std::str::FromStr;
 
 use jiff::Timestamp;
 use qorgau_domain::procedure::command::order_status_name;
-use qorgau_domain::procedure::{CaseEvent, CaseState, DeadlineKind, PendingDeadline};
+use qorgau_domain::procedure::{
+    CaseEvent, CaseState, DeadlineKind, PendingDeadline, VerificationResult,
+};
 use qorgau_domain::record::{RecordEntry, canonical_json};
 use qorgau_domain::regime::Regimes;
 
-use crate::{StaffMember, StaffRole, StoreError, StoredEntry, StoredStaff};
+use crate::{
+    EvidenceRow, Job, JobStatus, LogLeaf, StaffMember, StaffRole, StoreError, StoredCheckpoint,
+    StoredEntry, StoredStaff,
+};
 
 /// Milliseconds since 1970 UTC: deadlines are stored this way so they sort as time.
 pub(crate) fn millis(instant: Timestamp) -> i64 {
@@ -158,6 +163,158 @@ pub(crate) struct ReadModel {
     /// `(occurred_on, resource_key)`.
     pub incidents: Vec<(String, Option<String>)>,
     pub orders: Vec<OrderModel>,
+    pub evidence: Vec<EvidenceModel>,
+}
+
+/// A row of `case_evidence`: the evidence index.
+pub(crate) struct EvidenceModel {
+    pub evidence_id: String,
+    pub position: i64,
+    pub kind: &'static str,
+    pub url: String,
+    pub digest: Option<String>,
+    pub size: Option<i64>,
+    pub captured_at: Option<String>,
+    pub status: &'static str,
+    pub reason: Option<String>,
+    pub log_index: Option<i64>,
+    pub original_id: Option<String>,
+    pub attempts: i64,
+    pub retry_at: Option<String>,
+    pub order_id: Option<String>,
+    pub removal: Option<&'static str>,
+}
+
+pub(crate) fn verification_name(result: VerificationResult) -> &'static str {
+    match result {
+        VerificationResult::Removed => "removed",
+        VerificationResult::StillPresent => "still_present",
+        VerificationResult::Unreachable => "unreachable",
+    }
+}
+
+/// `(evidence_id, case_id, kind, url, digest, size, captured_at, status,
+/// reason, log_index, original_id, attempts, retry_at, order_id, removal)`.
+pub(crate) type EvidenceRowTuple = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The columns of `case_evidence` in `EvidenceRowTuple`'s order.
+pub(crate) const EVIDENCE_COLUMNS: &str = "evidence_id, case_id, kind, url, digest, size, \
+    captured_at, status, reason, log_index, original_id, attempts, retry_at, order_id, removal";
+
+pub(crate) fn evidence_row(row: EvidenceRowTuple) -> Result<EvidenceRow, StoreError> {
+    let (
+        evidence_id,
+        case_id,
+        kind,
+        url,
+        digest,
+        size,
+        captured_at,
+        status,
+        reason,
+        log_index,
+        original_id,
+        attempts,
+        retry_at,
+        order_id,
+        removal,
+    ) = row;
+    Ok(EvidenceRow {
+        evidence_id,
+        case_id,
+        kind,
+        url,
+        digest,
+        size: size.map(|size| size as u64),
+        captured_at: captured_at.as_deref().map(timestamp).transpose()?,
+        status,
+        reason,
+        log_index: log_index.map(|index| index as u64),
+        original_id,
+        attempts: attempts as u32,
+        retry_at: retry_at.as_deref().map(timestamp).transpose()?,
+        order_id,
+        removal,
+    })
+}
+
+/// `(id, kind, case_id, payload, status, run_at, attempts, last_error, created_at)`.
+pub(crate) type JobRow = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    i64,
+    i64,
+    Option<String>,
+    i64,
+);
+
+pub(crate) const JOB_COLUMNS: &str =
+    "id, kind, case_id, payload, status, run_at, attempts, last_error, created_at";
+
+pub(crate) fn job_row(row: JobRow) -> Result<Job, StoreError> {
+    let (id, kind, case_id, payload, status, run_at, attempts, last_error, created_at) = row;
+    let status = [
+        JobStatus::Queued,
+        JobStatus::Running,
+        JobStatus::Done,
+        JobStatus::Failed,
+    ]
+    .into_iter()
+    .find(|known| known.as_str() == status)
+    .ok_or_else(|| StoreError::Corrupt(format!("job {id}: unknown status {status}")))?;
+    Ok(Job {
+        id,
+        kind,
+        case_id,
+        payload,
+        status,
+        run_at: from_millis(run_at),
+        attempts: attempts as u32,
+        last_error,
+        created_at: from_millis(created_at),
+    })
+}
+
+/// `(tree_size, root, note, signed_at)`.
+pub(crate) type CheckpointRow = (i64, Vec<u8>, String, String);
+
+pub(crate) fn checkpoint_row(row: CheckpointRow) -> Result<StoredCheckpoint, StoreError> {
+    let (tree_size, root, note, signed_at) = row;
+    Ok(StoredCheckpoint {
+        tree_size: tree_size as u64,
+        root: hash_array(&root)?,
+        note,
+        signed_at: timestamp(&signed_at)?,
+    })
+}
+
+pub(crate) fn leaf_row(
+    (index, entry, leaf_hash): (i64, Vec<u8>, Vec<u8>),
+) -> Result<LogLeaf, StoreError> {
+    Ok(LogLeaf {
+        index: index as u64,
+        entry,
+        leaf_hash: hash_array(&leaf_hash)?,
+    })
 }
 
 /// A row of `case_orders`: what resource owners query (no personal data).
@@ -226,6 +383,28 @@ impl ReadModel {
                 })
                 .collect(),
             orders,
+            evidence: state
+                .evidence
+                .iter()
+                .enumerate()
+                .map(|(position, item)| EvidenceModel {
+                    evidence_id: item.evidence_id.clone(),
+                    position: position as i64,
+                    kind: item.kind.as_str(),
+                    url: item.url.clone(),
+                    digest: item.digest.clone(),
+                    size: item.size.map(|size| size as i64),
+                    captured_at: item.captured_at.map(|at| at.to_string()),
+                    status: item.status.as_str(),
+                    reason: item.reason.clone(),
+                    log_index: item.log_index.map(|index| index as i64),
+                    original_id: item.original_id.clone(),
+                    attempts: i64::from(item.attempts),
+                    retry_at: item.retry_at.map(|at| at.to_string()),
+                    order_id: item.order_id.clone(),
+                    removal: item.removal.map(verification_name),
+                })
+                .collect(),
         })
     }
 }

@@ -22,11 +22,13 @@ use sqlx::{Sqlite, Transaction};
 use crate::archive::{
     ArchiveError, ArchiveItem, ArchiveSummary, StoredEntry, StoredOwner, StoredStaff,
 };
+use crate::log::{self, Misplaced, NewLeaf};
 use crate::rows::{self, ReadModel, decode, encode, from_millis, hash_array, millis};
 use crate::schema::{self, AppliedMigration, MigrationName};
 use crate::{
-    CaseSummary, DeadlineRow, Maintenance, OrderRow, ResourceOwner, StaffMember, StaffSession,
-    Store, StoreError, StoredCase, TimelineEntry, VerifyError,
+    CaseSummary, DeadlineRow, EvidenceRow, Job, LogLeaf, LogSummary, Maintenance, NewJob, OrderRow,
+    ResourceOwner, StaffMember, StaffSession, Store, StoreError, StoredCase, StoredCheckpoint,
+    TimelineEntry, VerifyError,
 };
 
 /// The database file inside the data folder.
@@ -153,8 +155,92 @@ async fn apply_pending(pool: &SqlitePool) -> Result<Vec<MigrationName>, StoreErr
             .run(pool)
             .await
             .map_err(|error| StoreError::Schema(error.to_string()))?;
+        catch_up_log(pool).await?;
     }
     Ok(pending)
+}
+
+/// Gives the entries recorded before the transparency log existed (before
+/// migration 0003) their leaves, in order, so the log mirrors the whole record.
+async fn catch_up_log(pool: &SqlitePool) -> Result<(), StoreError> {
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    loop {
+        let logged: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM log_leaves")
+            .fetch_one(&mut *transaction)
+            .await?;
+        let rows: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT seq, payload, hash FROM case_events WHERE seq > ? ORDER BY seq LIMIT 1000",
+        )
+        .bind(logged)
+        .fetch_all(&mut *transaction)
+        .await?;
+        if rows.is_empty() {
+            break;
+        }
+        let mut next = next_leaf(&mut transaction).await?;
+        for (seq, payload, hash) in rows {
+            let event = decode(&payload, seq)?;
+            for leaf in log::leaves_for(
+                &event,
+                seq as u64,
+                &hash_array(&hash)?,
+                next,
+                Misplaced::Corrupt,
+            )? {
+                insert_leaf(&mut transaction, &leaf).await?;
+                next += 1;
+            }
+        }
+    }
+    transaction.commit().await?;
+    Ok(())
+}
+
+/// The index the next leaf of the transparency log gets.
+async fn next_leaf(connection: &mut sqlx::SqliteConnection) -> Result<u64, StoreError> {
+    let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves")
+        .fetch_one(connection)
+        .await?;
+    Ok(next as u64)
+}
+
+async fn insert_leaf(
+    connection: &mut sqlx::SqliteConnection,
+    leaf: &NewLeaf,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO log_leaves (idx, entry, leaf_hash, seq) VALUES (?, ?, ?, ?)")
+        .bind(leaf.index as i64)
+        .bind(leaf.entry.as_slice())
+        .bind(leaf.leaf_hash.as_slice())
+        .bind(leaf.seq as i64)
+        .execute(connection)
+        .await?;
+    Ok(())
+}
+
+async fn insert_jobs(
+    connection: &mut sqlx::SqliteConnection,
+    case_id: Option<&str>,
+    jobs: &[NewJob],
+    now: Timestamp,
+) -> Result<Option<i64>, StoreError> {
+    let mut last = None;
+    for job in jobs {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO jobs (kind, case_id, payload, run_at, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&job.kind)
+        .bind(case_id)
+        .bind(&job.payload)
+        .bind(millis(job.run_at))
+        .bind(millis(now))
+        .bind(millis(now))
+        .fetch_one(&mut *connection)
+        .await?;
+        last = Some(id);
+    }
+    Ok(last)
 }
 
 /// Appends `events` to the chain inside `transaction`, then rebuilds the case's
@@ -175,6 +261,7 @@ async fn append_in(
         Some((seq, hash)) => (seq as u64, hash_array(&hash)?),
         None => (0, GENESIS),
     };
+    let mut next_index = next_leaf(transaction).await?;
     let recorded_at = now.to_string();
     for (offset, event) in events.iter().enumerate() {
         seq += 1;
@@ -211,6 +298,10 @@ async fn append_in(
             }
             _ => StoreError::Database(error),
         })?;
+        for leaf in log::leaves_for(event, seq, &entry.hash, next_index, Misplaced::Conflict)? {
+            insert_leaf(transaction, &leaf).await?;
+            next_index += 1;
+        }
         prev_hash = entry.hash;
     }
     let all_events = load_events(transaction, case_id).await?;
@@ -265,6 +356,7 @@ async fn project(
         "DELETE FROM case_resources WHERE case_id = ?",
         "DELETE FROM case_actors WHERE case_id = ?",
         "DELETE FROM case_incidents WHERE case_id = ?",
+        "DELETE FROM case_evidence WHERE case_id = ?",
     ] {
         sqlx::query(table_delete)
             .bind(case_id)
@@ -324,6 +416,31 @@ async fn project(
         .execute(&mut **transaction)
         .await?;
     }
+    for item in &model.evidence {
+        sqlx::query(
+            "INSERT INTO case_evidence (evidence_id, case_id, position, kind, url, digest, size, \
+             captured_at, status, reason, log_index, original_id, attempts, retry_at, order_id, \
+             removal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&item.evidence_id)
+        .bind(case_id)
+        .bind(item.position)
+        .bind(item.kind)
+        .bind(&item.url)
+        .bind(item.digest.as_deref())
+        .bind(item.size)
+        .bind(item.captured_at.as_deref())
+        .bind(item.status)
+        .bind(item.reason.as_deref())
+        .bind(item.log_index)
+        .bind(item.original_id.as_deref())
+        .bind(item.attempts)
+        .bind(item.retry_at.as_deref())
+        .bind(item.order_id.as_deref())
+        .bind(item.removal)
+        .execute(&mut **transaction)
+        .await?;
+    }
     Ok(())
 }
 
@@ -370,10 +487,11 @@ pub(crate) fn order_row(case_id: String, state: &str) -> Result<OrderRow, StoreE
 }
 
 impl Store for SqliteStore {
-    async fn create_case(
+    async fn create_case_with(
         &self,
         year: i16,
         events: &[CaseEvent],
+        jobs: &[NewJob],
         actor: &str,
         now: Timestamp,
     ) -> Result<String, StoreError> {
@@ -387,6 +505,7 @@ impl Store for SqliteStore {
         .await?;
         let case_id = format!("QG-{year:04}-{number:06}");
         append_in(&mut transaction, &case_id, 0, events, actor, now).await?;
+        insert_jobs(&mut transaction, Some(&case_id), jobs, now).await?;
         transaction.commit().await?;
         Ok(case_id)
     }
@@ -403,11 +522,12 @@ impl Store for SqliteStore {
         }))
     }
 
-    async fn append(
+    async fn append_with(
         &self,
         case_id: &str,
         expected_version: u64,
         events: &[CaseEvent],
+        jobs: &[NewJob],
         actor: &str,
         now: Timestamp,
     ) -> Result<(), StoreError> {
@@ -436,6 +556,7 @@ impl Store for SqliteStore {
             now,
         )
         .await?;
+        insert_jobs(&mut transaction, Some(case_id), jobs, now).await?;
         transaction.commit().await?;
         Ok(())
     }
@@ -763,6 +884,138 @@ impl Store for SqliteStore {
             .map(|(case_id, state)| order_row(case_id, &state))
             .collect()
     }
+
+    async fn enqueue_job(
+        &self,
+        case_id: Option<&str>,
+        job: &NewJob,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        insert_jobs(&mut connection, case_id, std::slice::from_ref(job), now)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("no job id".to_owned()))
+    }
+
+    async fn claim_job(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+    ) -> Result<Option<Job>, StoreError> {
+        // The write lock first: no other connection claims between our choice and our update.
+        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let claimed: Option<rows::JobRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = ?1, \
+             updated_at = ?2 WHERE id = (SELECT id FROM jobs WHERE (status = 'queued' AND \
+             run_at <= ?2) OR (status = 'running' AND locked_until <= ?2) \
+             ORDER BY run_at, id LIMIT 1) RETURNING {}",
+            rows::JOB_COLUMNS
+        )))
+        .bind(millis(lease_until))
+        .bind(millis(now))
+        .fetch_optional(&mut *transaction)
+        .await?;
+        transaction.commit().await?;
+        claimed.map(rows::job_row).transpose()
+    }
+
+    async fn complete_job(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE jobs SET status = 'done', locked_until = NULL, updated_at = ? WHERE id = ?",
+        )
+        .bind(millis(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn fail_job(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE jobs SET status = CASE WHEN ?1 IS NULL THEN 'failed' ELSE 'queued' END, \
+             run_at = COALESCE(?1, run_at), last_error = ?2, locked_until = NULL, \
+             updated_at = ?3 WHERE id = ?4",
+        )
+        .bind(retry_at.map(millis))
+        .bind(error)
+        .bind(millis(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn jobs(&self, case_id: Option<&str>) -> Result<Vec<Job>, StoreError> {
+        let found: Vec<rows::JobRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM jobs WHERE ?1 IS NULL OR case_id = ?1 ORDER BY id",
+            rows::JOB_COLUMNS
+        )))
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
+        found.into_iter().map(rows::job_row).collect()
+    }
+
+    async fn case_evidence(&self, case_id: &str) -> Result<Vec<EvidenceRow>, StoreError> {
+        let found: Vec<rows::EvidenceRowTuple> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM case_evidence WHERE case_id = ? ORDER BY position",
+            rows::EVIDENCE_COLUMNS
+        )))
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
+        found.into_iter().map(rows::evidence_row).collect()
+    }
+
+    async fn log_size(&self) -> Result<u64, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        next_leaf(&mut connection).await
+    }
+
+    async fn log_leaves(&self, from: u64, limit: u32) -> Result<Vec<LogLeaf>, StoreError> {
+        let found: Vec<(i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(
+            "SELECT idx, entry, leaf_hash FROM log_leaves WHERE idx >= ? ORDER BY idx LIMIT ?",
+        )
+        .bind(i64::try_from(from).unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        found.into_iter().map(rows::leaf_row).collect()
+    }
+
+    async fn save_checkpoint(&self, checkpoint: &StoredCheckpoint) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO log_checkpoints (tree_size, root, note, signed_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (tree_size) DO NOTHING",
+        )
+        .bind(checkpoint.tree_size as i64)
+        .bind(checkpoint.root.as_slice())
+        .bind(&checkpoint.note)
+        .bind(checkpoint.signed_at.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let found: Option<rows::CheckpointRow> = sqlx::query_as(
+            "SELECT tree_size, root, note, signed_at FROM log_checkpoints \
+             ORDER BY tree_size DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        found.map(rows::checkpoint_row).transpose()
+    }
+
+    async fn verify_log(&self) -> Result<LogSummary, VerifyError> {
+        log::verify_log(self).await
+    }
 }
 
 impl Maintenance for SqliteStore {
@@ -820,7 +1073,7 @@ impl Maintenance for SqliteStore {
         let occupied: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM case_events) OR EXISTS (SELECT 1 FROM staff) \
              OR EXISTS (SELECT 1 FROM resource_owners) OR EXISTS (SELECT 1 FROM cases) \
-             OR EXISTS (SELECT 1 FROM case_numbers)",
+             OR EXISTS (SELECT 1 FROM case_numbers) OR EXISTS (SELECT 1 FROM log_leaves)",
         )
         .fetch_one(&mut *transaction)
         .await
@@ -831,6 +1084,8 @@ impl Maintenance for SqliteStore {
         let mut verifier = ChainVerifier::default();
         let mut versions: BTreeMap<String, u64> = BTreeMap::new();
         let (mut staff, mut owners) = (0u64, 0u64);
+        // The log mirrors the record, so importing the record rebuilds it.
+        let mut next_index = 0u64;
         for item in items {
             match item? {
                 ArchiveItem::Staff(record) => {
@@ -890,6 +1145,17 @@ impl Maintenance for SqliteStore {
                     .execute(&mut *transaction)
                     .await
                     .map_err(StoreError::from)?;
+                    let event = decode(&entry.payload, entry.seq as i64)?;
+                    for leaf in log::leaves_for(
+                        &event,
+                        entry.seq,
+                        &entry.hash,
+                        next_index,
+                        Misplaced::Corrupt,
+                    )? {
+                        insert_leaf(&mut transaction, &leaf).await?;
+                        next_index += 1;
+                    }
                 }
             }
         }

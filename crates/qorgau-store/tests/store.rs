@@ -19,16 +19,21 @@ use qorgau_domain::application::{
 };
 use qorgau_domain::calendar::WorkingCalendar;
 use qorgau_domain::category::Category;
+use qorgau_domain::procedure::EvidenceKind;
 use qorgau_domain::procedure::{
     Actor, CaseEvent, CasePhase, Command, Context, DeadlineKind, Role, VoteChoice, handle,
     receive_application,
 };
 use qorgau_domain::record::ChainFault;
 use qorgau_domain::regime::Regimes;
+use qorgau_evidence::Sha256Digest;
+use qorgau_evidence::merkle::{MemoryLeafStore, MerkleLog, leaf_hash};
+use qorgau_evidence::receipt::LogEntry;
 use qorgau_store::archive::{self, ArchiveError};
 use qorgau_store::{
-    AnyStore, PgStore, ResourceOwner, StaffMember, StaffRole, StaffSession, Store, StoreError,
-    StoreLocation, VerifyError,
+    AnyStore, JobStatus, LogBreak, NewJob, PgStore, ResourceOwner, StaffMember, StaffRole,
+    StaffSession, Store, StoreError, StoreLocation, StoredCheckpoint, VerifyError,
+    place_evidence_leaves,
 };
 
 // ---------------------------------------------------------------------------
@@ -343,6 +348,13 @@ on_both_stores!(
     a_backup_restores_to_a_store_that_verifies,
     staff_sign_in_state_is_kept,
     orders_reach_their_owners_and_only_them,
+    jobs_exist_iff_their_events_were_recorded,
+    a_job_is_claimed_by_one_worker_and_retried_until_given_up,
+    concurrent_workers_never_claim_one_job_twice,
+    the_log_mirrors_the_record_and_evidence_is_indexed,
+    a_misplaced_evidence_leaf_is_a_conflict_and_writes_nothing,
+    a_tampered_log_or_checkpoint_fails_verification,
+    an_archive_rebuilds_the_log_and_the_evidence_index,
 );
 
 // ---------------------------------------------------------------------------
@@ -1351,5 +1363,650 @@ async fn orders_reach_their_owners_and_only_them(backend: Backend) {
     assert_eq!(
         target.store.staff_password_hash("coord").await.unwrap(),
         None
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Evidence: jobs, the transparency log, the evidence index
+
+fn a_job(kind: &str, payload: &str, run_at: &str) -> NewJob {
+    NewJob {
+        kind: kind.into(),
+        payload: payload.into(),
+        run_at: at(run_at),
+    }
+}
+
+/// An `evidence_captured` event for `case`, its leaf at `log_index`.
+fn captured(evidence_id: &str, log_index: u64, bytes: &[u8]) -> CaseEvent {
+    CaseEvent::EvidenceCaptured {
+        evidence_id: evidence_id.into(),
+        kind: EvidenceKind::Capture,
+        url: "https://t.me/a_channel".into(),
+        digest: Sha256Digest::of(bytes).to_string(),
+        size: bytes.len() as u64,
+        captured_at: at(RECEIVED),
+        log_index,
+        http_status: 200,
+        problem: None,
+        original_id: None,
+        original_digest: None,
+        fingerprint: None,
+    }
+}
+
+/// Appends facts as the worker does: each evidence leaf where the log is now.
+async fn record(test: &TestStore, case_id: &str, mut events: Vec<CaseEvent>) {
+    let case = test.store.load_case(case_id).await.unwrap().unwrap();
+    let size = test.store.log_size().await.unwrap();
+    place_evidence_leaves(&mut events, size);
+    test.store
+        .append(case_id, case.version(), &events, "qorgau", at(RECEIVED))
+        .await
+        .unwrap();
+}
+
+/// The root of the log's first `size` leaves, computed from the stored leaves.
+async fn root_of(store: &AnyStore, size: u64) -> [u8; 32] {
+    let mut tree = MerkleLog::new(MemoryLeafStore::new());
+    for leaf in store.log_leaves(0, 10_000).await.unwrap() {
+        tree.append(&leaf.entry).unwrap();
+    }
+    tree.root(size).unwrap()
+}
+
+async fn jobs_exist_iff_their_events_were_recorded(backend: Backend) {
+    let test = TestStore::new(backend).await;
+    let now = at(RECEIVED);
+    let events = receive_application(
+        &form("https://t.me/a_channel", "@x", "2026-11-20"),
+        Channel::Electronic,
+        now,
+        now,
+        WorkingCalendar::embedded(),
+        Regimes::embedded(),
+    )
+    .unwrap();
+    let jobs = [
+        a_job(
+            "capture",
+            r#"{"evidence_id":"ev_1","url":"https://t.me/a_channel"}"#,
+            RECEIVED,
+        ),
+        a_job(
+            "capture",
+            r#"{"evidence_id":"ev_2","url":"https://t.me/b"}"#,
+            RECEIVED,
+        ),
+    ];
+    let case_id = test
+        .store
+        .create_case_with(2026, &events, &jobs, "applicant", now)
+        .await
+        .unwrap();
+    let stored = test.store.jobs(Some(&case_id)).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    for (job, sent) in stored.iter().zip(&jobs) {
+        assert_eq!(job.case_id.as_deref(), Some(case_id.as_str()));
+        assert_eq!(
+            (&job.kind, &job.payload, job.run_at),
+            (&sent.kind, &sent.payload, sent.run_at)
+        );
+        assert_eq!(
+            (job.status, job.attempts, job.last_error.as_deref()),
+            (JobStatus::Queued, 0, None)
+        );
+    }
+    // A write that loses (a stale version) enqueues nothing.
+    let late = [a_job("recapture", "{}", RECEIVED)];
+    let result = test
+        .store
+        .append_with(
+            &case_id,
+            1,
+            &[CaseEvent::ReviewStarted],
+            &late,
+            "coord",
+            now,
+        )
+        .await;
+    assert!(matches!(result, Err(StoreError::Conflict)), "{result:?}");
+    // Nor does one the fold refuses (a case is received once).
+    let result = test
+        .store
+        .append_with(&case_id, 2, &events[..1], &late, "coord", now)
+        .await;
+    assert!(result.is_err());
+    assert_eq!(test.store.jobs(None).await.unwrap().len(), 2);
+    // A write that commits enqueues its jobs with it.
+    test.store
+        .append_with(
+            &case_id,
+            2,
+            &[CaseEvent::ReviewStarted],
+            &late,
+            "coord",
+            now,
+        )
+        .await
+        .unwrap();
+    let all = test.store.jobs(None).await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[2].kind, "recapture");
+    // Jobs outside a case write.
+    let id = test
+        .store
+        .enqueue_job(None, &a_job("capture", "{}", RECEIVED), now)
+        .await
+        .unwrap();
+    assert!(
+        test.store
+            .jobs(Some(&case_id))
+            .await
+            .unwrap()
+            .iter()
+            .all(|job| job.id != id)
+    );
+    assert_eq!(test.store.jobs(None).await.unwrap().len(), 4);
+}
+
+async fn a_job_is_claimed_by_one_worker_and_retried_until_given_up(backend: Backend) {
+    let test = TestStore::new(backend).await;
+    let start = at(RECEIVED);
+    let later = |minutes: i64| start + jiff::SignedDuration::from_mins(minutes);
+    let id = test
+        .store
+        .enqueue_job(
+            Some("QG-2026-000001"),
+            &a_job("capture", "{}", "2026-12-02T10:05:00+05:00"),
+            start,
+        )
+        .await
+        .unwrap();
+    // Not due yet.
+    assert!(
+        test.store
+            .claim_job(start, later(15))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let claimed = test
+        .store
+        .claim_job(later(5), later(15))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (claimed.id, claimed.status, claimed.attempts),
+        (id, JobStatus::Running, 1)
+    );
+    // Claimed: nobody else gets it while the lease runs…
+    assert!(
+        test.store
+            .claim_job(later(6), later(16))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let other = test.another_instance().await;
+    assert!(
+        other
+            .claim_job(later(14), later(24))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // …and after it ends (the worker died) another worker takes it over.
+    let again = other
+        .claim_job(later(15), later(25))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((again.id, again.attempts), (id, 2));
+    // A failed attempt is retried at the time given, with its reason kept.
+    test.store
+        .fail_job(id, "dns", Some(later(30)), later(16))
+        .await
+        .unwrap();
+    let waiting = &test.store.jobs(None).await.unwrap()[0];
+    assert_eq!(
+        (
+            waiting.status,
+            waiting.run_at,
+            waiting.last_error.as_deref()
+        ),
+        (JobStatus::Queued, later(30), Some("dns"))
+    );
+    assert!(
+        test.store
+            .claim_job(later(29), later(40))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let third = test
+        .store
+        .claim_job(later(30), later(40))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(third.attempts, 3);
+    // Given up: kept, with its reason, and never claimed again.
+    test.store
+        .fail_job(id, "refused_address", None, later(31))
+        .await
+        .unwrap();
+    let failed = &test.store.jobs(None).await.unwrap()[0];
+    assert_eq!(
+        (failed.status, failed.last_error.as_deref()),
+        (JobStatus::Failed, Some("refused_address"))
+    );
+    assert!(
+        test.store
+            .claim_job(later(999), later(1000))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Done is done.
+    let second = test
+        .store
+        .enqueue_job(None, &a_job("capture", "{}", RECEIVED), start)
+        .await
+        .unwrap();
+    let claimed = test
+        .store
+        .claim_job(later(1), later(2))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed.id, second);
+    test.store.complete_job(second, later(1)).await.unwrap();
+    assert_eq!(
+        test.store.jobs(None).await.unwrap()[1].status,
+        JobStatus::Done
+    );
+    assert!(
+        test.store
+            .claim_job(later(999), later(1000))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn concurrent_workers_never_claim_one_job_twice(backend: Backend) {
+    let test = TestStore::new(backend).await;
+    let now = at(RECEIVED);
+    const JOBS: usize = 40;
+    for number in 0..JOBS {
+        test.store
+            .enqueue_job(
+                None,
+                &a_job("capture", &format!("{{\"n\":{number}}}"), RECEIVED),
+                now,
+            )
+            .await
+            .unwrap();
+    }
+    let lease = now + jiff::SignedDuration::from_mins(10);
+    let mut workers = Vec::new();
+    for _ in 0..4 {
+        let store = test.another_instance().await;
+        workers.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            while let Some(job) = store.claim_job(now, lease).await.unwrap() {
+                mine.push(job.id);
+                store.complete_job(job.id, now).await.unwrap();
+            }
+            mine
+        }));
+    }
+    let mut claimed = Vec::new();
+    for worker in workers {
+        claimed.extend(worker.await.unwrap());
+    }
+    claimed.sort_unstable();
+    let before = claimed.len();
+    claimed.dedup();
+    assert_eq!(before, claimed.len(), "a job was claimed twice");
+    assert_eq!(claimed.len(), JOBS);
+    assert!(
+        test.store
+            .jobs(None)
+            .await
+            .unwrap()
+            .iter()
+            .all(|job| job.status == JobStatus::Done)
+    );
+}
+
+async fn the_log_mirrors_the_record_and_evidence_is_indexed(backend: Backend) {
+    let test = populated(backend).await;
+    let events = test.count_events().await as u64;
+    assert_eq!(
+        test.store.log_size().await.unwrap(),
+        events,
+        "one leaf per entry"
+    );
+    let leaves = test.store.log_leaves(0, 1000).await.unwrap();
+    for (index, leaf) in leaves.iter().enumerate() {
+        assert_eq!(leaf.index, index as u64);
+        let entry = LogEntry::from_bytes(&leaf.entry).unwrap();
+        assert!(matches!(entry, LogEntry::CaseEvent { seq, .. } if seq == index as u64 + 1));
+        assert_eq!(leaf.leaf_hash, leaf_hash(&leaf.entry));
+    }
+    let case_id = test.store.list_cases(None).await.unwrap()[1]
+        .case_id
+        .clone();
+    assert!(test.store.case_evidence(&case_id).await.unwrap().is_empty());
+    // A failed attempt, then the capture: one item, now ok, its leaf just
+    // before its event's own.
+    record(
+        &test,
+        &case_id,
+        vec![CaseEvent::CaptureFailed {
+            evidence_id: "ev_a".into(),
+            kind: EvidenceKind::Capture,
+            url: "https://t.me/a_channel".into(),
+            reason: "dns".into(),
+            attempt: 1,
+            failed_at: at(RECEIVED),
+            retry_at: Some(at("2026-12-02T10:01:00+05:00")),
+        }],
+    )
+    .await;
+    let items = test.store.case_evidence(&case_id).await.unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        (
+            items[0].status.as_str(),
+            items[0].reason.as_deref(),
+            items[0].attempts,
+            items[0].digest.as_deref()
+        ),
+        ("failed", Some("dns"), 1, None)
+    );
+    let size = test.store.log_size().await.unwrap();
+    record(&test, &case_id, vec![captured("ev_a", 0, b"warc bytes")]).await;
+    let items = test.store.case_evidence(&case_id).await.unwrap();
+    assert_eq!(items.len(), 1);
+    let item = &items[0];
+    assert_eq!(item.evidence_id, "ev_a");
+    assert_eq!(item.case_id, case_id);
+    assert_eq!(
+        (
+            item.kind.as_str(),
+            item.status.as_str(),
+            item.reason.as_deref()
+        ),
+        ("capture", "ok", None)
+    );
+    assert_eq!(
+        item.digest,
+        Some(Sha256Digest::of(b"warc bytes").to_string())
+    );
+    assert_eq!(
+        (item.size, item.log_index, item.captured_at),
+        (Some(10), Some(size), Some(at(RECEIVED)))
+    );
+    let leaves = test.store.log_leaves(size, 10).await.unwrap();
+    assert_eq!(leaves.len(), 2);
+    let LogEntry::Evidence {
+        digest,
+        kind,
+        size: bytes,
+        ..
+    } = LogEntry::from_bytes(&leaves[0].entry).unwrap()
+    else {
+        panic!("the item's leaf comes first")
+    };
+    assert_eq!(
+        (digest, kind, bytes),
+        (
+            Sha256Digest::of(b"warc bytes"),
+            qorgau_evidence::receipt::EvidenceKind::Capture,
+            10
+        )
+    );
+    assert!(matches!(
+        LogEntry::from_bytes(&leaves[1].entry).unwrap(),
+        LogEntry::CaseEvent { .. }
+    ));
+    // The whole log checks against the record, and against a checkpoint.
+    let summary = test.store.verify_log().await.unwrap();
+    assert_eq!(
+        (summary.leaves, summary.evidence, summary.latest),
+        (size + 2, 1, None)
+    );
+    let checkpoint = StoredCheckpoint {
+        tree_size: size + 1,
+        root: root_of(&test.store, size + 1).await,
+        note: "note".into(),
+        signed_at: at(RECEIVED),
+    };
+    test.store.save_checkpoint(&checkpoint).await.unwrap();
+    // One per size: a second is ignored.
+    test.store
+        .save_checkpoint(&StoredCheckpoint {
+            note: "other".into(),
+            ..checkpoint.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        test.store.latest_checkpoint().await.unwrap(),
+        Some(checkpoint.clone())
+    );
+    let summary = test.store.verify_log().await.unwrap();
+    assert_eq!(summary.latest, Some(checkpoint));
+    assert_eq!(summary.root, root_of(&test.store, size + 2).await);
+    // The log is append-only, like the record.
+    let mut statements = vec!["UPDATE log_leaves SET seq = 1", "DELETE FROM log_leaves"];
+    if backend == Backend::Postgres {
+        statements.push("TRUNCATE log_leaves");
+    }
+    for statement in statements {
+        let error = test.execute(statement).await.unwrap_err();
+        assert!(error.to_string().contains("append-only"), "{error}");
+    }
+    // And it is still there after reopening.
+    test.store.close().await;
+    let reopened = test.another_instance().await;
+    assert_eq!(reopened.verify_log().await.unwrap().leaves, size + 2);
+}
+
+async fn a_misplaced_evidence_leaf_is_a_conflict_and_writes_nothing(backend: Backend) {
+    let test = populated(backend).await;
+    let case_id = test.store.list_cases(None).await.unwrap()[1]
+        .case_id
+        .clone();
+    let case = test.store.load_case(&case_id).await.unwrap().unwrap();
+    let size = test.store.log_size().await.unwrap();
+    let jobs = [a_job("recapture", "{}", RECEIVED)];
+    for wrong in [size - 1, size + 1] {
+        let result = test
+            .store
+            .append_with(
+                &case_id,
+                case.version(),
+                &[captured("ev_b", wrong, b"x")],
+                &jobs,
+                "qorgau",
+                at(RECEIVED),
+            )
+            .await;
+        assert!(
+            matches!(result, Err(StoreError::Conflict)),
+            "{wrong}: {result:?}"
+        );
+    }
+    assert_eq!(test.store.log_size().await.unwrap(), size);
+    assert_eq!(
+        test.store
+            .load_case(&case_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .version(),
+        case.version()
+    );
+    assert!(test.store.jobs(None).await.unwrap().is_empty());
+    assert!(test.store.case_evidence(&case_id).await.unwrap().is_empty());
+    // An item is captured once; a re-capture follows a capture.
+    record(&test, &case_id, vec![captured("ev_b", 0, b"x")]).await;
+    let case = test.store.load_case(&case_id).await.unwrap().unwrap();
+    let mut again = vec![captured("ev_b", 0, b"y")];
+    place_evidence_leaves(&mut again, test.store.log_size().await.unwrap());
+    let result = test
+        .store
+        .append(&case_id, case.version(), &again, "qorgau", at(RECEIVED))
+        .await;
+    assert!(matches!(result, Err(StoreError::Corrupt(_))), "{result:?}");
+}
+
+async fn a_tampered_log_or_checkpoint_fails_verification(backend: Backend) {
+    let test = populated(backend).await;
+    let case_id = test.store.list_cases(None).await.unwrap()[1]
+        .case_id
+        .clone();
+    record(&test, &case_id, vec![captured("ev_c", 0, b"capture")]).await;
+    let size = test.store.log_size().await.unwrap();
+    test.store.verify_log().await.unwrap();
+    // A checkpoint whose root is not the log's.
+    test.store
+        .save_checkpoint(&StoredCheckpoint {
+            tree_size: size,
+            root: [7; 32],
+            note: "forged".into(),
+            signed_at: at(RECEIVED),
+        })
+        .await
+        .unwrap();
+    let error = test.store.verify_log().await.unwrap_err();
+    assert!(
+        matches!(error, VerifyError::Log(LogBreak::Checkpoint { tree_size }) if tree_size == size),
+        "{error}"
+    );
+    // A checkpoint of more leaves than the log has.
+    test.store
+        .save_checkpoint(&StoredCheckpoint {
+            tree_size: size + 5,
+            root: [7; 32],
+            note: "ahead".into(),
+            signed_at: at(RECEIVED),
+        })
+        .await
+        .unwrap();
+    let error = test.store.verify_log().await.unwrap_err();
+    assert!(
+        matches!(error, VerifyError::Log(LogBreak::Checkpoint { .. })),
+        "{error}"
+    );
+    test.execute("DELETE FROM log_checkpoints").await.unwrap();
+    test.store.verify_log().await.unwrap();
+    // A changed leaf: the one of the evidence item.
+    let allow = match backend {
+        Backend::Sqlite => "DROP TRIGGER log_leaves_no_update",
+        Backend::Postgres => "ALTER TABLE log_leaves DISABLE TRIGGER log_leaves_no_update",
+    };
+    test.execute(allow).await.unwrap();
+    let evidence_leaf = size - 2;
+    let original: Vec<u8> = test.store.log_leaves(evidence_leaf, 1).await.unwrap()[0]
+        .entry
+        .clone();
+    let forged = String::from_utf8(original.clone())
+        .unwrap()
+        .replace("\"size\":7", "\"size\":8");
+    let literal = |bytes: &[u8]| match backend {
+        Backend::Sqlite => format!("X'{}'", hex::encode(bytes)),
+        Backend::Postgres => format!("'\\x{}'::bytea", hex::encode(bytes)),
+    };
+    test.execute(&format!(
+        "UPDATE log_leaves SET entry = {} WHERE idx = {evidence_leaf}",
+        literal(forged.as_bytes())
+    ))
+    .await
+    .unwrap();
+    let error = test.store.verify_log().await.unwrap_err();
+    assert!(
+        matches!(error, VerifyError::Log(LogBreak::Leaf { index, .. }) if index == evidence_leaf),
+        "{error}"
+    );
+    // Its hash too: still not the leaf the record calls for.
+    test.execute(&format!(
+        "UPDATE log_leaves SET leaf_hash = {} WHERE idx = {evidence_leaf}",
+        literal(&leaf_hash(forged.as_bytes()))
+    ))
+    .await
+    .unwrap();
+    assert!(matches!(
+        test.store.verify_log().await,
+        Err(VerifyError::Log(LogBreak::Leaf { .. }))
+    ));
+    // Restored: intact. Then a leaf the record does not account for.
+    test.execute(&format!(
+        "UPDATE log_leaves SET entry = {}, leaf_hash = {} WHERE idx = {evidence_leaf}",
+        literal(&original),
+        literal(&leaf_hash(&original))
+    ))
+    .await
+    .unwrap();
+    test.store.verify_log().await.unwrap();
+    test.execute(&format!(
+        "INSERT INTO log_leaves (idx, entry, leaf_hash, seq) VALUES ({size}, {}, {}, 999)",
+        literal(b"{}"),
+        literal(&leaf_hash(b"{}"))
+    ))
+    .await
+    .unwrap();
+    let error = test.store.verify_log().await.unwrap_err();
+    assert!(
+        matches!(error, VerifyError::Log(LogBreak::Extra { .. })),
+        "{error}"
+    );
+}
+
+async fn an_archive_rebuilds_the_log_and_the_evidence_index(backend: Backend) {
+    let source = populated(backend).await;
+    let case_id = source.store.list_cases(None).await.unwrap()[1]
+        .case_id
+        .clone();
+    record(&source, &case_id, vec![captured("ev_d", 0, b"page")]).await;
+    record(
+        &source,
+        &case_id,
+        vec![CaseEvent::CaptureFailed {
+            evidence_id: "ev_e".into(),
+            kind: EvidenceKind::Capture,
+            url: "https://t.me/b_channel".into(),
+            reason: "refused_address".into(),
+            attempt: 1,
+            failed_at: at(RECEIVED),
+            retry_at: None,
+        }],
+    )
+    .await;
+    let before = source.store.verify_log().await.unwrap();
+    let target = TestStore::new(other(backend)).await;
+    archive::import(
+        &target.store,
+        export_to_bytes(&source.store).await.as_slice(),
+    )
+    .await
+    .unwrap();
+    let after = target.store.verify_log().await.unwrap();
+    assert_eq!(
+        (after.leaves, after.evidence, after.root),
+        (before.leaves, before.evidence, before.root)
+    );
+    assert_eq!(
+        target.store.log_leaves(0, 10_000).await.unwrap(),
+        source.store.log_leaves(0, 10_000).await.unwrap()
+    );
+    assert_eq!(
+        target.store.case_evidence(&case_id).await.unwrap(),
+        source.store.case_evidence(&case_id).await.unwrap()
     );
 }

@@ -236,6 +236,45 @@ pub async fn staff_for_token(state: &AppState, token: &str) -> Result<Option<Sta
     }))
 }
 
+/// Who may read a case's evidence (`/api/v1/applications/{id}/evidence…`).
+#[derive(Debug, Clone)]
+pub enum CaseReader {
+    /// The applicant, with the case's access code.
+    Applicant,
+    /// A signed-in member of the authority's staff.
+    Staff,
+}
+
+/// The reader behind a request's bearer token, for the case whose access-code
+/// hash is `access_code_sha256`: its applicant or staff. Anyone else —
+/// resource owners included — is `None` (the handler answers 404, as for a
+/// case that does not exist).
+pub async fn case_reader(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    access_code_sha256: Option<&str>,
+) -> Result<Option<CaseReader>, ApiError> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .unwrap_or("");
+    // Compared even without a stored hash, so timing does not tell.
+    let stored = access_code_sha256
+        .unwrap_or("0000000000000000000000000000000000000000000000000000000000000000");
+    if qorgau_app::credentials::secret_matches(token, stored) && access_code_sha256.is_some() {
+        return Ok(Some(CaseReader::Applicant));
+    }
+    if token.is_empty() {
+        return Ok(None);
+    }
+    Ok(staff_for_token(state, token)
+        .await?
+        .map(|_| CaseReader::Staff))
+}
+
 /// Failed sign-ins per account and per client address, in a sliding window.
 /// In memory: each instance counts its own, which bounds guessing per instance
 /// (several instances multiply the budget by their number).

@@ -37,6 +37,20 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(api::openapi::document))
         .route("/v1/applications", post(api::applications::submit))
         .route("/v1/applications/{case_id}", get(api::applications::status))
+        .route(
+            "/v1/applications/{case_id}/evidence",
+            get(api::evidence::list),
+        )
+        .route(
+            "/v1/applications/{case_id}/evidence/{evidence_id}",
+            get(api::evidence::file),
+        )
+        .route(
+            "/v1/applications/{case_id}/evidence/{evidence_id}/receipt",
+            get(api::evidence::receipt),
+        )
+        .route("/v1/log/checkpoint", get(api::evidence::checkpoint))
+        .route("/v1/log/public-key", get(api::evidence::public_key))
         .route("/v1/auth/token", post(api::staff::token))
         .route("/v1/cases", get(api::staff::queue))
         .route("/v1/cases/{case_id}", get(api::staff::case))

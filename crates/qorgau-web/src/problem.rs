@@ -4,11 +4,12 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use qorgau_app::ServiceError;
+use qorgau_app::{EvidenceError, ServiceError};
 use qorgau_domain::application::FieldError;
 use qorgau_domain::message::{Explain, Language, Message};
 use qorgau_domain::procedure::{IntakeError, ProcedureError};
 use qorgau_domain::regime::Regimes;
+use qorgau_evidence::cas::CasError;
 use qorgau_i18n::Localizer;
 use qorgau_store::StoreError;
 use serde_json::json;
@@ -55,6 +56,9 @@ pub enum ApiError {
     TooManyRequests { retry_after_seconds: u64 },
     /// 500: the store failed; details go to the operator's log, not the client.
     Internal,
+    /// 500: a stored evidence file no longer matches its digest; it is never
+    /// served (the operator restores it from a backup).
+    EvidenceDamaged,
 }
 
 /// An error with the language to explain it in.
@@ -74,7 +78,7 @@ impl ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Internal | ApiError::EvidenceDamaged => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -152,6 +156,15 @@ impl ApiError {
                 eprintln!("qorgau: {error}");
                 ApiError::Internal
             }
+            ServiceError::Evidence(EvidenceError::Blob(error @ CasError::Damaged { .. })) => {
+                eprintln!("qorgau: {error}");
+                ApiError::EvidenceDamaged
+            }
+            ServiceError::Evidence(EvidenceError::Store(error)) => ApiError::from(error),
+            ServiceError::Evidence(error) => {
+                eprintln!("qorgau: evidence: {error}");
+                ApiError::Internal
+            }
         }
     }
 }
@@ -200,6 +213,11 @@ impl IntoResponse for Problem {
             ),
             ApiError::NotFound => (say(&Message::new("problem-not-found")), None, None),
             ApiError::Internal => (say(&Message::new("problem-internal")), None, None),
+            ApiError::EvidenceDamaged => (
+                say(&Message::new("problem-evidence-damaged")),
+                Some("evidence_damaged"),
+                None,
+            ),
         };
         let mut body = json!({
             "type": "about:blank",

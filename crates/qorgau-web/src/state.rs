@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use qorgau_app::{Clock, Procedure};
+use qorgau_app::{Clock, Evidence, Procedure};
 use qorgau_store::AnyStore;
 
 use crate::auth::LoginThrottle;
@@ -38,6 +38,9 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) throttle: Arc<LoginThrottle>,
+    /// The blob store and the transparency log; without them the evidence
+    /// and log routes answer 404.
+    pub evidence: Option<Arc<Evidence>>,
 }
 
 impl AppState {
@@ -48,7 +51,14 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             throttle: Arc::new(LoginThrottle::default()),
+            evidence: None,
         }
+    }
+
+    /// Serves evidence from `evidence` (the blob store and the log).
+    pub fn with_evidence(mut self, evidence: Arc<Evidence>) -> AppState {
+        self.evidence = Some(evidence);
+        self
     }
 
     pub(crate) fn procedure(&self) -> Procedure<'_, AnyStore> {

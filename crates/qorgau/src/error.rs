@@ -1,7 +1,7 @@
 //! The command line's one error vocabulary, and the one place it becomes an
 //! exit code and text (docs/cli.md lists the codes).
 
-use qorgau_app::ServiceError;
+use qorgau_app::{EvidenceError, ServiceError};
 use qorgau_domain::application::FieldError;
 use qorgau_domain::calendar::CalendarError;
 use qorgau_domain::message::{Explain, Language, Message};
@@ -154,6 +154,11 @@ impl From<ServiceError> for AppError {
                 message: Message::new("cli-store-error").with("detail", error.to_string()),
                 exit_code: exit::STORE,
             },
+            ServiceError::Evidence(EvidenceError::Store(error)) => error.into(),
+            ServiceError::Evidence(error) => AppError::Explained {
+                message: Message::new("cli-evidence-error").with("detail", error.to_string()),
+                exit_code: exit::STORE,
+            },
         }
     }
 }
@@ -166,6 +171,10 @@ impl From<VerifyError> for AppError {
                 message: Message::new("cli-verify-broken")
                     .with("seq", broken.seq as i64)
                     .with("fault", format!("{:?}", broken.fault)),
+                exit_code: exit::FAILED_CHECK,
+            },
+            VerifyError::Log(broken) => AppError::Explained {
+                message: Message::new("cli-verify-log-broken").with("detail", broken.to_string()),
                 exit_code: exit::FAILED_CHECK,
             },
         }

@@ -48,6 +48,16 @@ struct GlobalOptions {
     /// A PostgreSQL database instead of the embedded store (postgres://…).
     #[arg(long, global = true, env = "QORGAU_DATABASE_URL", value_name = "URL")]
     database_url: Option<String>,
+    /// The evidence store's folder (captured pages, uploads), content-addressed.
+    /// Default: DATA/blobs; with PostgreSQL ./qorgau-blobs (every instance
+    /// must see the same folder).
+    #[arg(long, global = true, env = "QORGAU_BLOBS", value_name = "DIR")]
+    blobs: Option<PathBuf>,
+    /// The transparency log's private key file, created by `init` or the
+    /// first `serve` (mode 0600). Default: DATA/log.key; with PostgreSQL
+    /// ./qorgau-log.key (every instance must use the same key).
+    #[arg(long, global = true, env = "QORGAU_LOG_KEY", value_name = "FILE")]
+    log_key: Option<PathBuf>,
     /// Who is acting: the username of a staff member (see `qorgau staff list`).
     /// Recorded with every event the command writes.
     #[arg(
@@ -89,11 +99,9 @@ enum TopCommand {
         file: PathBuf,
     },
     /// Load an archive into an empty store, re-verifying the chain and rebuilding the read
-    /// models; `-` reads standard input.
-    Import {
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
-    },
+    /// models (`import FILE`; `-` reads standard input); or preview a chat export without
+    /// storing it (`import chat FILE --format telegram|whatsapp|text`).
+    Import(commands::chat::ImportArgs),
     /// The authority's staff: coordinators and the expert group.
     #[command(subcommand)]
     Staff(commands::staff::StaffCommand),
@@ -112,6 +120,9 @@ enum TopCommand {
     /// Evidence receipts: check one offline against the log's public key.
     #[command(subcommand)]
     Receipt(commands::receipt::ReceiptCommand),
+    /// The transparency log: its public key.
+    #[command(subcommand)]
+    Log(commands::log::LogCommand),
 }
 
 /// What every command gets: options, the clock, and the output language.
@@ -120,6 +131,8 @@ pub struct Session {
     pub store_location: StoreLocation,
     pub acting_as: Option<String>,
     pub clock: std::sync::Arc<dyn Clock>,
+    /// Where evidence lives: the blob store and the log key.
+    pub evidence: qorgau_app::EvidencePaths,
 }
 
 fn clock_from_environment() -> Result<std::sync::Arc<dyn Clock>, String> {
@@ -146,14 +159,17 @@ fn main() -> ExitCode {
             return ExitCode::from(error::exit::BAD_INPUT);
         }
     };
+    let store_location = match cli.global.database_url {
+        Some(url) => StoreLocation::Postgres(url),
+        None => StoreLocation::Embedded(cli.global.data),
+    };
+    let evidence = commands::evidence_paths(&store_location, cli.global.blobs, cli.global.log_key);
     let session = Session {
         language: cli.global.lang,
-        store_location: match cli.global.database_url {
-            Some(url) => StoreLocation::Postgres(url),
-            None => StoreLocation::Embedded(cli.global.data),
-        },
+        store_location,
         acting_as: cli.global.acting_as,
         clock,
+        evidence,
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -175,13 +191,20 @@ fn main() -> ExitCode {
             TopCommand::Verify => commands::verify(&session).await,
             TopCommand::Migrate => commands::maintenance::migrate(&session).await,
             TopCommand::Export { file } => commands::maintenance::export(&session, file).await,
-            TopCommand::Import { file } => commands::maintenance::import(&session, file).await,
+            TopCommand::Import(args) => match args.into_action() {
+                Ok(commands::chat::ImportAction::Archive(file)) => {
+                    commands::maintenance::import(&session, file).await
+                }
+                Ok(commands::chat::ImportAction::Chat(chat)) => commands::chat::run(&session, chat),
+                Err(error) => Err(error),
+            },
             TopCommand::Staff(command) => commands::staff::run(&session, command).await,
             TopCommand::Owner(command) => commands::owner::run(&session, command).await,
             TopCommand::Case(command) => commands::case::run(&session, command).await,
             TopCommand::Order(command) => commands::order::run(&session, command).await,
             TopCommand::Cases(command) => commands::board::run(&session, command).await,
             TopCommand::Receipt(command) => commands::receipt::run(&session, command),
+            TopCommand::Log(command) => commands::log::run(&session, command),
         }
     });
     match result {

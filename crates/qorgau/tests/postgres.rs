@@ -279,7 +279,17 @@ fn a_pilot_moves_to_postgresql_by_export_and_import() {
 
     let database = PgDatabase::named();
     let url = database.url();
-    let postgres = ["--database-url", url.as_str()];
+    // With PostgreSQL the evidence folder and log key default to the working
+    // folder: keep this test's in its own.
+    let (blobs, key) = (folder.path().join("blobs"), folder.path().join("log.key"));
+    let postgres = [
+        "--database-url",
+        url.as_str(),
+        "--blobs",
+        blobs.to_str().unwrap(),
+        "--log-key",
+        key.to_str().unwrap(),
+    ];
     let run = qorgau(&postgres, &["init"]).ok();
     assert!(!run.stdout.contains("hunter2"), "{}", run.stdout);
     assert!(run.stdout.contains(&database.name), "{}", run.stdout);
@@ -378,7 +388,15 @@ fn a_broken_archive_is_refused_naming_the_entry() {
 
     let database = PgDatabase::named();
     let url = database.url();
-    let postgres = ["--database-url", url.as_str()];
+    let (blobs, key) = (folder.path().join("blobs"), folder.path().join("log.key"));
+    let postgres = [
+        "--database-url",
+        url.as_str(),
+        "--blobs",
+        blobs.to_str().unwrap(),
+        "--log-key",
+        key.to_str().unwrap(),
+    ];
     qorgau(&postgres, &["init"]).ok();
     let run = qorgau(&postgres, &["import", tampered.to_str().unwrap()]).fails(1);
     assert!(run.stderr.contains("sequence number 3"), "{}", run.stderr);

@@ -40,6 +40,28 @@ pub enum VerificationResult {
     Unreachable,
 }
 
+/// What an evidence item is (the API's `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    /// A capture of a reported URL, taken at intake (a WARC file).
+    Capture,
+    /// A file the applicant uploaded, byte for byte.
+    Upload,
+    /// A capture taken again to verify removal.
+    Recapture,
+}
+
+impl EvidenceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceKind::Capture => "capture",
+            EvidenceKind::Upload => "upload",
+            EvidenceKind::Recapture => "recapture",
+        }
+    }
+}
+
 /// The record of the "two or more times" test (PRODUCT.md §2) at decision time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SystematicAssessment {
@@ -174,6 +196,60 @@ pub enum CaseEvent {
     CaseClosed {
         closed_at: Timestamp,
     },
+    /// Qorgau captured a reported URL (or captured it again to verify removal)
+    /// and appended the capture to the transparency log. Facts only: the page
+    /// itself is in the blob store under `digest`, never in the record.
+    EvidenceCaptured {
+        evidence_id: String,
+        kind: EvidenceKind,
+        url: String,
+        /// The stored file (a WARC file for captures): `sha256:<hex>`.
+        digest: String,
+        size: u64,
+        captured_at: Timestamp,
+        /// The item's leaf in the transparency log: the leaf written just
+        /// before this event's own leaf (docs/evidence.md).
+        log_index: u64,
+        /// The final HTTP status.
+        http_status: u16,
+        /// Why the capture is not clean although it was kept (`http_status`,
+        /// `too_large`, `timeout`, `disconnected`, `decompression_limit`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        problem: Option<String>,
+        /// For a re-capture: the capture it is compared with.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        original_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        original_digest: Option<String>,
+        /// The page's fingerprint, a blob (`sha256:<hex>`): what a later
+        /// re-capture is compared with.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fingerprint: Option<String>,
+    },
+    /// A capture produced nothing to keep (the reason is a stable code:
+    /// `dns`, `timeout`, `refused_address`, …).
+    CaptureFailed {
+        evidence_id: String,
+        kind: EvidenceKind,
+        url: String,
+        reason: String,
+        /// 1 for the first attempt.
+        attempt: u32,
+        failed_at: Timestamp,
+        /// When it is tried again; none when it is not.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_at: Option<Timestamp>,
+    },
+    /// A re-capture of one URL of an order, classified against the original
+    /// capture (`reason`: `http_404`, `content_gone`, `still_present`, `dns`, …).
+    RemovalRechecked {
+        order_id: String,
+        evidence_id: String,
+        url: String,
+        result: VerificationResult,
+        reason: String,
+        checked_at: Timestamp,
+    },
 }
 
 impl CaseEvent {
@@ -198,6 +274,9 @@ impl CaseEvent {
             CaseEvent::ReferredToLawEnforcement { .. } => "referred_to_law_enforcement",
             CaseEvent::ResponseSent { .. } => "response_sent",
             CaseEvent::CaseClosed { .. } => "case_closed",
+            CaseEvent::EvidenceCaptured { .. } => "evidence_captured",
+            CaseEvent::CaptureFailed { .. } => "capture_failed",
+            CaseEvent::RemovalRechecked { .. } => "removal_rechecked",
         }
     }
 }

@@ -13,9 +13,10 @@ pub use command::{
     Actor, Command, Context, IncidentKey, IntakeError, ProcedureError, Role, handle,
     receive_application,
 };
-pub use event::{CaseEvent, Outcome, VerificationResult, VoteChoice};
+pub use event::{CaseEvent, EvidenceKind, Outcome, VerificationResult, VoteChoice};
 pub use state::{
-    CasePhase, CaseState, DeadlineKind, OrderState, OrderStatus, PendingDeadline, TimeLeft,
+    CasePhase, CaseState, DeadlineKind, EvidenceRecord, EvidenceStatus, OrderState, OrderStatus,
+    PendingDeadline, TimeLeft,
 };
 
 #[cfg(test)]

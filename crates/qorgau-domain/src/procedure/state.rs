@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::application::{Application, Channel, RefusalReason};
 use crate::category::{Category, CriminalIndicator};
 use crate::deadline::Deadline;
-use crate::procedure::event::{CaseEvent, Outcome, VerificationResult, VoteChoice};
+use crate::procedure::event::{CaseEvent, EvidenceKind, Outcome, VerificationResult, VoteChoice};
 use crate::regime::EscalationKind;
 
 /// Where a case stands in the procedure.
@@ -108,6 +108,66 @@ impl OrderState {
     }
 }
 
+/// Whether an evidence item is usable as it is (the API's `status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceStatus {
+    /// Captured (or uploaded) and logged.
+    Ok,
+    /// Nothing could be captured (`digest` is none), or what was kept has a
+    /// problem (a 403 login wall, a cut body); `reason` says which.
+    Failed,
+}
+
+impl EvidenceStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceStatus::Ok => "ok",
+            EvidenceStatus::Failed => "failed",
+        }
+    }
+}
+
+/// One evidence item of the case, as its events tell it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceRecord {
+    pub evidence_id: String,
+    pub kind: EvidenceKind,
+    pub url: String,
+    pub status: EvidenceStatus,
+    /// `sha256:<hex>` of the stored file, once something was kept.
+    pub digest: Option<String>,
+    pub size: Option<u64>,
+    pub captured_at: Option<Timestamp>,
+    /// The failure or problem code.
+    pub reason: Option<String>,
+    pub log_index: Option<u64>,
+    pub http_status: Option<u16>,
+    pub original_id: Option<String>,
+    pub fingerprint: Option<String>,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    pub last_attempt_at: Option<Timestamp>,
+    /// When a failed capture is tried again.
+    pub retry_at: Option<Timestamp>,
+    /// For a re-capture: the order it checked and what it showed.
+    pub order_id: Option<String>,
+    pub removal: Option<VerificationResult>,
+    pub removal_reason: Option<String>,
+}
+
+impl EvidenceRecord {
+    /// Captured: a file is kept (possibly with a problem).
+    pub fn is_captured(&self) -> bool {
+        self.digest.is_some()
+    }
+
+    /// Nothing more will happen to it: captured, or failed without a retry.
+    pub fn is_settled(&self) -> bool {
+        self.is_captured() || (self.attempts > 0 && self.retry_at.is_none())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CastVoteRecord {
     pub expert: String,
@@ -157,6 +217,8 @@ pub struct CaseState {
     pub referred: bool,
     pub response_sent_at: Option<Timestamp>,
     pub closed_at: Option<Timestamp>,
+    /// Captures, re-captures and uploads, in the order first recorded.
+    pub evidence: Vec<EvidenceRecord>,
 }
 
 /// An event that cannot follow the events before it: the stored record is
@@ -229,7 +291,61 @@ impl CaseState {
             referred: false,
             response_sent_at: None,
             closed_at: None,
+            evidence: Vec::new(),
         })
+    }
+
+    pub fn evidence_item(&self, evidence_id: &str) -> Option<&EvidenceRecord> {
+        self.evidence
+            .iter()
+            .find(|item| item.evidence_id == evidence_id)
+    }
+
+    /// The item `evidence_id`, created (for `kind` and `url`) when new.
+    fn evidence_entry(
+        &mut self,
+        evidence_id: &str,
+        kind: EvidenceKind,
+        url: &str,
+    ) -> Result<&mut EvidenceRecord, &'static str> {
+        let position = match self
+            .evidence
+            .iter()
+            .position(|item| item.evidence_id == evidence_id)
+        {
+            Some(position) => position,
+            None => {
+                self.evidence.push(EvidenceRecord {
+                    evidence_id: evidence_id.to_owned(),
+                    kind,
+                    url: url.to_owned(),
+                    status: EvidenceStatus::Failed,
+                    digest: None,
+                    size: None,
+                    captured_at: None,
+                    reason: None,
+                    log_index: None,
+                    http_status: None,
+                    original_id: None,
+                    fingerprint: None,
+                    attempts: 0,
+                    last_attempt_at: None,
+                    retry_at: None,
+                    order_id: None,
+                    removal: None,
+                    removal_reason: None,
+                });
+                self.evidence.len() - 1
+            }
+        };
+        let item = &mut self.evidence[position];
+        if item.kind != kind || item.url != url {
+            return Err("an evidence id names one item");
+        }
+        if item.is_captured() {
+            return Err("an evidence item is captured once");
+        }
+        Ok(item)
     }
 
     pub fn order(&self, order_id: &str) -> Option<&OrderState> {
@@ -432,6 +548,82 @@ impl CaseState {
             CaseEvent::CaseClosed { closed_at } => {
                 self.closed_at = Some(*closed_at);
                 self.phase = CasePhase::Closed;
+            }
+            CaseEvent::EvidenceCaptured {
+                evidence_id,
+                kind,
+                url,
+                digest,
+                size,
+                captured_at,
+                log_index,
+                http_status,
+                problem,
+                original_id,
+                fingerprint,
+                ..
+            } => {
+                if let Some(original) = original_id
+                    && !self
+                        .evidence_item(original)
+                        .is_some_and(EvidenceRecord::is_captured)
+                {
+                    return Err("a re-capture follows a capture");
+                }
+                let item = self.evidence_entry(evidence_id, *kind, url)?;
+                item.status = if problem.is_some() {
+                    EvidenceStatus::Failed
+                } else {
+                    EvidenceStatus::Ok
+                };
+                item.digest = Some(digest.clone());
+                item.size = Some(*size);
+                item.captured_at = Some(*captured_at);
+                item.reason = problem.clone();
+                item.log_index = Some(*log_index);
+                item.http_status = Some(*http_status);
+                item.original_id = original_id.clone();
+                item.fingerprint = fingerprint.clone();
+                item.retry_at = None;
+            }
+            CaseEvent::CaptureFailed {
+                evidence_id,
+                kind,
+                url,
+                reason,
+                attempt,
+                failed_at,
+                retry_at,
+            } => {
+                let item = self.evidence_entry(evidence_id, *kind, url)?;
+                item.status = EvidenceStatus::Failed;
+                item.reason = Some(reason.clone());
+                item.attempts = item.attempts.max(*attempt);
+                item.last_attempt_at = Some(*failed_at);
+                item.retry_at = *retry_at;
+            }
+            CaseEvent::RemovalRechecked {
+                order_id,
+                evidence_id,
+                url,
+                result,
+                reason,
+                ..
+            } => {
+                if self.order(order_id).is_none() {
+                    return Err("unknown order");
+                }
+                let item = self
+                    .evidence
+                    .iter_mut()
+                    .find(|item| item.evidence_id == *evidence_id)
+                    .ok_or("a recheck names its evidence item")?;
+                if item.url != *url || !item.is_settled() {
+                    return Err("a recheck follows its re-capture");
+                }
+                item.order_id = Some(order_id.clone());
+                item.removal = Some(*result);
+                item.removal_reason = Some(reason.clone());
             }
         }
         Ok(())

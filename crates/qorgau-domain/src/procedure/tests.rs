@@ -1061,3 +1061,93 @@ proptest! {
         }
     }
 }
+
+// Evidence events: facts the system records; the fold keeps one item per id.
+
+fn evidence_captured(
+    evidence_id: &str,
+    kind: super::EvidenceKind,
+    original: Option<&str>,
+) -> CaseEvent {
+    CaseEvent::EvidenceCaptured {
+        evidence_id: evidence_id.into(),
+        kind,
+        url: "https://t.me/school_memes_kz".into(),
+        digest: format!("sha256:{}", "ab".repeat(32)),
+        size: 100,
+        captured_at: at("2026-12-02T10:01:00+05:00"),
+        log_index: 4,
+        http_status: 200,
+        problem: None,
+        original_id: original.map(str::to_owned),
+        original_digest: original.map(|_| format!("sha256:{}", "ab".repeat(32))),
+        fingerprint: None,
+    }
+}
+
+#[test]
+fn evidence_items_fold_from_failures_to_a_capture_and_a_recheck() {
+    use super::{EvidenceKind, EvidenceStatus};
+    let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+    let failed = |attempt: u32, retry: Option<&str>| CaseEvent::CaptureFailed {
+        evidence_id: "ev_1".into(),
+        kind: EvidenceKind::Capture,
+        url: "https://t.me/school_memes_kz".into(),
+        reason: "dns".into(),
+        attempt,
+        failed_at: at("2026-12-02T10:00:30+05:00"),
+        retry_at: retry.map(at),
+    };
+    case.events
+        .push(failed(1, Some("2026-12-02T10:01:30+05:00")));
+    let item = case.state().evidence[0].clone();
+    assert_eq!(
+        (item.status, item.attempts, item.reason.as_deref()),
+        (EvidenceStatus::Failed, 1, Some("dns"))
+    );
+    assert!(!item.is_settled());
+    case.events
+        .push(evidence_captured("ev_1", EvidenceKind::Capture, None));
+    let state = case.state();
+    assert_eq!(state.evidence.len(), 1);
+    let item = &state.evidence[0];
+    assert_eq!(
+        (item.status, item.log_index, item.reason.as_deref()),
+        (EvidenceStatus::Ok, Some(4), None)
+    );
+    assert!(item.is_settled());
+    // Captured once; a re-capture names a captured original.
+    let mut twice = case.events.clone();
+    twice.push(evidence_captured("ev_1", EvidenceKind::Capture, None));
+    assert!(CaseState::replay(&twice).is_err());
+    let mut orphan = case.events.clone();
+    orphan.push(evidence_captured(
+        "ev_2",
+        EvidenceKind::Recapture,
+        Some("ev_unknown"),
+    ));
+    assert!(CaseState::replay(&orphan).is_err());
+    let mut late_failure = case.events.clone();
+    late_failure.push(failed(2, None));
+    assert!(CaseState::replay(&late_failure).is_err());
+    // A recheck needs its order.
+    let mut recheck = case.events.clone();
+    recheck.push(evidence_captured(
+        "ev_2",
+        EvidenceKind::Recapture,
+        Some("ev_1"),
+    ));
+    recheck.push(CaseEvent::RemovalRechecked {
+        order_id: "QG-2026-000001-1".into(),
+        evidence_id: "ev_2".into(),
+        url: "https://t.me/school_memes_kz".into(),
+        result: VerificationResult::Removed,
+        reason: "http_404".into(),
+        checked_at: at("2026-12-03T10:00:00+05:00"),
+    });
+    assert!(CaseState::replay(&recheck).is_err());
+    // The events carry their type names.
+    assert_eq!(recheck[recheck.len() - 1].type_name(), "removal_rechecked");
+    assert_eq!(recheck[recheck.len() - 2].type_name(), "evidence_captured");
+    assert_eq!(failed(1, None).type_name(), "capture_failed");
+}

@@ -1,6 +1,7 @@
 //! The JSON API under `/api` (API.md), described by `/api/openapi.json`.
 
 pub mod applications;
+pub mod evidence;
 pub mod health;
 pub mod openapi;
 pub mod owners;

@@ -30,6 +30,91 @@ fn language_parameter() -> Value {
 
 /// The document.
 pub fn openapi() -> Value {
+    let mut document = core_document();
+    if let Some(paths) = document["paths"].as_object_mut()
+        && let Value::Object(evidence) = evidence_paths()
+    {
+        paths.extend(evidence);
+    }
+    document["components"]["schemas"]["EvidenceItem"] = evidence_item_schema();
+    document
+}
+
+/// The evidence and log routes (`api/evidence.rs`).
+fn evidence_paths() -> Value {
+    json!({
+            "/api/v1/applications/{case_id}/evidence": {"get": {
+                "summary": "The case's evidence: captures, re-captures and uploads (the applicant or staff)",
+                "security": [{"accessCode": []}, {"staffToken": []}],
+                "parameters": [path_parameter("case_id", "The case number."), language_parameter()],
+                "responses": {
+                    "200": json_response("Evidence items, in the order first recorded.", json!({"type": "array", "items": {"$ref": "#/components/schemas/EvidenceItem"}})),
+                    "404": problem_response("No such case, or not the applicant or staff.")
+                }
+            }},
+            "/api/v1/applications/{case_id}/evidence/{evidence_id}": {"get": {
+                "summary": "The stored file of an evidence item (a WARC file for captures), verified against its digest",
+                "security": [{"accessCode": []}, {"staffToken": []}],
+                "parameters": [path_parameter("case_id", "The case number."), path_parameter("evidence_id", "The evidence item."), language_parameter()],
+                "responses": {
+                    "200": {"description": "The bytes as stored.", "content": {
+                        "application/warc": {"schema": {"type": "string", "contentMediaType": "application/warc"}},
+                        "application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}},
+                    "404": problem_response("No such item, nothing was kept, or not the applicant or staff."),
+                    "500": problem_response("The stored file is damaged (code evidence_damaged); it is never served.")
+                }
+            }},
+            "/api/v1/applications/{case_id}/evidence/{evidence_id}/receipt": {"get": {
+                "summary": "The item's receipt: digest, time, log index, inclusion proof and signed checkpoint (`qorgau receipt verify` checks it offline)",
+                "security": [{"accessCode": []}, {"staffToken": []}],
+                "parameters": [path_parameter("case_id", "The case number."), path_parameter("evidence_id", "The evidence item."), language_parameter()],
+                "responses": {
+                    "200": json_response("The receipt (format qorgau-receipt/1).", json!({"type": "object",
+                        "required": ["format", "digest", "kind", "captured_at", "log_index", "entry", "inclusion_proof", "checkpoint"],
+                        "properties": {"format": {"type": "string"}, "digest": {"type": "string"}, "kind": {"type": "string"},
+                            "captured_at": {"type": "string", "format": "date-time"}, "log_index": {"type": "integer"},
+                            "entry": {"type": "string"}, "inclusion_proof": {"type": "array", "items": {"type": "string"}},
+                            "checkpoint": {"type": "string"}}})),
+                    "404": problem_response("No such item, not logged, or not the applicant or staff.")
+                }
+            }},
+            "/api/v1/log/checkpoint": {"get": {
+                "summary": "The transparency log's latest signed checkpoint (C2SP tlog-checkpoint in a signed note)",
+                "responses": {"200": {"description": "The signed note.", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+            }},
+            "/api/v1/log/public-key": {"get": {
+                "summary": "The log's public key (name+key ID+base64), for `qorgau receipt verify --public-key`",
+                "responses": {"200": {"description": "The verifier key.", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+            }}
+    })
+}
+
+fn evidence_item_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["id", "kind", "url", "digest", "captured_at", "status", "reason"],
+        "properties": {
+            "id": {"type": "string"},
+            "kind": {"type": "string", "enum": ["capture", "upload", "recapture"]},
+            "url": {"type": "string"},
+            "digest": {"type": ["string", "null"], "description": "sha256:<hex> of the stored file"},
+            "captured_at": {"type": ["string", "null"], "format": "date-time"},
+            "status": {"type": "string", "enum": ["ok", "failed"]},
+            "reason": {"type": ["string", "null"], "description": "Why it failed: dns, timeout, refused_address, http_status, …"},
+            "size": {"type": ["integer", "null"]},
+            "log_index": {"type": ["integer", "null"]},
+            "original_id": {"type": ["string", "null"]},
+            "attempts": {"type": "integer"},
+            "retry_at": {"type": ["string", "null"], "format": "date-time"},
+            "order_id": {"type": ["string", "null"]},
+            "removal": {"type": ["string", "null"], "enum": ["removed", "still_present", "unreachable", null]},
+            "file": {"type": ["string", "null"]},
+            "receipt": {"type": ["string", "null"]}
+        }
+    })
+}
+
+fn core_document() -> Value {
     let object = |properties: Value| json!({"type": "object", "properties": properties});
     let any_object = json!({"type": "object"});
     json!({

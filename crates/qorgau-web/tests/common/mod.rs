@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use qorgau_app::ManualClock;
 use qorgau_app::credentials::{hash_password, secret_hash};
+use qorgau_app::{Evidence, EvidencePaths, ManualClock, Worker, WorkerConfig, WorkerHandle};
 use qorgau_store::{AnyStore, ResourceOwner, StaffMember, StaffRole, Store, StoreLocation};
 use qorgau_web::{AppState, WebConfig};
 use serde_json::{Value, json};
@@ -23,7 +23,11 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub store: AnyStore,
     pub folder: tempfile::TempDir,
+    /// The blob store (FOLDER/blobs) and the transparency log (key FOLDER/log.key).
+    pub evidence: Arc<Evidence>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The evidence job worker, when started (`spawn_with_worker`).
+    worker: Option<WorkerHandle>,
 }
 
 pub struct Reply {
@@ -54,6 +58,29 @@ const STAFF: [(&str, StaffRole, bool); 4] = [
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(None).await
+    }
+
+    /// A test app whose evidence worker runs in the background (polling
+    /// every 20 ms), capturing from loopback, with `rewrite` URL prefixes
+    /// fetched from the test's own servers instead.
+    pub async fn spawn_with_worker(rewrite: Vec<(String, String)>) -> TestApp {
+        TestApp::spawn_with(Some(WorkerConfig {
+            concurrency: 2,
+            poll: Duration::from_millis(20),
+            rewrite,
+            capture: qorgau_evidence::capture::CaptureConfig {
+                allow_loopback: true,
+                connect_timeout: Duration::from_secs(2),
+                total_timeout: Duration::from_secs(10),
+                ..Default::default()
+            },
+            ..WorkerConfig::default()
+        }))
+        .await
+    }
+
+    async fn spawn_with(worker: Option<WorkerConfig>) -> TestApp {
         let folder = tempfile::tempdir().unwrap();
         let store = AnyStore::open(&StoreLocation::Embedded(folder.path().to_owned()), true)
             .await
@@ -89,7 +116,28 @@ impl TestApp {
             };
             store.add_owner(&owner, now).await.unwrap();
         }
-        let state = AppState::new(store.clone(), clock.clone(), WebConfig::default());
+        let evidence = Arc::new(
+            Evidence::open(
+                &EvidencePaths {
+                    blobs: folder.path().join("blobs"),
+                    log_key: folder.path().join("log.key"),
+                },
+                Some("https://qorgau.test"),
+            )
+            .unwrap(),
+        );
+        let worker = worker.map(|config| {
+            let worker = Worker::new(
+                Arc::new(store.clone()),
+                clock.clone(),
+                evidence.clone(),
+                config,
+            )
+            .unwrap();
+            Arc::new(worker).spawn()
+        });
+        let state = AppState::new(store.clone(), clock.clone(), WebConfig::default())
+            .with_evidence(evidence.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -106,7 +154,9 @@ impl TestApp {
             clock,
             store,
             folder,
+            evidence,
             stop: Some(stop),
+            worker,
         }
     }
 
@@ -199,6 +249,9 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if let Some(worker) = self.worker.take() {
+            worker.abort();
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -331,4 +384,66 @@ pub fn input_value(html: &str, name: &str) -> Option<String> {
     let start = html.find(&marker)? + marker.len();
     let end = html[start..].find('"')?;
     Some(html[start..start + end].to_owned())
+}
+
+/// A reply with its body as bytes (files, not text).
+pub struct RawReply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawReply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+impl TestApp {
+    /// A GET whose body is kept as bytes (Content-Length framed).
+    pub async fn get_bytes(&self, path: &str, bearer: Option<&str>) -> RawReply {
+        let mut stream = tokio::net::TcpStream::connect(self.address).await.unwrap();
+        let mut request =
+            format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+        if let Some(token) = bearer {
+            request.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        }
+        request.push_str("\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).await.unwrap();
+        let split = raw
+            .windows(4)
+            .position(|window| window == b"\r\n\r\n")
+            .unwrap();
+        let head = String::from_utf8(raw[..split].to_vec()).unwrap();
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+            .collect();
+        assert!(
+            !headers.iter().any(
+                |(name, value)| name.eq_ignore_ascii_case("transfer-encoding")
+                    && value.contains("chunked")
+            ),
+            "a file is sent with its length"
+        );
+        RawReply {
+            status,
+            headers,
+            body: raw[split + 4..].to_vec(),
+        }
+    }
 }

@@ -4,8 +4,10 @@
 pub mod board;
 pub mod calendar;
 pub mod case;
+pub mod chat;
 pub mod demo;
 pub mod iin;
+pub mod log;
 pub mod maintenance;
 pub mod order;
 pub mod owner;
@@ -19,7 +21,14 @@ use jiff::civil::Date;
 use qorgau_domain::message::Message;
 use qorgau_domain::procedure::{Actor, Role};
 use qorgau_i18n::Localizer;
-use qorgau_store::{AnyStore, StaffRole, Store};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use qorgau_app::evidence::{BLOBS_FOLDER, LOG_KEY_FILE, load_or_create_key};
+use qorgau_app::{Evidence, EvidenceLog, EvidencePaths};
+use qorgau_evidence::cas::FsBlobStore;
+use qorgau_evidence::checkpoint::{KeyError, KeyPair, verify_checkpoint};
+use qorgau_store::{AnyStore, StaffRole, Store, StoreLocation};
 
 use crate::Session;
 use crate::error::{AppError, exit};
@@ -76,12 +85,79 @@ pub fn parse_time(text: &str) -> Result<Timestamp, AppError> {
         .map_err(|_| AppError::bad_input(Message::new("cli-invalid-time").with("value", text)))
 }
 
+/// Where evidence lives: the folders given, else beside the embedded store's
+/// database, else (PostgreSQL) in the working folder.
+pub fn evidence_paths(
+    location: &StoreLocation,
+    blobs: Option<PathBuf>,
+    log_key: Option<PathBuf>,
+) -> EvidencePaths {
+    let (default_blobs, default_key) = match location {
+        StoreLocation::Embedded(data) => (data.join(BLOBS_FOLDER), data.join(LOG_KEY_FILE)),
+        StoreLocation::Postgres(_) => (
+            PathBuf::from("./qorgau-blobs"),
+            PathBuf::from("./qorgau-log.key"),
+        ),
+    };
+    EvidencePaths {
+        blobs: blobs.unwrap_or(default_blobs),
+        log_key: log_key.unwrap_or(default_key),
+    }
+}
+
+/// An evidence failure (blob store, log key) for the reader: exit 5.
+pub fn evidence_error(detail: impl std::fmt::Display) -> AppError {
+    AppError::Explained {
+        message: Message::new("cli-evidence-error").with("detail", detail.to_string()),
+        exit_code: exit::STORE,
+    }
+}
+
+impl Session {
+    /// Opens the blob store and loads the log key, creating both when
+    /// missing (`init`, `serve`); says so when the key is new.
+    pub fn open_evidence(&self, public_url: Option<&str>) -> Result<Evidence, AppError> {
+        let blobs = FsBlobStore::open(&self.evidence.blobs).map_err(evidence_error)?;
+        let (key, created) =
+            load_or_create_key(&self.evidence.log_key, public_url).map_err(evidence_error)?;
+        if created {
+            println!(
+                "{}",
+                self.say(
+                    &Message::new("cli-log-key-created")
+                        .with("path", self.evidence.log_key.display().to_string())
+                )
+            );
+        }
+        Ok(Evidence {
+            blobs: Arc::new(blobs),
+            log: EvidenceLog::new(key),
+        })
+    }
+
+    pub fn say_public_key(&self, evidence: &Evidence) -> String {
+        self.say(
+            &Message::new("cli-log-public-key").with("key", evidence.log.public_key().to_string()),
+        )
+    }
+}
+
+/// The public address from the environment (`QORGAU_PUBLIC_URL`), which
+/// names the log when its key is created.
+pub fn public_url_from_environment() -> Option<String> {
+    std::env::var("QORGAU_PUBLIC_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
 pub async fn init(session: &Session) -> Result<u8, AppError> {
     let store = AnyStore::open(&session.store_location, true).await?;
     println!(
         "{}",
         session.say(&Message::new("cli-initialized").with("path", store.describe()))
     );
+    let evidence = session.open_evidence(public_url_from_environment().as_deref())?;
+    println!("{}", session.say_public_key(&evidence));
     store.close().await;
     Ok(exit::OK)
 }
@@ -95,6 +171,58 @@ pub async fn verify(session: &Session) -> Result<u8, AppError> {
             &Message::new("cli-verify-intact")
                 .with("entries", summary.entries as i64)
                 .with("head", hex_head(&summary.head))
+        )
+    );
+    let log = store.verify_log().await?;
+    println!(
+        "{}",
+        session.say(
+            &Message::new("cli-verify-log-intact")
+                .with("leaves", log.leaves as i64)
+                .with("evidence", log.evidence as i64)
+                .with("root", hex_head(&log.root))
+        )
+    );
+    let Some(checkpoint) = log.latest else {
+        println!("{}", session.say(&Message::new("cli-verify-no-checkpoint")));
+        return Ok(exit::OK);
+    };
+    let size = checkpoint.tree_size as i64;
+    let key = match KeyPair::load(&session.evidence.log_key) {
+        Ok(key) => key.verifier_key(),
+        Err(KeyError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            println!(
+                "{}",
+                session.say(
+                    &Message::new("cli-verify-checkpoint-unchecked")
+                        .with("size", size)
+                        .with("path", session.evidence.log_key.display().to_string())
+                )
+            );
+            return Ok(exit::OK);
+        }
+        Err(error) => return Err(evidence_error(error)),
+    };
+    let forged = |detail: String| AppError::Explained {
+        message: Message::new("cli-verify-checkpoint-forged")
+            .with("size", size)
+            .with("detail", detail),
+        exit_code: exit::FAILED_CHECK,
+    };
+    let signed =
+        verify_checkpoint(&checkpoint.note, &key).map_err(|error| forged(error.to_string()))?;
+    if signed.tree_size != checkpoint.tree_size || signed.root_hash != checkpoint.root {
+        return Err(forged(format!(
+            "the note is of a tree of {} leaves with another root",
+            signed.tree_size
+        )));
+    }
+    println!(
+        "{}",
+        session.say(
+            &Message::new("cli-verify-checkpoint")
+                .with("size", size)
+                .with("key", key.to_string())
         )
     );
     Ok(exit::OK)

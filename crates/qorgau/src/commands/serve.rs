@@ -5,13 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use qorgau_app::Clock;
+use qorgau_app::{Clock, Evidence, Worker, WorkerConfig, WorkerHandle};
 use qorgau_domain::message::Message;
+use qorgau_evidence::capture::CaptureConfig;
 use qorgau_store::AnyStore;
 use qorgau_web::{AppState, WebConfig};
 
 use crate::Session;
-use crate::commands::demo;
+use crate::commands::{demo, evidence_error};
 use crate::error::{AppError, exit};
 
 #[derive(Debug, Args)]
@@ -28,8 +29,31 @@ pub struct ServeArgs {
     public_url: Option<String>,
     /// Session cookies without `Secure`, for plain-HTTP development on a host
     /// other than localhost. Never in production.
-    #[arg(long, env = "QORGAU_INSECURE_COOKIES")]
+    #[arg(long, env = "QORGAU_INSECURE_COOKIES", value_parser = clap::builder::FalseyValueParser::new())]
     insecure_cookies: bool,
+    /// Evidence jobs (captures after intake, re-captures to verify removal)
+    /// this instance runs side by side; 0 runs none here.
+    #[arg(long, env = "QORGAU_JOBS", default_value_t = 4, value_name = "N")]
+    jobs: usize,
+    /// Test-only: let evidence capture fetch loopback addresses (the tests'
+    /// own web server). Off by default: capture refuses private and loopback
+    /// addresses.
+    #[arg(
+        long,
+        env = "QORGAU_CAPTURE_ALLOW_LOOPBACK",
+        hide = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    capture_allow_loopback: bool,
+    /// Test-only: `FROM=TO` URL prefixes captured from elsewhere, so a test's
+    /// local server can stand in for a public site.
+    #[arg(
+        long,
+        env = "QORGAU_CAPTURE_REWRITE",
+        hide = true,
+        value_name = "FROM=TO"
+    )]
+    capture_rewrite: Option<String>,
 }
 
 /// How long requests in flight may take to finish after a stop signal.
@@ -62,20 +86,76 @@ pub async fn run(session: &Session, args: ServeArgs) -> Result<u8, AppError> {
         )
     );
     let clock: Arc<dyn Clock> = session.clock.clone();
+    let evidence = Arc::new(session.open_evidence(args.public_url.as_deref())?);
+    println!("{}", session.say_public_key(&evidence));
+    let worker = start_worker(session, &args, &store, &clock, &evidence)?;
     let config = WebConfig {
         public_url: args.public_url,
         insecure_cookies: args.insecure_cookies,
         ..WebConfig::default()
     };
-    let state = AppState::new(store.clone(), clock, config);
-    qorgau_web::serve(listener, state, stop_signal(), DRAIN)
-        .await
-        .map_err(|error| {
-            AppError::bad_input(Message::new("cli-store-error").with("detail", error.to_string()))
-        })?;
+    let state = AppState::new(store.clone(), clock, config).with_evidence(evidence);
+    let served = qorgau_web::serve(listener, state, stop_signal(), DRAIN).await;
+    if let Some(worker) = worker {
+        worker.stop(WORKER_GRACE).await;
+    }
+    served.map_err(|error| {
+        AppError::bad_input(Message::new("cli-store-error").with("detail", error.to_string()))
+    })?;
     store.close().await;
     println!("{}", session.say(&Message::new("cli-stopped")));
     Ok(exit::OK)
+}
+
+/// How long evidence jobs in flight may take to finish after a stop signal;
+/// after that they are abandoned and another worker takes them over when
+/// their lease ends.
+const WORKER_GRACE: Duration = Duration::from_secs(5);
+
+/// Starts the evidence job worker (unless `--jobs 0`).
+fn start_worker(
+    session: &Session,
+    args: &ServeArgs,
+    store: &AnyStore,
+    clock: &Arc<dyn Clock>,
+    evidence: &Arc<Evidence>,
+) -> Result<Option<WorkerHandle>, AppError> {
+    if args.jobs == 0 {
+        return Ok(None);
+    }
+    let rewrite = args
+        .capture_rewrite
+        .as_deref()
+        .map(WorkerConfig::parse_rewrite)
+        .unwrap_or_default();
+    for (setting, set) in [
+        ("QORGAU_CAPTURE_ALLOW_LOOPBACK", args.capture_allow_loopback),
+        ("QORGAU_CAPTURE_REWRITE", !rewrite.is_empty()),
+    ] {
+        if set {
+            eprintln!(
+                "{}",
+                session.say(&Message::new("cli-capture-test-mode").with("setting", setting))
+            );
+        }
+    }
+    let config = WorkerConfig {
+        concurrency: args.jobs,
+        rewrite,
+        capture: CaptureConfig {
+            allow_loopback: args.capture_allow_loopback,
+            ..CaptureConfig::default()
+        },
+        ..WorkerConfig::default()
+    };
+    let worker = Worker::new(
+        Arc::new(store.clone()),
+        clock.clone(),
+        evidence.clone(),
+        config,
+    )
+    .map_err(evidence_error)?;
+    Ok(Some(Arc::new(worker).spawn()))
 }
 
 /// Completes on SIGINT or SIGTERM.

@@ -1,0 +1,24 @@
+-- wrk script for bench/intake/run.sh: POST /api/v1/applications with a few
+-- realistic applications (Russian, Kazakh and English; one or two resources;
+-- one or two incidents), rotating per request. Every one is admissible, so
+-- each request records a case: anything but 201 shows up in wrk's
+-- "Non-2xx or 3xx responses" line and in the summary printed at the end.
+
+local bodies = {
+  [[{"language":"ru","applicant":{"name":"Айгуль Сериковна Ахметова","relation":"parent","email":"aigul@example.kz","phone":"+7 701 234 56 78"},"child":{"name":"Данияр Ахметов","birth_date":"2012-04-15"},"resources":[{"url":"https://t.me/s/school_memes_kz?utm_source=share"},{"url":"https://www.instagram.com/fake_daniyar/"}],"incidents":[{"occurred_on":"2026-11-20","resource_url":"https://t.me/school_memes_kz","description":"Оскорбительный мем с фото ребёнка","actor":"@mocker2026"},{"occurred_on":"2026-11-24","resource_url":"https://instagram.com/fake_daniyar","description":"Фейковый аккаунт от имени ребёнка","actor":"@mocker2026"}],"description":"Одноклассники публикуют унизительные материалы о сыне."}]],
+  [[{"language":"kk","applicant":{"name":"Әсел Нұрланқызы","relation":"child","email":"asel@example.kz"},"child":{"name":"Әсел Нұрланқызы","birth_date":"2010-09-02"},"resources":[{"url":"https://www.tiktok.com/@asel_fake_2010"}],"incidents":[{"occurred_on":"2026-11-18","resource_url":"https://www.tiktok.com/@asel_fake_2010","description":"Менің атымнан жалған парақша"},{"occurred_on":"2026-11-27","resource_url":"https://www.tiktok.com/@asel_fake_2010","description":"Қорлайтын видео"}],"description":"Жалған парақша мені мазақ етеді."}]],
+  [[{"language":"en","applicant":{"name":"Erzhan Bolatuly","relation":"citizen","email":"erzhan@example.kz"},"child":{"name":"Timur","birth_date":"2013-01-30"},"resources":[{"url":"https://vk.com/club_school_17"}],"incidents":[{"occurred_on":"2026-11-10","resource_url":"https://vk.com/club_school_17","description":"Threats in the comments"}],"description":"A school group keeps threatening a pupil."}]],
+  [[{"language":"ru","applicant":{"name":"Гульнара Касымова","relation":"legal_representative","phone":"+7 777 123 45 67"},"child":{"name":"Алия","birth_date":"2011-06-12"},"resources":[{"url":"https://t.me/aliya_leaks"},{"url":"https://youtube.com/@aliya_leaks"}],"incidents":[{"occurred_on":"2026-11-01","resource_url":"https://t.me/aliya_leaks","description":"Публикация личной переписки"},{"occurred_on":"2026-11-15","resource_url":"https://youtube.com/@aliya_leaks","description":"Видео с насмешками"}],"description":"Канал публикует личные данные девочки."}]],
+}
+
+local requests = {}
+for i, body in ipairs(bodies) do
+  requests[i] = wrk.format("POST", "/api/v1/applications",
+    {["Content-Type"] = "application/json"}, body)
+end
+
+local counter = 0
+request = function()
+  counter = counter + 1
+  return requests[(counter % #requests) + 1]
+end

@@ -1,0 +1,296 @@
+//! Evidence as the running service holds it: the blob store, and the
+//! transparency log with its signing key.
+//!
+//! The log's leaves live in the store (`log_leaves`, written in the same
+//! transaction as the record entries they mirror). `EvidenceLog` keeps the
+//! Merkle tree in memory — a `MemoryLeafStore` rebuilt from those leaves on
+//! first use and caught up before every answer, so several instances sharing
+//! one PostgreSQL database all serve the same log — and signs checkpoints
+//! and receipts with the log key.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use qorgau_evidence::Sha256Digest;
+use qorgau_evidence::capture::PageFingerprint;
+use qorgau_evidence::cas::{BlobStore, CasError, FsBlobStore};
+use qorgau_evidence::checkpoint::{
+    Checkpoint, KeyError, KeyPair, SignedCheckpoint, VerifierKey, verify_checkpoint,
+};
+use qorgau_evidence::merkle::{LogError, MemoryLeafStore, MerkleLog, MissingNode, leaf_hash};
+use qorgau_evidence::receipt::{IssueError, Receipt};
+use qorgau_store::{LOG_PAGE, Store, StoreError, StoredCheckpoint};
+
+/// The log key's file in an embedded store's data folder.
+pub const LOG_KEY_FILE: &str = "log.key";
+/// The blob store's folder in an embedded store's data folder.
+pub const BLOBS_FOLDER: &str = "blobs";
+/// The log's name when no public address is configured.
+pub const DEFAULT_ORIGIN: &str = "qorgau.local/log";
+
+/// Why evidence could not be stored, logged or served.
+#[derive(Debug, thiserror::Error)]
+pub enum EvidenceError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The blob store failed, or a blob is damaged (never served then).
+    #[error(transparent)]
+    Blob(#[from] CasError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The stored log is not what its leaves say (a leaf hash that is not
+    /// its entry's): `qorgau verify` tells more.
+    #[error("the transparency log is inconsistent: {0}")]
+    Log(String),
+    /// The item has no leaf in the log (yet).
+    #[error("leaf {0} is not an evidence item of the log")]
+    NotLogged(u64),
+}
+
+impl From<LogError<MissingNode>> for EvidenceError {
+    fn from(error: LogError<MissingNode>) -> Self {
+        EvidenceError::Log(error.to_string())
+    }
+}
+
+/// The log's name (its key's name, the checkpoints' origin): the public
+/// address's host followed by `/log`, e.g. `qorgau.example.kz/log`.
+pub fn log_origin(public_url: Option<&str>) -> String {
+    public_url
+        .and_then(|url| url.split_once("://").map(|(_, rest)| rest).or(Some(url)))
+        .map(|rest| {
+            rest.split(['/', '?', '#'])
+                .next()
+                .unwrap_or_default()
+                .rsplit('@')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        })
+        .filter(|host| {
+            !host.is_empty()
+                && host.chars().all(|character| {
+                    character.is_ascii_alphanumeric() || ".-:[]".contains(character)
+                })
+        })
+        .map_or_else(|| DEFAULT_ORIGIN.to_owned(), |host| format!("{host}/log"))
+}
+
+/// Where evidence lives beside a store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidencePaths {
+    pub blobs: PathBuf,
+    pub log_key: PathBuf,
+}
+
+/// The log key at `path`, created (named after `public_url`) when missing:
+/// `qorgau init` and the first `serve`. The flag says whether it was created.
+pub fn load_or_create_key(
+    path: &Path,
+    public_url: Option<&str>,
+) -> Result<(KeyPair, bool), KeyError> {
+    if let Some(folder) = path.parent()
+        && !folder.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(folder).map_err(|source| KeyError::Io {
+            path: folder.display().to_string(),
+            source,
+        })?;
+    }
+    KeyPair::load_or_generate(path, &log_origin(public_url))
+}
+
+/// What the service needs for evidence: the blob store and the log.
+pub struct Evidence {
+    pub blobs: Arc<dyn BlobStore>,
+    pub log: EvidenceLog,
+}
+
+impl Evidence {
+    /// Opens the blob store at `paths.blobs` and loads (or creates) the key.
+    pub fn open(
+        paths: &EvidencePaths,
+        public_url: Option<&str>,
+    ) -> Result<Evidence, EvidenceError> {
+        let blobs = FsBlobStore::open(&paths.blobs)?;
+        let (key, _) = load_or_create_key(&paths.log_key, public_url)?;
+        Ok(Evidence {
+            blobs: Arc::new(blobs),
+            log: EvidenceLog::new(key),
+        })
+    }
+
+    /// Reads a blob on a blocking thread, verified against its digest.
+    pub async fn read(&self, digest: &Sha256Digest) -> Result<Vec<u8>, EvidenceError> {
+        let blobs = self.blobs.clone();
+        let digest = *digest;
+        run_blocking(move || blobs.get(&digest)).await
+    }
+
+    /// Stores bytes on a blocking thread (each write is fsync'd).
+    pub async fn write(&self, bytes: Vec<u8>) -> Result<Sha256Digest, EvidenceError> {
+        let blobs = self.blobs.clone();
+        run_blocking(move || blobs.put(&bytes)).await
+    }
+
+    /// Keeps a page's fingerprint as a blob (what a re-capture is compared with).
+    pub async fn keep_fingerprint(
+        &self,
+        fingerprint: &PageFingerprint,
+    ) -> Result<Sha256Digest, EvidenceError> {
+        let bytes = serde_json::to_vec(fingerprint)
+            .map_err(|error| EvidenceError::Log(error.to_string()))?;
+        self.write(bytes).await
+    }
+
+    /// A fingerprint kept by `keep_fingerprint`.
+    pub async fn fingerprint(&self, digest: &str) -> Result<PageFingerprint, EvidenceError> {
+        let digest: Sha256Digest = digest
+            .parse()
+            .map_err(|_| EvidenceError::Log(format!("{digest} is not a digest")))?;
+        let bytes = self.read(&digest).await?;
+        serde_json::from_slice(&bytes).map_err(|error| EvidenceError::Log(error.to_string()))
+    }
+}
+
+async fn run_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, CasError> + Send + 'static,
+) -> Result<T, EvidenceError> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => Ok(result?),
+        Err(error) => Err(EvidenceError::Log(format!("a blob task failed: {error}"))),
+    }
+}
+
+/// The transparency log as this instance serves it.
+pub struct EvidenceLog {
+    key: KeyPair,
+    tree: tokio::sync::Mutex<MerkleLog<MemoryLeafStore>>,
+}
+
+impl EvidenceLog {
+    pub fn new(key: KeyPair) -> EvidenceLog {
+        EvidenceLog {
+            key,
+            tree: tokio::sync::Mutex::new(MerkleLog::new(MemoryLeafStore::new())),
+        }
+    }
+
+    /// What verifiers pin: `name+keyid+base64`.
+    pub fn public_key(&self) -> VerifierKey {
+        self.key.verifier_key()
+    }
+
+    /// The tree, caught up with the leaves in the store (other instances
+    /// append too). Each leaf's stored hash must be its entry's.
+    async fn synced<S: Store>(
+        &self,
+        store: &S,
+    ) -> Result<tokio::sync::MutexGuard<'_, MerkleLog<MemoryLeafStore>>, EvidenceError> {
+        let mut tree = self.tree.lock().await;
+        loop {
+            let size = tree.size()?;
+            let leaves = store.log_leaves(size, LOG_PAGE).await?;
+            if leaves.is_empty() {
+                return Ok(tree);
+            }
+            for leaf in leaves {
+                let expected = tree.size()?;
+                if leaf.index != expected || leaf.leaf_hash != leaf_hash(&leaf.entry) {
+                    return Err(EvidenceError::Log(format!(
+                        "leaf {} does not continue the log at {expected}",
+                        leaf.index
+                    )));
+                }
+                tree.append(&leaf.entry)?;
+            }
+        }
+    }
+
+    /// A signed checkpoint of the whole log as it is now, kept in the store
+    /// (one per tree size). A stored one of this size signed by this key is
+    /// reused, so every request for the same tree sees the same note.
+    pub async fn checkpoint<S: Store>(
+        &self,
+        store: &S,
+        now: Timestamp,
+    ) -> Result<SignedCheckpoint, EvidenceError> {
+        let tree = self.synced(store).await?;
+        self.checkpoint_of(store, &tree, now).await
+    }
+
+    async fn checkpoint_of<S: Store>(
+        &self,
+        store: &S,
+        tree: &MerkleLog<MemoryLeafStore>,
+        now: Timestamp,
+    ) -> Result<SignedCheckpoint, EvidenceError> {
+        let size = tree.size()?;
+        let root = tree.root(size)?;
+        let key = self.key.verifier_key();
+        if let Some(stored) = store.latest_checkpoint().await?
+            && stored.tree_size == size
+            && stored.root == root
+            && let Ok(checkpoint) = verify_checkpoint(&stored.note, &key)
+        {
+            return Ok(SignedCheckpoint {
+                checkpoint,
+                note: stored.note,
+            });
+        }
+        let signed = self
+            .key
+            .sign_checkpoint(&Checkpoint::new(self.key.name(), size, root));
+        store
+            .save_checkpoint(&StoredCheckpoint {
+                tree_size: size,
+                root,
+                note: signed.note.clone(),
+                signed_at: now,
+            })
+            .await?;
+        Ok(signed)
+    }
+
+    /// The receipt of the evidence item at leaf `index`, under a checkpoint
+    /// of the log as it is now.
+    pub async fn receipt<S: Store>(
+        &self,
+        store: &S,
+        index: u64,
+        now: Timestamp,
+    ) -> Result<Receipt, EvidenceError> {
+        let tree = self.synced(store).await?;
+        let checkpoint = self.checkpoint_of(store, &tree, now).await?;
+        Receipt::issue(&tree, index, &checkpoint).map_err(|error| match error {
+            IssueError::NotEvidence(index) | IssueError::NotInCheckpoint { index, .. } => {
+                EvidenceError::NotLogged(index)
+            }
+            other => EvidenceError::Log(other.to_string()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_is_named_after_the_public_host() {
+        for (url, origin) in [
+            (Some("https://qorgau.example.kz"), "qorgau.example.kz/log"),
+            (
+                Some("https://Qorgau.Example.kz:8443/app/"),
+                "qorgau.example.kz:8443/log",
+            ),
+            (Some("qorgau.gov.kz"), "qorgau.gov.kz/log"),
+            (Some("https://user@host.kz/x"), "host.kz/log"),
+            (Some("https:// bad host/"), DEFAULT_ORIGIN),
+            (Some(""), DEFAULT_ORIGIN),
+            (None, DEFAULT_ORIGIN),
+        ] {
+            assert_eq!(log_origin(url), origin, "{url:?}");
+        }
+    }
+}

@@ -1,0 +1,650 @@
+//! Evidence end to end, with the job worker running in the background and a
+//! local web server standing in for the reported site (issue 4, "done when"):
+//! an application that names a URL ends up, without anyone lifting a finger,
+//! with a valid WARC capture and a receipt that verifies; after the owner
+//! reports removal (the page now answers 410) the case shows a re-capture
+//! proving absence and `removal_verified` with result `removed`. Also: a
+//! capture that fails is recorded with its reason and retried with backoff; a
+//! page still there at the deadline puts the order into non-compliance; who
+//! may read evidence; a damaged file is never served.
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::Duration;
+
+use common::{RawReply, START, TestApp};
+use jiff::{SignedDuration, Timestamp};
+use qorgau_app::credentials::secret_hash;
+use qorgau_domain::procedure::{CaseEvent, VerificationResult};
+use qorgau_evidence::Sha256Digest;
+use qorgau_evidence::checkpoint::{VerifierKey, verify_checkpoint};
+use qorgau_evidence::receipt::{EvidenceKind, verify_receipt};
+use qorgau_store::{JobStatus, ResourceOwner, Store};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const PAGE: &str = "<!doctype html><html><head><meta charset=utf-8><title>Пост</title></head>\
+    <body><nav>Басты бет · Лента</nav><article><p>Сен ешкімге керек емессің, барлығы сенен \
+    күледі. Ертең мектепке келме, әйтпесе видеоны бәріне жіберемін. Мұны бүкіл сынып көрді \
+    және бәрі сенің үстіңнен күледі.</p></article></body></html>";
+
+/// A site on 127.0.0.1:0 answering every path with the post, or with
+/// `status` once it is set to something other than 200.
+struct Site {
+    address: SocketAddr,
+    status: Arc<AtomicU16>,
+}
+
+impl Site {
+    async fn start() -> Site {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let status = Arc::new(AtomicU16::new(200));
+        let answer = status.clone();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let status = answer.load(Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let mut request = Vec::new();
+                    let mut buffer = [0u8; 1024];
+                    while !request.windows(4).any(|window| window == b"\r\n\r\n") {
+                        match stream.read(&mut buffer).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(count) => request.extend_from_slice(&buffer[..count]),
+                        }
+                    }
+                    let (reason, body) = match status {
+                        200 => ("OK", PAGE.to_owned()),
+                        410 => ("Gone", "<html><body>Gone</body></html>".to_owned()),
+                        other => ("Other", format!("status {other}")),
+                    };
+                    let response = format!(
+                        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n\
+                         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = stream.write_all(response.as_bytes()).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        Site { address, status }
+    }
+
+    /// The prefix the worker fetches `https://evidence.test/` from.
+    fn rewrite(&self) -> (String, String) {
+        (
+            "https://evidence.test/".to_owned(),
+            format!("http://127.0.0.1:{}/", self.address.port()),
+        )
+    }
+
+    fn answer(&self, status: u16) {
+        self.status.store(status, Ordering::SeqCst);
+    }
+}
+
+const URL: &str = "https://evidence.test/posts/42";
+
+fn application(url: &str) -> Value {
+    json!({
+        "language": "kk",
+        "applicant": {"name": "Айгүл Ахметова", "relation": "parent", "email": "aigul@example.kz"},
+        "child": {"name": "Данияр", "birth_date": "2012-04-15"},
+        "resources": [{"url": url}],
+        "incidents": [
+            {"occurred_on": "2026-11-20", "resource_url": url, "description": "мазақ", "actor": "@mocker"},
+            {"occurred_on": "2026-11-24", "resource_url": url, "description": "қорқыту", "actor": "@mocker"}
+        ]
+    })
+}
+
+/// Polls `GET …/evidence` (as the applicant) until `done` holds; the worker
+/// runs in the background, the test only waits.
+async fn wait_for_evidence(
+    app: &TestApp,
+    case_id: &str,
+    code: &str,
+    done: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    let path = format!("/api/v1/applications/{case_id}/evidence");
+    for _ in 0..500 {
+        let reply = app.get(&path, Some(code)).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let items = reply.json().as_array().unwrap().clone();
+        if done(&items) {
+            return items;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let reply = app.get(&path, Some(code)).await;
+    panic!("the worker did not get there: {}", reply.body);
+}
+
+async fn event_types(app: &TestApp, case_id: &str) -> Vec<String> {
+    app.store
+        .load_case(case_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .events
+        .iter()
+        .map(|event| event.type_name().to_owned())
+        .collect()
+}
+
+async fn public_key(app: &TestApp) -> VerifierKey {
+    let reply = app.get("/api/v1/log/public-key", None).await;
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    reply.body.trim().parse().unwrap()
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| value == "true")
+}
+
+/// `warcio check` on a WARC file: required in CI, skipped with a note
+/// elsewhere when warcio is not installed (`.ci/run` installs it).
+fn warcio_check(folder: &std::path::Path, name: &str, bytes: &[u8]) {
+    let warcio = PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+        .join(".cache/qorgau/venv/bin/warcio");
+    if !warcio.exists() {
+        assert!(!in_ci(), "warcio is required in CI: {}", warcio.display());
+        eprintln!("note: warcio is not installed; WARC validation skipped outside CI");
+        return;
+    }
+    let path = folder.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let output = Command::new(&warcio)
+        .arg("check")
+        .arg("-v")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "warcio check failed:\n{report}");
+    assert!(report.contains("digest pass"), "{report}");
+    assert!(!report.contains("fail"), "{report}");
+}
+
+async fn add_owner(app: &TestApp) {
+    let owner = ResourceOwner {
+        name: "evidence.test".into(),
+        display_name: "Evidence test site".into(),
+        api_key_hash: secret_hash("qgk_evidence"),
+        domains: vec!["evidence.test".into()],
+    };
+    app.store
+        .add_owner(&owner, START.parse().unwrap())
+        .await
+        .unwrap();
+}
+
+/// The owner's open order (reading it is its delivery).
+async fn the_order(app: &TestApp) -> Value {
+    let reply = app.get("/api/v1/orders", Some("qgk_evidence")).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json()[0].clone()
+}
+
+async fn receipt_of(app: &TestApp, case_id: &str, code: &str, item: &Value) -> Vec<u8> {
+    let reply = app
+        .get_bytes(
+            &format!(
+                "/api/v1/applications/{case_id}/evidence/{}/receipt",
+                item["id"].as_str().unwrap()
+            ),
+            Some(code),
+        )
+        .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    reply.body
+}
+
+async fn file_of(app: &TestApp, case_id: &str, token: &str, item: &Value) -> RawReply {
+    app.get_bytes(
+        &format!(
+            "/api/v1/applications/{case_id}/evidence/{}",
+            item["id"].as_str().unwrap()
+        ),
+        Some(token),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_reported_url_is_captured_logged_and_its_removal_verified_without_anyone_acting() {
+    let site = Site::start().await;
+    let app = TestApp::spawn_with_worker(vec![site.rewrite()]).await;
+    add_owner(&app).await;
+    let (case_id, code) = app.apply(application(URL)).await;
+
+    // Nobody lifts a finger: the worker captures the reported URL.
+    let items = wait_for_evidence(&app, &case_id, &code, |items| {
+        items.iter().any(|item| item["status"] == "ok")
+    })
+    .await;
+    assert_eq!(items.len(), 1);
+    let capture = items[0].clone();
+    assert_eq!(capture["kind"], "capture");
+    assert_eq!(capture["url"], URL);
+    assert_eq!(capture["reason"], Value::Null);
+    assert!(capture["captured_at"].as_str().unwrap().ends_with("+05:00"));
+    let digest: Sha256Digest = capture["digest"].as_str().unwrap().parse().unwrap();
+
+    // The WARC file, as stored: its digest is the item's, and warcio accepts it.
+    let file = file_of(&app, &case_id, &code, &capture).await;
+    assert_eq!(file.status, 200);
+    assert_eq!(file.header("content-type"), Some("application/warc"));
+    assert_eq!(Sha256Digest::of(&file.body), digest);
+    warcio_check(app.folder.path(), "capture.warc.gz", &file.body);
+
+    // Its receipt verifies offline against the published key, and the
+    // published checkpoint verifies too.
+    let key = public_key(&app).await;
+    let receipt = receipt_of(&app, &case_id, &code, &capture).await;
+    let verified = verify_receipt(&receipt, &key).unwrap();
+    assert_eq!(verified.digest, digest);
+    assert_eq!(verified.kind, EvidenceKind::Capture);
+    assert_eq!(Some(verified.log_index), capture["log_index"].as_u64());
+    assert_eq!(key.name(), "qorgau.test/log");
+    let checkpoint = app.get("/api/v1/log/checkpoint", None).await;
+    assert_eq!(checkpoint.status, 200);
+    let checkpoint = verify_checkpoint(&checkpoint.body, &key).unwrap();
+    assert_eq!(checkpoint.tree_size, app.store.log_size().await.unwrap());
+    // The case shows it, as a fact of its own.
+    assert!(
+        event_types(&app, &case_id)
+            .await
+            .contains(&"evidence_captured".to_owned())
+    );
+
+    // Confirmed; the owner reads the order (its delivery: a re-capture is
+    // due at the removal deadline), removes the post and reports it.
+    app.confirm(&case_id).await;
+    let order = the_order(&app).await;
+    let order_id = order["order_id"].as_str().unwrap().to_owned();
+    assert_eq!(order["urls"], json!([URL]));
+    let deadline_job = app
+        .store
+        .jobs(Some(&case_id))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|job| job.kind == "recapture")
+        .unwrap();
+    assert_eq!(
+        deadline_job.run_at,
+        START.parse::<Timestamp>().unwrap() + SignedDuration::from_hours(24)
+    );
+    site.answer(410);
+    let reply = app
+        .post(
+            &format!("/api/v1/orders/{order_id}/removal"),
+            Some("qgk_evidence"),
+            json!({"note": "deleted"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    // Again without anyone acting: a re-capture proving absence…
+    let items = wait_for_evidence(&app, &case_id, &code, |items| {
+        items
+            .iter()
+            .any(|item| item["kind"] == "recapture" && item["removal"] != Value::Null)
+    })
+    .await;
+    let recapture = items
+        .iter()
+        .find(|item| item["kind"] == "recapture")
+        .unwrap()
+        .clone();
+    assert_eq!(recapture["status"], "ok", "{recapture}");
+    assert_eq!(recapture["original_id"], capture["id"]);
+    assert_eq!(recapture["removal"], "removed");
+    assert_eq!(recapture["order_id"], order_id.as_str());
+    let file = file_of(&app, &case_id, &code, &recapture).await;
+    assert_eq!(file.status, 200);
+    warcio_check(app.folder.path(), "recapture.warc.gz", &file.body);
+    let verified =
+        verify_receipt(&receipt_of(&app, &case_id, &code, &recapture).await, &key).unwrap();
+    assert_eq!(verified.kind, EvidenceKind::Recapture);
+    assert_eq!(verified.original, Some(digest));
+
+    // …and the removal verified, through the procedure's own command.
+    let mut verified_removal = None;
+    for _ in 0..200 {
+        let events = app.store.load_case(&case_id).await.unwrap().unwrap().events;
+        verified_removal = events.into_iter().find_map(|event| match event {
+            CaseEvent::RemovalVerified {
+                order_id: verified,
+                result,
+                ..
+            } if verified == order_id => Some(result),
+            _ => None,
+        });
+        if verified_removal.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(verified_removal, Some(VerificationResult::Removed));
+    let types = event_types(&app, &case_id).await;
+    let tail: Vec<&str> = types
+        .iter()
+        .rev()
+        .take(3)
+        .rev()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        tail,
+        ["evidence_captured", "removal_rechecked", "removal_verified"]
+    );
+    // The applicant's timeline tells it in the case's language.
+    let status = app
+        .get(&format!("/api/v1/applications/{case_id}"), Some(&code))
+        .await
+        .json();
+    assert_eq!(status["orders"][0]["status"], "removed");
+    assert!(status["timeline"].as_array().unwrap().iter().any(|entry| {
+        entry["type"] == "evidence_captured" && entry["text"].as_str().unwrap().contains("Qorgau")
+    }));
+
+    // At the deadline the removal is already verified: nothing is captured again.
+    app.clock
+        .set(START.parse::<Timestamp>().unwrap() + SignedDuration::from_hours(25));
+    for _ in 0..200 {
+        let job = app
+            .store
+            .jobs(Some(&case_id))
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|job| job.id == deadline_job.id)
+            .unwrap();
+        if job.status == JobStatus::Done {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let jobs = app.store.jobs(Some(&case_id)).await.unwrap();
+    assert!(
+        jobs.iter().all(|job| job.status == JobStatus::Done),
+        "{jobs:?}"
+    );
+    assert_eq!(event_types(&app, &case_id).await, types);
+
+    // The record and the log check out, and the log covers both items.
+    app.store.verify().await.unwrap();
+    let log = app.store.verify_log().await.unwrap();
+    assert_eq!(log.evidence, 2);
+    assert!(log.latest.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_capture_that_fails_is_recorded_with_its_reason_and_retried() {
+    // Nothing listens on port 1: the connection is refused, which may pass.
+    let app = TestApp::spawn_with_worker(vec![(
+        "https://evidence.test/".to_owned(),
+        "http://127.0.0.1:1/".to_owned(),
+    )])
+    .await;
+    let (case_id, code) = app.apply(application(URL)).await;
+    let items = wait_for_evidence(&app, &case_id, &code, |items| {
+        items.iter().any(|item| item["attempts"] == 1)
+    })
+    .await;
+    let item = &items[0];
+    assert_eq!(item["status"], "failed");
+    assert_eq!(item["reason"], "connect");
+    assert_eq!(item["digest"], Value::Null);
+    assert_eq!(item["captured_at"], Value::Null);
+    // Retried after a minute (the clock does not move by itself here)…
+    assert_eq!(item["retry_at"], "2026-12-02T10:01:00+05:00");
+    let job = &app.store.jobs(Some(&case_id)).await.unwrap()[0];
+    assert_eq!(
+        (job.status, job.attempts, job.last_error.as_deref()),
+        (JobStatus::Queued, 1, Some("connect"))
+    );
+    // …and then after two more.
+    app.clock.set("2026-12-02T10:01:00+05:00".parse().unwrap());
+    let items = wait_for_evidence(&app, &case_id, &code, |items| {
+        items.iter().any(|item| item["attempts"] == 2)
+    })
+    .await;
+    assert_eq!(items[0]["retry_at"], "2026-12-02T10:03:00+05:00");
+    let failures: Vec<(u32, Option<Timestamp>, String)> = app
+        .store
+        .load_case(&case_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .events
+        .into_iter()
+        .filter_map(|event| match event {
+            CaseEvent::CaptureFailed {
+                attempt,
+                retry_at,
+                reason,
+                ..
+            } => Some((attempt, retry_at, reason)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failures.len(), 2);
+    assert_eq!((failures[0].0, failures[1].0), (1, 2));
+    assert!(
+        failures
+            .iter()
+            .all(|(_, retry, reason)| retry.is_some() && reason == "connect")
+    );
+    // No file and no receipt for what was not captured.
+    let file = file_of(&app, &case_id, &code, item).await;
+    assert_eq!(file.status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_address_that_is_never_fetched_fails_once_and_for_all() {
+    // Loopback is allowed in tests, but a private address never is.
+    let app = TestApp::spawn_with_worker(vec![(
+        "https://evidence.test/".to_owned(),
+        "http://10.1.2.3/".to_owned(),
+    )])
+    .await;
+    let (case_id, code) = app.apply(application(URL)).await;
+    let items = wait_for_evidence(&app, &case_id, &code, |items| {
+        items.iter().any(|item| item["attempts"] == 1)
+    })
+    .await;
+    assert_eq!(items[0]["reason"], "refused_address");
+    assert_eq!(items[0]["retry_at"], Value::Null);
+    for _ in 0..200 {
+        if app.store.jobs(None).await.unwrap()[0].status == JobStatus::Failed {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let job = &app.store.jobs(None).await.unwrap()[0];
+    assert_eq!(
+        (job.status, job.last_error.as_deref()),
+        (JobStatus::Failed, Some("refused_address"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn content_still_there_at_the_deadline_puts_the_order_into_non_compliance() {
+    let site = Site::start().await;
+    let app = TestApp::spawn_with_worker(vec![site.rewrite()]).await;
+    add_owner(&app).await;
+    let (case_id, code) = app.apply(application(URL)).await;
+    wait_for_evidence(&app, &case_id, &code, |items| {
+        items.iter().any(|item| item["status"] == "ok")
+    })
+    .await;
+    app.confirm(&case_id).await;
+    let order_id = the_order(&app).await["order_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The deadline passes; the post is still there.
+    app.clock
+        .set(START.parse::<Timestamp>().unwrap() + SignedDuration::from_hours(24));
+    let items = wait_for_evidence(&app, &case_id, &code, |items| {
+        items
+            .iter()
+            .any(|item| item["kind"] == "recapture" && item["removal"] != Value::Null)
+    })
+    .await;
+    assert_eq!(items[1]["removal"], "still_present");
+    let mut types = Vec::new();
+    for _ in 0..200 {
+        types = event_types(&app, &case_id).await;
+        if types.contains(&"order_not_complied".to_owned()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let tail: Vec<&str> = types
+        .iter()
+        .rev()
+        .take(4)
+        .rev()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            "evidence_captured",
+            "removal_rechecked",
+            "removal_verified",
+            "order_not_complied"
+        ]
+    );
+    let orders = app
+        .get(&format!("/api/v1/applications/{case_id}"), Some(&code))
+        .await
+        .json()["orders"]
+        .clone();
+    assert_eq!(orders[0]["status"], "not_complied", "{orders} {order_id}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn evidence_is_read_by_its_applicant_and_staff_only_and_never_served_damaged() {
+    let site = Site::start().await;
+    let app = TestApp::spawn_with_worker(vec![site.rewrite()]).await;
+    add_owner(&app).await;
+    let (case_id, code) = app.apply(application(URL)).await;
+    let (_, other_code) = app.apply(application("https://evidence.test/other")).await;
+    let items = wait_for_evidence(&app, &case_id, &code, |items| {
+        items.iter().any(|item| item["status"] == "ok")
+    })
+    .await;
+    let item = &items[0];
+    let staff = app.sign_in("e1").await;
+    let list = format!("/api/v1/applications/{case_id}/evidence");
+    let file = format!("{list}/{}", item["id"].as_str().unwrap());
+    let receipt = format!("{file}/receipt");
+    for path in [&list, &file, &receipt] {
+        for (who, token, allowed) in [
+            ("anonymous", None, false),
+            ("the applicant", Some(code.as_str()), true),
+            ("another applicant", Some(other_code.as_str()), false),
+            ("staff", Some(staff.as_str()), true),
+            ("a resource owner", Some("qgk_evidence"), false),
+            ("a wrong token", Some("qgs_nope"), false),
+        ] {
+            let reply = app.get_bytes(path, token).await;
+            let expected = if allowed { 200 } else { 404 };
+            assert_eq!(reply.status, expected, "{who} GET {path}");
+        }
+    }
+    // Unknown items and cases are the same 404.
+    let reply = app
+        .get(&format!("{list}/ev_0000000000000000"), Some(&code))
+        .await;
+    assert_eq!(reply.status, 404);
+    let reply = app
+        .get("/api/v1/applications/QG-2026-999999/evidence", Some(&code))
+        .await;
+    assert_eq!(reply.status, 404);
+
+    // A damaged file on disk is detected on read and never served.
+    let digest: Sha256Digest = item["digest"].as_str().unwrap().parse().unwrap();
+    let hex = digest.hex();
+    let path = app
+        .folder
+        .path()
+        .join("blobs/sha256")
+        .join(&hex[0..2])
+        .join(&hex[2..4])
+        .join(&hex);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+    let reply = app.get(&file, Some(&code)).await;
+    assert_eq!(reply.status, 500);
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/problem+json")
+    );
+    let problem = reply.json();
+    assert_eq!(problem["code"], "evidence_damaged");
+    assert_eq!(problem["status"], 500);
+}
+
+#[tokio::test]
+async fn the_log_routes_publish_a_checkpoint_and_the_key() {
+    let app = TestApp::spawn().await;
+    let key = public_key(&app).await;
+    // Every record entry is a leaf: the log grows with the record.
+    let empty = app.get("/api/v1/log/checkpoint", None).await;
+    let empty = verify_checkpoint(&empty.body, &key).unwrap();
+    assert_eq!(empty.tree_size, 0);
+    app.apply(application(URL)).await;
+    let reply = app.get("/api/v1/log/checkpoint", None).await;
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    let checkpoint = verify_checkpoint(&reply.body, &key).unwrap();
+    assert_eq!(checkpoint.tree_size, 2);
+    assert_eq!(checkpoint.origin, "qorgau.test/log");
+    // Asked again for the same tree: the same note.
+    let again = app.get("/api/v1/log/checkpoint", None).await;
+    assert_eq!(again.body, reply.body);
+    // Without a worker the capture waits, durably.
+    let jobs = app.store.jobs(None).await.unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(
+        (jobs[0].kind.as_str(), jobs[0].status),
+        ("capture", JobStatus::Queued)
+    );
+    // The routes are in the OpenAPI document.
+    let document = app.get("/api/openapi.json", None).await.json();
+    for route in [
+        "/api/v1/applications/{case_id}/evidence",
+        "/api/v1/applications/{case_id}/evidence/{evidence_id}",
+        "/api/v1/applications/{case_id}/evidence/{evidence_id}/receipt",
+        "/api/v1/log/checkpoint",
+        "/api/v1/log/public-key",
+    ] {
+        assert!(document["paths"][route].is_object(), "{route}");
+    }
+}

@@ -1,0 +1,656 @@
+//! The harness shared by the multi-process tests (`instances.rs`, `crash.rs`):
+//! a store of the test's own (an embedded folder or a fresh PostgreSQL
+//! database, dropped with its guard), real `qorgau serve` processes killed
+//! with theirs, a minimal HTTP/1.1 client over `tokio::net::TcpStream`, the
+//! applications the clients send, and the checks on the record afterwards.
+
+#![allow(clippy::unwrap_used, clippy::panic, dead_code)]
+
+use std::collections::hash_map::RandomState;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, Hasher};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Wednesday 2 December 2026, 10:00 Almaty: every process runs on this clock,
+/// so the case numbers are all of one year and the dates below are in the past.
+pub const NOW: &str = "2026-12-02T10:00:00+05:00";
+
+// ---------------------------------------------------------------------------
+// Stores
+
+/// The server's maintenance database; override with `QORGAU_TEST_POSTGRES`.
+fn admin_url() -> String {
+    std::env::var("QORGAU_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// Runs one statement on the maintenance database, on a thread and runtime of
+/// its own (a guard's `Drop` cannot be async, and may run inside a runtime).
+fn admin(statement: String) {
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url())
+                .await
+                .unwrap_or_else(|error| {
+                    panic!("PostgreSQL (is it running? `.ci/run` starts it): {error}")
+                });
+            sqlx::query(sqlx::AssertSqlSafe(statement))
+                .execute(&mut connection)
+                .await
+                .unwrap();
+        });
+    })
+    .join()
+    .unwrap();
+}
+
+/// A PostgreSQL database of the test's own, named at random; `qorgau init`
+/// creates it, the guard drops it (also when the test fails).
+pub struct PgDatabase {
+    pub name: String,
+}
+
+impl PgDatabase {
+    pub fn named(prefix: &str) -> PgDatabase {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+        hasher.write_u32(std::process::id());
+        PgDatabase {
+            name: format!("qorgau_{prefix}_{:016x}", hasher.finish()),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        let admin = admin_url();
+        let base = admin
+            .rsplit_once('/')
+            .map_or(admin.as_str(), |(base, _)| base);
+        format!("{base}/{}", self.name)
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let statement = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+        let dropped = std::panic::catch_unwind(|| admin(statement));
+        if dropped.is_err() && !std::thread::panicking() {
+            panic!("could not drop test database {}", self.name);
+        }
+    }
+}
+
+/// Where a test's record lives, and the folder for the servers' logs.
+pub struct TestStore {
+    pub folder: tempfile::TempDir,
+    pub database: Option<PgDatabase>,
+}
+
+impl TestStore {
+    /// An embedded store in a fresh folder.
+    pub fn embedded() -> TestStore {
+        TestStore {
+            folder: tempfile::tempdir().unwrap(),
+            database: None,
+        }
+    }
+
+    /// A fresh PostgreSQL database.
+    pub fn postgres(prefix: &str) -> TestStore {
+        TestStore {
+            folder: tempfile::tempdir().unwrap(),
+            database: Some(PgDatabase::named(prefix)),
+        }
+    }
+
+    /// `--data DIR` or `--database-url URL`.
+    pub fn args(&self) -> Vec<String> {
+        match &self.database {
+            // The evidence folder and log key beside the test's own files
+            // (with PostgreSQL they default to the working folder).
+            Some(database) => vec![
+                "--database-url".to_owned(),
+                database.url(),
+                "--blobs".to_owned(),
+                self.folder.path().join("blobs").display().to_string(),
+                "--log-key".to_owned(),
+                self.folder.path().join("log.key").display().to_string(),
+            ],
+            None => vec![
+                "--data".to_owned(),
+                self.folder.path().join("data").display().to_string(),
+            ],
+        }
+    }
+
+    pub fn logs(&self) -> PathBuf {
+        self.folder.path().to_owned()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The command line
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn ok(self) -> Run {
+        assert_eq!(
+            self.code, 0,
+            "stdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+fn command(store_args: &[String]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_qorgau"));
+    command
+        .args(store_args)
+        .env("QORGAU_LANG", "en")
+        .env("QORGAU_TEST_NOW", NOW)
+        // No evidence worker: these tests count the intake events alone, and
+        // a capture of the (unreachable) test URLs would add capture_failed.
+        .env("QORGAU_JOBS", "0")
+        .env_remove("QORGAU_USER")
+        .env_remove("QORGAU_DATA")
+        .env_remove("QORGAU_DATABASE_URL");
+    command
+}
+
+/// `qorgau STORE ARGS`, in English, on the pinned clock.
+pub fn qorgau(store_args: &[String], args: &[&str]) -> Run {
+    let output = command(store_args).args(args).output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Servers
+
+/// A `qorgau serve` process, SIGKILLed when dropped.
+pub struct Server {
+    child: Option<Child>,
+    pub address: SocketAddr,
+    store_args: Vec<String>,
+    env: Vec<(String, String)>,
+    logs: PathBuf,
+    starts: u32,
+}
+
+impl Server {
+    /// Starts `qorgau serve` on `port` (0: any free port) and waits until it
+    /// listens and its store answers.
+    pub async fn start(store_args: &[String], port: u16, logs: &Path) -> Server {
+        Server::start_with(store_args, port, logs, &[]).await
+    }
+
+    /// `start`, with more environment for the server.
+    pub async fn start_with(
+        store_args: &[String],
+        port: u16,
+        logs: &Path,
+        env: &[(&str, &str)],
+    ) -> Server {
+        let mut server = Server {
+            child: None,
+            address: SocketAddr::from(([127, 0, 0, 1], port)),
+            store_args: store_args.to_vec(),
+            env: env
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
+            logs: logs.to_owned(),
+            starts: 0,
+        };
+        server.launch(port).await;
+        server
+    }
+
+    async fn launch(&mut self, port: u16) {
+        // A port just released by a killed server can take a moment to be free.
+        for attempt in 0.. {
+            self.starts += 1;
+            let log = self.logs.join(format!("serve-{port}-{}.log", self.starts));
+            let file = std::fs::File::create(&log).unwrap();
+            let child = command(&self.store_args)
+                .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+                .envs(self.env.iter().map(|(name, value)| (name, value)))
+                .stdin(Stdio::null())
+                .stdout(file.try_clone().unwrap())
+                .stderr(file)
+                .spawn()
+                .unwrap();
+            self.child = Some(child);
+            match self.wait_listening(&log).await {
+                Some(address) => {
+                    self.address = address;
+                    self.wait_healthy().await;
+                    return;
+                }
+                None if attempt < 20 => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                None => panic!(
+                    "qorgau serve did not start: {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                ),
+            }
+        }
+    }
+
+    /// The address from "serving on http://…", or `None` when the process exited.
+    async fn wait_listening(&mut self, log: &Path) -> Option<SocketAddr> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let text = std::fs::read_to_string(log).unwrap_or_default();
+            if let Some(rest) = text.split("http://").nth(1) {
+                let address: String = rest
+                    .chars()
+                    .take_while(|character| character.is_ascii_digit() || ".:".contains(*character))
+                    .collect();
+                if let Ok(address) = address.parse() {
+                    return Some(address);
+                }
+            }
+            let child = self.child.as_mut().unwrap();
+            if child.try_wait().unwrap().is_some() {
+                self.child = None;
+                return None;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "qorgau serve did not listen within 30 s: {text}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn wait_healthy(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(reply) = request(self.address, "GET", "/healthz", None, None).await
+                && reply.status == 200
+            {
+                return;
+            }
+            assert!(Instant::now() < deadline, "qorgau serve is not healthy");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// SIGKILL: no drain, no clean close of the store.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Kills the process and starts a new one on the same store and port.
+    pub async fn restart(&mut self) {
+        self.kill();
+        self.launch(self.address.port()).await;
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// HTTP
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("{error}: {}", self.body))
+    }
+}
+
+/// One request on a fresh connection (`Connection: close`), at most 10 s.
+/// Any failure — refused, reset, a response cut short, a timeout — is an
+/// `Err`: the caller cannot know whether the server acted on the request.
+pub async fn request(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    bearer: Option<&str>,
+    body: Option<&str>,
+) -> std::io::Result<Reply> {
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(address).await?;
+        let mut head =
+            format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+        if let Some(token) = bearer {
+            head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        }
+        let body = body.unwrap_or("");
+        if method == "POST" {
+            head.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                body.len()
+            ));
+        }
+        head.push_str("\r\n");
+        head.push_str(body);
+        stream.write_all(head.as_bytes()).await?;
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).await?;
+        parse_response(&raw)
+    };
+    tokio::time::timeout(Duration::from_secs(10), exchange)
+        .await
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer in 10 s"))?
+}
+
+fn parse_response(raw: &[u8]) -> std::io::Result<Reply> {
+    let broken = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_owned());
+    let text = std::str::from_utf8(raw).map_err(|_| broken("not UTF-8"))?;
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| broken("no end of headers"))?;
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|code| code.parse().ok())
+        .ok_or_else(|| broken("no status line"))?;
+    let mut length = None;
+    for line in lines {
+        if let Some((name, value)) = line.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse::<usize>().ok();
+            }
+            if name.trim().eq_ignore_ascii_case("transfer-encoding") {
+                return Err(broken("chunked responses are not expected here"));
+            }
+        }
+    }
+    // A response cut short by a kill is not an answer.
+    if length != Some(body.len()) {
+        return Err(broken("the response was cut short"));
+    }
+    Ok(Reply {
+        status,
+        body: body.to_owned(),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Applications
+
+/// An application marked with `token` (in its description), so the record
+/// can be searched for what one request created. A few realistic variants.
+pub fn application(token: &str, variant: usize) -> String {
+    let form = match variant % 4 {
+        0 => json!({
+            "language": "ru",
+            "applicant": {"name": "Айгуль Сериковна Ахметова", "relation": "parent",
+                          "email": "aigul@example.kz", "phone": "+7 701 234 56 78"},
+            "child": {"name": "Данияр Ахметов", "birth_date": "2012-04-15"},
+            "resources": [{"url": "https://t.me/s/school_memes_kz?utm_source=share"},
+                          {"url": "https://www.instagram.com/fake_daniyar/"}],
+            "incidents": [
+                {"occurred_on": "2026-11-20", "resource_url": "https://t.me/school_memes_kz",
+                 "description": "Оскорбительный мем с фото ребёнка", "actor": "@mocker2026"},
+                {"occurred_on": "2026-11-24", "resource_url": "https://instagram.com/fake_daniyar",
+                 "description": "Фейковый аккаунт от имени ребёнка", "actor": "@mocker2026"}
+            ],
+            "description": format!("Одноклассники публикуют унизительные материалы о сыне. [{token}]")
+        }),
+        1 => json!({
+            "language": "kk",
+            "applicant": {"name": "Әсел Нұрланқызы", "relation": "child", "email": "asel@example.kz"},
+            "child": {"name": "Әсел Нұрланқызы", "birth_date": "2010-09-02"},
+            "resources": [{"url": "https://www.tiktok.com/@asel_fake_2010"}],
+            "incidents": [
+                {"occurred_on": "2026-11-18", "resource_url": "https://www.tiktok.com/@asel_fake_2010",
+                 "description": "Менің атымнан жалған парақша"},
+                {"occurred_on": "2026-11-27", "resource_url": "https://www.tiktok.com/@asel_fake_2010",
+                 "description": "Қорлайтын видео"}
+            ],
+            "description": format!("Жалған парақша мені мазақ етеді. [{token}]")
+        }),
+        2 => json!({
+            "language": "en",
+            "applicant": {"name": "Erzhan Bolatuly", "relation": "citizen", "email": "erzhan@example.kz"},
+            "child": {"name": "Timur", "birth_date": "2013-01-30"},
+            "resources": [{"url": "https://vk.com/club_school_17"}],
+            "incidents": [
+                {"occurred_on": "2026-11-10", "resource_url": "https://vk.com/club_school_17",
+                 "description": "Threats in the comments"}
+            ],
+            "description": format!("A school group keeps threatening a pupil. [{token}]")
+        }),
+        _ => json!({
+            "language": "ru",
+            "applicant": {"name": "Гульнара Касымова", "relation": "legal_representative",
+                          "phone": "+7 777 123 45 67"},
+            "child": {"name": "Алия", "birth_date": "2011-06-12"},
+            "resources": [{"url": "https://t.me/aliya_leaks"}, {"url": "https://youtube.com/@aliya_leaks"}],
+            "incidents": [
+                {"occurred_on": "2026-11-01", "resource_url": "https://t.me/aliya_leaks",
+                 "description": "Публикация личной переписки"},
+                {"occurred_on": "2026-11-15", "resource_url": "https://youtube.com/@aliya_leaks",
+                 "description": "Видео с насмешками"}
+            ],
+            "description": format!("Канал публикует личные данные девочки. [{token}]")
+        }),
+    };
+    form.to_string()
+}
+
+/// What one `201 Created` promised.
+#[derive(Debug, Clone)]
+pub struct Acknowledged {
+    pub token: String,
+    pub case_id: String,
+    pub access_code: String,
+}
+
+impl Acknowledged {
+    pub fn from_reply(token: &str, reply: &Reply) -> Acknowledged {
+        let body = reply.json();
+        Acknowledged {
+            token: token.to_owned(),
+            case_id: body["case_id"].as_str().unwrap().to_owned(),
+            access_code: body["access_code"].as_str().unwrap().to_owned(),
+        }
+    }
+}
+
+/// The acknowledged case loads through `address` with its access code.
+pub async fn assert_loads(address: SocketAddr, acknowledged: &Acknowledged) {
+    let path = format!("/api/v1/applications/{}", acknowledged.case_id);
+    let reply = request(address, "GET", &path, Some(&acknowledged.access_code), None)
+        .await
+        .unwrap_or_else(|error| panic!("GET {path} on {address}: {error}"));
+    assert_eq!(
+        reply.status, 200,
+        "{} ({}) acknowledged but not readable on {address}: {}",
+        acknowledged.case_id, acknowledged.token, reply.body
+    );
+    assert_eq!(reply.json()["case_id"], acknowledged.case_id.as_str());
+}
+
+// ---------------------------------------------------------------------------
+// The record afterwards
+
+/// What the whole record holds, from `qorgau export -`.
+pub struct Record {
+    /// Case id → its event types in order.
+    pub cases: BTreeMap<String, Vec<String>>,
+    /// Token (from the description) → the cases carrying it.
+    pub by_token: HashMap<String, Vec<String>>,
+    /// What evidence jobs recorded: (event type, evidence id, attempt), once
+    /// per event.
+    pub job_effects: Vec<(String, String, u64)>,
+    pub events: u64,
+}
+
+/// The events the evidence worker may add to a fresh case (its jobs' effects).
+const JOB_EVENTS: [&str; 2] = ["evidence_captured", "capture_failed"];
+
+/// `qorgau verify` passes; returns the number of entries it checked.
+pub fn verify(store_args: &[String]) -> u64 {
+    let run = qorgau(store_args, &["verify"]).ok();
+    let entries = run
+        .stdout
+        .split(": ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|number| number.parse().ok())
+        .unwrap_or_else(|| panic!("no event count in {:?}", run.stdout));
+    assert!(run.stdout.contains("intact"), "{}", run.stdout);
+    entries
+}
+
+/// The record read back through `qorgau export -`.
+pub fn export(store_args: &[String]) -> Record {
+    let run = qorgau(store_args, &["export", "-"]).ok();
+    let mut record = Record {
+        cases: BTreeMap::new(),
+        by_token: HashMap::new(),
+        job_effects: Vec::new(),
+        events: 0,
+    };
+    for line in run.stdout.lines() {
+        let item: Value = serde_json::from_str(line).unwrap();
+        if item["kind"] != "event" {
+            continue;
+        }
+        record.events += 1;
+        let case_id = item["case_id"].as_str().unwrap().to_owned();
+        let event_type = item["event_type"].as_str().unwrap().to_owned();
+        if event_type == "application_received" {
+            let payload: Value = serde_json::from_str(item["payload"].as_str().unwrap()).unwrap();
+            let description = payload["application"]["description"]
+                .as_str()
+                .unwrap_or_default();
+            if let Some(token) = description
+                .rsplit_once('[')
+                .and_then(|(_, rest)| rest.strip_suffix(']'))
+            {
+                record
+                    .by_token
+                    .entry(token.to_owned())
+                    .or_default()
+                    .push(case_id.clone());
+            }
+        }
+        if JOB_EVENTS.contains(&event_type.as_str()) {
+            let payload: Value = serde_json::from_str(item["payload"].as_str().unwrap()).unwrap();
+            record.job_effects.push((
+                event_type.clone(),
+                payload["evidence_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                payload["attempt"].as_u64().unwrap_or(0),
+            ));
+        }
+        record.cases.entry(case_id).or_default().push(event_type);
+    }
+    record
+}
+
+impl Record {
+    /// The events of applications: two per case.
+    pub fn application_events(&self) -> u64 {
+        self.events - self.job_effects.len() as u64
+    }
+
+    /// Every case is one application (received, then registered, nothing
+    /// twice), no request made two cases, no job left the same effect twice
+    /// (an evidence item captured twice, or one attempt's failure recorded
+    /// twice), and the case numbers of each year run 1, 2, 3, … without a gap
+    /// or a repeat.
+    pub fn assert_whole(&self) {
+        for (case_id, events) in &self.cases {
+            assert_eq!(
+                events[..2.min(events.len())],
+                ["application_received", "application_registered"],
+                "{case_id}"
+            );
+            for event in &events[2..] {
+                assert!(
+                    JOB_EVENTS.contains(&event.as_str()),
+                    "{case_id}: {events:?}"
+                );
+            }
+        }
+        assert_eq!(self.application_events(), 2 * self.cases.len() as u64);
+        let mut effects: Vec<_> = self
+            .job_effects
+            .iter()
+            .map(|(kind, id, attempt)| match kind.as_str() {
+                // A capture is recorded once, whichever attempt made it.
+                "evidence_captured" => (kind, id, 0),
+                _ => (kind, id, *attempt),
+            })
+            .collect();
+        effects.sort_unstable();
+        for pair in effects.windows(2) {
+            assert_ne!(pair[0], pair[1], "a job ran twice to a visible effect");
+        }
+        for (token, cases) in &self.by_token {
+            assert_eq!(cases.len(), 1, "request {token} made cases {cases:?}");
+        }
+        let mut numbers: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for case_id in self.cases.keys() {
+            let mut parts = case_id.split('-');
+            assert_eq!(parts.next(), Some("QG"), "{case_id}");
+            let year = parts.next().unwrap().parse().unwrap();
+            let number = parts.next().unwrap().parse().unwrap();
+            numbers.entry(year).or_default().push(number);
+        }
+        for (year, mut numbers) in numbers {
+            numbers.sort_unstable();
+            let expected: Vec<u32> = (1..=numbers.len() as u32).collect();
+            assert_eq!(numbers, expected, "case numbers of {year}");
+        }
+    }
+
+    /// Each acknowledged application is exactly the case it was promised as.
+    pub fn assert_holds(&self, acknowledged: &[Acknowledged]) {
+        for promise in acknowledged {
+            assert_eq!(
+                self.by_token.get(&promise.token),
+                Some(&vec![promise.case_id.clone()]),
+                "acknowledged {promise:?}"
+            );
+        }
+        let mut case_ids: Vec<&str> = acknowledged.iter().map(|a| a.case_id.as_str()).collect();
+        case_ids.sort_unstable();
+        let before = case_ids.len();
+        case_ids.dedup();
+        assert_eq!(case_ids.len(), before, "one case number acknowledged twice");
+    }
+}
