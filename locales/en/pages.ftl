@@ -125,3 +125,21 @@ escalation-kind-name = { $kind ->
     [administrative_offence] administrative offence record
    *[access_restriction_request] request to restrict access
 }
+
+## Evidence files on the application form and on the case pages
+apply-evidence = Files (optional)
+apply-evidence-hint = Up to 5 files: PNG, JPEG, WebP or GIF images, PDF documents, MP4 videos. At most 10 MB each and 25 MB in all. The type is checked from the file's content, not from its name.
+apply-evidence-again = If the form comes back with a problem, choose the files again: they are not kept until the application is sent.
+apply-evidence-type = A file is not a PNG, JPEG, WebP or GIF image, a PDF or an MP4 video (its content was checked, not its name). Remove it or choose another, then choose the files again.
+apply-evidence-too-large = A file is larger than 10 MB. Choose smaller files, then choose the files again.
+apply-evidence-total = The files are larger than 25 MB in all. Choose fewer or smaller files, then choose the files again.
+apply-evidence-too-many = At most 5 files can be attached. Choose the files again.
+evidence-list = Evidence
+evidence-none = No evidence yet.
+evidence-kind = { $kind ->
+    [capture] Capture of the page
+    [recapture] Capture taken again
+   *[upload] Uploaded file
+}
+evidence-open = Show the image
+evidence-download = Download

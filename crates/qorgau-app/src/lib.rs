@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod evidence;
 pub mod jobs;
 pub mod procedure;
+pub mod upload;
 
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use evidence::{Evidence, EvidenceError, EvidenceLog, EvidencePaths};

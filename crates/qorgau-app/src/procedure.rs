@@ -9,7 +9,7 @@ use qorgau_domain::calendar::WorkingCalendar;
 use qorgau_domain::deadline::almaty_date;
 use qorgau_domain::procedure::command::attach_access_code;
 use qorgau_domain::procedure::{
-    Actor, CaseEvent, CaseState, Command, Context, handle, receive_application,
+    Actor, CaseEvent, CaseState, Command, Context, EvidenceKind, handle, receive_application,
 };
 use qorgau_domain::procedure::{IntakeError, ProcedureError};
 use qorgau_domain::regime::{RegimeError, Regimes};
@@ -17,8 +17,8 @@ use qorgau_store::{Store, StoreError, StoredCase, place_evidence_leaves};
 
 use crate::clock::Clock;
 use crate::credentials::{RandomnessError, new_access_code, secret_hash};
-use crate::evidence::EvidenceError;
-use crate::jobs::jobs_for;
+use crate::evidence::{Evidence, EvidenceError};
+use crate::jobs::{jobs_for, new_evidence_id};
 
 /// Why a service call failed. The shells turn it into exit codes or HTTP statuses.
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +99,23 @@ impl<'a, S: Store> Procedure<'a, S> {
         intake: Intake<'_>,
         actor: &Actor,
     ) -> Result<Submitted, ServiceError> {
+        self.submit_with_uploads(intake, actor, Vec::new(), None)
+            .await
+    }
+
+    /// `submit`, with files the applicant attached (already checked against
+    /// `crate::upload`'s limits and types). Each is stored byte for byte in
+    /// the blob store and recorded, in the same transaction as the
+    /// application, as an `evidence_captured` event of kind `upload` whose
+    /// item gets its leaf in the transparency log. Nothing is stored when the
+    /// application is refused.
+    pub async fn submit_with_uploads(
+        &self,
+        intake: Intake<'_>,
+        actor: &Actor,
+        uploads: Vec<Vec<u8>>,
+        evidence: Option<&Evidence>,
+    ) -> Result<Submitted, ServiceError> {
         let now = self.clock.now();
         let received_at = intake.received_at.unwrap_or(now);
         let mut events = receive_application(
@@ -122,21 +139,69 @@ impl<'a, S: Store> Procedure<'a, S> {
         // Capturing the reported URLs is a job of the same transaction: it
         // exists iff the case does, and the applicant does not wait for it.
         let jobs = jobs_for(&state, &events, now)?;
-        let case_id = self
-            .store
-            .create_case_with(
-                almaty_date(received_at).year(),
-                &events,
-                &jobs,
-                &actor.name,
-                now,
-            )
-            .await?;
-        Ok(Submitted {
-            case_id,
-            state,
-            access_code,
-        })
+        let mut state = state;
+        if !uploads.is_empty() {
+            let evidence = evidence.ok_or_else(|| {
+                EvidenceError::Log("files were attached, but no blob store is configured".into())
+            })?;
+            for bytes in uploads {
+                let size = bytes.len() as u64;
+                let digest = evidence.write(bytes).await?;
+                let event = CaseEvent::EvidenceCaptured {
+                    evidence_id: new_evidence_id()?,
+                    kind: EvidenceKind::Upload,
+                    url: String::new(),
+                    digest: digest.to_string(),
+                    size,
+                    captured_at: now,
+                    // Set by `place_evidence_leaves` below.
+                    log_index: 0,
+                    // Not fetched: no HTTP status.
+                    http_status: 0,
+                    problem: None,
+                    original_id: None,
+                    original_digest: None,
+                    fingerprint: None,
+                };
+                state
+                    .apply(&event)
+                    .map_err(|why| StoreError::Corrupt(why.to_owned()))?;
+                events.push(event);
+            }
+        }
+        let has_evidence = events
+            .iter()
+            .any(|event| matches!(event, CaseEvent::EvidenceCaptured { .. }));
+        let mut attempts = 0;
+        loop {
+            if has_evidence {
+                place_evidence_leaves(&mut events, self.store.log_size().await?);
+            }
+            match self
+                .store
+                .create_case_with(
+                    almaty_date(received_at).year(),
+                    &events,
+                    &jobs,
+                    &actor.name,
+                    now,
+                )
+                .await
+            {
+                Ok(case_id) => {
+                    return Ok(Submitted {
+                        case_id,
+                        state,
+                        access_code,
+                    });
+                }
+                // Another writer moved the log on: place the leaves again.
+                Err(StoreError::Conflict) if has_evidence && attempts < RECORD_RETRIES => {
+                    attempts += 1;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
     }
 
     pub async fn load(&self, case_id: &str) -> Result<StoredCase, ServiceError> {

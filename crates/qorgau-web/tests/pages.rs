@@ -513,3 +513,136 @@ async fn the_coordinator_records_non_compliance_and_escalates_from_the_case_page
         page.body
     );
 }
+
+/// A valid 1×1 PNG: signature, IHDR, IDAT (zlib of one filter byte and one
+/// grey pixel), IEND, with their CRCs.
+fn tiny_png() -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for byte in bytes {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut typed = kind.to_vec();
+        typed.extend_from_slice(data);
+        out.extend_from_slice(&typed);
+        out.extend_from_slice(&crc32(&typed).to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut png, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+    // zlib stored block: header, final block of 2 bytes (filter 0, pixel 0x80), adler32.
+    chunk(
+        &mut png,
+        b"IDAT",
+        &[
+            0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF, 0x00, 0x80, 0x00, 0x83, 0x00, 0x81,
+        ],
+    );
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[tokio::test]
+async fn an_uploaded_png_is_kept_as_evidence_with_its_digest() {
+    let app = TestApp::spawn().await;
+    let png = tiny_png();
+    let applied = app
+        .post_multipart(
+            "/apply?lang=en",
+            &FILLED,
+            &[("evidence", "screenshot.png", "image/png", &png)],
+        )
+        .await;
+    assert_eq!(applied.status, 201, "{}", applied.body);
+    let case_id = between(&applied.body, "id=\"case-id\">", "<");
+    let code = between(&applied.body, "id=\"access-code\">", "<");
+
+    let listed = app
+        .get(
+            &format!("/api/v1/applications/{case_id}/evidence"),
+            Some(&code),
+        )
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let items = listed.json();
+    let uploads: Vec<_> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["kind"] == "upload")
+        .collect();
+    assert_eq!(uploads.len(), 1, "{items}");
+    let digest = qorgau_evidence::Sha256Digest::of(&png).to_string();
+    assert_eq!(uploads[0]["digest"], digest.as_str());
+    assert_eq!(uploads[0]["size"], png.len() as u64);
+    assert!(uploads[0]["log_index"].is_u64());
+
+    let file = app
+        .get_bytes(uploads[0]["file"].as_str().unwrap(), Some(&code))
+        .await;
+    assert_eq!(file.status, 200);
+    assert_eq!(file.body, png, "stored byte for byte");
+    let receipt = app
+        .get(uploads[0]["receipt"].as_str().unwrap(), Some(&code))
+        .await;
+    assert_eq!(receipt.status, 200, "{}", receipt.body);
+}
+
+#[tokio::test]
+async fn a_disguised_or_oversized_file_is_refused_and_nothing_is_recorded() {
+    let app = TestApp::spawn().await;
+    let log_before = app.store.log_size().await.unwrap();
+    let executable = b"MZ\x90\x00\x03\x00\x00\x00 this program cannot be run in DOS mode".to_vec();
+    let script = b"#!/bin/sh\nrm -rf /\n".to_vec();
+    for bytes in [executable, script] {
+        let refused = app
+            .post_multipart(
+                "/apply?lang=en",
+                &FILLED,
+                &[("evidence", "photo.png", "image/png", &bytes)],
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(
+            refused
+                .body
+                .contains("its content was checked, not its name"),
+            "{}",
+            refused.body
+        );
+        assert!(refused.body.contains("id=\"evidence-error\""));
+        // What was typed comes back.
+        assert_eq!(
+            input_value(&refused.body, "applicant_name").as_deref(),
+            Some("Айгуль Ахметова")
+        );
+    }
+
+    let mut oversized = tiny_png();
+    oversized.resize(10 * 1024 * 1024 + 1, 0);
+    let refused = app
+        .post_multipart(
+            "/apply?lang=en",
+            &FILLED,
+            &[("evidence", "big.png", "image/png", &oversized)],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("larger than 10 MB"),
+        "{}",
+        refused.body
+    );
+
+    assert_eq!(app.store.log_size().await.unwrap(), log_before);
+}

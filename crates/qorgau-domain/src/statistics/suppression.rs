@@ -223,8 +223,12 @@ const MAX_PASSES: usize = 500;
 /// interval propagation over the published lines reaches.
 ///
 /// The attacker knows each published value; that a `<5` cell lies in
-/// 0..=threshold−1; that a complementary cell lies in threshold..; and, to err on
-/// the attacker's side, that no cell exceeds the largest value in the grid.
+/// 0..=threshold−1; and that a complementary cell lies in threshold.. with no
+/// upper bound but what the published lines give. (An earlier version also
+/// let the attacker know the largest value in the grid; when that value was
+/// itself hidden, the model pinned counts no real reader could recover — the
+/// property test found `[[1, 4], [0, 1]]` — and asked for suppression that
+/// could never be enough.)
 /// Each line `total = Σ members` then bounds every cell by the others' bounds,
 /// repeated until nothing changes. (For the two-way tables with margins that
 /// Qorgau publishes the property tests compare this with an exhaustive search.)
@@ -234,7 +238,9 @@ pub fn attacker_bounds(
     visibility: &[Visibility],
     threshold: u64,
 ) -> Vec<(u64, u64)> {
-    let ceiling = i128::from(values.iter().copied().max().unwrap_or(0).max(threshold));
+    // "No upper bound", kept finite for the arithmetic: far above any count
+    // (a billion applications) and far below i128's range when summed.
+    let ceiling: i128 = 1 << 40;
     let threshold = i128::from(threshold);
     let mut bounds: Vec<(i128, i128)> = values
         .iter()
@@ -294,6 +300,24 @@ mod tests {
     use super::*;
 
     const THRESHOLD: u64 = 5;
+
+    /// Found by the property test below: with every cell hidden, no reader can
+    /// pin the small counts (the attacker model must not know the hidden maximum).
+    #[test]
+    fn a_fully_hidden_table_pins_nothing() {
+        let table = two_way(&[vec![1, 4], vec![0, 1]]);
+        let grid = &table.grid;
+        let visibility = grid.suppress(THRESHOLD);
+        let bounds = attacker_bounds(grid.values(), grid.lines(), &visibility, THRESHOLD);
+        for (cell, value) in grid.values().iter().enumerate() {
+            if visibility[cell] == Visibility::BelowThreshold && *value > 0 {
+                assert!(
+                    bounds[cell].0 < bounds[cell].1,
+                    "cell {cell} pinned: {bounds:?}"
+                );
+            }
+        }
+    }
 
     /// A one-way table: its cells and their published total.
     fn one_way(values: &[u64]) -> (Grid, Vec<CellId>, CellId) {

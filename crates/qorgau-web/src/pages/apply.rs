@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
-use qorgau_app::{Intake, ServiceError};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use qorgau_app::{Intake, ServiceError, upload};
 use qorgau_domain::application::{
     ApplicantForm, ApplicationForm, Channel, ChildForm, IncidentForm, Relation, ResourceForm,
 };
@@ -192,12 +192,138 @@ pub(super) fn form_field(path: &str, resource_ids: &[&str], incident_numbers: &[
     .to_owned()
 }
 
+/// What the multipart form carried: the typed values, the accepted files,
+/// and why the files (if any) were refused.
+struct Posted {
+    values: HashMap<String, String>,
+    files: Vec<Vec<u8>>,
+    file_error: Option<&'static str>,
+}
+
+/// Reads the form. Text fields come before the files (the file field is the
+/// form's last), so what was typed is kept even when the files are too much.
+/// Each file's type is sniffed from its first bytes; the name and the
+/// browser's `Content-Type` are ignored.
+async fn read_posted(mut multipart: Multipart) -> Posted {
+    let mut posted = Posted {
+        values: HashMap::new(),
+        files: Vec::new(),
+        file_error: None,
+    };
+    let mut total = 0usize;
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            // The body is past the route's limit (or broken).
+            Err(_) => {
+                posted.file_error.get_or_insert("apply-evidence-total");
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if name != "evidence" {
+            match field.text().await {
+                Ok(text) => {
+                    posted.values.insert(name, text);
+                }
+                Err(_) => {
+                    posted.file_error.get_or_insert("apply-evidence-total");
+                    break;
+                }
+            }
+            continue;
+        }
+        let mut bytes = Vec::new();
+        let mut too_large = false;
+        let mut broken = false;
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    total += chunk.len();
+                    if bytes.len() + chunk.len() > upload::MAX_UPLOAD_BYTES {
+                        too_large = true;
+                        bytes = Vec::new();
+                    } else if !too_large {
+                        bytes.extend_from_slice(&chunk);
+                    }
+                }
+                Ok(None) => break,
+                Err(_) => {
+                    broken = true;
+                    break;
+                }
+            }
+        }
+        if broken {
+            posted.file_error.get_or_insert("apply-evidence-total");
+            break;
+        }
+        // A file input left empty still sends an empty part.
+        if bytes.is_empty() && !too_large && field.file_name().unwrap_or_default().is_empty() {
+            continue;
+        }
+        let problem = if too_large {
+            Some("apply-evidence-too-large")
+        } else if total > upload::MAX_UPLOADS_TOTAL_BYTES {
+            Some("apply-evidence-total")
+        } else if posted.files.len() >= upload::MAX_UPLOADS {
+            Some("apply-evidence-too-many")
+        } else if upload::sniff(&bytes).is_none() {
+            Some("apply-evidence-type")
+        } else {
+            None
+        };
+        match problem {
+            Some(problem) => {
+                posted.file_error.get_or_insert(problem);
+            }
+            None => posted.files.push(bytes),
+        }
+    }
+    if posted.file_error.is_some() {
+        posted.files.clear();
+    }
+    posted
+}
+
+/// The form as posted: multipart from the page (files possible), or
+/// URL-encoded from clients that send no files.
+async fn posted(state: &AppState, request: Request) -> Option<Posted> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("multipart/form-data"));
+    if multipart {
+        let multipart = Multipart::from_request(request, state).await.ok()?;
+        Some(read_posted(multipart).await)
+    } else {
+        let Form(values) = Form::<HashMap<String, String>>::from_request(request, state)
+            .await
+            .ok()?;
+        Some(Posted {
+            values,
+            files: Vec::new(),
+            file_error: None,
+        })
+    }
+}
+
 pub async fn submit(
     State(state): State<AppState>,
     RequestLanguage(language): RequestLanguage,
-    Form(values): Form<HashMap<String, String>>,
+    request: Request,
 ) -> Response {
     let tr = Tr { language };
+    let Some(Posted {
+        values,
+        files,
+        file_error,
+    }) = posted(&state, request).await
+    else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
     let (application, resource_ids, incident_numbers) = to_application(&values);
     let mut form = FormState {
         values,
@@ -206,6 +332,9 @@ pub async fn submit(
     let mut errors: Vec<(String, Message)> = Vec::new();
     if form.value("consent") != "yes" {
         errors.push(("consent".into(), Message::new("apply-consent-required")));
+    }
+    if let Some(problem) = file_error {
+        errors.push(("evidence".into(), Message::new(problem)));
     }
     let applicant = Actor {
         name: "applicant".to_owned(),
@@ -218,7 +347,11 @@ pub async fn submit(
             received_at: None,
             record_refusals: false,
         };
-        match state.procedure().submit(intake, &applicant).await {
+        match state
+            .procedure()
+            .submit_with_uploads(intake, &applicant, files, state.evidence.as_deref())
+            .await
+        {
             Ok(submitted) => {
                 let applied = AppliedPage {
                     tr,

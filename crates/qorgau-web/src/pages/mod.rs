@@ -9,6 +9,7 @@ mod track;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -133,7 +134,15 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(start))
         .route("/static/app.css", get(stylesheet))
-        .route("/apply", get(apply::form).post(apply::submit))
+        .route(
+            "/apply",
+            get(apply::form)
+                .post(apply::submit)
+                .layer(DefaultBodyLimit::max(
+                    // The files, and room for the typed fields and the multipart framing.
+                    qorgau_app::upload::MAX_UPLOADS_TOTAL_BYTES + 1024 * 1024,
+                )),
+        )
         .route("/track", get(track::form).post(track::show))
         .route("/owner", get(owner::login_form))
         .route("/owner/login", axum::routing::post(owner::login))

@@ -320,7 +320,51 @@ impl TestApp {
             .await
     }
 
+    /// Posts a `multipart/form-data` form: text fields, then files as
+    /// (field name, file name, claimed content type, bytes).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Reply {
+        let boundary = "qorgau-test-boundary-7f3a9c";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (name, file_name, content_type, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        self.raw_bytes(path, "POST", &[("Content-Type", &content_type)], &body)
+            .await
+    }
+
     async fn raw(&self, path: &str, method: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+        self.raw_bytes(path, method, headers, body.as_bytes()).await
+    }
+
+    async fn raw_bytes(
+        &self,
+        path: &str,
+        method: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Reply {
         let mut stream = tokio::net::TcpStream::connect(self.address).await.unwrap();
         let mut request = format!(
             "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n",
@@ -330,8 +374,9 @@ impl TestApp {
             request.push_str(&format!("{name}: {value}\r\n"));
         }
         request.push_str("\r\n");
-        request.push_str(body);
-        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut request = request.into_bytes();
+        request.extend_from_slice(body);
+        stream.write_all(&request).await.unwrap();
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).await.unwrap();
         let text = String::from_utf8(raw).unwrap();
