@@ -143,3 +143,5 @@ evidence-kind = { $kind ->
 }
 evidence-open = Show the image
 evidence-download = Download
+staff-show-image = Show (may be distressing)
+staff-download = Download

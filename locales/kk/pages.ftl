@@ -143,3 +143,5 @@ evidence-kind = { $kind ->
 }
 evidence-open = Суретті көрсету
 evidence-download = Жүктеп алу
+staff-show-image = Көрсету (жан жарақаттауы мүмкін)
+staff-download = Жүктеп алу

@@ -143,3 +143,5 @@ evidence-kind = { $kind ->
 }
 evidence-open = Показать изображение
 evidence-download = Скачать
+staff-show-image = Показать (может травмировать)
+staff-download = Скачать

@@ -646,3 +646,40 @@ async fn a_disguised_or_oversized_file_is_refused_and_nothing_is_recorded() {
 
     assert_eq!(app.store.log_size().await.unwrap(), log_before);
 }
+
+#[tokio::test]
+async fn staff_see_uploaded_images_blurred_until_opened() {
+    let app = TestApp::spawn().await;
+    let png = tiny_png();
+    let applied = app
+        .post_multipart(
+            "/apply?lang=en",
+            &FILLED,
+            &[("evidence", "screenshot.png", "image/png", &png)],
+        )
+        .await;
+    assert_eq!(applied.status, 201, "{}", applied.body);
+    let case_id = between(&applied.body, "id=\"case-id\">", "<");
+    let signed_in = app
+        .post_form(
+            "/staff/login?lang=en",
+            &[("username", "e1"), ("password", "e1-password")],
+            None,
+        )
+        .await;
+    let cookie = session_cookie(&signed_in).unwrap();
+    let page = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}?lang=en"), &cookie)
+        .await;
+    assert_eq!(page.status, 200);
+    let image_at = page
+        .body
+        .find("<details class=\"sensitive\">")
+        .unwrap_or_else(|| panic!("{}", page.body));
+    let href = between(&page.body[image_at..], "<img src=\"", "\"");
+    let file = app.get_with_cookie(&href, &cookie).await;
+    assert_eq!(file.status, 200);
+    assert_eq!(file.header("content-type"), Some("image/png"));
+    // Applicants and the public cannot reach the staff route.
+    assert_eq!(app.get(&href, None).await.status, 303);
+}

@@ -164,6 +164,10 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/logout", axum::routing::post(staff::logout))
         .route("/staff/cases/{case_id}", get(staff::case))
         .route(
+            "/staff/cases/{case_id}/evidence/{evidence_id}",
+            get(staff::evidence_file),
+        )
+        .route(
             "/staff/cases/{case_id}/vote",
             axum::routing::post(staff::vote),
         )

@@ -245,6 +245,17 @@ pub async fn queue(
     page(&queue, StatusCode::OK)
 }
 
+/// One piece of evidence on the staff case page.
+pub struct EvidenceView {
+    pub kind: String,
+    pub label: String,
+    pub digest: String,
+    /// Where the staff route serves it; empty when nothing was stored.
+    pub href: String,
+    /// Shown blurred until opened: reviewers see distressing material all day.
+    pub image: bool,
+}
+
 /// What the coordinator can do with one order now.
 pub struct OrderAction {
     pub order_id: String,
@@ -269,6 +280,7 @@ struct CasePage {
     votes: Vec<String>,
     orders: Vec<String>,
     order_actions: Vec<OrderAction>,
+    evidence: Vec<EvidenceView>,
     can_vote: bool,
     can_decide: bool,
     can_respond: bool,
@@ -434,6 +446,7 @@ async fn render_case(
         votes,
         orders,
         order_actions,
+        evidence: evidence_views(state, case_id).await,
         can_vote: awaiting && matches!(role, Role::Expert { .. }),
         can_decide: awaiting
             && (*role == Role::Coordinator || *role == Role::Expert { chair: true }),
@@ -785,4 +798,91 @@ pub async fn escalate(
         },
     )
     .await
+}
+
+async fn evidence_views(state: &AppState, case_id: &str) -> Vec<EvidenceView> {
+    let Ok(rows) = state.store.case_evidence(case_id).await else {
+        return Vec::new();
+    };
+    let mut views = Vec::new();
+    for row in rows {
+        let stored = row.digest.is_some() && row.status == "ok";
+        let mut image = false;
+        if stored
+            && row.kind == "upload"
+            && let (Some(evidence), Some(digest)) = (
+                &state.evidence,
+                row.digest.as_deref().and_then(|text| text.parse().ok()),
+            )
+            && let Ok(bytes) = evidence.read(&digest).await
+        {
+            image = qorgau_app::upload::sniff(&bytes).is_some_and(|media| media.is_image());
+        }
+        views.push(EvidenceView {
+            kind: row.kind.clone(),
+            label: if row.url.is_empty() {
+                row.evidence_id.clone()
+            } else {
+                row.url.clone()
+            },
+            digest: row
+                .digest
+                .clone()
+                .unwrap_or_else(|| row.reason.clone().unwrap_or_default()),
+            href: if stored {
+                format!("/staff/cases/{case_id}/evidence/{}", row.evidence_id)
+            } else {
+                String::new()
+            },
+            image,
+        });
+    }
+    views
+}
+
+/// Serves one stored evidence item to staff: verified against its digest,
+/// images inline (for the blurred preview), everything else as a download.
+pub async fn evidence_file(
+    State(state): State<AppState>,
+    _staff: StaffPage,
+    Path((case_id, evidence_id)): Path<(String, String)>,
+) -> Response {
+    let Ok(rows) = state.store.case_evidence(&case_id).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let Some(row) = rows.into_iter().find(|row| row.evidence_id == evidence_id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let (Some(evidence), Some(digest)) = (
+        &state.evidence,
+        row.digest.as_deref().and_then(|text| text.parse().ok()),
+    ) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Ok(bytes) = evidence.read(&digest).await else {
+        // Damaged or missing: never served.
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let media = qorgau_app::upload::sniff(&bytes);
+    let content_type = match (row.kind.as_str(), media) {
+        ("capture" | "recapture", _) => "application/warc",
+        (_, Some(media)) => media.as_str(),
+        (_, None) => "application/octet-stream",
+    };
+    let inline = media.is_some_and(|media| media.is_image());
+    let disposition = if inline {
+        "inline".to_owned()
+    } else {
+        format!("attachment; filename=\"{evidence_id}\"")
+    };
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
