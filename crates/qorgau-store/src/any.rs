@@ -160,6 +160,15 @@ impl Store for AnyStore {
         forward!(self, store => store.create_session(session))
     }
 
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        idle: jiff::SignedDuration,
+    ) -> Result<Option<StaffSession>, StoreError> {
+        forward!(self, store => store.touch_session(token_hash, now, idle))
+    }
+
     async fn find_session(&self, token_hash: &str) -> Result<Option<StaffSession>, StoreError> {
         forward!(self, store => store.find_session(token_hash))
     }

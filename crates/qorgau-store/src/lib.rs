@@ -403,6 +403,15 @@ pub trait Store: Send + Sync {
         session: &StaffSession,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// A live session — not past its absolute expiry, and used within `idle` —
+    /// marked as used now; `None` otherwise (the session has ended).
+    fn touch_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        idle: jiff::SignedDuration,
+    ) -> impl Future<Output = Result<Option<StaffSession>, StoreError>> + Send;
+
     fn find_session(
         &self,
         token_hash: &str,

@@ -894,8 +894,8 @@ impl Store for PgStore {
 
     async fn create_session(&self, session: &StaffSession) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, username, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4)",
+            "INSERT INTO sessions (token_hash, username, created_at, expires_at, last_seen) \
+             VALUES ($1, $2, $3, $4, $3)",
         )
         .bind(&session.token_hash)
         .bind(&session.username)
@@ -904,6 +904,32 @@ impl Store for PgStore {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        idle: jiff::SignedDuration,
+    ) -> Result<Option<StaffSession>, StoreError> {
+        let row: Option<(String, String, i64, i64)> = sqlx::query_as(
+            "UPDATE sessions SET last_seen = $2 \
+             WHERE token_hash = $1 AND expires_at > $2 AND last_seen > $2 - $3 \
+             RETURNING token_hash, username, created_at, expires_at",
+        )
+        .bind(token_hash)
+        .bind(rows::millis(now))
+        .bind(idle.as_millis() as i64)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(
+            |(token_hash, username, created_at, expires_at)| StaffSession {
+                token_hash,
+                username,
+                created_at: rows::from_millis(created_at),
+                expires_at: rows::from_millis(expires_at),
+            },
+        ))
     }
 
     async fn find_session(&self, token_hash: &str) -> Result<Option<StaffSession>, StoreError> {

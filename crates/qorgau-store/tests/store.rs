@@ -1245,9 +1245,38 @@ async fn staff_sign_in_state_is_kept(backend: Backend) {
     test.store.create_session(&session).await.unwrap();
     assert_eq!(
         test.store.find_session(&session.token_hash).await.unwrap(),
-        Some(session)
+        Some(session.clone())
     );
     assert_eq!(test.store.find_session("cd").await.unwrap(), None);
+    // Idle expiry: used within 30 minutes the session lives on (and the use
+    // counts); unused for longer, or past its absolute expiry, it has ended.
+    let idle = jiff::SignedDuration::from_mins(30);
+    let touch = |when: &str| {
+        test.store
+            .touch_session(&session.token_hash, at(when), idle)
+    };
+    assert!(touch("2026-12-02T10:20:00+05:00").await.unwrap().is_some());
+    assert!(touch("2026-12-02T10:45:00+05:00").await.unwrap().is_some());
+    assert!(touch("2026-12-02T11:16:00+05:00").await.unwrap().is_none());
+    let late = StaffSession {
+        token_hash: "ef".repeat(32),
+        ..session.clone()
+    };
+    test.store.create_session(&late).await.unwrap();
+    assert!(
+        test.store
+            .touch_session(&late.token_hash, at("2026-12-02T10:10:00+05:00"), idle)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        test.store
+            .touch_session(&late.token_hash, at("2026-12-02T18:00:00+05:00"), idle)
+            .await
+            .unwrap()
+            .is_none()
+    );
     // Password hashes travel with an archive; sessions do not (sign in again).
     let target = TestStore::new(other(backend)).await;
     archive::import(&target.store, export_to_bytes(&test.store).await.as_slice())

@@ -69,32 +69,10 @@ impl FromRequestParts<AppState> for Staff {
         let language = language_of(parts);
         let reject = |error: ApiError| error.in_language(language);
         let token = bearer(parts).ok_or_else(|| reject(ApiError::Unauthenticated))?;
-        let session = state
-            .store
-            .find_session(&secret_hash(token))
+        staff_for_token(state, token)
             .await
-            .map_err(|error| reject(error.into()))?
-            .filter(|session| session.expires_at > state.clock.now())
-            .ok_or_else(|| reject(ApiError::Unauthenticated))?;
-        let member = state
-            .store
-            .find_staff(&session.username)
-            .await
-            .map_err(|error| reject(error.into()))?
-            .filter(|member| member.active)
-            .ok_or_else(|| reject(ApiError::Unauthenticated))?;
-        let role = match member.role {
-            StaffRole::Coordinator => Role::Coordinator,
-            StaffRole::Expert => Role::Expert {
-                chair: member.chair,
-            },
-        };
-        Ok(Staff {
-            actor: Actor {
-                name: member.username,
-                role,
-            },
-        })
+            .map_err(reject)?
+            .ok_or_else(|| reject(ApiError::Unauthenticated))
     }
 }
 
@@ -206,11 +184,13 @@ pub async fn sign_in(
 
 /// The staff member behind a session token, if the session is live.
 pub async fn staff_for_token(state: &AppState, token: &str) -> Result<Option<Staff>, ApiError> {
+    // Absolute expiry and idle expiry, checked and the session marked as used
+    // in one statement.
+    let idle = SignedDuration::from_mins(i64::from(state.config.session_idle_minutes));
     let Some(session) = state
         .store
-        .find_session(&secret_hash(token))
+        .touch_session(&secret_hash(token), state.clock.now(), idle)
         .await?
-        .filter(|session| session.expires_at > state.clock.now())
     else {
         return Ok(None);
     };

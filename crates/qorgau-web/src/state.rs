@@ -15,6 +15,8 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// How long a staff session lasts from sign-in.
     pub session_hours: u32,
+    /// How long a staff session may go unused before it ends.
+    pub session_idle_minutes: u32,
     /// Session cookies without `Secure`, for plain-HTTP development only
     /// (`QORGAU_INSECURE_COOKIES=1`). Browsers treat localhost as secure, so the
     /// demo does not need it.
@@ -26,6 +28,7 @@ impl Default for WebConfig {
         WebConfig {
             public_url: None,
             session_hours: 8,
+            session_idle_minutes: 30,
             insecure_cookies: false,
         }
     }

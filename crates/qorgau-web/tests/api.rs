@@ -562,3 +562,21 @@ async fn the_openapi_document_lists_every_route() {
         );
     }
 }
+
+#[tokio::test]
+async fn sessions_end_after_thirty_idle_minutes() {
+    let app = TestApp::spawn().await;
+    let token = app.sign_in("e2").await;
+    for (when, expected) in [
+        ("2026-12-02T10:29:00+05:00", 200),
+        ("2026-12-02T10:58:00+05:00", 200),
+        ("2026-12-02T11:29:00+05:00", 401),
+    ] {
+        app.clock.set(when.parse().unwrap());
+        assert_eq!(
+            app.get("/api/v1/cases", Some(&token)).await.status,
+            expected,
+            "{when}"
+        );
+    }
+}
