@@ -683,3 +683,99 @@ async fn staff_see_uploaded_images_blurred_until_opened() {
     // Applicants and the public cannot reach the staff route.
     assert_eq!(app.get(&href, None).await.status, 303);
 }
+
+#[tokio::test]
+async fn the_coordinator_adds_staff_and_resource_owners_whose_secrets_are_shown_once() {
+    let app = TestApp::spawn().await;
+    let login = |username: &'static str| {
+        let app = &app;
+        async move {
+            let reply = app
+                .post_form(
+                    "/staff/login?lang=en",
+                    &[
+                        ("username", username),
+                        ("password", &format!("{username}-password")),
+                    ],
+                    None,
+                )
+                .await;
+            session_cookie(&reply).unwrap()
+        }
+    };
+    let expert = login("e1").await;
+    assert_eq!(
+        app.get_with_cookie("/staff/people?lang=en", &expert)
+            .await
+            .status,
+        403
+    );
+    let cookie = login("coord").await;
+    let page = app.get_with_cookie("/staff/people?lang=en", &cookie).await;
+    assert_eq!(page.status, 200);
+    let csrf = input_value(&page.body, "csrf").unwrap();
+    let added = app
+        .post_form(
+            "/staff/people/staff?lang=en",
+            &[
+                ("csrf", &csrf),
+                ("username", "e3"),
+                ("name", "Expert Three"),
+                ("role", "expert"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let notice = between(&added.body, "id=\"notice\">", "<");
+    let password = notice.rsplit(": ").next().unwrap().trim().to_owned();
+    let token = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            serde_json::json!({"username": "e3", "password": password}),
+        )
+        .await;
+    assert_eq!(token.status, 200, "{notice}");
+    let again = app
+        .post_form(
+            "/staff/people/staff?lang=en",
+            &[
+                ("csrf", &csrf),
+                ("username", "e3"),
+                ("name", "X"),
+                ("role", "expert"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(again.status, 409);
+    let owner = app
+        .post_form(
+            "/staff/people/owners?lang=en",
+            &[
+                ("csrf", &csrf),
+                ("name", "vk"),
+                ("display_name", "VK"),
+                ("domains", "vk.com, m.vk.com"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(owner.status, 201);
+    let key = between(&owner.body, "id=\"notice\">", "<")
+        .rsplit(": ")
+        .next()
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert_eq!(app.get("/api/v1/orders", Some(&key)).await.status, 200);
+    let forged = app
+        .post_form(
+            "/staff/people/owners?lang=en",
+            &[("name", "x"), ("display_name", "X")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+}

@@ -4,6 +4,7 @@
 
 mod apply;
 mod owner;
+mod people;
 mod staff;
 mod track;
 
@@ -162,6 +163,19 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/staff/login", get(staff::login_form).post(staff::login))
         .route("/staff/logout", axum::routing::post(staff::logout))
+        .route("/staff/people", get(people::people))
+        .route(
+            "/staff/people/staff",
+            axum::routing::post(people::add_staff),
+        )
+        .route(
+            "/staff/people/password",
+            axum::routing::post(people::reset_password),
+        )
+        .route(
+            "/staff/people/owners",
+            axum::routing::post(people::add_owner),
+        )
         .route("/staff/cases/{case_id}", get(staff::case))
         .route(
             "/staff/cases/{case_id}/evidence/{evidence_id}",

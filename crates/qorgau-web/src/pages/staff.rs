@@ -57,7 +57,15 @@ impl FromRequestParts<AppState> for StaffPage {
 }
 
 impl StaffPage {
-    fn check_csrf(&self, values: &HashMap<String, String>) -> bool {
+    pub fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    pub fn actor(&self) -> &qorgau_domain::procedure::Actor {
+        &self.staff.actor
+    }
+
+    pub fn check_csrf(&self, values: &HashMap<String, String>) -> bool {
         super::csrf_matches(values, &self.csrf)
     }
 }
