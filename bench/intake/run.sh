@@ -64,6 +64,7 @@ url_part() {
   python3 -c 'import sys, urllib.parse as u; p = u.urlparse(sys.argv[1]); print({"host": p.hostname or "127.0.0.1", "port": p.port or 5432, "user": p.username or "postgres"}[sys.argv[2]])' "$ADMIN_URL" "$1"
 }
 
+echo "== code: $(git rev-parse --short HEAD 2>/dev/null || echo 'not a git checkout') $(git status --porcelain 2>/dev/null | grep -q . && echo '(with local changes)')"
 echo "== machine"
 echo "cores: $(nproc); cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1); memory: $(free -g | awk '/^Mem:/ {print $2}') GiB; kernel: $(uname -r)"
 echo "benchmark folder: $WORK on $(df --output=source,fstype "$WORK" | tail -1 | tr -s ' ')"
@@ -82,8 +83,11 @@ QORGAU="$TARGET_DIR/release/qorgau"
 # ---------------------------------------------------------------------------
 # Qorgau under wrk
 
+# Intake alone: no evidence worker (QORGAU_JOBS=0). With it, every reported
+# URL would be fetched from the Internet, and each capture appends to the same
+# chain as intake does.
 start_server() {
-  QORGAU_LANG=en "$QORGAU" "$@" serve --addr 127.0.0.1:0 >"$WORK/serve.log" 2>&1 &
+  QORGAU_LANG=en QORGAU_JOBS=0 "$QORGAU" "$@" serve --addr 127.0.0.1:0 >"$WORK/serve.log" 2>&1 &
   SERVER_PID=$!
   ADDRESS=""
   for _ in $(seq 300); do
@@ -159,8 +163,9 @@ verify_store() {
 # The databases' ceilings
 
 # SQLite: CLIENTS processes, each inserting one row per transaction
-# (autocommit) for DURATION seconds into one WAL database with synchronous =
-# FULL and a busy timeout, as the embedded store runs. Python's sqlite3 module
+# (`BEGIN IMMEDIATE`, INSERT, COMMIT) for DURATION seconds into one WAL
+# database with synchronous = FULL and a busy timeout, as the embedded store
+# writes. Python's sqlite3 module
 # (the system libsqlite3) times each insert to the microsecond.
 sqlite_ceiling() {
   local clients=$1 folder="$WORK/sqlite-ceiling-$1"
@@ -172,7 +177,7 @@ path, clients, duration = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 
 def connect():
     # WAL is a property of the file (set once, below); synchronous is per connection.
-    connection = sqlite3.connect(path, isolation_level=None, timeout=10)
+    connection = sqlite3.connect(path, isolation_level=None, timeout=30)
     connection.execute("PRAGMA synchronous=FULL")
     return connection
 
@@ -186,8 +191,12 @@ def client(start, results):
         began = time.monotonic()
         if began >= end:
             break
-        # About the size of an application's first event.
+        # About the size of an application's first event, in a transaction
+        # that takes the write lock first, as the store's (`BEGIN IMMEDIATE`;
+        # a deferred one can fail at once with SQLITE_BUSY_SNAPSHOT).
+        connection.execute("BEGIN IMMEDIATE")
         connection.execute("INSERT INTO ceiling (payload) VALUES (hex(randomblob(600)))")
+        connection.execute("COMMIT")
         latencies.append(time.monotonic() - began)
     connection.close()
     results.put(latencies)

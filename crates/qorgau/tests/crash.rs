@@ -1,12 +1,14 @@
 //! Nothing acknowledged is lost: concurrent clients file applications while
-//! the server is SIGKILLed and restarted, three times, on each store. Then
-//! every application that got a `201 Created` loads with its access code,
-//! `qorgau verify` passes, no request became two cases, and no job left its
-//! effect twice (the record is an application's effect; once `serve` runs the
-//! evidence worker, a capture recorded twice for one evidence item would fail
-//! here too). Connection errors during a kill are expected — the client cannot
-//! know whether the server acted — and are not failures; an acknowledged
-//! application that is missing is.
+//! the server is SIGKILLed and restarted, three times, on each store, its
+//! evidence worker capturing every reported URL (from a local page server)
+//! meanwhile. Then every application that got a `201 Created` loads with its
+//! access code, `qorgau verify` passes (the case record and the transparency
+//! log that mirrors it), no request became two cases, and no job left its
+//! effect twice: each restart moves the clock past the jobs' lease, so the
+//! new worker takes over what the killed one held, and must find what was
+//! already recorded. Connection errors during a kill are expected — the client
+//! cannot know whether the server acted — and are not failures; an
+//! acknowledged application that is missing is.
 
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used, clippy::panic)]
@@ -18,10 +20,15 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use common::{Acknowledged, Server, TestStore, application, assert_loads, export, qorgau, request};
+use common::{
+    Acknowledged, Server, TestStore, application, assert_loads, capture_here, export, page_server,
+    qorgau, request,
+};
 
 const CLIENTS: usize = 8;
 const KILLS: usize = 3;
+/// The least time between two kills.
+const PHASE: Duration = Duration::from_millis(1200);
 
 /// What the clients saw.
 #[derive(Default)]
@@ -65,13 +72,15 @@ async fn client(
     }
 }
 
-/// Waits until the clients have `more` acknowledgements beyond `from`, so each
-/// kill lands in the middle of a steady load.
+/// Waits until the clients have `more` acknowledgements beyond `from`, and at
+/// least `PHASE` has passed (the evidence worker polls every half second), so
+/// each kill lands in the middle of a steady load of requests and jobs.
 async fn progress(outcomes: &Outcomes, from: usize, more: usize) -> usize {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let began = Instant::now();
+    let deadline = began + Duration::from_secs(10);
     loop {
         let now = outcomes.acknowledged.lock().unwrap().len();
-        if now >= from + more {
+        if now >= from + more && began.elapsed() >= PHASE {
             return now;
         }
         assert!(
@@ -86,9 +95,10 @@ async fn progress(outcomes: &Outcomes, from: usize, more: usize) -> usize {
 
 async fn kill_and_restart_under_load(store: TestStore) {
     let started = Instant::now();
-    let args = store.args();
-    qorgau(&args, &["init"]).ok();
-    let mut server = Server::start(&args, 0, &store.logs()).await;
+    qorgau(&store, &["init"]).ok();
+    // The evidence worker runs too, capturing from a local server.
+    let pages = page_server().await;
+    let mut server = Server::start(&store, 0, &capture_here(pages)).await;
     let address = Arc::new(RwLock::new(server.address));
     let stop = Arc::new(AtomicBool::new(false));
     let outcomes = Arc::new(Outcomes::default());
@@ -109,6 +119,14 @@ async fn kill_and_restart_under_load(store: TestStore) {
         // Vary the moment a little, so kills hit different points of a request.
         tokio::time::sleep(Duration::from_millis(7 * kill as u64)).await;
         server.kill();
+        // The next server's clock is past the lease of every job the killed
+        // worker held (10 minutes), so it takes those jobs over: a job whose
+        // effect was recorded before the kill must not record it again.
+        let minutes = 11 * (kill + 1);
+        server.set_env(
+            "QORGAU_TEST_NOW",
+            format!("2026-12-02T10:{minutes:02}:00+05:00"),
+        );
         server.restart().await;
         *address.write().unwrap() = server.address;
     }
@@ -117,6 +135,8 @@ async fn kill_and_restart_under_load(store: TestStore) {
     for client in clients {
         client.await.unwrap();
     }
+    // Let the last server's worker take some jobs before it is killed too.
+    tokio::time::sleep(PHASE).await;
 
     let acknowledged = outcomes.acknowledged.lock().unwrap().clone();
     let unanswered = outcomes.unanswered.load(Ordering::Relaxed);
@@ -129,8 +149,8 @@ async fn kill_and_restart_under_load(store: TestStore) {
     }
     server.kill();
 
-    let entries = common::verify(&args);
-    let record = export(&args);
+    let entries = common::verify(&store);
+    let record = export(&store);
     record.assert_whole();
     record.assert_holds(&acknowledged);
     assert_eq!(record.events, entries);
@@ -143,9 +163,10 @@ async fn kill_and_restart_under_load(store: TestStore) {
     );
     eprintln!(
         "{}: {} acknowledged, {unanswered} unanswered, {extra} committed without an answer, \
-         {entries} entries, {:.1} s",
-        args[0],
+         {} job effects, {entries} entries, {:.1} s",
+        store.args()[0],
         acknowledged.len(),
+        record.job_effects.len(),
         started.elapsed().as_secs_f64()
     );
     assert!(

@@ -1,8 +1,11 @@
 //! Two `qorgau serve` processes on one PostgreSQL database, driven at once:
 //! the record stays one chain (no fork, no gap), every acknowledged
-//! application reads the same through either instance, and case numbers are
-//! handed out once each, without gaps. A database of the test's own on
-//! 127.0.0.1:5432 (`.ci/run` starts the server), dropped at the end.
+//! application reads the same through either instance, case numbers are
+//! handed out once each, without gaps, and the evidence jobs that intake
+//! enqueues run once each although both instances' workers claim them (every
+//! reported URL captured exactly once, from a local page server). A database
+//! of the test's own on 127.0.0.1:5432 (`.ci/run` starts the server), dropped
+//! at the end.
 
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used, clippy::panic)]
@@ -10,8 +13,12 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use common::{Acknowledged, Server, TestStore, application, assert_loads, export, qorgau, request};
+use common::{
+    Acknowledged, Server, TestStore, application, assert_loads, capture_here, export, page_server,
+    qorgau, request,
+};
 
 const CLIENTS: usize = 8;
 const PER_CLIENT: usize = 25;
@@ -19,13 +26,10 @@ const PER_CLIENT: usize = 25;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_instances_share_one_chain_and_one_numbering() {
     let store = TestStore::postgres("instances");
-    let args = store.args();
-    qorgau(&args, &["init"]).ok();
-    // Intake only: evidence jobs (`QORGAU_JOBS`, once the worker runs in
-    // `serve`) would add events of their own and fetch the reported URLs.
-    let intake_only = [("QORGAU_JOBS", "0")];
-    let first = Server::start_with(&args, 0, &store.logs(), &intake_only).await;
-    let second = Server::start_with(&args, 0, &store.logs(), &intake_only).await;
+    qorgau(&store, &["init"]).ok();
+    let pages = page_server().await;
+    let first = Server::start(&store, 0, &capture_here(pages)).await;
+    let second = Server::start(&store, 0, &capture_here(pages)).await;
     let instances = Arc::new([first.address, second.address]);
 
     // 8 clients, 200 applications, each client alternating between the instances.
@@ -70,16 +74,55 @@ async fn two_instances_share_one_chain_and_one_numbering() {
     .unwrap();
     assert_eq!(stranger.status, 404, "{}", stranger.body);
 
-    drop(first);
-    drop(second);
+    // Both workers take the capture jobs; wait until every URL has one. A job
+    // that failed for a passing reason waits for its retry (a minute or more
+    // on the servers' clock, which is pinned): when captures stop coming,
+    // restart both instances a few minutes later so the retries are due.
+    let mut servers = [first, second];
+    let mut minutes = 0;
+    let mut last = (0, Instant::now());
+    let deadline = Instant::now() + Duration::from_secs(45);
+    loop {
+        let record = export(&store);
+        let captured: usize = record.captured.values().map(Vec::len).sum();
+        if captured >= record.captures_due() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{captured} of {} URLs captured in 45 s",
+            record.captures_due()
+        );
+        if captured > last.0 {
+            last = (captured, Instant::now());
+        } else if last.1.elapsed() > Duration::from_secs(2) {
+            minutes += 5;
+            for server in &mut servers {
+                server.set_env(
+                    "QORGAU_TEST_NOW",
+                    format!("2026-12-02T10:{minutes:02}:00+05:00"),
+                );
+                server.restart().await;
+            }
+            last = (captured, Instant::now());
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    eprintln!("captures complete after {minutes} minutes of server time");
+    drop(servers);
 
-    // One chain: two entries per application, and the record holds exactly
-    // what was acknowledged, numbered 1..=200.
-    let entries = common::verify(&args);
-    assert_eq!(entries, 2 * acknowledged.len() as u64);
-    let record = export(&args);
+    // One chain: two entries per application and one per captured URL, and
+    // the record holds exactly what was acknowledged, numbered 1..=200.
+    let entries = common::verify(&store);
+    let record = export(&store);
     record.assert_whole();
     record.assert_holds(&acknowledged);
+    record.assert_captured_once();
     assert_eq!(record.cases.len(), acknowledged.len());
+    assert_eq!(record.application_events(), 2 * acknowledged.len() as u64);
+    assert_eq!(
+        entries,
+        2 * acknowledged.len() as u64 + record.captures_due() as u64
+    );
     assert_eq!(record.events, entries);
 }

@@ -91,7 +91,9 @@ impl Drop for PgDatabase {
     }
 }
 
-/// Where a test's record lives, and the folder for the servers' logs.
+/// Where a test's record lives. Every process runs in its folder, which
+/// also holds the servers' logs and, with PostgreSQL, what `qorgau` keeps in
+/// its working folder (the evidence blobs and the log key).
 pub struct TestStore {
     pub folder: tempfile::TempDir,
     pub database: Option<PgDatabase>,
@@ -134,8 +136,8 @@ impl TestStore {
         }
     }
 
-    pub fn logs(&self) -> PathBuf {
-        self.folder.path().to_owned()
+    pub fn folder(&self) -> &Path {
+        self.folder.path()
     }
 }
 
@@ -159,15 +161,16 @@ impl Run {
     }
 }
 
-fn command(store_args: &[String]) -> Command {
+fn command(store_args: &[String], folder: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_qorgau"));
     command
         .args(store_args)
+        .current_dir(folder)
         .env("QORGAU_LANG", "en")
         .env("QORGAU_TEST_NOW", NOW)
-        // No evidence worker: these tests count the intake events alone, and
-        // a capture of the (unreachable) test URLs would add capture_failed.
-        .env("QORGAU_JOBS", "0")
+        .env_remove("QORGAU_JOBS")
+        .env_remove("QORGAU_CAPTURE_ALLOW_LOOPBACK")
+        .env_remove("QORGAU_CAPTURE_REWRITE")
         .env_remove("QORGAU_USER")
         .env_remove("QORGAU_DATA")
         .env_remove("QORGAU_DATABASE_URL");
@@ -175,8 +178,11 @@ fn command(store_args: &[String]) -> Command {
 }
 
 /// `qorgau STORE ARGS`, in English, on the pinned clock.
-pub fn qorgau(store_args: &[String], args: &[&str]) -> Run {
-    let output = command(store_args).args(args).output().unwrap();
+pub fn qorgau(store: &TestStore, args: &[&str]) -> Run {
+    let output = command(&store.args(), store.folder())
+        .args(args)
+        .output()
+        .unwrap();
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -193,33 +199,23 @@ pub struct Server {
     pub address: SocketAddr,
     store_args: Vec<String>,
     env: Vec<(String, String)>,
-    logs: PathBuf,
+    folder: PathBuf,
     starts: u32,
 }
 
 impl Server {
     /// Starts `qorgau serve` on `port` (0: any free port) and waits until it
     /// listens and its store answers.
-    pub async fn start(store_args: &[String], port: u16, logs: &Path) -> Server {
-        Server::start_with(store_args, port, logs, &[]).await
-    }
-
-    /// `start`, with more environment for the server.
-    pub async fn start_with(
-        store_args: &[String],
-        port: u16,
-        logs: &Path,
-        env: &[(&str, &str)],
-    ) -> Server {
+    pub async fn start(store: &TestStore, port: u16, env: &[(&str, String)]) -> Server {
         let mut server = Server {
             child: None,
             address: SocketAddr::from(([127, 0, 0, 1], port)),
-            store_args: store_args.to_vec(),
+            store_args: store.args(),
             env: env
                 .iter()
-                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .map(|(name, value)| ((*name).to_owned(), value.clone()))
                 .collect(),
-            logs: logs.to_owned(),
+            folder: store.folder().to_owned(),
             starts: 0,
         };
         server.launch(port).await;
@@ -229,10 +225,13 @@ impl Server {
     async fn launch(&mut self, port: u16) {
         // A port just released by a killed server can take a moment to be free.
         for attempt in 0.. {
+            // One log per process, however many servers share the folder.
+            static STARTS: AtomicU64 = AtomicU64::new(0);
             self.starts += 1;
-            let log = self.logs.join(format!("serve-{port}-{}.log", self.starts));
+            let number = STARTS.fetch_add(1, Ordering::Relaxed);
+            let log = self.folder.join(format!("serve-{number}.log"));
             let file = std::fs::File::create(&log).unwrap();
-            let child = command(&self.store_args)
+            let child = command(&self.store_args, &self.folder)
                 .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
                 .envs(self.env.iter().map(|(name, value)| (name, value)))
                 .stdin(Stdio::null())
@@ -304,6 +303,12 @@ impl Server {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+
+    /// Sets an environment variable for the next start.
+    pub fn set_env(&mut self, name: &str, value: String) {
+        self.env.retain(|(key, _)| key != name);
+        self.env.push((name.to_owned(), value));
     }
 
     /// Kills the process and starts a new one on the same store and port.
@@ -401,6 +406,58 @@ fn parse_response(raw: &[u8]) -> std::io::Result<Reply> {
         status,
         body: body.to_owned(),
     })
+}
+
+// ---------------------------------------------------------------------------
+// Evidence capture, kept on this machine
+
+/// A web server on 127.0.0.1 that answers every request with a small page
+/// naming its path: what the evidence worker captures instead of the
+/// reported sites (see `capture_here`). Runs until the test's runtime ends.
+pub async fn page_server() -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 2048];
+                while !request.windows(4).any(|window| window == b"\r\n\r\n") {
+                    match stream.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(read) => request.extend_from_slice(&buffer[..read]),
+                    }
+                }
+                let text = String::from_utf8_lossy(&request);
+                let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                let page = format!(
+                    "<!doctype html><html><head><title>{path}</title></head>\
+                     <body><p>Posts about a pupil at {path}</p></body></html>"
+                );
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                    page.len()
+                );
+                let _ = stream.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    address
+}
+
+/// The environment that runs the evidence worker and sends its captures of
+/// every reported `https://` URL to `page_server` (test-only switches of
+/// `serve`), so no test reaches the Internet.
+pub fn capture_here(pages: SocketAddr) -> Vec<(&'static str, String)> {
+    vec![
+        ("QORGAU_JOBS", "4".to_owned()),
+        ("QORGAU_CAPTURE_ALLOW_LOOPBACK", "1".to_owned()),
+        (
+            "QORGAU_CAPTURE_REWRITE",
+            format!("https://=http://{pages}/"),
+        ),
+    ]
 }
 
 // ---------------------------------------------------------------------------
@@ -512,6 +569,10 @@ pub struct Record {
     /// What evidence jobs recorded: (event type, evidence id, attempt), once
     /// per event.
     pub job_effects: Vec<(String, String, u64)>,
+    /// Case id → the distinct URLs its application reported.
+    pub reported: BTreeMap<String, Vec<String>>,
+    /// Case id → the URLs captured for it, one per `evidence_captured`.
+    pub captured: BTreeMap<String, Vec<String>>,
     pub events: u64,
 }
 
@@ -519,26 +580,25 @@ pub struct Record {
 const JOB_EVENTS: [&str; 2] = ["evidence_captured", "capture_failed"];
 
 /// `qorgau verify` passes; returns the number of entries it checked.
-pub fn verify(store_args: &[String]) -> u64 {
-    let run = qorgau(store_args, &["verify"]).ok();
-    let entries = run
-        .stdout
-        .split(": ")
+pub fn verify(store: &TestStore) -> u64 {
+    let run = qorgau(store, &["verify"]).ok();
+    run.stdout
+        .split("intact: ")
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|number| number.parse().ok())
-        .unwrap_or_else(|| panic!("no event count in {:?}", run.stdout));
-    assert!(run.stdout.contains("intact"), "{}", run.stdout);
-    entries
+        .unwrap_or_else(|| panic!("no event count in {:?}", run.stdout))
 }
 
 /// The record read back through `qorgau export -`.
-pub fn export(store_args: &[String]) -> Record {
-    let run = qorgau(store_args, &["export", "-"]).ok();
+pub fn export(store: &TestStore) -> Record {
+    let run = qorgau(store, &["export", "-"]).ok();
     let mut record = Record {
         cases: BTreeMap::new(),
         by_token: HashMap::new(),
         job_effects: Vec::new(),
+        reported: BTreeMap::new(),
+        captured: BTreeMap::new(),
         events: 0,
     };
     for line in run.stdout.lines() {
@@ -564,6 +624,24 @@ pub fn export(store_args: &[String]) -> Record {
                     .or_default()
                     .push(case_id.clone());
             }
+            let mut urls: Vec<String> = payload["application"]["resources"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|resource| resource["url"].as_str().map(str::to_owned))
+                .collect();
+            urls.sort_unstable();
+            urls.dedup();
+            record.reported.insert(case_id.clone(), urls);
+        }
+        if event_type == "evidence_captured" {
+            let payload: Value = serde_json::from_str(item["payload"].as_str().unwrap()).unwrap();
+            let url = payload["url"].as_str().unwrap_or_default().to_owned();
+            record
+                .captured
+                .entry(case_id.clone())
+                .or_default()
+                .push(url);
         }
         if JOB_EVENTS.contains(&event_type.as_str()) {
             let payload: Value = serde_json::from_str(item["payload"].as_str().unwrap()).unwrap();
@@ -635,6 +713,20 @@ impl Record {
             numbers.sort_unstable();
             let expected: Vec<u32> = (1..=numbers.len() as u32).collect();
             assert_eq!(numbers, expected, "case numbers of {year}");
+        }
+    }
+
+    /// How many captures the reported URLs call for (one per distinct URL).
+    pub fn captures_due(&self) -> usize {
+        self.reported.values().map(Vec::len).sum()
+    }
+
+    /// Every reported URL of every case was captured exactly once.
+    pub fn assert_captured_once(&self) {
+        for (case_id, urls) in &self.reported {
+            let mut captured = self.captured.get(case_id).cloned().unwrap_or_default();
+            captured.sort_unstable();
+            assert_eq!(&captured, urls, "captures of {case_id}");
         }
     }
 
