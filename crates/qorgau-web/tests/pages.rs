@@ -353,30 +353,14 @@ async fn an_owner_sees_only_its_orders_acknowledges_and_reports_removal() {
 #[tokio::test]
 async fn the_coordinator_registers_a_paper_application_refusals_included() {
     let app = TestApp::spawn().await;
-    let sign_in = |username: &'static str| {
-        let app = &app;
-        async move {
-            let reply = app
-                .post_form(
-                    "/staff/login?lang=ru",
-                    &[
-                        ("username", username),
-                        ("password", &format!("{username}-password")),
-                    ],
-                    None,
-                )
-                .await;
-            session_cookie(&reply).unwrap()
-        }
-    };
-    let expert = sign_in("e1").await;
+    let expert = app.page_session("e1").await;
     assert_eq!(
         app.get_with_cookie("/staff/register?lang=ru", &expert)
             .await
             .status,
         403
     );
-    let coordinator = sign_in("coord").await;
+    let coordinator = app.page_session("coord").await;
     let form = app
         .get_with_cookie("/staff/register?lang=ru", &coordinator)
         .await;
@@ -687,30 +671,14 @@ async fn staff_see_uploaded_images_blurred_until_opened() {
 #[tokio::test]
 async fn the_coordinator_adds_staff_and_resource_owners_whose_secrets_are_shown_once() {
     let app = TestApp::spawn().await;
-    let login = |username: &'static str| {
-        let app = &app;
-        async move {
-            let reply = app
-                .post_form(
-                    "/staff/login?lang=en",
-                    &[
-                        ("username", username),
-                        ("password", &format!("{username}-password")),
-                    ],
-                    None,
-                )
-                .await;
-            session_cookie(&reply).unwrap()
-        }
-    };
-    let expert = login("e1").await;
+    let expert = app.page_session("e1").await;
     assert_eq!(
         app.get_with_cookie("/staff/people?lang=en", &expert)
             .await
             .status,
         403
     );
-    let cookie = login("coord").await;
+    let cookie = app.page_session("coord").await;
     let page = app.get_with_cookie("/staff/people?lang=en", &cookie).await;
     assert_eq!(page.status, 200);
     let csrf = input_value(&page.body, "csrf").unwrap();

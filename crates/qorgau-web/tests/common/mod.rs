@@ -493,3 +493,20 @@ impl TestApp {
         }
     }
 }
+
+impl TestApp {
+    /// Signs a staff member in on the pages (password `<username>-password`)
+    /// and returns the session cookie's value.
+    pub async fn page_session(&self, username: &str) -> String {
+        let password = format!("{username}-password");
+        let reply = self
+            .post_form(
+                "/staff/login?lang=en",
+                &[("username", username), ("password", &password)],
+                None,
+            )
+            .await;
+        session_cookie(&reply)
+            .unwrap_or_else(|| panic!("{username} could not sign in: {}", reply.status))
+    }
+}
