@@ -13,7 +13,7 @@ use qorgau_domain::procedure::{
 };
 use qorgau_domain::procedure::{IntakeError, ProcedureError};
 use qorgau_domain::regime::{RegimeError, Regimes};
-use qorgau_store::{Store, StoreError, StoredCase, place_evidence_leaves};
+use qorgau_store::{StaffRole, Store, StoreError, StoredCase, place_evidence_leaves};
 
 use crate::clock::Clock;
 use crate::credentials::{RandomnessError, new_access_code, secret_hash};
@@ -202,6 +202,30 @@ impl<'a, S: Store> Procedure<'a, S> {
                 Err(error) => return Err(error.into()),
             }
         }
+    }
+
+    /// The command that records the expert group's decision, with what the
+    /// rule needs from outside the case: the group's size (its active experts)
+    /// and the incidents of linked cases for the "two or more times" count.
+    pub async fn decide_command(
+        &self,
+        case_id: &str,
+        override_reason: Option<String>,
+    ) -> Result<Command, ServiceError> {
+        let group_size = self
+            .store
+            .list_staff()
+            .await?
+            .iter()
+            .filter(|member| member.active && member.role == StaffRole::Expert)
+            .count() as u32;
+        let linked_incidents = self.store.linked_incidents(case_id).await?;
+        let override_reason = override_reason.filter(|reason| !reason.trim().is_empty());
+        Ok(Command::Decide {
+            group_size,
+            linked_incidents,
+            override_reason,
+        })
     }
 
     pub async fn load(&self, case_id: &str) -> Result<StoredCase, ServiceError> {

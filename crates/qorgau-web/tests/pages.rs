@@ -536,8 +536,9 @@ fn tiny_png() -> Vec<u8> {
     png
 }
 
-#[tokio::test]
-async fn an_uploaded_png_is_kept_as_evidence_with_its_digest() {
+/// Files the filled form with a small PNG; returns the app, the PNG, and the
+/// page that acknowledged the application.
+async fn apply_with_png() -> (TestApp, Vec<u8>, common::Reply) {
     let app = TestApp::spawn().await;
     let png = tiny_png();
     let applied = app
@@ -548,6 +549,12 @@ async fn an_uploaded_png_is_kept_as_evidence_with_its_digest() {
         )
         .await;
     assert_eq!(applied.status, 201, "{}", applied.body);
+    (app, png, applied)
+}
+
+#[tokio::test]
+async fn an_uploaded_png_is_kept_as_evidence_with_its_digest() {
+    let (app, png, applied) = apply_with_png().await;
     let case_id = between(&applied.body, "id=\"case-id\">", "<");
     let code = between(&applied.body, "id=\"access-code\">", "<");
 
@@ -633,25 +640,9 @@ async fn a_disguised_or_oversized_file_is_refused_and_nothing_is_recorded() {
 
 #[tokio::test]
 async fn staff_see_uploaded_images_blurred_until_opened() {
-    let app = TestApp::spawn().await;
-    let png = tiny_png();
-    let applied = app
-        .post_multipart(
-            "/apply?lang=en",
-            &FILLED,
-            &[("evidence", "screenshot.png", "image/png", &png)],
-        )
-        .await;
-    assert_eq!(applied.status, 201, "{}", applied.body);
+    let (app, _, applied) = apply_with_png().await;
     let case_id = between(&applied.body, "id=\"case-id\">", "<");
-    let signed_in = app
-        .post_form(
-            "/staff/login?lang=en",
-            &[("username", "e1"), ("password", "e1-password")],
-            None,
-        )
-        .await;
-    let cookie = session_cookie(&signed_in).unwrap();
+    let cookie = app.page_session("e1").await;
     let page = app
         .get_with_cookie(&format!("/staff/cases/{case_id}?lang=en"), &cookie)
         .await;

@@ -307,31 +307,12 @@ pub async fn decide(
         .get("override_reason")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let group_size = state
-        .store
-        .list_staff()
+    let command = state
+        .procedure()
+        .decide_command(&case_id, override_reason)
         .await
-        .map_err(|error| fail(error.into()))?
-        .iter()
-        .filter(|member| member.active && member.role == StaffRole::Expert)
-        .count() as u32;
-    let linked_incidents = state
-        .store
-        .linked_incidents(&case_id)
-        .await
-        .map_err(|error| fail(error.into()))?;
-    run(
-        &state,
-        language,
-        &case_id,
-        &staff,
-        Command::Decide {
-            group_size,
-            linked_incidents,
-            override_reason,
-        },
-    )
-    .await
+        .map_err(|error| fail(ApiError::from_service(error)))?;
+    run(&state, language, &case_id, &staff, command).await
 }
 
 /// `POST /api/v1/cases/{case_id}/extension` `{"until","reason"}` (the chair).

@@ -19,7 +19,7 @@ use qorgau_domain::procedure::command::order_status_name;
 use qorgau_domain::procedure::{
     CasePhase, Command, OrderStatus, Role, TimeLeft, VerificationResult, VoteChoice,
 };
-use qorgau_store::{StaffRole, Store};
+use qorgau_store::Store;
 
 use super::{Tr, page};
 use crate::api::staff::ClientAddress;
@@ -568,32 +568,15 @@ pub async fn decide(
     if !staff.check_csrf(&values) {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let (Ok(members), Ok(linked_incidents)) = (
-        state.store.list_staff().await,
-        state.store.linked_incidents(&case_id).await,
-    ) else {
+    let override_reason = values.get("override_reason").cloned();
+    let Ok(command) = state
+        .procedure()
+        .decide_command(&case_id, override_reason)
+        .await
+    else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let group_size = members
-        .iter()
-        .filter(|member| member.active && member.role == StaffRole::Expert)
-        .count() as u32;
-    let override_reason = values
-        .get("override_reason")
-        .cloned()
-        .filter(|reason| !reason.trim().is_empty());
-    act(
-        &state,
-        language,
-        &staff,
-        &case_id,
-        Command::Decide {
-            group_size,
-            linked_incidents,
-            override_reason,
-        },
-    )
-    .await
+    act(&state, language, &staff, &case_id, command).await
 }
 
 pub async fn respond(

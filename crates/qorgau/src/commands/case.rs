@@ -6,7 +6,7 @@ use qorgau_domain::application::{ApplicationForm, Channel};
 use qorgau_domain::category::{Category, CriminalIndicator};
 use qorgau_domain::message::Message;
 use qorgau_domain::procedure::{Command, VoteChoice};
-use qorgau_store::{StaffRole, Store};
+use qorgau_store::Store;
 
 use super::{parse_date, parse_time};
 use crate::Session;
@@ -211,21 +211,8 @@ pub async fn run(session: &Session, command: CaseCommand) -> Result<u8, AppError
             case_id,
             override_reason,
         } => {
-            let group_size = store
-                .list_staff()
-                .await?
-                .iter()
-                .filter(|member| member.active && member.role == StaffRole::Expert)
-                .count() as u32;
-            let linked_incidents = store.linked_incidents(&case_id).await?;
-            (
-                case_id,
-                Command::Decide {
-                    group_size,
-                    linked_incidents,
-                    override_reason,
-                },
-            )
+            let command = procedure.decide_command(&case_id, override_reason).await?;
+            (case_id, command)
         }
         CaseCommand::Extend {
             case_id,

@@ -209,11 +209,8 @@ async fn seed_cases(session: &Session, store: &AnyStore) -> Result<(), AppError>
             )
             .await?;
     }
-    let decide = Command::Decide {
-        group_size: 3,
-        linked_incidents: Vec::new(),
-        override_reason: None,
-    };
+    // The demo's group is the three experts seeded above.
+    let decide = procedure.decide_command(&case_ids[2], None).await?;
     procedure.run(&case_ids[2], &coordinator, decide).await?;
     Ok(())
 }
