@@ -72,7 +72,9 @@ run_qorgau() {
   echo "$report" | sed -n 's/.* in \([0-9.]*\) s .*/\1/p'
 }
 
-echo "== qorgau capturer (each page: SSRF checks, WARC, fingerprint, SHA-256, atomic fsync'd blob)"
+# The blob store always group-commits: captures in flight together share
+# one syncfs for their files and one for their renames (crates/qorgau-evidence/src/cas/group.rs).
+echo "== qorgau capturer (each page: SSRF checks, WARC, fingerprint, SHA-256, atomic durable blob; concurrent blobs share syncs)"
 Q1_SECONDS=$(run_qorgau 1 "$WORK/store-1" "$WORK/qorgau-1.warc.gz")
 Q1_RATE=$(rate "$PAGES" "$Q1_SECONDS")
 echo "qorgau, sequential: $PAGES pages in $Q1_SECONDS s = $Q1_RATE pages/s"
@@ -81,7 +83,7 @@ Q32_RATE=$(rate "$PAGES" "$Q32_SECONDS")
 echo "qorgau, 32 at a time: $PAGES pages in $Q32_SECONDS s = $Q32_RATE pages/s"
 echo "ratio qorgau/wget: sequential $(rate "$Q1_RATE" "$WGET_RATE")x, 32 at a time $(rate "$Q32_RATE" "$WGET_RATE")x"
 if [ -d /dev/shm ]; then
-  # The same with the blob store on tmpfs, where fsync costs nothing: how
+  # The same with the blob store on tmpfs, where syncing costs nothing: how
   # much of the time is the durability of each blob.
   SHM="$(mktemp -d /dev/shm/qorgau-bench.XXXXXX)"
   T1_SECONDS=$(run_qorgau 1 "$SHM/store-1" "$WORK/shm-1.warc.gz")

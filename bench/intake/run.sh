@@ -78,7 +78,11 @@ python3 -c 'import sqlite3, sys; print(f"SQLite ceiling: Python {sys.version.spl
 echo "== build (release)"
 cargo build --release --quiet -p qorgau
 TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-QORGAU="$TARGET_DIR/release/qorgau"
+# A private copy: another build in the shared target folder cannot swap the
+# binary between the runs below.
+cp "$TARGET_DIR/release/qorgau" "$WORK/qorgau"
+QORGAU="$WORK/qorgau"
+echo "binary: sha256 $(sha256sum "$QORGAU" | cut -c1-16)"
 
 # ---------------------------------------------------------------------------
 # Qorgau under wrk

@@ -86,4 +86,6 @@ cli-verify-no-checkpoint = No checkpoint has been signed yet.
 cli-verify-log-broken = The transparency log does not match the record: { $detail }
 cli-verify-checkpoint-forged = The latest signed checkpoint ({ $size } leaves) is not validly signed by this log's key: { $detail }
 cli-evidence-error = Evidence storage or the log key failed: { $detail }
+cli-document-error = A document could not be rendered: { $detail }
+cli-outbox-setup = The delivery settings do not work: { $detail }
 cli-capture-test-mode = warning: { $setting } is set: evidence capture runs in test mode (tests only).

@@ -75,4 +75,6 @@ cli-verify-no-checkpoint = Әзірге бірде-бір бақылау нүк�
 cli-verify-log-broken = Ашықтық журналы жазбаға сәйкес емес: { $detail }
 cli-verify-checkpoint-forged = Соңғы бақылау нүктесіне ({ $size } жапырақ) осы журналдың кілтімен тиісінше қол қойылмаған: { $detail }
 cli-evidence-error = Дәлелдер қоймасының немесе журнал кілтінің қатесі: { $detail }
+cli-document-error = Құжатты жасау мүмкін болмады: { $detail }
+cli-outbox-setup = Жөнелту баптаулары жұмыс істемейді: { $detail }
 cli-capture-test-mode = ескерту: { $setting } орнатылған: дәлелдерді жинау сынақ режимінде жұмыс істейді (тек сынақтар үшін).

@@ -91,4 +91,6 @@ cli-verify-no-checkpoint = Подписанных контрольных точ�
 cli-verify-log-broken = Журнал прозрачности не соответствует записи: { $detail }
 cli-verify-checkpoint-forged = Последняя контрольная точка ({ $size } листьев) не подписана надлежащим образом ключом этого журнала: { $detail }
 cli-evidence-error = Ошибка хранилища доказательств или ключа журнала: { $detail }
+cli-document-error = Не удалось сформировать документ: { $detail }
+cli-outbox-setup = Настройки отправки не работают: { $detail }
 cli-capture-test-mode = предупреждение: задано { $setting }: сбор доказательств работает в тестовом режиме (только для тестов).

@@ -18,7 +18,7 @@ use qorgau_evidence::cas::{BlobStore, CasError, FsBlobStore};
 use qorgau_evidence::checkpoint::{
     Checkpoint, KeyError, KeyPair, SignedCheckpoint, VerifierKey, verify_checkpoint,
 };
-use qorgau_evidence::merkle::{LogError, MemoryLeafStore, MerkleLog, MissingNode, leaf_hash};
+use qorgau_evidence::merkle::{Hash, LogError, MemoryLeafStore, MerkleLog, MissingNode, leaf_hash};
 use qorgau_evidence::receipt::{IssueError, Receipt};
 use qorgau_store::{LOG_PAGE, Store, StoreError, StoredCheckpoint};
 
@@ -163,6 +163,30 @@ async fn run_blocking<T: Send + 'static>(
     }
 }
 
+/// An inclusion proof as the log's proof route serves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InclusionProof {
+    pub leaf_index: u64,
+    pub tree_size: u64,
+    /// The leaf's entry bytes (compact JSON), as hashed.
+    pub entry: Vec<u8>,
+    pub leaf_hash: Hash,
+    /// From the leaf's sibling up to the root's child.
+    pub proof: Vec<Hash>,
+    /// The root of the tree of `tree_size` leaves.
+    pub root: Hash,
+}
+
+/// A consistency proof between two sizes of the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsistencyProof {
+    pub first: u64,
+    pub second: u64,
+    pub first_root: Hash,
+    pub second_root: Hash,
+    pub proof: Vec<Hash>,
+}
+
 /// The transparency log as this instance serves it.
 pub struct EvidenceLog {
     key: KeyPair,
@@ -253,6 +277,49 @@ impl EvidenceLog {
         Ok(signed)
     }
 
+    /// The number of leaves in the log now (caught up with the store).
+    pub async fn size<S: Store>(&self, store: &S) -> Result<u64, EvidenceError> {
+        Ok(self.synced(store).await?.size()?)
+    }
+
+    /// RFC 9162 §2.1.3: the inclusion proof of leaf `index` in the tree of
+    /// `tree_size` leaves (the caller checks `index < tree_size <= size`).
+    pub async fn inclusion<S: Store>(
+        &self,
+        store: &S,
+        index: u64,
+        tree_size: u64,
+    ) -> Result<InclusionProof, EvidenceError> {
+        let tree = self.synced(store).await?;
+        let entry = tree.entry(index)?;
+        Ok(InclusionProof {
+            leaf_index: index,
+            tree_size,
+            leaf_hash: leaf_hash(&entry),
+            entry,
+            proof: tree.inclusion_proof(index, tree_size)?,
+            root: tree.root(tree_size)?,
+        })
+    }
+
+    /// RFC 9162 §2.1.4: the proof that the tree of `first` leaves is a prefix
+    /// of the tree of `second` (the caller checks `first <= second <= size`).
+    pub async fn consistency<S: Store>(
+        &self,
+        store: &S,
+        first: u64,
+        second: u64,
+    ) -> Result<ConsistencyProof, EvidenceError> {
+        let tree = self.synced(store).await?;
+        Ok(ConsistencyProof {
+            first,
+            second,
+            first_root: tree.root(first)?,
+            second_root: tree.root(second)?,
+            proof: tree.consistency_proof(first, second)?,
+        })
+    }
+
     /// The receipt of the evidence item at leaf `index`, under a checkpoint
     /// of the log as it is now.
     pub async fn receipt<S: Store>(
@@ -293,4 +360,79 @@ mod tests {
             assert_eq!(log_origin(url), origin, "{url:?}");
         }
     }
+}
+
+/// The URLs a case names — its reported resources and its orders' URLs — in
+/// order, each once: what staff may have captured on demand.
+pub fn case_urls(state: &qorgau_domain::procedure::CaseState) -> Vec<String> {
+    let mut urls: Vec<String> = Vec::new();
+    let named = state
+        .application
+        .resources
+        .iter()
+        .map(|resource| &resource.url)
+        .chain(state.orders.iter().flat_map(|order| order.urls.iter()));
+    for url in named {
+        if !urls.contains(url) {
+            urls.push(url.clone());
+        }
+    }
+    urls
+}
+
+/// What a staff request for a capture came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaptureRequest {
+    /// The capture is queued as evidence item `evidence_id`.
+    Queued { evidence_id: String, url: String },
+    /// The URL is not one the case names: staff capture the case's own URLs
+    /// only (the capturer is not a general-purpose fetcher).
+    NotACaseUrl,
+}
+
+/// A coordinator or expert asks for a capture of one of the case's URLs now
+/// (a page that changed, a capture that failed for good): the same durable
+/// `capture` job intake enqueues, under a new evidence id, so the worker
+/// captures, logs and records it like any other. `url` may be a resource as
+/// the applicant typed it; the normalized URL is captured.
+pub async fn request_capture<S: Store>(
+    store: &S,
+    case_id: &str,
+    url: &str,
+    now: Timestamp,
+) -> Result<CaptureRequest, crate::ServiceError> {
+    let case = store
+        .load_case(case_id)
+        .await?
+        .ok_or_else(|| crate::ServiceError::CaseNotFound(case_id.to_owned()))?;
+    let state = case.state()?;
+    let url = url.trim();
+    let typed = state
+        .application
+        .resources
+        .iter()
+        .find(|resource| resource.reported_as.trim() == url)
+        .map(|resource| resource.url.clone());
+    let Some(url) = case_urls(&state)
+        .into_iter()
+        .find(|known| known == url)
+        .or(typed)
+    else {
+        return Ok(CaptureRequest::NotACaseUrl);
+    };
+    let payload = crate::jobs::CaptureJob {
+        evidence_id: crate::jobs::new_evidence_id()?,
+        url: url.clone(),
+    };
+    let job = qorgau_store::NewJob {
+        kind: crate::jobs::CAPTURE.to_owned(),
+        payload: serde_json::to_string(&payload)
+            .map_err(|error| EvidenceError::Log(error.to_string()))?,
+        run_at: now,
+    };
+    store.enqueue_job(Some(case_id), &job, now).await?;
+    Ok(CaptureRequest::Queued {
+        evidence_id: payload.evidence_id,
+        url,
+    })
 }

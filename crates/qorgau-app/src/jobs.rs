@@ -28,9 +28,10 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use qorgau_domain::procedure::{
-    Actor, CaseEvent, CasePhase, CaseState, Command, EvidenceKind, EvidenceRecord, EvidenceStatus,
-    OrderStatus, VerificationResult, handle,
+    Actor, BrowserSnapshot, CaseEvent, CasePhase, CaseState, Command, EvidenceKind, EvidenceRecord,
+    EvidenceStatus, OrderStatus, VerificationResult, handle,
 };
+use qorgau_evidence::browser::{self, BrowserConfig};
 use qorgau_evidence::capture::{
     Capture, CaptureConfig, CaptureError, Capturer, PageFingerprint, Removal, classify_removal,
 };
@@ -38,6 +39,7 @@ use qorgau_store::{Job, NewJob, Store, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
+use crate::outbox::{self, Outbox, is_outbox_job};
 use crate::credentials::{RandomnessError, random_bytes};
 use crate::evidence::{Evidence, EvidenceError};
 use crate::procedure::{Procedure, ServiceError};
@@ -148,6 +150,7 @@ pub fn jobs_for(
             }
             _ => {}
         }
+        jobs.extend(outbox::jobs_after(state, event, now)?);
     }
     Ok(jobs)
 }
@@ -173,6 +176,9 @@ pub struct WorkerConfig {
     /// keeps the URL as reported; the WARC records what was fetched.
     pub rewrite: Vec<(String, String)>,
     pub capture: CaptureConfig,
+    /// Headless Chromium for a screenshot and the DOM beside each capture
+    /// (`QORGAU_CAPTURE_BROWSER`); none: WARC only.
+    pub browser: Option<BrowserConfig>,
 }
 
 impl Default for WorkerConfig {
@@ -186,6 +192,7 @@ impl Default for WorkerConfig {
             max_retry: SignedDuration::from_hours(6),
             rewrite: Vec::new(),
             capture: CaptureConfig::default(),
+            browser: None,
         }
     }
 }
@@ -236,8 +243,10 @@ pub struct JobReport {
 
 /// Claims and runs jobs.
 pub struct Worker<S> {
-    store: Arc<S>,
-    clock: Arc<dyn Clock>,
+    pub(crate) store: Arc<S>,
+    pub(crate) clock: Arc<dyn Clock>,
+    /// Delivery of notices (`outbox.rs`); without it, notices wait.
+    pub(crate) outbox: Option<Arc<Outbox>>,
     evidence: Arc<Evidence>,
     capturer: Capturer,
     config: WorkerConfig,
@@ -248,6 +257,7 @@ enum Fetched {
     Captured {
         capture: Box<Capture>,
         fingerprint: Option<String>,
+        browser: Option<BrowserSnapshot>,
     },
     Failed(CaptureError),
 }
@@ -279,12 +289,19 @@ impl<S: Store + 'static> Worker<S> {
             capturer: Capturer::new(config.capture.clone())?,
             store,
             clock,
+            outbox: None,
             evidence,
             config,
         })
     }
 
-    fn procedure(&self) -> Procedure<'_, S> {
+    /// Delivers notices (orders, escalations, letters, reminders) through `outbox`.
+    pub fn with_outbox(mut self, outbox: Arc<Outbox>) -> Worker<S> {
+        self.outbox = Some(outbox);
+        self
+    }
+
+    pub(crate) fn procedure(&self) -> Procedure<'_, S> {
         Procedure::new(&self.store, self.clock.as_ref())
     }
 
@@ -369,6 +386,7 @@ impl<S: Store + 'static> Worker<S> {
                 Ok(payload) => self.recapture(job, case_id, payload).await,
                 Err(_) => Ok(malformed()),
             },
+            kind if is_outbox_job(kind) => self.run_outbox_job(job, case_id).await,
             _ => Ok(JobOutcome::GaveUp {
                 reason: "unknown_kind".to_owned(),
             }),
@@ -403,13 +421,49 @@ impl<S: Store + 'static> Worker<S> {
                     .keep_fingerprint(&capture.fingerprint)
                     .await?
                     .to_string();
+                let browser = self.browse(&capture).await?;
                 Ok(Fetched::Captured {
                     capture: Box::new(capture),
                     fingerprint: Some(fingerprint),
+                    browser,
                 })
             }
             Err(error) => Ok(Fetched::Failed(error)),
         }
+    }
+
+    /// A screenshot and the DOM of what `capture` fetched, when a browser is
+    /// configured: the browser may reach only the address the capture came
+    /// from (`qorgau_evidence::browser`). A browser that fails leaves the
+    /// capture without them — the WARC is the evidence; this is a view of it.
+    async fn browse(&self, capture: &Capture) -> Result<Option<BrowserSnapshot>, ServiceError> {
+        let Some(config) = &self.config.browser else {
+            return Ok(None);
+        };
+        let port = url::Url::parse(&capture.final_url)
+            .ok()
+            .and_then(|url| url.port_or_known_default());
+        let (Some(address), Some(port)) = (capture.remote_address, port) else {
+            return Ok(None);
+        };
+        let pinned = std::net::SocketAddr::new(address, port);
+        let shot = match browser::snapshot(config, &capture.final_url, pinned).await {
+            Ok(shot) => shot,
+            Err(error) => {
+                // No URL here: the log is the operator's, not the case's.
+                eprintln!("qorgau: browser snapshot skipped ({})", error.reason());
+                return Ok(None);
+            }
+        };
+        let (screenshot_size, dom_size) = (shot.screenshot.len() as u64, shot.dom.len() as u64);
+        let screenshot = self.evidence.write(shot.screenshot).await?;
+        let dom = self.evidence.write(shot.dom).await?;
+        Ok(Some(BrowserSnapshot {
+            screenshot: screenshot.to_string(),
+            screenshot_size,
+            dom: dom.to_string(),
+            dom_size,
+        }))
     }
 
     async fn capture(
@@ -428,8 +482,16 @@ impl<S: Store + 'static> Worker<S> {
             Fetched::Captured {
                 capture,
                 fingerprint,
+                browser,
             } => (
-                captured_event(&payload, EvidenceKind::Capture, &capture, fingerprint, None),
+                captured_event(
+                    &payload,
+                    EvidenceKind::Capture,
+                    &capture,
+                    fingerprint,
+                    browser,
+                    None,
+                ),
                 JobOutcome::Done,
             ),
             Fetched::Failed(error) => {
@@ -597,7 +659,7 @@ impl<S: Store + 'static> Worker<S> {
     }
 }
 
-fn malformed() -> JobOutcome {
+pub(crate) fn malformed() -> JobOutcome {
     JobOutcome::GaveUp {
         reason: "malformed_payload".to_owned(),
     }
@@ -647,6 +709,7 @@ fn captured_event(
     kind: EvidenceKind,
     capture: &Capture,
     fingerprint: Option<String>,
+    browser: Option<BrowserSnapshot>,
     original: Option<&Original>,
 ) -> CaseEvent {
     CaseEvent::EvidenceCaptured {
@@ -669,6 +732,7 @@ fn captured_event(
         original_id: original.map(|original| original.evidence_id.clone()),
         original_digest: original.map(|original| original.digest.clone()),
         fingerprint,
+        browser,
     }
 }
 
@@ -689,11 +753,13 @@ fn recheck_events(
         Fetched::Captured {
             capture,
             fingerprint,
+            browser,
         } => events.push(captured_event(
             &done.item,
             EvidenceKind::Recapture,
             capture,
             fingerprint.clone(),
+            browser.clone(),
             original,
         )),
         Fetched::Failed(error) => events.push(CaseEvent::CaptureFailed {

@@ -12,10 +12,13 @@ pub mod clock;
 pub mod credentials;
 pub mod evidence;
 pub mod jobs;
+pub mod linked;
+pub mod outbox;
 pub mod procedure;
 pub mod upload;
 
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use evidence::{Evidence, EvidenceError, EvidenceLog, EvidencePaths};
 pub use jobs::{Worker, WorkerConfig, WorkerHandle};
+pub use outbox::Outbox;
 pub use procedure::{Intake, Procedure, ServiceError, Submitted};

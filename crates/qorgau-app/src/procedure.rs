@@ -13,10 +13,10 @@ use qorgau_domain::procedure::{
 };
 use qorgau_domain::procedure::{IntakeError, ProcedureError};
 use qorgau_domain::regime::{RegimeError, Regimes};
-use qorgau_store::{StaffRole, Store, StoreError, StoredCase, place_evidence_leaves};
+use qorgau_store::{StaffRole, Store, StoreError, StoredCase};
 
 use crate::clock::Clock;
-use crate::credentials::{RandomnessError, new_access_code, secret_hash};
+use crate::credentials::{RandomnessError, new_access_code, random_bytes, secret_hash};
 use crate::evidence::{Evidence, EvidenceError};
 use crate::jobs::{jobs_for, new_evidence_id};
 
@@ -45,6 +45,9 @@ pub enum ServiceError {
     Randomness(#[from] RandomnessError),
     #[error(transparent)]
     Evidence(#[from] EvidenceError),
+    /// A document could not be rendered (a template or the font).
+    #[error("document: {0}")]
+    Document(String),
 }
 
 /// An application to record.
@@ -140,6 +143,17 @@ impl<'a, S: Store> Procedure<'a, S> {
         // exists iff the case does, and the applicant does not wait for it.
         let jobs = jobs_for(&state, &events, now)?;
         let mut state = state;
+        // Issue 7: earlier cases that name one of its accounts, or are about
+        // the same child, are linked by the system in the new case's first
+        // events (`crate::linked`).
+        if state.refusal.is_empty() {
+            for link in self.automatic_links_for(&state, now).await? {
+                state
+                    .apply(&link)
+                    .map_err(|why| StoreError::Corrupt(why.to_owned()))?;
+                events.push(link);
+            }
+        }
         if !uploads.is_empty() {
             let evidence = evidence.ok_or_else(|| {
                 EvidenceError::Log("files were attached, but no blob store is configured".into())
@@ -154,7 +168,7 @@ impl<'a, S: Store> Procedure<'a, S> {
                     digest: digest.to_string(),
                     size,
                     captured_at: now,
-                    // Set by `place_evidence_leaves` below.
+                    // Placed by the store (`create_case_placed`).
                     log_index: 0,
                     // Not fetched: no HTTP status.
                     http_status: 0,
@@ -162,6 +176,7 @@ impl<'a, S: Store> Procedure<'a, S> {
                     original_id: None,
                     original_digest: None,
                     fingerprint: None,
+                    browser: None,
                 };
                 state
                     .apply(&event)
@@ -172,36 +187,27 @@ impl<'a, S: Store> Procedure<'a, S> {
         let has_evidence = events
             .iter()
             .any(|event| matches!(event, CaseEvent::EvidenceCaptured { .. }));
-        let mut attempts = 0;
-        loop {
-            if has_evidence {
-                place_evidence_leaves(&mut events, self.store.log_size().await?);
-            }
-            match self
+        let year = almaty_date(received_at).year();
+        let case_id = if has_evidence {
+            // The store places the uploads' leaves under its write lock, so
+            // a busy log (every write moves it on) cannot make intake conflict.
+            let (case_id, recorded) = self
                 .store
-                .create_case_with(
-                    almaty_date(received_at).year(),
-                    &events,
-                    &jobs,
-                    &actor.name,
-                    now,
-                )
-                .await
-            {
-                Ok(case_id) => {
-                    return Ok(Submitted {
-                        case_id,
-                        state,
-                        access_code,
-                    });
-                }
-                // Another writer moved the log on: place the leaves again.
-                Err(StoreError::Conflict) if has_evidence && attempts < RECORD_RETRIES => {
-                    attempts += 1;
-                }
-                Err(error) => return Err(error.into()),
-            }
-        }
+                .create_case_placed(year, &events, &jobs, &actor.name, now)
+                .await?;
+            state = CaseState::replay(&recorded)
+                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+            case_id
+        } else {
+            self.store
+                .create_case_with(year, &events, &jobs, &actor.name, now)
+                .await?
+        };
+        Ok(Submitted {
+            case_id,
+            state,
+            access_code,
+        })
     }
 
     /// The command that records the expert group's decision, with what the
@@ -256,6 +262,10 @@ impl<'a, S: Store> Procedure<'a, S> {
                 actor,
             };
             let events = handle(&state, command.clone(), &context)?;
+            // Nothing to record (a delivery recorded twice): no write at all.
+            if events.is_empty() {
+                return Ok((events, state));
+            }
             for event in &events {
                 state
                     .apply(event)
@@ -268,7 +278,10 @@ impl<'a, S: Store> Procedure<'a, S> {
                 .await
             {
                 Ok(()) => return Ok((events, state)),
-                Err(StoreError::Conflict) if attempts < CONFLICT_RETRIES => attempts += 1,
+                Err(StoreError::Conflict) if attempts < CONFLICT_RETRIES => {
+                    attempts += 1;
+                    conflict_pause(attempts).await;
+                }
                 Err(error) => return Err(error.into()),
             }
         }
@@ -276,10 +289,11 @@ impl<'a, S: Store> Procedure<'a, S> {
 
     /// Records facts the system observed (evidence captured, a capture
     /// failed, a removal re-checked) and what follows from them. `plan` gets
-    /// the case as it is now, the context and the log's size, and returns the
-    /// events to append (none: nothing to do); `evidence_captured` events get
-    /// their `log_index` here. On a concurrent write — to the case or to the
-    /// log — the case is reloaded and `plan` asked again.
+    /// the case as it is now and the context, and returns the events to
+    /// append (none: nothing to do); the store gives `evidence_captured`
+    /// events their `log_index` under its write lock, and the events come
+    /// back as recorded. On a concurrent write to the case, the case is
+    /// reloaded and `plan` asked again.
     pub async fn record<F>(
         &self,
         case_id: &str,
@@ -295,7 +309,6 @@ impl<'a, S: Store> Procedure<'a, S> {
             let mut state = case.state()?;
             let regime = self.regimes.get(&state.regime)?;
             let now = self.clock.now();
-            let log_size = self.store.log_size().await?;
             let context = Context {
                 case_id,
                 now,
@@ -303,30 +316,52 @@ impl<'a, S: Store> Procedure<'a, S> {
                 regime,
                 actor,
             };
-            let mut events = plan(&state, &context)?;
+            let events = plan(&state, &context)?;
             if events.is_empty() {
                 return Ok(events);
             }
-            place_evidence_leaves(&mut events, log_size);
             for event in &events {
                 state
                     .apply(event)
                     .map_err(|why| StoreError::Corrupt(why.to_owned()))?;
             }
             let jobs = jobs_for(&state, &events, now)?;
+            // The store places the evidence leaves under its write lock
+            // (`append_placed`): only another write to this case conflicts.
             match self
                 .store
-                .append_with(case_id, case.version(), &events, &jobs, &actor.name, now)
+                .append_placed(case_id, case.version(), &events, &jobs, &actor.name, now)
                 .await
             {
-                Ok(()) => return Ok(events),
-                Err(StoreError::Conflict) if attempts < RECORD_RETRIES => attempts += 1,
+                Ok(recorded) => return Ok(recorded),
+                Err(StoreError::Conflict) if attempts < RECORD_RETRIES => {
+                    attempts += 1;
+                    conflict_pause(attempts).await;
+                }
                 Err(error) => return Err(error.into()),
             }
         }
     }
 }
 
-/// How often `record` tries again: every write anywhere moves the log on, so
-/// a busy service conflicts more often here than on one case.
+/// How often `record` (and an intake with uploads) tries again after a
+/// concurrent write to the same case.
 const RECORD_RETRIES: usize = 20;
+
+/// The longest pause between two tries of `record`.
+const MAX_CONFLICT_PAUSE_MS: u64 = 200;
+
+/// The pause before try `attempt + 1` after a conflict: "full jitter" — a
+/// random wait between 0 and 2 ms × 2^attempt, at most
+/// `MAX_CONFLICT_PAUSE_MS`. Retrying at once lets the writers that collided
+/// collide again (many workers recording on one case — the captures of a
+/// case with many URLs, a re-check beside a staff action — could lose twenty
+/// times in a row); spreading them over a growing window lets each get
+/// through. Bounded: twenty pauses add up to less than four seconds.
+async fn conflict_pause(attempt: usize) {
+    let window = (2u64 << attempt.min(16)).min(MAX_CONFLICT_PAUSE_MS);
+    // Without randomness (it never fails on a working system) the full window.
+    let millis =
+        random_bytes::<8>().map_or(window, |bytes| u64::from_le_bytes(bytes) % (window + 1));
+    tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+}

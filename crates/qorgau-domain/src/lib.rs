@@ -8,7 +8,10 @@
 pub mod application;
 pub mod calendar;
 pub mod category;
+pub mod compliance;
 pub mod deadline;
+pub mod linking;
+pub mod mci;
 pub mod message;
 pub mod procedure;
 pub mod pursuit;

@@ -145,6 +145,9 @@ pub struct EscalationStep {
     pub after_hours: u32,
     /// The key of the legal basis the step cites ([`Regime::legal_basis`]).
     pub legal_basis: String,
+    /// For an administrative offence: the fine sought, in monthly calculation
+    /// indices (MCI, `crate::mci`). Stated only where the article is confirmed.
+    pub fine_mci: Option<u32>,
 }
 
 /// What a document cites: the citation ("Law … Art. 40(1)") and a short
@@ -1138,7 +1141,7 @@ fn parse_escalation(root: &Fields<'_>) -> Result<Vec<EscalationStep>, RegimeData
             path,
             table,
         };
-        step.only(&["kind", "after_hours", "legal_basis", "note"])?;
+        step.only(&["kind", "after_hours", "legal_basis", "note", "fine_mci"])?;
         let kind_name = step.string("kind")?;
         let kind = EscalationKind::from_name(&kind_name).ok_or_else(|| {
             let expected: Vec<&str> = EscalationKind::ALL
@@ -1163,10 +1166,22 @@ fn parse_escalation(root: &Fields<'_>) -> Result<Vec<EscalationStep>, RegimeData
             ));
         }
         step.optional_string("note")?;
+        let fine_mci = if step.table.contains_key("fine_mci") {
+            if kind != EscalationKind::AdministrativeOffence {
+                return Err(step.error(
+                    "fine_mci",
+                    "only an administrative_offence step states a fine",
+                ));
+            }
+            Some(step.positive_u32("fine_mci")?)
+        } else {
+            None
+        };
         steps.push(EscalationStep {
             kind,
             after_hours,
             legal_basis: step.string("legal_basis")?,
+            fine_mci,
         });
     }
     Ok(steps)

@@ -32,6 +32,9 @@
 //!
 //! Architecture Invariant: no I/O and no clock; `now` is a parameter.
 
+pub mod dsa;
+pub mod facts;
+pub mod report;
 pub mod suppression;
 
 use std::collections::BTreeMap;
@@ -46,6 +49,7 @@ use crate::deadline::almaty_date;
 use crate::procedure::event::Outcome;
 use crate::procedure::state::{CaseState, OrderState, OrderStatus};
 use crate::validation::resource::Platform;
+pub use facts::{CaseFacts, OrderFacts};
 use suppression::{CellId, Grid, Visibility};
 
 /// Counts below this are never published as numbers (PRODUCT.md; issue 8).
@@ -207,12 +211,14 @@ impl DecisionTiming {
 
     /// `None` for refused cases and cases whose deadline has not come.
     pub fn of(state: &CaseState, now: Timestamp) -> Option<DecisionTiming> {
-        if !state.refusal.is_empty() {
-            return None;
-        }
-        let due = state.decision_due.due_at;
-        match &state.decision {
-            Some(decision) if decision.decided_at < due => Some(DecisionTiming::OnTime),
+        DecisionTiming::of_facts(&CaseFacts::of(state), now)
+    }
+
+    /// [`DecisionTiming::of`] from the statistics read model.
+    pub fn of_facts(case: &CaseFacts, now: Timestamp) -> Option<DecisionTiming> {
+        let due = case.decision_due?;
+        match case.decided_at {
+            Some(decided_at) if decided_at < due => Some(DecisionTiming::OnTime),
             Some(_) => Some(DecisionTiming::Late),
             None if now >= due => Some(DecisionTiming::OverdueUndecided),
             None => None,
@@ -250,16 +256,18 @@ impl ComplianceColumn {
     }
 
     pub fn of(order: &OrderState, now: Timestamp) -> ComplianceColumn {
-        if let Some(removed) = removal_instant(order) {
+        ComplianceColumn::of_facts(&OrderFacts::of(order), now)
+    }
+
+    /// [`ComplianceColumn::of`] from the statistics read model.
+    pub fn of_facts(order: &OrderFacts, now: Timestamp) -> ComplianceColumn {
+        if let Some(removed) = order.removed_at {
             return match order.removal_due {
                 Some(due) if removed >= due => ComplianceColumn::RemovedLate,
                 _ => ComplianceColumn::RemovedInTime,
             };
         }
-        if matches!(
-            order.status,
-            OrderStatus::NotComplied | OrderStatus::Escalated
-        ) {
+        if order.not_complied {
             return ComplianceColumn::PastDue;
         }
         match order.removal_due {
@@ -337,6 +345,17 @@ pub fn compute_figures<'a>(
     period: Period,
     now: Timestamp,
 ) -> Figures {
+    let facts: Vec<CaseFacts> = cases.into_iter().map(CaseFacts::of).collect();
+    compute_figures_of(&facts, period, now)
+}
+
+/// [`compute_figures`] from the statistics read model (one [`CaseFacts`]
+/// per case), without folding any case.
+pub fn compute_figures_of<'a>(
+    cases: impl IntoIterator<Item = &'a CaseFacts>,
+    period: Period,
+    now: Timestamp,
+) -> Figures {
     let mut figures = Figures {
         period,
         outcomes: OutcomeRow::ALL.iter().map(|row| (*row, 0)).collect(),
@@ -348,7 +367,7 @@ pub fn compute_figures<'a>(
             .collect(),
         ..Figures::default()
     };
-    let mut months: BTreeMap<String, u64> = BTreeMap::new();
+    let mut months: BTreeMap<(i16, i8), u64> = BTreeMap::new();
     let mut platforms: BTreeMap<String, u64> = Platform::ALL
         .iter()
         .map(|platform| (platform.slug().to_owned(), 0))
@@ -362,38 +381,47 @@ pub fn compute_figures<'a>(
         first = Some(first.map_or(received_on, |first| first.min(received_on)));
         last = Some(last.map_or(received_on, |last| last.max(received_on)));
         figures.applications += 1;
-        *months.entry(month_key(received_on)).or_default() += 1;
-        let outcome = OutcomeRow::of(state);
+        *months
+            .entry((received_on.year(), received_on.month()))
+            .or_default() += 1;
+        let outcome = state.outcome;
         *figures.outcomes.entry(outcome).or_default() += 1;
-        if let Some(decision) = &state.decision {
-            if outcome == OutcomeRow::Confirmed {
-                *figures.categories.entry(decision.category).or_default() += 1;
+        if let Some(decided_at) = state.decided_at {
+            if outcome == OutcomeRow::Confirmed
+                && let Some(category) = state.category
+            {
+                *figures.categories.entry(category).or_default() += 1;
             }
-            let seconds = decision
-                .decided_at
-                .duration_since(state.received_at)
-                .as_secs();
+            let seconds = decided_at.duration_since(state.received_at).as_secs();
             figures.decision_seconds.push(seconds.max(0));
         }
         if state.referred {
             figures.referred_to_law_enforcement += 1;
         }
-        for resource in &state.application.resources {
-            *platforms.entry(resource.platform.clone()).or_default() += 1;
+        for platform in &state.platforms {
+            match platforms.get_mut(platform.as_str()) {
+                Some(count) => *count += 1,
+                None => {
+                    platforms.insert(platform.clone(), 1);
+                }
+            }
         }
-        *figures.age_bands.entry(AgeBand::of(state)).or_default() += 1;
-        if let Some(timing) = DecisionTiming::of(state, now) {
+        *figures.age_bands.entry(state.age_band).or_default() += 1;
+        if let Some(timing) = DecisionTiming::of_facts(state, now) {
             *figures.decision_timing.entry(timing).or_default() += 1;
         }
         for order in &state.orders {
-            let column = ComplianceColumn::of(order, now);
-            *figures
-                .compliance
-                .entry(order.owner.clone())
-                .or_insert_with(|| ComplianceColumn::ALL.iter().map(|c| (*c, 0)).collect())
-                .entry(column)
-                .or_default() += 1;
-            if let Some(removed) = removal_instant(order) {
+            let column = ComplianceColumn::of_facts(order, now);
+            if !figures.compliance.contains_key(order.owner.as_str()) {
+                figures.compliance.insert(
+                    order.owner.clone(),
+                    ComplianceColumn::ALL.iter().map(|c| (*c, 0)).collect(),
+                );
+            }
+            if let Some(columns) = figures.compliance.get_mut(order.owner.as_str()) {
+                *columns.entry(column).or_default() += 1;
+            }
+            if let Some(removed) = order.removed_at {
                 let started = order.delivered_at.unwrap_or(order.issued_at);
                 figures
                     .removal_seconds
@@ -411,7 +439,11 @@ pub fn compute_figures<'a>(
         figures.per_month = months_between(first_month, last_month)
             .into_iter()
             .map(|month| {
-                let count = months.get(&month).copied().unwrap_or(0);
+                let count = month
+                    .split_once('-')
+                    .and_then(|(year, month)| Some((year.parse().ok()?, month.parse().ok()?)))
+                    .and_then(|key: (i16, i8)| months.get(&key).copied())
+                    .unwrap_or(0);
                 (month, count)
             })
             .collect();
@@ -582,15 +614,16 @@ fn almaty_time<S: Serializer>(instant: &Timestamp, serializer: S) -> Result<S::O
 }
 
 /// The count under `key`, zero when absent.
-fn keyed<K: Ord>(map: &BTreeMap<K, u64>, key: K) -> u64 {
+pub(crate) fn keyed<K: Ord>(map: &BTreeMap<K, u64>, key: K) -> u64 {
     map.get(&key).copied().unwrap_or(0)
 }
 
-fn hours(seconds: f64) -> f64 {
+pub(crate) fn hours(seconds: f64) -> f64 {
     (seconds / 360.0).round() / 10.0
 }
 
 /// Builds one table's cells in the grid.
+#[derive(Debug, Clone)]
 struct TableCells {
     rows: Vec<(String, CellId)>,
     total: CellId,
@@ -614,189 +647,300 @@ fn ids(rows: &[(String, CellId)]) -> Vec<CellId> {
 /// table that shares its total either.
 pub fn publish(figures: &Figures, threshold: u64, now: Timestamp) -> PublicStatistics {
     let mut grid = Grid::new();
-    let months = cells_of(&mut grid, figures.per_month.iter().cloned());
-    let applications = grid.total_of(&ids(&months));
-    let months = TableCells {
-        rows: months,
-        total: applications,
-    };
-
-    let outcome_rows = cells_of(
-        &mut grid,
-        OutcomeRow::ALL
-            .iter()
-            .map(|row| (row.as_str().to_owned(), keyed(&figures.outcomes, *row))),
-    );
-    grid.link(&ids(&outcome_rows), applications);
-    let cell_of = |rows: &[(String, CellId)], key: &str| {
-        rows.iter()
-            .find(|(name, _)| name == key)
-            .map(|(_, cell)| *cell)
-            .unwrap_or(applications)
-    };
-    let confirmed = cell_of(&outcome_rows, OutcomeRow::Confirmed.as_str());
-    let not_confirmed = cell_of(&outcome_rows, OutcomeRow::NotConfirmed.as_str());
-    let decided = grid.total_of(&[confirmed, not_confirmed]);
-    let outcomes = TableCells {
-        rows: outcome_rows,
-        total: applications,
-    };
-
-    // Every confirmed case has a category (the decision rule requires one);
-    // anything else would show up as its own row rather than break the sum.
-    let mut category_values: Vec<(String, u64)> = CATEGORIES
-        .iter()
-        .map(|category| {
-            (
-                category.as_str().to_owned(),
-                keyed(&figures.categories, *category),
-            )
-        })
-        .collect();
-    let categorized: u64 = category_values.iter().map(|(_, count)| count).sum();
-    let uncategorized = keyed(&figures.outcomes, OutcomeRow::Confirmed).saturating_sub(categorized);
-    if uncategorized > 0 {
-        category_values.push((Category::None.as_str().to_owned(), uncategorized));
-    }
-    let category_rows = cells_of(&mut grid, category_values);
-    grid.link(&ids(&category_rows), confirmed);
-    let categories = TableCells {
-        rows: category_rows,
-        total: confirmed,
-    };
-
-    let referred = grid.cell(figures.referred_to_law_enforcement);
-
-    let platform_rows = cells_of(&mut grid, figures.platforms.iter().cloned());
-    let resources = grid.total_of(&ids(&platform_rows));
-    let platforms = TableCells {
-        rows: platform_rows,
-        total: resources,
-    };
-
-    let band_rows = cells_of(
-        &mut grid,
-        AgeBand::ALL
-            .iter()
-            .map(|band| (band.as_str().to_owned(), keyed(&figures.age_bands, *band))),
-    );
-    grid.link(&ids(&band_rows), applications);
-    let age_bands = TableCells {
-        rows: band_rows,
-        total: applications,
-    };
-
-    let timing_rows = cells_of(
-        &mut grid,
-        DecisionTiming::ALL.iter().map(|timing| {
-            (
-                timing.as_str().to_owned(),
-                keyed(&figures.decision_timing, *timing),
-            )
-        }),
-    );
-    let on_time = cell_of(&timing_rows, DecisionTiming::OnTime.as_str());
-    let late = cell_of(&timing_rows, DecisionTiming::Late.as_str());
-    grid.link(&[on_time, late], decided);
-    let decisions_due = grid.total_of(&ids(&timing_rows));
-    let decision_deadlines = TableCells {
-        rows: timing_rows,
-        total: decisions_due,
-    };
-
-    // Compliance: owners × columns, with row totals, column totals and the
-    // grand total all published (when safe).
-    let owner_rows: Vec<(String, Vec<CellId>)> = figures
-        .compliance
-        .iter()
-        .map(|(owner, columns)| {
-            let cells = ComplianceColumn::ALL
-                .iter()
-                .map(|column| grid.cell(keyed(columns, *column)))
-                .collect();
-            (owner.clone(), cells)
-        })
-        .collect();
-    let owner_totals: Vec<CellId> = owner_rows
-        .iter()
-        .map(|(_, cells)| grid.total_of(cells))
-        .collect();
-    let column_totals: Vec<CellId> = (0..ComplianceColumn::ALL.len())
-        .map(|column| {
-            let cells: Vec<CellId> = owner_rows.iter().map(|(_, cells)| cells[column]).collect();
-            grid.total_of(&cells)
-        })
-        .collect();
-    let orders = grid.total_of(&owner_totals);
-    grid.link(&column_totals, orders);
-    let removed = grid.total_of(&column_totals[..2]);
-
+    let placement = Placement::place(&mut grid, figures);
     let visibility = grid.suppress(threshold);
-    let figure = |cell: CellId| match visibility.get(cell) {
+    placement.view(&grid, &visibility, figures, threshold, now)
+}
+
+/// Where each count of one [`Figures`] sits in a [`Grid`], so that several
+/// figures (the parts of a year, `report`) can share one grid and one
+/// suppression.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    months: TableCells,
+    outcomes: TableCells,
+    categories: TableCells,
+    referred: CellId,
+    platforms: TableCells,
+    age_bands: TableCells,
+    decision_deadlines: TableCells,
+    on_time: CellId,
+    decided: CellId,
+    owner_rows: Vec<(String, Vec<CellId>)>,
+    owner_totals: Vec<CellId>,
+    column_totals: Vec<CellId>,
+    orders: CellId,
+    removed: CellId,
+}
+
+impl Placement {
+    /// Adds every count of `figures` and every sum between them to `grid`.
+    pub fn place(grid: &mut Grid, figures: &Figures) -> Placement {
+        let months = cells_of(grid, figures.per_month.iter().cloned());
+        let applications = grid.total_of(&ids(&months));
+        let months = TableCells {
+            rows: months,
+            total: applications,
+        };
+
+        let outcome_rows = cells_of(
+            grid,
+            OutcomeRow::ALL
+                .iter()
+                .map(|row| (row.as_str().to_owned(), keyed(&figures.outcomes, *row))),
+        );
+        grid.link(&ids(&outcome_rows), applications);
+        let cell_of = |rows: &[(String, CellId)], key: &str| {
+            rows.iter()
+                .find(|(name, _)| name == key)
+                .map(|(_, cell)| *cell)
+                .unwrap_or(applications)
+        };
+        let confirmed = cell_of(&outcome_rows, OutcomeRow::Confirmed.as_str());
+        let not_confirmed = cell_of(&outcome_rows, OutcomeRow::NotConfirmed.as_str());
+        let decided = grid.total_of(&[confirmed, not_confirmed]);
+        let outcomes = TableCells {
+            rows: outcome_rows,
+            total: applications,
+        };
+
+        // Every confirmed case has a category (the decision rule requires one);
+        // anything else would show up as its own row rather than break the sum.
+        let mut category_values: Vec<(String, u64)> = CATEGORIES
+            .iter()
+            .map(|category| {
+                (
+                    category.as_str().to_owned(),
+                    keyed(&figures.categories, *category),
+                )
+            })
+            .collect();
+        let categorized: u64 = category_values.iter().map(|(_, count)| count).sum();
+        let uncategorized =
+            keyed(&figures.outcomes, OutcomeRow::Confirmed).saturating_sub(categorized);
+        if uncategorized > 0 {
+            category_values.push((Category::None.as_str().to_owned(), uncategorized));
+        }
+        let category_rows = cells_of(grid, category_values);
+        grid.link(&ids(&category_rows), confirmed);
+        let categories = TableCells {
+            rows: category_rows,
+            total: confirmed,
+        };
+
+        let referred = grid.cell(figures.referred_to_law_enforcement);
+
+        let platform_rows = cells_of(grid, figures.platforms.iter().cloned());
+        let resources = grid.total_of(&ids(&platform_rows));
+        let platforms = TableCells {
+            rows: platform_rows,
+            total: resources,
+        };
+
+        let band_rows = cells_of(
+            grid,
+            AgeBand::ALL
+                .iter()
+                .map(|band| (band.as_str().to_owned(), keyed(&figures.age_bands, *band))),
+        );
+        grid.link(&ids(&band_rows), applications);
+        let age_bands = TableCells {
+            rows: band_rows,
+            total: applications,
+        };
+
+        let timing_rows = cells_of(
+            grid,
+            DecisionTiming::ALL.iter().map(|timing| {
+                (
+                    timing.as_str().to_owned(),
+                    keyed(&figures.decision_timing, *timing),
+                )
+            }),
+        );
+        let on_time = cell_of(&timing_rows, DecisionTiming::OnTime.as_str());
+        let late = cell_of(&timing_rows, DecisionTiming::Late.as_str());
+        grid.link(&[on_time, late], decided);
+        let decisions_due = grid.total_of(&ids(&timing_rows));
+        let decision_deadlines = TableCells {
+            rows: timing_rows,
+            total: decisions_due,
+        };
+
+        // Compliance: owners × columns, with row totals, column totals and the
+        // grand total all published (when safe).
+        let owner_rows: Vec<(String, Vec<CellId>)> = figures
+            .compliance
+            .iter()
+            .map(|(owner, columns)| {
+                let cells = ComplianceColumn::ALL
+                    .iter()
+                    .map(|column| grid.cell(keyed(columns, *column)))
+                    .collect();
+                (owner.clone(), cells)
+            })
+            .collect();
+        let owner_totals: Vec<CellId> = owner_rows
+            .iter()
+            .map(|(_, cells)| grid.total_of(cells))
+            .collect();
+        let column_totals: Vec<CellId> = (0..ComplianceColumn::ALL.len())
+            .map(|column| {
+                let cells: Vec<CellId> =
+                    owner_rows.iter().map(|(_, cells)| cells[column]).collect();
+                grid.total_of(&cells)
+            })
+            .collect();
+        let orders = grid.total_of(&owner_totals);
+        grid.link(&column_totals, orders);
+        let removed = grid.total_of(&column_totals[..2]);
+        Placement {
+            months,
+            outcomes,
+            categories,
+            referred,
+            platforms,
+            age_bands,
+            decision_deadlines,
+            on_time,
+            decided,
+            owner_rows,
+            owner_totals,
+            column_totals,
+            orders,
+            removed,
+        }
+    }
+
+    /// Every count with a name that is the same in every period's figures
+    /// (`outcomes/confirmed`, `compliance/telegram/past_due`, …): the cells
+    /// that add up across periods.
+    pub fn named_cells(&self) -> Vec<(String, CellId)> {
+        let mut named = Vec::new();
+        let mut table = |name: &str, cells: &TableCells, with_total: bool| {
+            for (key, cell) in &cells.rows {
+                named.push((format!("{name}/{key}"), *cell));
+            }
+            if with_total {
+                named.push((format!("{name}/total"), cells.total));
+            }
+        };
+        table("applications_per_month", &self.months, true);
+        table("outcomes", &self.outcomes, false);
+        table("categories", &self.categories, false);
+        table("platforms", &self.platforms, true);
+        table("age_bands", &self.age_bands, false);
+        table("decision_deadlines", &self.decision_deadlines, true);
+        named.push(("referred_to_law_enforcement".to_owned(), self.referred));
+        named.push(("decided".to_owned(), self.decided));
+        for ((owner, cells), total) in self.owner_rows.iter().zip(&self.owner_totals) {
+            for (column, cell) in ComplianceColumn::ALL.iter().zip(cells) {
+                named.push((format!("compliance/{owner}/{}", column.as_str()), *cell));
+            }
+            named.push((format!("compliance/{owner}/orders"), *total));
+        }
+        for (column, cell) in ComplianceColumn::ALL.iter().zip(&self.column_totals) {
+            named.push((format!("compliance/totals/{}", column.as_str()), *cell));
+        }
+        named.push(("compliance/totals/orders".to_owned(), self.orders));
+        named.push(("compliance/removed".to_owned(), self.removed));
+        named
+    }
+
+    /// The figures as published under `visibility` (of the grid they were
+    /// placed in).
+    pub fn view(
+        &self,
+        grid: &Grid,
+        visibility: &[Visibility],
+        figures: &Figures,
+        threshold: u64,
+        now: Timestamp,
+    ) -> PublicStatistics {
+        let figure = |cell: CellId| published(grid, visibility, cell, threshold);
+        let table = |cells: &TableCells| Table {
+            total: figure(cells.total),
+            rows: cells
+                .rows
+                .iter()
+                .map(|(key, cell)| Row {
+                    key: key.clone(),
+                    count: figure(*cell),
+                })
+                .collect(),
+        };
+        let share = |part: CellId, whole: CellId| share_of(figure(part), figure(whole));
+        let compliance_counts = |total: CellId, cells: &[CellId]| ComplianceCounts {
+            orders: figure(total),
+            removed_in_time: figure(cells[0]),
+            removed_late: figure(cells[1]),
+            past_due: figure(cells[2]),
+            pending: figure(cells[3]),
+        };
+        PublicStatistics {
+            threshold,
+            computed_at: now,
+            period: figures.period,
+            applications: figure(self.months.total),
+            applications_per_month: table(&self.months),
+            outcomes: table(&self.outcomes),
+            categories: table(&self.categories),
+            referred_to_law_enforcement: figure(self.referred),
+            platforms: table(&self.platforms),
+            age_bands: table(&self.age_bands),
+            decision_on_time_share: share(self.on_time, self.decided),
+            decision_deadlines: table(&self.decision_deadlines),
+            time_to_decision: durations(figure(self.decided), &figures.decision_seconds, threshold),
+            time_to_removal: durations(figure(self.removed), &figures.removal_seconds, threshold),
+            compliance: Compliance {
+                owners: self
+                    .owner_rows
+                    .iter()
+                    .zip(&self.owner_totals)
+                    .map(|((owner, cells), total)| OwnerCompliance {
+                        owner: owner.clone(),
+                        counts: compliance_counts(*total, cells),
+                    })
+                    .collect(),
+                totals: compliance_counts(self.orders, &self.column_totals),
+                removed_in_time_share: share(self.column_totals[0], self.removed),
+            },
+        }
+    }
+}
+
+/// How `cell` is published under `visibility`.
+pub(crate) fn published(
+    grid: &Grid,
+    visibility: &[Visibility],
+    cell: CellId,
+    threshold: u64,
+) -> Figure {
+    match visibility.get(cell) {
         Some(Visibility::Published) => Figure::Count(grid.value(cell)),
         Some(Visibility::BelowThreshold) => Figure::BelowThreshold { threshold },
         _ => Figure::Suppressed,
-    };
-    let table = |cells: &TableCells| Table {
-        total: figure(cells.total),
-        rows: cells
-            .rows
-            .iter()
-            .map(|(key, cell)| Row {
-                key: key.clone(),
-                count: figure(*cell),
-            })
-            .collect(),
-    };
-    let share = |part: CellId, whole: CellId| match (figure(part), figure(whole)) {
+    }
+}
+
+/// `part ÷ whole` when both are published.
+pub(crate) fn share_of(part: Figure, whole: Figure) -> Option<f64> {
+    match (part, whole) {
         (Figure::Count(part), Figure::Count(whole)) if whole > 0 => {
             Some(part as f64 / whole as f64)
         }
         _ => None,
-    };
-    // Quantiles of fewer than `threshold` values would be those values.
-    let durations = |count: CellId, sorted: &[i64]| {
-        let enough = sorted.len() as u64 >= threshold.max(1);
-        Durations {
-            count: figure(count),
-            median_hours: median(sorted).filter(|_| enough).map(hours),
-            p90_hours: percentile(sorted, 90).filter(|_| enough).map(hours),
-        }
-    };
-    let compliance_counts = |total: CellId, cells: &[CellId]| ComplianceCounts {
-        orders: figure(total),
-        removed_in_time: figure(cells[0]),
-        removed_late: figure(cells[1]),
-        past_due: figure(cells[2]),
-        pending: figure(cells[3]),
-    };
-    PublicStatistics {
-        threshold,
-        computed_at: now,
-        period: figures.period,
-        applications: figure(applications),
-        applications_per_month: table(&months),
-        outcomes: table(&outcomes),
-        categories: table(&categories),
-        referred_to_law_enforcement: figure(referred),
-        platforms: table(&platforms),
-        age_bands: table(&age_bands),
-        decision_on_time_share: share(on_time, decided),
-        decision_deadlines: table(&decision_deadlines),
-        time_to_decision: durations(decided, &figures.decision_seconds),
-        time_to_removal: durations(removed, &figures.removal_seconds),
-        compliance: Compliance {
-            owners: owner_rows
-                .iter()
-                .zip(&owner_totals)
-                .map(|((owner, cells), total)| OwnerCompliance {
-                    owner: owner.clone(),
-                    counts: compliance_counts(*total, cells),
-                })
-                .collect(),
-            totals: compliance_counts(orders, &column_totals),
-            removed_in_time_share: share(column_totals[0], removed),
-        },
+    }
+}
+
+/// Quantiles of fewer than `threshold` values would be those values, so
+/// they are published only over at least `threshold`.
+pub(crate) fn durations(count: Figure, sorted: &[i64], threshold: u64) -> Durations {
+    let enough = sorted.len() as u64 >= threshold.max(1);
+    Durations {
+        count,
+        median_hours: median(sorted).filter(|_| enough).map(hours),
+        p90_hours: percentile(sorted, 90).filter(|_| enough).map(hours),
     }
 }
 

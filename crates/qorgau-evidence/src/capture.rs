@@ -217,6 +217,13 @@ pub struct GuardedResolver {
     allow_loopback: bool,
 }
 
+impl GuardedResolver {
+    /// The same address policy for other outbound clients (webhook delivery).
+    pub fn new(allow_loopback: bool) -> GuardedResolver {
+        GuardedResolver { allow_loopback }
+    }
+}
+
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let allow_loopback = self.allow_loopback;

@@ -7,10 +7,12 @@
 //!
 //! [`FsBlobStore`] lays blobs out as `ROOT/sha256/ab/cd/abcd…` (two levels of
 //! 256-way sharding keep folders small at millions of files) and writes each
-//! one atomically: a temporary file in the same file system, `fsync`, `rename`,
-//! `fsync` of the folder. A crash leaves either no blob or the whole blob; at
-//! worst an orphan temporary file under `ROOT/tmp`, which [`FsBlobStore::open`]
-//! clears.
+//! one atomically and durably: a temporary file in the same file system, made
+//! durable, renamed into place, the rename made durable — and only then does
+//! `put` return. Writes running side by side share those syncs (group commit,
+//! [`group`]): one sync makes a whole group's files durable, another its
+//! renames. A crash leaves either no blob or the whole blob; at worst an
+//! orphan temporary file under `ROOT/tmp`, which [`FsBlobStore::open`] clears.
 //!
 //! The trait is synchronous and small so an object-storage implementation can
 //! come later; async callers run it on a blocking thread.
@@ -18,11 +20,16 @@
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::Sha256Digest;
 use crate::digest::DigestWriter;
+
+mod group;
+
+use group::{GroupCommit, GroupError};
 
 /// Why the store could not answer.
 #[derive(Debug, thiserror::Error)]
@@ -82,10 +89,11 @@ pub enum Derivation {
     Rendering,
 }
 
-/// Blobs in a folder.
+/// Blobs in a folder. Clones share one group-commit queue.
 #[derive(Debug, Clone)]
 pub struct FsBlobStore {
     root: PathBuf,
+    group: Arc<GroupCommit>,
 }
 
 const BUFFER_SIZE: usize = 64 * 1024;
@@ -94,12 +102,17 @@ impl FsBlobStore {
     /// Opens (creating if needed) the store in `root` and removes temporary
     /// files a crash may have left.
     pub fn open(root: &Path) -> Result<FsBlobStore, CasError> {
+        let io_error = |path: &Path, source| CasError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        let temporary = root.join("tmp");
+        fs::create_dir_all(&temporary).map_err(|source| io_error(&temporary, source))?;
+        fs::create_dir_all(root.join("sha256")).map_err(|source| io_error(root, source))?;
         let store = FsBlobStore {
             root: root.to_path_buf(),
+            group: GroupCommit::for_root(root).map_err(|source| io_error(root, source))?,
         };
-        let temporary = store.temporary_folder();
-        fs::create_dir_all(&temporary).map_err(|source| store.io_error(&temporary, source))?;
-        fs::create_dir_all(root.join("sha256")).map_err(|source| store.io_error(root, source))?;
         if let Ok(entries) = fs::read_dir(&temporary) {
             for entry in entries.flatten() {
                 let _ = fs::remove_file(entry.path());
@@ -152,24 +165,29 @@ impl FsBlobStore {
         }
     }
 
-    /// Moves a complete, synced temporary file into place under `digest`.
-    fn commit(&self, temporary: &Path, digest: &Sha256Digest) -> Result<(), CasError> {
-        let target = self.path_of(digest);
-        // Deduplicate: an intact copy is already there. A damaged one is
-        // replaced by the good bytes we just wrote.
-        if target.exists() && self.verify_file(&target, digest).is_ok() {
-            let _ = fs::remove_file(temporary);
-            return Ok(());
+    /// Makes a complete (not yet synced) temporary file durable under
+    /// `digest` with the next sync group; returns once it is. An intact copy
+    /// already there is kept and the temporary file dropped (dedup); a
+    /// damaged one is replaced by the good bytes just written.
+    fn commit(&self, temporary: PathBuf, digest: &Sha256Digest) -> Result<(), CasError> {
+        self.group
+            .commit(temporary, self.path_of(digest), *digest)
+            .map_err(|GroupError { path, source }| self.io_error(&path, source))
+    }
+
+    /// Whether an intact, durable copy of `digest` is already stored.
+    fn durably_present(&self, digest: &Sha256Digest) -> bool {
+        let path = self.path_of(digest);
+        loop {
+            if !file_matches(&path, digest) {
+                return false;
+            }
+            // A copy a group is still syncing is not durable yet: wait for
+            // that group, then look again (it may have failed and gone).
+            if self.group.settled(digest) {
+                return true;
+            }
         }
-        let folder = target
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| self.root.clone());
-        fs::create_dir_all(&folder).map_err(|source| self.io_error(&folder, source))?;
-        fs::rename(temporary, &target).map_err(|source| self.io_error(&target, source))?;
-        // The rename is durable only once the folder's entry is on disk.
-        sync_folder(&folder).map_err(|source| self.io_error(&folder, source))?;
-        Ok(())
     }
 
     fn verify_file(&self, path: &Path, digest: &Sha256Digest) -> Result<Vec<u8>, CasError> {
@@ -191,26 +209,38 @@ impl FsBlobStore {
     }
 }
 
-fn sync_folder(folder: &Path) -> io::Result<()> {
-    fs::File::open(folder)?.sync_all()
+/// Whether the file at `path` exists and hashes to `digest`.
+fn file_matches(path: &Path, digest: &Sha256Digest) -> bool {
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut hasher = DigestWriter::new();
+    let mut buffer = vec![0u8; BUFFER_SIZE];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return hasher.finish() == *digest,
+            Ok(count) => hasher.update(&buffer[..count]),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
 }
 
 impl BlobStore for FsBlobStore {
     fn put(&self, bytes: &[u8]) -> Result<Sha256Digest, CasError> {
         let digest = Sha256Digest::of(bytes);
-        if self.verify_file(&self.path_of(&digest), &digest).is_ok() {
+        if self.durably_present(&digest) {
             return Ok(digest);
         }
         let (temporary, mut file) = self.new_temporary_file()?;
-        let written = file.write_all(bytes).and_then(|()| file.sync_all());
+        // No fsync here: the group's sync makes the bytes durable.
+        let written = file.write_all(bytes);
         drop(file);
         if let Err(source) = written {
             let _ = fs::remove_file(&temporary);
             return Err(self.io_error(&temporary, source));
         }
-        self.commit(&temporary, &digest).inspect_err(|_| {
-            let _ = fs::remove_file(&temporary);
-        })?;
+        self.commit(temporary, &digest)?;
         Ok(digest)
     }
 
@@ -229,7 +259,7 @@ impl BlobStore for FsBlobStore {
                 hasher.update(&buffer[..count]);
                 file.write_all(&buffer[..count])?;
             }
-            file.sync_all()
+            Ok(())
         })();
         drop(file);
         if let Err(source) = copied {
@@ -237,9 +267,7 @@ impl BlobStore for FsBlobStore {
             return Err(self.io_error(&temporary, source));
         }
         let digest = hasher.finish();
-        self.commit(&temporary, &digest).inspect_err(|_| {
-            let _ = fs::remove_file(&temporary);
-        })?;
+        self.commit(temporary, &digest)?;
         Ok(digest)
     }
 
@@ -345,6 +373,230 @@ mod tests {
         let json = serde_json::to_string(&link).unwrap();
         assert!(json.contains("\"derivation\":\"metadata_stripped\""));
         assert_eq!(serde_json::from_str::<DerivedLink>(&json).unwrap(), link);
+    }
+
+    /// Distinct contents for the concurrency tests.
+    fn page(number: usize) -> Vec<u8> {
+        format!("<html>page {number}</html>")
+            .repeat(1 + number % 7)
+            .into_bytes()
+    }
+
+    fn temporary_files(store: &FsBlobStore) -> usize {
+        fs::read_dir(store.temporary_folder()).unwrap().count()
+    }
+
+    /// Holds the group queue as if a leader were busy syncing, so that the
+    /// writers started meanwhile all gather in the next group.
+    fn hold_the_queue(store: &FsBlobStore) {
+        store.group.lock().leading = true;
+    }
+
+    fn wait_for_queue(store: &FsBlobStore, length: usize) {
+        let started = std::time::Instant::now();
+        while store.group.lock().queue.len() < length {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "only {} writers queued",
+                store.group.lock().queue.len()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+    }
+
+    fn release_the_queue(store: &FsBlobStore) {
+        store.group.lock().leading = false;
+        store.group.turn.notify_all();
+    }
+
+    fn copy_tree(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap().flatten() {
+            let path = entry.path();
+            let target = to.join(entry.file_name());
+            if path.is_dir() {
+                copy_tree(&path, &target);
+            } else {
+                fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn concurrent_puts_all_land_and_read_back_verified() {
+        let (folder, store) = store();
+        let writers = 48;
+        let barrier = std::sync::Barrier::new(writers);
+        let digests: Vec<Sha256Digest> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..writers)
+                .map(|number| {
+                    let (store, barrier) = (&store, &barrier);
+                    scope.spawn(move || {
+                        let bytes = page(number);
+                        barrier.wait();
+                        if number % 2 == 0 {
+                            store.put(&bytes).unwrap()
+                        } else {
+                            store.put_reader(&mut bytes.as_slice()).unwrap()
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| handle.join().unwrap())
+                .collect()
+        });
+        for (number, digest) in digests.iter().enumerate() {
+            assert_eq!(*digest, Sha256Digest::of(&page(number)));
+            assert_eq!(store.get(digest).unwrap(), page(number));
+        }
+        assert_eq!(temporary_files(&store), 0);
+        assert_eq!(walk(&folder.path().join("sha256")).len(), writers);
+        let groups = store.group.lock().groups;
+        assert!((1..=writers as u64).contains(&groups), "{groups} groups");
+        assert!(store.group.lock().in_flight.is_empty());
+    }
+
+    #[test]
+    fn a_group_shares_one_sync_and_names_appear_only_once_it_is_durable() {
+        let (folder, store) = store();
+        let writers = 8;
+        hold_the_queue(&store);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..writers)
+                .map(|number| {
+                    let store = &store;
+                    scope.spawn(move || store.put(&page(number)))
+                })
+                .collect();
+            wait_for_queue(&store, writers);
+            // Written but not yet synced: nothing under a final name, every
+            // byte still in a temporary file. A crash now (a copy of the
+            // folder, opened afresh) finds no blob and no leftovers.
+            for number in 0..writers {
+                let digest = Sha256Digest::of(&page(number));
+                assert!(!store.exists(&digest).unwrap());
+            }
+            assert_eq!(temporary_files(&store), writers);
+            let crashed = tempfile::tempdir().unwrap();
+            copy_tree(folder.path(), crashed.path());
+            let restarted = FsBlobStore::open(crashed.path()).unwrap();
+            assert_eq!(temporary_files(&restarted), 0);
+            assert!(walk(&crashed.path().join("sha256")).is_empty());
+            for handle in &handles {
+                assert!(!handle.is_finished(), "a put returned before its sync");
+            }
+            release_the_queue(&store);
+            for handle in handles {
+                handle.join().unwrap().unwrap();
+            }
+        });
+        for number in 0..writers {
+            assert_eq!(
+                store.get(&Sha256Digest::of(&page(number))).unwrap(),
+                page(number)
+            );
+        }
+        assert_eq!(temporary_files(&store), 0);
+        // All eight shared one group: one leader, one pair of syncs.
+        assert_eq!(store.group.lock().groups, 1);
+    }
+
+    #[test]
+    fn the_same_bytes_stored_concurrently_are_stored_once() {
+        let (folder, store) = store();
+        let shared: Vec<u8> = (0..50_000u32).map(|number| (number % 241) as u8).collect();
+        let writers = 32;
+        let barrier = std::sync::Barrier::new(writers);
+        let digests: Vec<Sha256Digest> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..writers)
+                .map(|number| {
+                    let (store, barrier, shared) = (&store, &barrier, &shared);
+                    scope.spawn(move || {
+                        barrier.wait();
+                        match number % 4 {
+                            0 => store.put(shared).unwrap(),
+                            1 => store.put_reader(&mut shared.as_slice()).unwrap(),
+                            _ => store.put(&page(number)).unwrap(),
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| handle.join().unwrap())
+                .collect()
+        });
+        let digest = Sha256Digest::of(&shared);
+        for (number, stored) in digests.iter().enumerate() {
+            if number % 4 < 2 {
+                assert_eq!(*stored, digest);
+            }
+        }
+        assert_eq!(store.get(&digest).unwrap(), shared);
+        // One file for the shared bytes and one per distinct page.
+        let distinct = (0..writers).filter(|number| number % 4 >= 2).count();
+        assert_eq!(walk(&folder.path().join("sha256")).len(), 1 + distinct);
+        assert_eq!(temporary_files(&store), 0);
+    }
+
+    #[test]
+    fn one_failing_writer_does_not_lose_the_others_in_its_group() {
+        let (folder, store) = store();
+        let blocked = b"this blob's shard folder is a file".to_vec();
+        let blocked_digest = Sha256Digest::of(&blocked);
+        let prefix = blocked_digest.hex()[..2].to_owned();
+        // A regular file where the blob's first-level folder should be: its
+        // rename fails, inside the same group as the good writes.
+        fs::write(folder.path().join("sha256").join(&prefix), b"in the way").unwrap();
+        let good: Vec<Vec<u8>> = (0..40)
+            .map(page)
+            .filter(|bytes| Sha256Digest::of(bytes).hex()[..2] != prefix)
+            .take(6)
+            .collect();
+        struct Broken;
+        impl Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::other("the upload broke off"))
+            }
+        }
+        hold_the_queue(&store);
+        std::thread::scope(|scope| {
+            let good_handles: Vec<_> = good
+                .iter()
+                .map(|bytes| {
+                    let store = &store;
+                    scope.spawn(move || store.put(bytes))
+                })
+                .collect();
+            let blocked_handle = scope.spawn(|| store.put(&blocked));
+            // A stream that fails while being written never joins a group.
+            assert!(matches!(
+                store.put_reader(&mut Broken),
+                Err(CasError::Io { .. })
+            ));
+            wait_for_queue(&store, good.len() + 1);
+            release_the_queue(&store);
+            match blocked_handle.join().unwrap() {
+                Err(CasError::Io { path, .. }) => assert!(path.contains(&prefix), "{path}"),
+                other => panic!("expected an I/O error, got {other:?}"),
+            }
+            for handle in good_handles {
+                handle.join().unwrap().unwrap();
+            }
+        });
+        for bytes in &good {
+            assert_eq!(&store.get(&Sha256Digest::of(bytes)).unwrap(), bytes);
+        }
+        assert!(!store.path_of(&blocked_digest).exists());
+        assert_eq!(temporary_files(&store), 0);
+        assert_eq!(store.group.lock().groups, 1);
+        assert!(store.group.lock().in_flight.is_empty());
+        // The store keeps working once the obstacle is gone.
+        fs::remove_file(folder.path().join("sha256").join(&prefix)).unwrap();
+        assert_eq!(store.put(&blocked).unwrap(), blocked_digest);
+        assert_eq!(store.get(&blocked_digest).unwrap(), blocked);
     }
 
     fn walk(folder: &Path) -> Vec<PathBuf> {

@@ -10,6 +10,8 @@
 //!   C2SP signed note, Ed25519) and the log key.
 //! - [`receipt`]: a JSON receipt per evidence item that anyone can verify
 //!   offline with the log's public key.
+//! - [`browser`]: a headless-Chromium screenshot and DOM of a captured page,
+//!   the browser reaching nothing but the address the capturer checked.
 //!
 //! Architecture Invariant: nothing here reads the wall clock (`now` is a
 //! parameter) and nothing here knows a case's people: log entries and receipts
@@ -17,6 +19,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod browser;
 pub mod capture;
 pub mod cas;
 pub mod checkpoint;

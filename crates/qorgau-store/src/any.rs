@@ -96,8 +96,31 @@ impl Store for AnyStore {
         forward!(self, store => store.create_case_with(year, events, jobs, actor, now))
     }
 
+    async fn create_case_placed(
+        &self,
+        year: i16,
+        events: &[CaseEvent],
+        jobs: &[NewJob],
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<(String, Vec<CaseEvent>), StoreError> {
+        forward!(self, store => store.create_case_placed(year, events, jobs, actor, now))
+    }
+
     async fn load_case(&self, case_id: &str) -> Result<Option<StoredCase>, StoreError> {
         forward!(self, store => store.load_case(case_id))
+    }
+
+    async fn append_placed(
+        &self,
+        case_id: &str,
+        expected_version: u64,
+        events: &[CaseEvent],
+        jobs: &[NewJob],
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<Vec<CaseEvent>, StoreError> {
+        forward!(self, store => store.append_placed(case_id, expected_version, events, jobs, actor, now))
     }
 
     async fn append_with(
@@ -235,6 +258,10 @@ impl Store for AnyStore {
         forward!(self, store => store.case_evidence(case_id))
     }
 
+    async fn evidence_item(&self, evidence_id: &str) -> Result<Option<EvidenceRow>, StoreError> {
+        forward!(self, store => store.evidence_item(evidence_id))
+    }
+
     async fn log_size(&self) -> Result<u64, StoreError> {
         forward!(self, store => store.log_size())
     }
@@ -267,6 +294,14 @@ impl Maintenance for AnyStore {
 
     async fn owner_records(&self) -> Result<Vec<StoredOwner>, StoreError> {
         forward!(self, store => store.owner_records())
+    }
+
+    async fn checkpoint_records(&self) -> Result<Vec<StoredCheckpoint>, StoreError> {
+        forward!(self, store => store.checkpoint_records())
+    }
+
+    async fn job_records(&self) -> Result<Vec<Job>, StoreError> {
+        forward!(self, store => Store::jobs(store, None))
     }
 
     async fn import(

@@ -3,14 +3,24 @@
 //! next). The format is documented in `docs/operations.md`.
 //!
 //! ```text
-//! {"kind":"header","format":"qorgau-archive","version":1,"exported_at":"…"}
+//! {"kind":"header","format":"qorgau-archive","version":2,"exported_at":"…"}
 //! {"kind":"staff","username":"…","display_name":"…","role":"expert","chair":true,"active":true,
 //!  "created_at":"…","password_hash":"$argon2id$…"}
 //! {"kind":"owner","name":"telegram","display_name":"…","api_key_hash":"…","domains":["t.me"],"created_at":"…"}
+//! {"kind":"checkpoint","tree_size":24,"root":"…","note":"qorgau.example.kz/log\n24\n…","signed_at":"…"}
 //! {"kind":"event","seq":1,"case_id":"QG-2026-000001","case_version":1,"event_type":"…","payload":"…",
 //!  "actor":"…","recorded_at":"…","prev_hash":"00…","hash":"…"}
-//! {"kind":"end","staff":4,"owners":1,"events":12,"head":"…"}
+//! {"kind":"job","job_kind":"capture","case_id":"QG-2026-000001","payload":"{…}","status":"queued",
+//!  "run_at":"…","attempts":0,"created_at":"…"}
+//! {"kind":"end","staff":4,"owners":1,"events":12,"head":"…","checkpoints":1,"jobs":1}
 //! ```
+//!
+//! Version 2 added the transparency log's signed checkpoints (before the
+//! events, so an import checks each one's root as the log it rebuilds passes
+//! its size) and the job queue (after the events: a job belongs to a case of
+//! the archive). A job that was running when exported travels as queued —
+//! its worker belonged to the old store, and every job is idempotent — so
+//! the new store continues pending captures. Version 1 archives still load.
 //!
 //! Events carry their stored bytes (`payload` and `recorded_at` exactly as
 //! hashed) and both hashes in lowercase hex, so an import re-verifies the chain
@@ -33,12 +43,17 @@ use jiff::Timestamp;
 use qorgau_domain::record::{ChainBreak, GENESIS, RecordEntry};
 use serde::{Deserialize, Serialize};
 
-use crate::{Maintenance, ResourceOwner, StaffMember, StoreError, rows};
+use crate::log::Frontier;
+use crate::{
+    Job, JobStatus, Maintenance, ResourceOwner, StaffMember, StoreError, StoredCheckpoint, rows,
+};
 
 /// The `format` of the header line.
 pub const FORMAT: &str = "qorgau-archive";
 /// The version of the format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest version this build reads (version 1: no checkpoints, no jobs).
+pub const OLDEST_VERSION: u32 = 1;
 
 /// Entries per page when exporting.
 const PAGE: u32 = 1000;
@@ -75,6 +90,11 @@ pub enum ArchiveItem {
     Staff(StoredStaff),
     Owner(StoredOwner),
     Entry(StoredEntry),
+    /// A signed checkpoint of the log (which the import rebuilds and checks
+    /// it against).
+    Checkpoint(StoredCheckpoint),
+    /// A job of the queue (`id` is not kept: the new store numbers its own).
+    Job(Job),
 }
 
 /// What an export wrote or an import loaded.
@@ -86,6 +106,8 @@ pub struct ArchiveSummary {
     pub cases: u64,
     /// The hash of the last entry (32 zero bytes for an empty record).
     pub head: [u8; 32],
+    pub checkpoints: u64,
+    pub jobs: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -141,11 +163,34 @@ enum Line {
         prev_hash: String,
         hash: String,
     },
+    Checkpoint {
+        tree_size: u64,
+        /// Lowercase hex.
+        root: String,
+        note: String,
+        signed_at: String,
+    },
+    Job {
+        job_kind: String,
+        case_id: Option<String>,
+        payload: String,
+        /// `queued`, `done` or `failed` (a running job travels as queued).
+        status: String,
+        run_at: String,
+        attempts: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_error: Option<String>,
+        created_at: String,
+    },
     End {
         staff: u64,
         owners: u64,
         events: u64,
         head: String,
+        #[serde(default)]
+        checkpoints: u64,
+        #[serde(default)]
+        jobs: u64,
     },
 }
 
@@ -155,9 +200,12 @@ fn write_line(out: &mut impl Write, line: &Line) -> Result<(), ArchiveError> {
     Ok(())
 }
 
-/// Writes the whole store to `out`: staff, resource owners, then every entry
-/// of the chain in order, then the end line. The chain is append-only, so paging through it
-/// while other instances write yields a consistent prefix.
+/// Writes the whole store to `out`: staff, resource owners, the log's signed
+/// checkpoints, then every entry of the chain in order, the jobs of the cases
+/// exported, then the end line. The chain is append-only, so paging through
+/// it while other instances write yields a consistent prefix; checkpoints are
+/// read before it (each covers a prefix of what follows) and jobs after it
+/// (a job of a case written meanwhile stays behind with its case).
 pub async fn export<S: Maintenance>(
     store: &S,
     exported_at: Timestamp,
@@ -177,6 +225,8 @@ pub async fn export<S: Maintenance>(
         events: 0,
         cases: 0,
         head: GENESIS,
+        checkpoints: 0,
+        jobs: 0,
     };
     for record in store.staff_records().await? {
         let member = record.member;
@@ -208,6 +258,19 @@ pub async fn export<S: Maintenance>(
         )?;
         summary.owners += 1;
     }
+    for checkpoint in store.checkpoint_records().await? {
+        write_line(
+            out,
+            &Line::Checkpoint {
+                tree_size: checkpoint.tree_size,
+                root: hex::encode(checkpoint.root),
+                note: checkpoint.note,
+                signed_at: checkpoint.signed_at.to_string(),
+            },
+        )?;
+        summary.checkpoints += 1;
+    }
+    let mut cases = std::collections::BTreeSet::new();
     let mut after = 0;
     loop {
         let page = store.entries_after(after, PAGE).await?;
@@ -219,6 +282,7 @@ pub async fn export<S: Maintenance>(
             summary.head = entry.hash;
             if stored.case_version == 1 {
                 summary.cases += 1;
+                cases.insert(entry.case_id.clone());
             }
             write_line(
                 out,
@@ -236,6 +300,34 @@ pub async fn export<S: Maintenance>(
             )?;
         }
     }
+    for job in store.job_records().await? {
+        if job
+            .case_id
+            .as_ref()
+            .is_some_and(|case_id| !cases.contains(case_id))
+        {
+            continue;
+        }
+        write_line(
+            out,
+            &Line::Job {
+                job_kind: job.kind,
+                case_id: job.case_id,
+                payload: job.payload,
+                status: match job.status {
+                    JobStatus::Running => JobStatus::Queued,
+                    other => other,
+                }
+                .as_str()
+                .to_owned(),
+                run_at: job.run_at.to_string(),
+                attempts: job.attempts,
+                last_error: job.last_error,
+                created_at: job.created_at.to_string(),
+            },
+        )?;
+        summary.jobs += 1;
+    }
     write_line(
         out,
         &Line::End {
@@ -243,6 +335,8 @@ pub async fn export<S: Maintenance>(
             owners: summary.owners,
             events: summary.events,
             head: hex::encode(summary.head),
+            checkpoints: summary.checkpoints,
+            jobs: summary.jobs,
         },
     )?;
     out.flush()?;
@@ -271,6 +365,10 @@ pub struct ArchiveReader<R> {
     owners: u64,
     events: u64,
     head: [u8; 32],
+    checkpoints: u64,
+    jobs: u64,
+    /// The last checkpoint's tree size (they come in increasing order).
+    last_tree_size: Option<u64>,
 }
 
 impl<R: BufRead> ArchiveReader<R> {
@@ -285,6 +383,9 @@ impl<R: BufRead> ArchiveReader<R> {
             owners: 0,
             events: 0,
             head: GENESIS,
+            checkpoints: 0,
+            jobs: 0,
+            last_tree_size: None,
         }
     }
 
@@ -326,9 +427,10 @@ impl<R: BufRead> ArchiveReader<R> {
                 if format != FORMAT {
                     return Err(self.format_error(format!("“{format}” is not {FORMAT}")));
                 }
-                if version != FORMAT_VERSION {
+                if !(OLDEST_VERSION..=FORMAT_VERSION).contains(&version) {
                     return Err(self.format_error(format!(
-                        "format version {version}; this Qorgau reads version {FORMAT_VERSION}"
+                        "format version {version}; this Qorgau reads versions \
+                         {OLDEST_VERSION} to {FORMAT_VERSION}"
                     )));
                 }
                 self.started = true;
@@ -409,13 +511,76 @@ impl<R: BufRead> ArchiveReader<R> {
                     case_version,
                 })))
             }
+            Line::Checkpoint {
+                tree_size,
+                root,
+                note,
+                signed_at,
+            } => {
+                if self.events > 0 {
+                    return Err(self.format_error("a checkpoint after the events"));
+                }
+                if self.last_tree_size.is_some_and(|last| last >= tree_size) {
+                    return Err(self.format_error("checkpoints out of order"));
+                }
+                self.last_tree_size = Some(tree_size);
+                self.checkpoints += 1;
+                Ok(Some(ArchiveItem::Checkpoint(StoredCheckpoint {
+                    tree_size,
+                    root: self.hash("root", &root)?,
+                    note,
+                    signed_at: rows::timestamp(&signed_at)
+                        .map_err(|_| self.format_error("signed_at is not a time"))?,
+                })))
+            }
+            Line::Job {
+                job_kind,
+                case_id,
+                payload,
+                status,
+                run_at,
+                attempts,
+                last_error,
+                created_at,
+            } => {
+                let status = [JobStatus::Queued, JobStatus::Done, JobStatus::Failed]
+                    .into_iter()
+                    .find(|known| known.as_str() == status)
+                    .ok_or_else(|| self.format_error(format!("unknown job status “{status}”")))?;
+                let time = |text: &str, field: &str| {
+                    rows::timestamp(text)
+                        .map_err(|_| self.format_error(format!("{field} is not a time")))
+                };
+                let job = Job {
+                    id: 0,
+                    kind: job_kind,
+                    case_id,
+                    payload,
+                    status,
+                    run_at: time(&run_at, "run_at")?,
+                    attempts,
+                    last_error,
+                    created_at: time(&created_at, "created_at")?,
+                };
+                self.jobs += 1;
+                Ok(Some(ArchiveItem::Job(job)))
+            }
             Line::End {
                 staff,
                 owners,
                 events,
                 head,
+                checkpoints,
+                jobs,
             } => {
                 let head = self.hash("head", &head)?;
+                if (checkpoints, jobs) != (self.checkpoints, self.jobs) {
+                    return Err(self.format_error(format!(
+                        "the end line counts {checkpoints} checkpoints and {jobs} jobs, but the \
+                         archive holds {} and {}",
+                        self.checkpoints, self.jobs
+                    )));
+                }
                 let found = (self.staff, self.owners, self.events, self.head);
                 if (staff, owners, events, head) != found {
                     return Err(self.format_error(format!(
@@ -456,6 +621,86 @@ impl<R: BufRead> Iterator for ArchiveReader<R> {
                 Some(Err(error))
             }
         }
+    }
+}
+
+/// Checks an archive's checkpoints against the log an import rebuilds: each
+/// one's root must be the rebuilt log's root at its size (leaves are fed in
+/// as they are written; memory stays O(log n)), and none may be larger than
+/// the log. Then the store keeps them.
+#[derive(Debug, Default)]
+pub(crate) struct CheckpointCheck {
+    pending: std::collections::VecDeque<StoredCheckpoint>,
+    checked: Vec<StoredCheckpoint>,
+    frontier: Frontier,
+}
+
+impl CheckpointCheck {
+    /// A checkpoint from the archive (they come before the events, in order).
+    pub fn expect(&mut self, checkpoint: StoredCheckpoint) -> Result<(), ArchiveError> {
+        if checkpoint.tree_size < self.frontier.size()
+            || (checkpoint.tree_size == self.frontier.size() && self.frontier.size() > 0)
+        {
+            return Err(StoreError::Corrupt(format!(
+                "the checkpoint of {} leaves comes after the log passed that size",
+                checkpoint.tree_size
+            ))
+            .into());
+        }
+        self.pending.push_back(checkpoint);
+        self.settle()
+    }
+
+    /// The next leaf written.
+    pub fn leaf(&mut self, leaf_hash: [u8; 32]) -> Result<(), ArchiveError> {
+        self.frontier.push(leaf_hash);
+        self.settle()
+    }
+
+    fn settle(&mut self) -> Result<(), ArchiveError> {
+        while let Some(next) = self.pending.front()
+            && next.tree_size == self.frontier.size()
+        {
+            if next.root != self.frontier.root() {
+                return Err(StoreError::Corrupt(format!(
+                    "the checkpoint of {} leaves does not match the log the record rebuilds",
+                    next.tree_size
+                ))
+                .into());
+            }
+            if let Some(checkpoint) = self.pending.pop_front() {
+                self.checked.push(checkpoint);
+            }
+        }
+        Ok(())
+    }
+
+    /// The checkpoints, all checked; an error if one is larger than the log.
+    pub fn finish(self) -> Result<Vec<StoredCheckpoint>, ArchiveError> {
+        if let Some(beyond) = self.pending.front() {
+            return Err(StoreError::Corrupt(format!(
+                "the checkpoint of {} leaves is larger than the log the record rebuilds ({})",
+                beyond.tree_size,
+                self.frontier.size()
+            ))
+            .into());
+        }
+        Ok(self.checked)
+    }
+}
+
+/// Checks that an imported job belongs to a case of the archive.
+pub(crate) fn check_job_case(
+    versions: &BTreeMap<String, u64>,
+    job: &Job,
+) -> Result<(), ArchiveError> {
+    match &job.case_id {
+        Some(case_id) if !versions.contains_key(case_id) => Err(StoreError::Corrupt(format!(
+            "a {} job of case {case_id}, which the archive does not hold",
+            job.kind
+        ))
+        .into()),
+        _ => Ok(()),
     }
 }
 
@@ -544,6 +789,61 @@ mod tests {
             "{HEADER}\n{{\"kind\":\"end\",\"staff\":0,\"owners\":0,\"events\":0,\"head\":\"{ZEROS}\"}}\n{HEADER}\n"
         );
         assert_eq!(line_of(read_all(&text).unwrap_err()), 3);
+    }
+
+    #[test]
+    fn checkpoints_come_before_the_events_in_increasing_size() {
+        let checkpoint = |size: u64| {
+            format!(
+                "{{\"kind\":\"checkpoint\",\"tree_size\":{size},\"root\":\"{ZEROS}\",\
+                 \"note\":\"n\",\"signed_at\":\"2026-12-02T05:00:00Z\"}}"
+            )
+        };
+        let header_2 = HEADER.replace("\"version\":1", "\"version\":2");
+        let text = format!("{header_2}\n{}\n{}\n", checkpoint(4), checkpoint(4));
+        assert_eq!(line_of(read_all(&text).unwrap_err()), 3);
+        let event = format!(
+            "{{\"kind\":\"event\",\"seq\":1,\"case_id\":\"QG-2026-000001\",\"case_version\":1,\
+             \"event_type\":\"x\",\"payload\":\"{{}}\",\"actor\":\"a\",\"recorded_at\":\"t\",\
+             \"prev_hash\":\"{ZEROS}\",\"hash\":\"{ZEROS}\"}}"
+        );
+        let text = format!("{header_2}\n{event}\n{}\n", checkpoint(1));
+        assert_eq!(line_of(read_all(&text).unwrap_err()), 3);
+    }
+
+    #[test]
+    fn a_version_from_the_future_is_refused() {
+        let text = HEADER.replace("\"version\":1", "\"version\":3");
+        assert_eq!(line_of(read_all(&format!("{text}\n")).unwrap_err()), 1);
+    }
+
+    #[test]
+    fn the_rebuilt_log_must_match_each_checkpoint() {
+        let leaf = |byte: u8| [byte; 32];
+        let mut frontier = Frontier::default();
+        frontier.push(leaf(1));
+        frontier.push(leaf(2));
+        let good = StoredCheckpoint {
+            tree_size: 2,
+            root: frontier.root(),
+            note: String::new(),
+            signed_at: Timestamp::UNIX_EPOCH,
+        };
+        let mut check = CheckpointCheck::default();
+        check.expect(good.clone()).unwrap();
+        check.leaf(leaf(1)).unwrap();
+        check.leaf(leaf(2)).unwrap();
+        assert_eq!(check.finish().unwrap(), vec![good.clone()]);
+        // Another second leaf: the root at 2 differs.
+        let mut check = CheckpointCheck::default();
+        check.expect(good.clone()).unwrap();
+        check.leaf(leaf(1)).unwrap();
+        assert!(check.leaf(leaf(3)).is_err());
+        // The log ends before the checkpoint's size.
+        let mut check = CheckpointCheck::default();
+        check.expect(good).unwrap();
+        check.leaf(leaf(1)).unwrap();
+        assert!(check.finish().is_err());
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //!
 //! `Store` is what the shells (CLI, web) use; `SqliteStore` is the embedded
 //! implementation, `PgStore` the PostgreSQL one for several instances, and
-//! `AnyStore` the one chosen at run time. Every write is one transaction: the
-//! events are appended to the hash chain and the read models updated together,
-//! or nothing is written. `Maintenance` and `archive` move a whole store.
+//! `AnyStore` the one chosen at run time. Every write is all or nothing: its
+//! events are appended to the hash chain and its case's read models updated in
+//! the same transaction, or nothing of it is written. Case writes queue for one
+//! writer task per instance, which commits whatever is waiting together (group
+//! commit, `batch.rs`). `Maintenance` and `archive` move a whole store.
 //!
 //! Architecture Invariant: the store holds no procedure rules. It stores events
 //! the domain produced, folds them with the domain's `CaseState::replay`, and
@@ -18,13 +20,19 @@ use qorgau_domain::record::{ChainBreak, ChainSummary};
 
 mod any;
 pub mod archive;
+mod batch;
+pub mod delivery;
+pub mod links;
 mod log;
 mod postgres;
 mod rows;
 mod schema;
 mod sqlite;
+pub mod stats;
 
 pub use any::{AnyStore, StoreLocation};
+pub use delivery::{Deliveries, OwnerContact, StaffContact, WebhookEndpoint};
+pub use links::{LinkRow, Links};
 pub use archive::{
     ArchiveError, ArchiveItem, ArchiveSummary, StoredEntry, StoredOwner, StoredStaff,
 };
@@ -32,6 +40,7 @@ pub use log::{LOG_PAGE, place_evidence_leaves};
 pub use postgres::PgStore;
 pub use schema::MigrationName;
 pub use sqlite::SqliteStore;
+pub use stats::{Statistics, StatsSnapshot};
 
 /// A case as loaded: its events and their count (the version a write must match).
 #[derive(Debug, Clone)]
@@ -135,6 +144,12 @@ pub struct OrderRow {
     pub removal_due: Option<Timestamp>,
     pub acknowledged_at: Option<Timestamp>,
     pub removal_reported_at: Option<Timestamp>,
+    /// When a re-capture first verified the content gone.
+    pub removed_at: Option<Timestamp>,
+    /// Escalation steps taken so far.
+    pub escalations: u32,
+    /// The escalation ladder is paused by a coordinator.
+    pub escalation_paused: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -294,7 +309,7 @@ pub struct LogSummary {
 /// The store every shell uses. Implementations: `SqliteStore` (embedded),
 /// `PgStore` (PostgreSQL), and `AnyStore` over either; they behave alike, and
 /// `tests/store.rs` runs every scenario against both.
-pub trait Store: Send + Sync {
+pub trait Store: Send + Sync + Deliveries + Links + Statistics {
     /// Records a new case: assigns the next case number of the year of receipt
     /// (`QG-YYYY-NNNNNN`) and appends its first events.
     fn create_case(
@@ -317,6 +332,19 @@ pub trait Store: Send + Sync {
         actor: &str,
         now: Timestamp,
     ) -> impl Future<Output = Result<String, StoreError>> + Send;
+
+    /// `create_case_with`, the store placing each `evidence_captured` event's
+    /// `log_index` where its item's leaf lands (`place_evidence_leaves` at
+    /// the log's size under the write lock), so a busy log cannot make it
+    /// conflict. Returns the case id and the events as recorded.
+    fn create_case_placed(
+        &self,
+        year: i16,
+        events: &[CaseEvent],
+        jobs: &[NewJob],
+        actor: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(String, Vec<CaseEvent>), StoreError>> + Send;
 
     fn load_case(
         &self,
@@ -349,6 +377,20 @@ pub trait Store: Send + Sync {
         actor: &str,
         now: Timestamp,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// `append_with`, the store placing each `evidence_captured` event's
+    /// `log_index` where its item's leaf lands (under the write lock), so only
+    /// a write to the same case can make it conflict. Returns the events as
+    /// recorded.
+    fn append_placed(
+        &self,
+        case_id: &str,
+        expected_version: u64,
+        events: &[CaseEvent],
+        jobs: &[NewJob],
+        actor: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Vec<CaseEvent>, StoreError>> + Send;
 
     /// The case's entries in the record, in order, without their payloads.
     fn timeline(
@@ -482,6 +524,13 @@ pub trait Store: Send + Sync {
         case_id: &str,
     ) -> impl Future<Output = Result<Vec<EvidenceRow>, StoreError>> + Send;
 
+    /// One evidence item by its id, whichever case it belongs to (the log's
+    /// proof routes look up an item's leaf this way).
+    fn evidence_item(
+        &self,
+        evidence_id: &str,
+    ) -> impl Future<Output = Result<Option<EvidenceRow>, StoreError>> + Send;
+
     /// The number of leaves in the transparency log.
     fn log_size(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
@@ -526,6 +575,14 @@ pub trait Maintenance {
 
     /// Every resource owner with the time they were added, by name.
     fn owner_records(&self) -> impl Future<Output = Result<Vec<StoredOwner>, StoreError>> + Send;
+
+    /// Every signed checkpoint of the log, by tree size.
+    fn checkpoint_records(
+        &self,
+    ) -> impl Future<Output = Result<Vec<StoredCheckpoint>, StoreError>> + Send;
+
+    /// Every job, oldest first.
+    fn job_records(&self) -> impl Future<Output = Result<Vec<Job>, StoreError>> + Send;
 
     /// Loads `items` into this store, which must hold nothing yet (else
     /// `ArchiveError::NotEmpty`): checks every entry against the chain as it

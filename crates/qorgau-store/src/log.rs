@@ -306,6 +306,7 @@ mod tests {
             original_id: None,
             original_digest: None,
             fingerprint: None,
+            browser: None,
         };
         let leaves = leaves_for(&event, 5, &[9; 32], 7, Misplaced::Conflict).unwrap();
         assert_eq!(leaves.len(), 2);

@@ -11,20 +11,31 @@
 //! `expected_version` → `Conflict`) runs under the same lock, and the
 //! `UNIQUE (case_id, case_version)` constraint backs it up.
 //!
+//! Each instance writes through its writer task (`batch.rs`): one such
+//! transaction carries every write waiting at the time, so the lock above is
+//! taken — and the WAL flushed — once per batch rather than once per write,
+//! and what is written under it is a handful of multi-row statements
+//! (`UNNEST` of arrays: one statement text whatever the batch size).
+//!
 //! Durability is PostgreSQL's: a commit that returned is in the WAL (keep
-//! `synchronous_commit = on`, the default).
+//! `synchronous_commit = on`, the default); callers are answered after it.
 //!
 //! Schema changes are deliberate: opening a database that lacks one of this
 //! build's migrations is refused with the name of the migration and
 //! `qorgau migrate`; only `migrate` (and `init`, which creates a database)
 //! applies them.
 
+mod delivery;
+mod links;
+mod stats;
+
 use std::collections::BTreeMap;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use qorgau_domain::procedure::{CaseEvent, CasePhase, CaseState, IncidentKey};
+use qorgau_domain::procedure::{CaseEvent, CasePhase, CaseState, IncidentKey, PendingDeadline};
 use qorgau_domain::record::{
     ChainBreak, ChainFault, ChainSummary, ChainVerifier, GENESIS, RecordEntry,
 };
@@ -35,6 +46,7 @@ use sqlx::{Postgres, Transaction};
 use crate::archive::{
     ArchiveError, ArchiveItem, ArchiveSummary, StoredEntry, StoredOwner, StoredStaff,
 };
+use crate::batch::{self, Answer, BatchError, Committer, Write, Writer};
 use crate::log::{self, Misplaced, NewLeaf};
 use crate::rows::{self, ReadModel, StaffRow};
 use crate::schema::{self, AppliedMigration, MigrationName};
@@ -65,6 +77,8 @@ const MAX_CONNECTIONS: u32 = 8;
 pub struct PgStore {
     pool: PgPool,
     description: String,
+    /// Case writes go through this instance's writer task (`batch.rs`).
+    writer: Arc<Writer<PgCommitter>>,
 }
 
 fn parse_url(url: &str) -> Result<PgConnectOptions, StoreError> {
@@ -173,7 +187,12 @@ impl PgStore {
             pool.close().await;
             return Err(schema::behind(&pending, &description));
         }
-        Ok(PgStore { pool, description })
+        let writer = Arc::new(Writer::new(PgCommitter { pool: pool.clone() }));
+        Ok(PgStore {
+            pool,
+            description,
+            writer,
+        })
     }
 
     /// Creates the database if it does not exist, applies every migration and
@@ -206,6 +225,7 @@ impl PgStore {
                     .await
                     .map_err(|error| StoreError::Schema(error.to_string()))?;
                 catch_up_log(&pool).await?;
+                stats::backfill(&pool).await?;
             }
             Ok(pending)
         }
@@ -370,40 +390,193 @@ async fn insert_jobs(
     Ok(last)
 }
 
-/// Appends `events` after `head` inside the locked transaction, moves the head,
-/// then rebuilds the case's read models from all its events.
-async fn append_in(
-    connection: &mut PgConnection,
-    head: (u64, [u8; 32]),
-    case_id: &str,
-    first_version: u64,
-    events: &[CaseEvent],
-    actor: &str,
-    now: Timestamp,
-) -> Result<(), StoreError> {
-    let (mut seq, mut prev_hash) = head;
-    let mut next_index = next_leaf(connection).await?;
-    let recorded_at = now.to_string();
-    for (offset, event) in events.iter().enumerate() {
-        seq += 1;
-        let entry = RecordEntry::seal(
-            seq,
-            case_id.to_owned(),
-            event.type_name().to_owned(),
-            rows::encode(event)?,
-            actor.to_owned(),
-            recorded_at.clone(),
-            prev_hash,
-        );
-        insert_entry(connection, &entry, first_version + offset as u64 + 1).await?;
-        for leaf in log::leaves_for(event, seq, &entry.hash, next_index, Misplaced::Conflict)? {
-            insert_leaf(connection, &leaf).await?;
-            next_index += 1;
-        }
-        prev_hash = entry.hash;
+/// The PostgreSQL dialect of a batch (`batch.rs` decides what it writes).
+#[derive(Debug, Clone)]
+struct PgCommitter {
+    pool: PgPool,
+}
+
+impl Committer for PgCommitter {
+    async fn commit(
+        &self,
+        writes: &[Write],
+    ) -> Result<Vec<Answer>, BatchError> {
+        let mut transaction: Transaction<'static, Postgres> = self
+            .pool
+            .begin()
+            .await
+            .map_err(|error| BatchError::Statement(error.into()))?;
+        let answers = write_batch(&mut transaction, writes)
+            .await
+            .map_err(BatchError::Statement)?;
+        transaction
+            .commit()
+            .await
+            .map_err(|error| BatchError::Commit(store_error(error)))?;
+        Ok(answers)
     }
-    move_head(connection, (seq, prev_hash)).await?;
-    rebuild_case(connection, case_id).await
+}
+
+/// One batch inside its transaction: the head locked first (one lock order
+/// for every writer), then the appended cases read, every write checked,
+/// case numbers taken for the new cases that passed, and everything written
+/// in a handful of multi-row statements.
+async fn write_batch(
+    connection: &mut PgConnection,
+    writes: &[Write],
+) -> Result<Vec<Answer>, StoreError> {
+    let head = lock_head(connection).await?;
+    let log_size = next_leaf(connection).await?;
+    let case_ids = batch::existing_cases(writes);
+    let mut loaded = if case_ids.is_empty() {
+        BTreeMap::new()
+    } else {
+        // Read under the lock: no other append can commit between this read
+        // and ours.
+        let rows: Vec<(String, i64, i64, String)> = sqlx::query_as(
+            "SELECT case_id, case_version, seq, payload FROM case_events \
+             WHERE case_id = ANY($1) ORDER BY case_id, case_version",
+        )
+        .bind(&case_ids)
+        .fetch_all(&mut *connection)
+        .await?;
+        batch::fold_loaded(rows)
+    };
+    let checked = batch::check(writes, &mut loaded, log_size);
+    let mut first_numbers = BTreeMap::new();
+    for (year, count) in batch::new_cases_per_year(&checked) {
+        let last: i64 = sqlx::query_scalar(
+            "INSERT INTO case_numbers (year, last) VALUES ($1, $2) \
+             ON CONFLICT (year) DO UPDATE SET last = case_numbers.last + excluded.last \
+             RETURNING last",
+        )
+        .bind(i64::from(year))
+        .bind(count)
+        .fetch_one(&mut *connection)
+        .await?;
+        first_numbers.insert(year, last - count + 1);
+    }
+    let sealed = batch::seal(writes, checked, head, log_size, first_numbers)?;
+    if !sealed.is_empty() {
+        insert_entries(connection, &sealed.entries).await?;
+        insert_leaves(connection, &sealed.leaves).await?;
+        move_head(connection, sealed.head).await?;
+        write_models(connection, &sealed.replaced, &sealed.models).await?;
+        insert_batch_jobs(connection, &sealed.jobs).await?;
+    }
+    Ok(sealed.answers)
+}
+
+/// Record entries in one statement (arrays unnested: one statement text
+/// whatever the batch size, so it stays prepared).
+async fn insert_entries(
+    connection: &mut PgConnection,
+    entries: &[(RecordEntry, u64)],
+) -> Result<(), StoreError> {
+    let mut columns = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    for (entry, case_version) in entries {
+        columns.0.push(entry.seq as i64);
+        columns.1.push(entry.case_id.as_str());
+        columns.2.push(*case_version as i64);
+        columns.3.push(entry.event_type.as_str());
+        columns.4.push(entry.payload.as_str());
+        columns.5.push(entry.actor.as_str());
+        columns.6.push(entry.recorded_at.as_str());
+        columns.7.push(entry.prev_hash.to_vec());
+        columns.8.push(entry.hash.to_vec());
+    }
+    sqlx::query(
+        "INSERT INTO case_events (seq, case_id, case_version, event_type, payload, actor, \
+         recorded_at, prev_hash, hash) SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], \
+         $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::BYTEA[], $9::BYTEA[])",
+    )
+    .bind(columns.0)
+    .bind(columns.1)
+    .bind(columns.2)
+    .bind(columns.3)
+    .bind(columns.4)
+    .bind(columns.5)
+    .bind(columns.6)
+    .bind(columns.7)
+    .bind(columns.8)
+    .execute(connection)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+async fn insert_leaves(
+    connection: &mut PgConnection,
+    leaves: &[NewLeaf],
+) -> Result<(), StoreError> {
+    if leaves.is_empty() {
+        return Ok(());
+    }
+    let indexes: Vec<i64> = leaves.iter().map(|leaf| leaf.index as i64).collect();
+    let entries: Vec<&[u8]> = leaves.iter().map(|leaf| leaf.entry.as_slice()).collect();
+    let hashes: Vec<&[u8]> = leaves
+        .iter()
+        .map(|leaf| leaf.leaf_hash.as_slice())
+        .collect();
+    let seqs: Vec<i64> = leaves.iter().map(|leaf| leaf.seq as i64).collect();
+    sqlx::query(
+        "INSERT INTO log_leaves (idx, entry, leaf_hash, seq) \
+         SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[], $3::BYTEA[], $4::BIGINT[])",
+    )
+    .bind(indexes)
+    .bind(entries)
+    .bind(hashes)
+    .bind(seqs)
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+async fn insert_batch_jobs(
+    connection: &mut PgConnection,
+    jobs: &[(String, NewJob, Timestamp)],
+) -> Result<(), StoreError> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let kinds: Vec<&str> = jobs.iter().map(|(_, job, _)| job.kind.as_str()).collect();
+    let case_ids: Vec<&str> = jobs
+        .iter()
+        .map(|(case_id, _, _)| case_id.as_str())
+        .collect();
+    let payloads: Vec<&str> = jobs
+        .iter()
+        .map(|(_, job, _)| job.payload.as_str())
+        .collect();
+    let run_at: Vec<i64> = jobs
+        .iter()
+        .map(|(_, job, _)| rows::millis(job.run_at))
+        .collect();
+    let created: Vec<i64> = jobs.iter().map(|(_, _, now)| rows::millis(*now)).collect();
+    sqlx::query(
+        "INSERT INTO jobs (kind, case_id, payload, run_at, created_at, updated_at) \
+         SELECT kind, case_id, payload, run_at, created_at, created_at FROM UNNEST($1::TEXT[], \
+         $2::TEXT[], $3::TEXT[], $4::BIGINT[], $5::BIGINT[]) \
+         AS job (kind, case_id, payload, run_at, created_at)",
+    )
+    .bind(kinds)
+    .bind(case_ids)
+    .bind(payloads)
+    .bind(run_at)
+    .bind(created)
+    .execute(connection)
+    .await?;
+    Ok(())
 }
 
 /// Folds the case's events and rewrites its read models.
@@ -411,7 +584,13 @@ async fn rebuild_case(connection: &mut PgConnection, case_id: &str) -> Result<()
     let all_events = load_events(connection, case_id).await?;
     let state = CaseState::replay(&all_events)
         .map_err(|error| StoreError::Corrupt(format!("{case_id}: {error}")))?;
-    project(connection, case_id, all_events.len() as u64, &state).await
+    let model = ReadModel::of(&state, all_events.len() as u64)?;
+    write_models(
+        connection,
+        &[case_id.to_owned()],
+        &[(case_id.to_owned(), model)],
+    )
+    .await
 }
 
 async fn load_events(
@@ -429,130 +608,291 @@ async fn load_events(
         .collect()
 }
 
-/// Rewrites the read models of one case from its folded state.
-async fn project(
+/// Rewrites the read models of the cases in `models` (`rows::ReadModel`
+/// decides what; this writes it in PostgreSQL's dialect), one statement per
+/// table for all of them. The rows of the `replaced` cases are deleted
+/// first; a new case has none.
+async fn write_models(
     connection: &mut PgConnection,
-    case_id: &str,
-    version: u64,
-    state: &CaseState,
+    replaced: &[String],
+    models: &[(String, ReadModel)],
 ) -> Result<(), StoreError> {
-    let model = ReadModel::of(state, version)?;
+    if !replaced.is_empty() {
+        for table_delete in [
+            "DELETE FROM case_deadlines WHERE case_id = ANY($1)",
+            "DELETE FROM case_orders WHERE case_id = ANY($1)",
+            "DELETE FROM case_resources WHERE case_id = ANY($1)",
+            "DELETE FROM case_actors WHERE case_id = ANY($1)",
+            "DELETE FROM case_incidents WHERE case_id = ANY($1)",
+            "DELETE FROM case_evidence WHERE case_id = ANY($1)",
+        ] {
+            sqlx::query(table_delete)
+                .bind(replaced)
+                .execute(&mut *connection)
+                .await?;
+        }
+    }
+    if models.is_empty() {
+        return stats::write_stats(connection, replaced, models).await;
+    }
+    let case_ids: Vec<&str> = models.iter().map(|(case_id, _)| case_id.as_str()).collect();
     sqlx::query(
         "INSERT INTO cases (case_id, regime, language, phase, received_at, version, state) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) \
+         SELECT case_id, regime, language, phase, received_at, version, state::JSONB \
+         FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[], \
+         $7::TEXT[]) AS model (case_id, regime, language, phase, received_at, version, state) \
          ON CONFLICT (case_id) DO UPDATE SET phase = excluded.phase, \
          version = excluded.version, state = excluded.state",
     )
-    .bind(case_id)
-    .bind(&model.regime)
-    .bind(model.language)
-    .bind(model.phase)
-    .bind(&model.received_at)
-    .bind(model.version)
-    .bind(&model.state_json)
+    .bind(&case_ids)
+    .bind(
+        models
+            .iter()
+            .map(|(_, m)| m.regime.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(models.iter().map(|(_, m)| m.language).collect::<Vec<_>>())
+    .bind(models.iter().map(|(_, m)| m.phase).collect::<Vec<_>>())
+    .bind(
+        models
+            .iter()
+            .map(|(_, m)| m.received_at.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(models.iter().map(|(_, m)| m.version).collect::<Vec<_>>())
+    .bind(
+        models
+            .iter()
+            .map(|(_, m)| m.state_json.as_str())
+            .collect::<Vec<_>>(),
+    )
     .execute(&mut *connection)
     .await?;
 
-    for table_delete in [
-        "DELETE FROM case_deadlines WHERE case_id = $1",
-        "DELETE FROM case_resources WHERE case_id = $1",
-        "DELETE FROM case_actors WHERE case_id = $1",
-        "DELETE FROM case_incidents WHERE case_id = $1",
-        "DELETE FROM case_evidence WHERE case_id = $1",
+    let deadlines: Vec<(&str, &PendingDeadline)> = models
+        .iter()
+        .flat_map(|(case_id, m)| m.deadlines.iter().map(move |d| (case_id.as_str(), d)))
+        .collect();
+    if !deadlines.is_empty() {
+        sqlx::query(
+            "INSERT INTO case_deadlines (case_id, kind, order_id, due_at, last_day, provisional) \
+             SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::BIGINT[], $5::TEXT[], \
+             $6::BOOLEAN[])",
+        )
+        .bind(deadlines.iter().map(|(c, _)| *c).collect::<Vec<_>>())
+        .bind(
+            deadlines
+                .iter()
+                .map(|(_, d)| d.kind.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            deadlines
+                .iter()
+                .map(|(_, d)| d.order_id.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            deadlines
+                .iter()
+                .map(|(_, d)| rows::millis(d.due_at))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            deadlines
+                .iter()
+                .map(|(_, d)| d.last_day.map(|day| day.to_string()))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            deadlines
+                .iter()
+                .map(|(_, d)| d.provisional)
+                .collect::<Vec<_>>(),
+        )
+        .execute(&mut *connection)
+        .await?;
+    }
+
+    let orders: Vec<(&str, &rows::OrderModel)> = models
+        .iter()
+        .flat_map(|(case_id, m)| m.orders.iter().map(move |o| (case_id.as_str(), o)))
+        .collect();
+    if !orders.is_empty() {
+        sqlx::query(
+            "INSERT INTO case_orders (order_id, case_id, owner, status, issued_at, removal_due, \
+             state) SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], \
+             $5::BIGINT[], $6::BIGINT[], $7::TEXT[])",
+        )
+        .bind(
+            orders
+                .iter()
+                .map(|(_, o)| o.order_id.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(orders.iter().map(|(c, _)| *c).collect::<Vec<_>>())
+        .bind(
+            orders
+                .iter()
+                .map(|(_, o)| o.owner.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(orders.iter().map(|(_, o)| o.status).collect::<Vec<_>>())
+        .bind(orders.iter().map(|(_, o)| o.issued_at).collect::<Vec<_>>())
+        .bind(
+            orders
+                .iter()
+                .map(|(_, o)| o.removal_due)
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            orders
+                .iter()
+                .map(|(_, o)| o.state_json.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .execute(&mut *connection)
+        .await?;
+    }
+
+    for (table, keys) in [
+        (
+            "INSERT INTO case_resources (case_id, resource_key) \
+             SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[]) ON CONFLICT DO NOTHING",
+            models
+                .iter()
+                .flat_map(|(case_id, m)| {
+                    m.resources
+                        .iter()
+                        .map(move |k| (case_id.as_str(), k.as_str()))
+                })
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "INSERT INTO case_actors (case_id, actor_key) \
+             SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[]) ON CONFLICT DO NOTHING",
+            models
+                .iter()
+                .flat_map(|(case_id, m)| {
+                    m.actors.iter().map(move |k| (case_id.as_str(), k.as_str()))
+                })
+                .collect::<Vec<_>>(),
+        ),
     ] {
-        sqlx::query(table_delete)
-            .bind(case_id)
+        if keys.is_empty() {
+            continue;
+        }
+        sqlx::query(table)
+            .bind(keys.iter().map(|(c, _)| *c).collect::<Vec<_>>())
+            .bind(keys.iter().map(|(_, k)| *k).collect::<Vec<_>>())
             .execute(&mut *connection)
             .await?;
     }
-    for deadline in &model.deadlines {
+
+    let incidents: Vec<(&str, &(String, Option<String>))> = models
+        .iter()
+        .flat_map(|(case_id, m)| m.incidents.iter().map(move |i| (case_id.as_str(), i)))
+        .collect();
+    if !incidents.is_empty() {
         sqlx::query(
-            "INSERT INTO case_deadlines (case_id, kind, order_id, due_at, last_day, provisional) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO case_incidents (case_id, occurred_on, resource_key) \
+             SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[])",
         )
-        .bind(case_id)
-        .bind(deadline.kind.as_str())
-        .bind(deadline.order_id.as_deref())
-        .bind(rows::millis(deadline.due_at))
-        .bind(deadline.last_day.map(|day| day.to_string()))
-        .bind(deadline.provisional)
+        .bind(incidents.iter().map(|(c, _)| *c).collect::<Vec<_>>())
+        .bind(
+            incidents
+                .iter()
+                .map(|(_, (day, _))| day.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            incidents
+                .iter()
+                .map(|(_, (_, key))| key.as_deref())
+                .collect::<Vec<_>>(),
+        )
         .execute(&mut *connection)
         .await?;
     }
-    sqlx::query("DELETE FROM case_orders WHERE case_id = $1")
-        .bind(case_id)
-        .execute(&mut *connection)
-        .await?;
-    for order in &model.orders {
-        sqlx::query(
-            "INSERT INTO case_orders (order_id, case_id, owner, status, issued_at, removal_due, \
-             state) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&order.order_id)
-        .bind(case_id)
-        .bind(&order.owner)
-        .bind(order.status)
-        .bind(order.issued_at)
-        .bind(order.removal_due)
-        .bind(&order.state_json)
-        .execute(&mut *connection)
-        .await?;
-    }
-    for resource_key in &model.resources {
-        sqlx::query(
-            "INSERT INTO case_resources (case_id, resource_key) VALUES ($1, $2) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(case_id)
-        .bind(resource_key)
-        .execute(&mut *connection)
-        .await?;
-    }
-    for actor_key in &model.actors {
-        sqlx::query(
-            "INSERT INTO case_actors (case_id, actor_key) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(case_id)
-        .bind(actor_key)
-        .execute(&mut *connection)
-        .await?;
-    }
-    for (occurred_on, resource_key) in &model.incidents {
-        sqlx::query(
-            "INSERT INTO case_incidents (case_id, occurred_on, resource_key) VALUES ($1, $2, $3)",
-        )
-        .bind(case_id)
-        .bind(occurred_on)
-        .bind(resource_key.as_deref())
-        .execute(&mut *connection)
-        .await?;
-    }
-    for item in &model.evidence {
+
+    let evidence: Vec<(&str, &rows::EvidenceModel)> = models
+        .iter()
+        .flat_map(|(case_id, m)| m.evidence.iter().map(move |e| (case_id.as_str(), e)))
+        .collect();
+    if !evidence.is_empty() {
         sqlx::query(
             "INSERT INTO case_evidence (evidence_id, case_id, position, kind, url, digest, size, \
              captured_at, status, reason, log_index, original_id, attempts, retry_at, order_id, \
-             removal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-             $16)",
+             removal) SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], \
+             $5::TEXT[], $6::TEXT[], $7::BIGINT[], $8::TEXT[], $9::TEXT[], $10::TEXT[], \
+             $11::BIGINT[], $12::TEXT[], $13::BIGINT[], $14::TEXT[], $15::TEXT[], $16::TEXT[])",
         )
-        .bind(&item.evidence_id)
-        .bind(case_id)
-        .bind(item.position)
-        .bind(item.kind)
-        .bind(&item.url)
-        .bind(item.digest.as_deref())
-        .bind(item.size)
-        .bind(item.captured_at.as_deref())
-        .bind(item.status)
-        .bind(item.reason.as_deref())
-        .bind(item.log_index)
-        .bind(item.original_id.as_deref())
-        .bind(item.attempts)
-        .bind(item.retry_at.as_deref())
-        .bind(item.order_id.as_deref())
-        .bind(item.removal)
+        .bind(
+            evidence
+                .iter()
+                .map(|(_, e)| e.evidence_id.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(evidence.iter().map(|(c, _)| *c).collect::<Vec<_>>())
+        .bind(evidence.iter().map(|(_, e)| e.position).collect::<Vec<_>>())
+        .bind(evidence.iter().map(|(_, e)| e.kind).collect::<Vec<_>>())
+        .bind(
+            evidence
+                .iter()
+                .map(|(_, e)| e.url.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            evidence
+                .iter()
+                .map(|(_, e)| e.digest.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .bind(evidence.iter().map(|(_, e)| e.size).collect::<Vec<_>>())
+        .bind(
+            evidence
+                .iter()
+                .map(|(_, e)| e.captured_at.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .bind(evidence.iter().map(|(_, e)| e.status).collect::<Vec<_>>())
+        .bind(
+            evidence
+                .iter()
+                .map(|(_, e)| e.reason.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            evidence
+                .iter()
+                .map(|(_, e)| e.log_index)
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            evidence
+                .iter()
+                .map(|(_, e)| e.original_id.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .bind(evidence.iter().map(|(_, e)| e.attempts).collect::<Vec<_>>())
+        .bind(
+            evidence
+                .iter()
+                .map(|(_, e)| e.retry_at.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            evidence
+                .iter()
+                .map(|(_, e)| e.order_id.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .bind(evidence.iter().map(|(_, e)| e.removal).collect::<Vec<_>>())
         .execute(&mut *connection)
         .await?;
     }
+    stats::write_stats(connection, replaced, models).await?;
+    links::write_links(connection, replaced, models).await?;
     Ok(())
 }
 
@@ -610,21 +950,25 @@ impl Store for PgStore {
         actor: &str,
         now: Timestamp,
     ) -> Result<String, StoreError> {
-        let mut transaction: Transaction<'static, Postgres> = self.pool.begin().await?;
-        // The chain head first, always: one lock order for every writer.
-        let head = lock_head(&mut transaction).await?;
-        let number: i64 = sqlx::query_scalar(
-            "INSERT INTO case_numbers (year, last) VALUES ($1, 1) \
-             ON CONFLICT (year) DO UPDATE SET last = case_numbers.last + 1 RETURNING last",
-        )
-        .bind(i64::from(year))
-        .fetch_one(&mut *transaction)
-        .await?;
-        let case_id = format!("QG-{year:04}-{number:06}");
-        append_in(&mut transaction, head, &case_id, 0, events, actor, now).await?;
-        insert_jobs(&mut transaction, Some(&case_id), jobs, now).await?;
-        transaction.commit().await.map_err(store_error)?;
-        Ok(case_id)
+        self.writer
+            .create(year, events, jobs, actor, now, false)
+            .await
+            .map(|written| written.case_id)
+    }
+
+    async fn create_case_placed(
+        &self,
+        year: i16,
+        events: &[CaseEvent],
+        jobs: &[NewJob],
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<(String, Vec<CaseEvent>), StoreError> {
+        let written = self
+            .writer
+            .create(year, events, jobs, actor, now, true)
+            .await?;
+        Ok((written.case_id, written.placed.unwrap_or_default()))
     }
 
     async fn load_case(&self, case_id: &str) -> Result<Option<StoredCase>, StoreError> {
@@ -651,34 +995,29 @@ impl Store for PgStore {
         if events.is_empty() {
             return Ok(());
         }
-        let mut transaction: Transaction<'static, Postgres> = self.pool.begin().await?;
-        let head = lock_head(&mut transaction).await?;
-        // Read under the lock: no other append can commit between this check and ours.
-        let current: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(case_version), 0) FROM case_events WHERE case_id = $1",
-        )
-        .bind(case_id)
-        .fetch_one(&mut *transaction)
-        .await?;
-        if current == 0 {
-            return Err(StoreError::CaseNotFound(case_id.to_owned()));
+        self.writer
+            .append(case_id, expected_version, events, jobs, actor, now, false)
+            .await
+            .map(drop)
+    }
+
+    async fn append_placed(
+        &self,
+        case_id: &str,
+        expected_version: u64,
+        events: &[CaseEvent],
+        jobs: &[NewJob],
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<Vec<CaseEvent>, StoreError> {
+        if events.is_empty() {
+            return Ok(Vec::new());
         }
-        if current as u64 != expected_version {
-            return Err(StoreError::Conflict);
-        }
-        append_in(
-            &mut transaction,
-            head,
-            case_id,
-            expected_version,
-            events,
-            actor,
-            now,
-        )
-        .await?;
-        insert_jobs(&mut transaction, Some(case_id), jobs, now).await?;
-        transaction.commit().await.map_err(store_error)?;
-        Ok(())
+        let written = self
+            .writer
+            .append(case_id, expected_version, events, jobs, actor, now, true)
+            .await?;
+        Ok(written.placed.unwrap_or_default())
     }
 
     async fn timeline(&self, case_id: &str) -> Result<Vec<TimelineEntry>, StoreError> {
@@ -769,7 +1108,15 @@ impl Store for PgStore {
                  UNION \
                  SELECT other.case_id FROM case_actors mine \
                  JOIN case_actors other ON other.actor_key = mine.actor_key \
-                 WHERE mine.case_id = $1) \
+                 WHERE mine.case_id = $1 \
+                 UNION \
+                 SELECT other_case_id FROM case_links WHERE case_id = $1 AND active \
+                 UNION \
+                 SELECT case_id FROM case_links WHERE other_case_id = $1 AND active) \
+             AND case_id NOT IN ( \
+                 SELECT other_case_id FROM case_links WHERE case_id = $1 AND NOT active \
+                 UNION \
+                 SELECT case_id FROM case_links WHERE other_case_id = $1 AND NOT active) \
              ORDER BY occurred_on, resource_key NULLS FIRST",
         )
         .bind(case_id)
@@ -1083,6 +1430,17 @@ impl Store for PgStore {
         found.into_iter().map(rows::evidence_row).collect()
     }
 
+    async fn evidence_item(&self, evidence_id: &str) -> Result<Option<EvidenceRow>, StoreError> {
+        let found: Option<rows::EvidenceRowTuple> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM case_evidence WHERE evidence_id = $1",
+            rows::EVIDENCE_COLUMNS
+        )))
+        .bind(evidence_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        found.map(rows::evidence_row).transpose()
+    }
+
     async fn log_size(&self) -> Result<u64, StoreError> {
         let mut connection = self.pool.acquire().await?;
         next_leaf(&mut connection).await
@@ -1158,6 +1516,19 @@ impl Maintenance for PgStore {
         Ok(found.into_iter().map(rows::stored_staff).collect())
     }
 
+    async fn checkpoint_records(&self) -> Result<Vec<StoredCheckpoint>, StoreError> {
+        let found: Vec<rows::CheckpointRow> = sqlx::query_as(
+            "SELECT tree_size, root, note, signed_at FROM log_checkpoints ORDER BY tree_size",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        found.into_iter().map(rows::checkpoint_row).collect()
+    }
+
+    async fn job_records(&self) -> Result<Vec<Job>, StoreError> {
+        Store::jobs(self, None).await
+    }
+
     async fn owner_records(&self) -> Result<Vec<StoredOwner>, StoreError> {
         let found: Vec<(String, String, String, String, String)> = sqlx::query_as(
             "SELECT name, display_name, api_key_hash, domains, created_at FROM resource_owners \
@@ -1188,7 +1559,8 @@ impl Maintenance for PgStore {
         let occupied: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM case_events) OR EXISTS (SELECT 1 FROM staff) \
              OR EXISTS (SELECT 1 FROM resource_owners) OR EXISTS (SELECT 1 FROM cases) \
-             OR EXISTS (SELECT 1 FROM case_numbers) OR EXISTS (SELECT 1 FROM log_leaves)",
+             OR EXISTS (SELECT 1 FROM case_numbers) OR EXISTS (SELECT 1 FROM log_leaves) \
+             OR EXISTS (SELECT 1 FROM jobs)",
         )
         .fetch_one(&mut *transaction)
         .await
@@ -1201,6 +1573,8 @@ impl Maintenance for PgStore {
         let (mut staff, mut owners) = (0u64, 0u64);
         // The log mirrors the record, so importing the record rebuilds it.
         let mut next_index = 0u64;
+        let mut checkpoints = crate::archive::CheckpointCheck::default();
+        let mut jobs = 0u64;
         for item in items {
             match item? {
                 ArchiveItem::Staff(record) => {
@@ -1233,12 +1607,23 @@ impl Maintenance for PgStore {
                         Misplaced::Corrupt,
                     )? {
                         insert_leaf(&mut transaction, &leaf).await?;
+                        checkpoints.leaf(leaf.leaf_hash)?;
                         next_index += 1;
                     }
+                }
+                ArchiveItem::Checkpoint(checkpoint) => checkpoints.expect(checkpoint)?,
+                ArchiveItem::Job(job) => {
+                    crate::archive::check_job_case(&versions, &job)?;
+                    import_job(&mut transaction, &job).await?;
+                    jobs += 1;
                 }
             }
         }
         let summary = verifier.finish();
+        let checkpoints = checkpoints.finish()?;
+        for checkpoint in &checkpoints {
+            import_checkpoint(&mut transaction, checkpoint).await?;
+        }
         for case_id in versions.keys() {
             rebuild_case(&mut transaction, case_id).await?;
         }
@@ -1258,6 +1643,8 @@ impl Maintenance for PgStore {
             events: summary.entries,
             cases: versions.len() as u64,
             head: summary.head,
+            checkpoints: checkpoints.len() as u64,
+            jobs,
         })
     }
 }
@@ -1289,4 +1676,43 @@ async fn insert_owner(
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// An archived job, queued again (or kept done/failed) under a new id.
+async fn import_job(connection: &mut PgConnection, job: &Job) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, case_id, payload, status, run_at, attempts, last_error, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&job.kind)
+    .bind(job.case_id.as_deref())
+    .bind(&job.payload)
+    .bind(job.status.as_str())
+    .bind(rows::millis(job.run_at))
+    .bind(i64::from(job.attempts))
+    .bind(job.last_error.as_deref())
+    .bind(rows::millis(job.created_at))
+    .bind(rows::millis(job.created_at))
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
+}
+
+/// An archived checkpoint, already checked against the rebuilt log. One of
+/// the empty tree may be there already (a fresh store signs one when asked).
+async fn import_checkpoint(
+    connection: &mut PgConnection,
+    checkpoint: &StoredCheckpoint,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO log_checkpoints (tree_size, root, note, signed_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (tree_size) DO NOTHING",
+    )
+    .bind(checkpoint.tree_size as i64)
+    .bind(checkpoint.root.as_slice())
+    .bind(&checkpoint.note)
+    .bind(checkpoint.signed_at.to_string())
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
 }

@@ -164,6 +164,12 @@ pub(crate) struct ReadModel {
     pub incidents: Vec<(String, Option<String>)>,
     pub orders: Vec<OrderModel>,
     pub evidence: Vec<EvidenceModel>,
+    /// The links recorded in this case (`case_links`).
+    pub links: Vec<qorgau_domain::linking::CaseLink>,
+    /// The child, whose keyed hashes `case_children` holds (never the data).
+    pub child: qorgau_domain::application::Child,
+    /// What the statistics count (`case_stats`, `case_stats_orders`).
+    pub stats: qorgau_domain::statistics::CaseFacts,
 }
 
 /// A row of `case_evidence`: the evidence index.
@@ -365,11 +371,13 @@ impl ReadModel {
                 .iter()
                 .map(|resource| resource.key.clone())
                 .collect(),
+            // The accounts of the incidents and of the imported chats' actors.
             actors: state
                 .application
                 .incidents
                 .iter()
                 .filter_map(|incident| incident.actor_key.clone())
+                .chain(state.chats.iter().map(|chat| chat.actor_key.clone()))
                 .collect(),
             incidents: state
                 .application
@@ -381,6 +389,13 @@ impl ReadModel {
                         incident.resource_key.clone(),
                     )
                 })
+                // Each day the actor wrote in an imported chat is an occasion.
+                .chain(
+                    state
+                        .chat_incident_keys()
+                        .into_iter()
+                        .map(|key| (key.occurred_on.to_string(), key.resource_key)),
+                )
                 .collect(),
             orders,
             evidence: state
@@ -405,6 +420,9 @@ impl ReadModel {
                     removal: item.removal.map(verification_name),
                 })
                 .collect(),
+            links: state.links.clone(),
+            child: state.application.child.clone(),
+            stats: qorgau_domain::statistics::CaseFacts::of(state),
         })
     }
 }

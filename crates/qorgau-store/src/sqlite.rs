@@ -3,27 +3,37 @@
 //! Durability: `synchronous = FULL` syncs the WAL on every commit, so a
 //! transaction that returned has reached the disk ("nothing accepted is lost",
 //! PRODUCT.md). Writes take the database's write lock up front (`BEGIN
-//! IMMEDIATE`), so the chain head read inside a write cannot be stale.
+//! IMMEDIATE`), so the chain head read inside a write cannot be stale. Case
+//! writes queue in-process for the instance's writer task (`batch.rs`) rather
+//! than racing for that lock and sleeping in SQLite's busy handler, and each
+//! batch shares one commit, hence one fsync.
+
+mod delivery;
+mod links;
+mod stats;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use qorgau_domain::procedure::{CaseEvent, CasePhase, CaseState, IncidentKey};
+use qorgau_domain::procedure::{CaseEvent, CasePhase, CaseState, IncidentKey, PendingDeadline};
 use qorgau_domain::record::{ChainSummary, ChainVerifier, GENESIS, RecordEntry};
 use sqlx::migrate::Migrator;
+use sqlx::query_builder::Separated;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::archive::{
     ArchiveError, ArchiveItem, ArchiveSummary, StoredEntry, StoredOwner, StoredStaff,
 };
+use crate::batch::{self, Answer, BatchError, Committer, Write, Writer};
 use crate::log::{self, Misplaced, NewLeaf};
-use crate::rows::{self, ReadModel, decode, encode, from_millis, hash_array, millis};
+use crate::rows::{self, ReadModel, decode, from_millis, hash_array, millis};
 use crate::schema::{self, AppliedMigration, MigrationName};
 use crate::{
     CaseSummary, DeadlineRow, EvidenceRow, Job, LogLeaf, LogSummary, Maintenance, NewJob, OrderRow,
@@ -41,6 +51,10 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 pub struct SqliteStore {
     pool: SqlitePool,
     path: PathBuf,
+    /// Case writes queue for this instance's writer task (`batch.rs`)
+    /// instead of racing for `BEGIN IMMEDIATE` and sleeping in SQLite's busy
+    /// handler; a batch shares one commit and one fsync.
+    writer: Arc<Writer<SqliteCommitter>>,
 }
 
 fn options(path: &Path, create: bool) -> SqliteConnectOptions {
@@ -88,7 +102,8 @@ impl SqliteStore {
             pool.close().await;
             return Err(error);
         }
-        Ok(SqliteStore { pool, path })
+        let writer = Arc::new(Writer::new(SqliteCommitter { pool: pool.clone() }));
+        Ok(SqliteStore { pool, path, writer })
     }
 
     /// Applies the migrations the database lacks (`qorgau migrate`), creating
@@ -156,6 +171,7 @@ async fn apply_pending(pool: &SqlitePool) -> Result<Vec<MigrationName>, StoreErr
             .await
             .map_err(|error| StoreError::Schema(error.to_string()))?;
         catch_up_log(pool).await?;
+        stats::backfill(pool).await?;
     }
     Ok(pending)
 }
@@ -243,71 +259,163 @@ async fn insert_jobs(
     Ok(last)
 }
 
-/// Appends `events` to the chain inside `transaction`, then rebuilds the case's
-/// read models from all its events.
-async fn append_in(
-    transaction: &mut Transaction<'static, Sqlite>,
-    case_id: &str,
-    first_version: u64,
-    events: &[CaseEvent],
-    actor: &str,
-    now: Timestamp,
-) -> Result<(), StoreError> {
+/// The SQLite dialect of a batch (`batch.rs` decides what it writes).
+#[derive(Debug, Clone)]
+struct SqliteCommitter {
+    pool: SqlitePool,
+}
+
+impl Committer for SqliteCommitter {
+    async fn commit(
+        &self,
+        writes: &[Write],
+    ) -> Result<Vec<Answer>, BatchError> {
+        // The write lock first: the head read below cannot be stale, and
+        // another process on the same file waits in the busy handler.
+        let mut transaction = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|error| BatchError::Statement(error.into()))?;
+        let answers = write_batch(&mut transaction, writes)
+            .await
+            .map_err(BatchError::Statement)?;
+        transaction
+            .commit()
+            .await
+            .map_err(|error| BatchError::Commit(error.into()))?;
+        Ok(answers)
+    }
+}
+
+/// Rows per multi-row statement: far below SQLite's limit of 32,766 bound
+/// parameters even for the widest table (16 columns).
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// `INSERT … VALUES (…), (…) …` for `rows`, `ROWS_PER_STATEMENT` at a time.
+/// The statements are not kept prepared: their text varies with the count.
+async fn insert_rows<'r, T, F>(
+    connection: &mut SqliteConnection,
+    insert: &str,
+    rows: &'r [T],
+    mut bind: F,
+) -> Result<(), sqlx::Error>
+where
+    F: FnMut(&mut Separated<'_, Sqlite, &'static str>, &'r T),
+{
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut builder = QueryBuilder::<Sqlite>::new(insert);
+        builder.push_values(chunk, |mut row, item| bind(&mut row, item));
+        builder
+            .build()
+            .persistent(false)
+            .execute(&mut *connection)
+            .await?;
+    }
+    Ok(())
+}
+
+/// One batch inside its `BEGIN IMMEDIATE` transaction: the head read, the
+/// appended cases read, every write checked, case numbers taken for the new
+/// cases that passed, and everything written in multi-row statements.
+async fn write_batch(
+    connection: &mut SqliteConnection,
+    writes: &[Write],
+) -> Result<Vec<Answer>, StoreError> {
     let head: Option<(i64, Vec<u8>)> =
         sqlx::query_as("SELECT seq, hash FROM case_events ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut **transaction)
+            .fetch_optional(&mut *connection)
             .await?;
-    let (mut seq, mut prev_hash) = match head {
+    let head = match head {
         Some((seq, hash)) => (seq as u64, hash_array(&hash)?),
         None => (0, GENESIS),
     };
-    let mut next_index = next_leaf(transaction).await?;
-    let recorded_at = now.to_string();
-    for (offset, event) in events.iter().enumerate() {
-        seq += 1;
-        let entry = RecordEntry::seal(
-            seq,
-            case_id.to_owned(),
-            event.type_name().to_owned(),
-            encode(event)?,
-            actor.to_owned(),
-            recorded_at.clone(),
-            prev_hash,
-        );
-        sqlx::query(
-            "INSERT INTO case_events (seq, case_id, case_version, event_type, payload, actor, \
-             recorded_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    let log_size = next_leaf(connection).await?;
+    let case_ids = batch::existing_cases(writes);
+    let mut loaded = if case_ids.is_empty() {
+        BTreeMap::new()
+    } else {
+        let case_ids = serde_json::to_string(&case_ids)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let rows: Vec<(String, i64, i64, String)> = sqlx::query_as(
+            "SELECT case_id, case_version, seq, payload FROM case_events \
+             WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY case_id, case_version",
         )
-        .bind(entry.seq as i64)
-        .bind(&entry.case_id)
-        .bind((first_version + offset as u64 + 1) as i64)
-        .bind(&entry.event_type)
-        .bind(&entry.payload)
-        .bind(&entry.actor)
-        .bind(&entry.recorded_at)
-        .bind(entry.prev_hash.as_slice())
-        .bind(entry.hash.as_slice())
-        .execute(&mut **transaction)
-        .await
-        .map_err(|error| match &error {
-            // SQLite reports no constraint names; under BEGIN IMMEDIATE the seq
-            // cannot collide, so a unique violation here is the per-case
-            // version (case_events_version_unique): another writer won.
-            sqlx::Error::Database(database) if database.is_unique_violation() => {
-                StoreError::Conflict
-            }
-            _ => StoreError::Database(error),
-        })?;
-        for leaf in log::leaves_for(event, seq, &entry.hash, next_index, Misplaced::Conflict)? {
-            insert_leaf(transaction, &leaf).await?;
-            next_index += 1;
-        }
-        prev_hash = entry.hash;
+        .bind(case_ids)
+        .fetch_all(&mut *connection)
+        .await?;
+        batch::fold_loaded(rows)
+    };
+    let checked = batch::check(writes, &mut loaded, log_size);
+    let mut first_numbers = BTreeMap::new();
+    for (year, count) in batch::new_cases_per_year(&checked) {
+        let last: i64 = sqlx::query_scalar(
+            "INSERT INTO case_numbers (year, last) VALUES (?, ?) \
+             ON CONFLICT (year) DO UPDATE SET last = last + excluded.last RETURNING last",
+        )
+        .bind(i64::from(year))
+        .bind(count)
+        .fetch_one(&mut *connection)
+        .await?;
+        first_numbers.insert(year, last - count + 1);
     }
-    let all_events = load_events(transaction, case_id).await?;
-    let state = CaseState::replay(&all_events)
-        .map_err(|error| StoreError::Corrupt(format!("{case_id}: {error}")))?;
-    project(transaction, case_id, all_events.len() as u64, &state).await
+    let sealed = batch::seal(writes, checked, head, log_size, first_numbers)?;
+    if sealed.is_empty() {
+        return Ok(sealed.answers);
+    }
+    insert_rows(
+        connection,
+        "INSERT INTO case_events (seq, case_id, case_version, event_type, payload, actor, \
+         recorded_at, prev_hash, hash) ",
+        &sealed.entries,
+        |row, (entry, case_version)| {
+            row.push_bind(entry.seq as i64)
+                .push_bind(entry.case_id.as_str())
+                .push_bind(*case_version as i64)
+                .push_bind(entry.event_type.as_str())
+                .push_bind(entry.payload.as_str())
+                .push_bind(entry.actor.as_str())
+                .push_bind(entry.recorded_at.as_str())
+                .push_bind(entry.prev_hash.as_slice())
+                .push_bind(entry.hash.as_slice());
+        },
+    )
+    .await
+    .map_err(|error| match &error {
+        // SQLite reports no constraint names; under BEGIN IMMEDIATE the seq
+        // cannot collide, so a unique violation here is the per-case version
+        // (case_events_version_unique): another writer won.
+        sqlx::Error::Database(database) if database.is_unique_violation() => StoreError::Conflict,
+        _ => StoreError::Database(error),
+    })?;
+    insert_rows(
+        connection,
+        "INSERT INTO log_leaves (idx, entry, leaf_hash, seq) ",
+        &sealed.leaves,
+        |row, leaf| {
+            row.push_bind(leaf.index as i64)
+                .push_bind(leaf.entry.as_slice())
+                .push_bind(leaf.leaf_hash.as_slice())
+                .push_bind(leaf.seq as i64);
+        },
+    )
+    .await?;
+    write_models(connection, &sealed.replaced, &sealed.models).await?;
+    insert_rows(
+        connection,
+        "INSERT INTO jobs (kind, case_id, payload, run_at, created_at, updated_at) ",
+        &sealed.jobs,
+        |row, (case_id, job, now)| {
+            row.push_bind(job.kind.as_str())
+                .push_bind(case_id.as_str())
+                .push_bind(job.payload.as_str())
+                .push_bind(millis(job.run_at))
+                .push_bind(millis(*now))
+                .push_bind(millis(*now));
+        },
+    )
+    .await?;
+    Ok(sealed.answers)
 }
 
 async fn load_events(
@@ -325,122 +433,174 @@ async fn load_events(
         .collect()
 }
 
-/// Rewrites the read models of one case from its folded state (`rows::ReadModel`
-/// decides what; this writes it in SQLite's dialect).
-async fn project(
-    transaction: &mut Transaction<'static, Sqlite>,
-    case_id: &str,
-    version: u64,
-    state: &CaseState,
+/// Rewrites the read models of the cases in `models` (`rows::ReadModel`
+/// decides what; this writes it in SQLite's dialect), a few multi-row
+/// statements per table for all of them. The rows of the `replaced` cases
+/// are deleted first; a new case has none.
+async fn write_models(
+    connection: &mut SqliteConnection,
+    replaced: &[String],
+    models: &[(String, ReadModel)],
 ) -> Result<(), StoreError> {
-    let model = ReadModel::of(state, version)?;
-    sqlx::query(
-        "INSERT INTO cases (case_id, regime, language, phase, received_at, version, state) \
-         VALUES (?, ?, ?, ?, ?, ?, ?) \
-         ON CONFLICT (case_id) DO UPDATE SET phase = excluded.phase, \
-         version = excluded.version, state = excluded.state",
+    if !replaced.is_empty() {
+        let replaced = serde_json::to_string(replaced)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        for table_delete in [
+            "DELETE FROM case_deadlines WHERE case_id IN (SELECT value FROM json_each(?))",
+            "DELETE FROM case_orders WHERE case_id IN (SELECT value FROM json_each(?))",
+            "DELETE FROM case_resources WHERE case_id IN (SELECT value FROM json_each(?))",
+            "DELETE FROM case_actors WHERE case_id IN (SELECT value FROM json_each(?))",
+            "DELETE FROM case_incidents WHERE case_id IN (SELECT value FROM json_each(?))",
+            "DELETE FROM case_evidence WHERE case_id IN (SELECT value FROM json_each(?))",
+        ] {
+            sqlx::query(table_delete)
+                .bind(&replaced)
+                .execute(&mut *connection)
+                .await?;
+        }
+    }
+    for chunk in models.chunks(ROWS_PER_STATEMENT) {
+        let mut builder = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO cases (case_id, regime, language, phase, received_at, version, state) ",
+        );
+        builder.push_values(chunk, |mut row, (case_id, model)| {
+            row.push_bind(case_id.as_str())
+                .push_bind(model.regime.as_str())
+                .push_bind(model.language)
+                .push_bind(model.phase)
+                .push_bind(model.received_at.as_str())
+                .push_bind(model.version)
+                .push_bind(model.state_json.as_str());
+        });
+        builder.push(
+            " ON CONFLICT (case_id) DO UPDATE SET phase = excluded.phase, \
+             version = excluded.version, state = excluded.state",
+        );
+        builder
+            .build()
+            .persistent(false)
+            .execute(&mut *connection)
+            .await?;
+    }
+    let deadlines: Vec<(&str, &PendingDeadline)> = models
+        .iter()
+        .flat_map(|(case_id, m)| m.deadlines.iter().map(move |d| (case_id.as_str(), d)))
+        .collect();
+    insert_rows(
+        connection,
+        "INSERT INTO case_deadlines (case_id, kind, order_id, due_at, last_day, provisional) ",
+        &deadlines,
+        |row, (case_id, deadline)| {
+            row.push_bind(*case_id)
+                .push_bind(deadline.kind.as_str())
+                .push_bind(deadline.order_id.as_deref())
+                .push_bind(millis(deadline.due_at))
+                .push_bind(deadline.last_day.map(|day| day.to_string()))
+                .push_bind(deadline.provisional);
+        },
     )
-    .bind(case_id)
-    .bind(&model.regime)
-    .bind(model.language)
-    .bind(model.phase)
-    .bind(&model.received_at)
-    .bind(model.version)
-    .bind(&model.state_json)
-    .execute(&mut **transaction)
     .await?;
-
-    for table_delete in [
-        "DELETE FROM case_deadlines WHERE case_id = ?",
-        "DELETE FROM case_orders WHERE case_id = ?",
-        "DELETE FROM case_resources WHERE case_id = ?",
-        "DELETE FROM case_actors WHERE case_id = ?",
-        "DELETE FROM case_incidents WHERE case_id = ?",
-        "DELETE FROM case_evidence WHERE case_id = ?",
-    ] {
-        sqlx::query(table_delete)
-            .bind(case_id)
-            .execute(&mut **transaction)
-            .await?;
-    }
-    for deadline in &model.deadlines {
-        sqlx::query(
-            "INSERT INTO case_deadlines (case_id, kind, order_id, due_at, last_day, provisional) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(case_id)
-        .bind(deadline.kind.as_str())
-        .bind(deadline.order_id.as_deref())
-        .bind(millis(deadline.due_at))
-        .bind(deadline.last_day.map(|day| day.to_string()))
-        .bind(deadline.provisional)
-        .execute(&mut **transaction)
-        .await?;
-    }
-    for order in &model.orders {
-        sqlx::query(
-            "INSERT INTO case_orders (order_id, case_id, owner, status, issued_at, removal_due, \
-             state) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&order.order_id)
-        .bind(case_id)
-        .bind(&order.owner)
-        .bind(order.status)
-        .bind(order.issued_at)
-        .bind(order.removal_due)
-        .bind(&order.state_json)
-        .execute(&mut **transaction)
-        .await?;
-    }
-    for resource_key in &model.resources {
-        sqlx::query("INSERT OR IGNORE INTO case_resources (case_id, resource_key) VALUES (?, ?)")
-            .bind(case_id)
-            .bind(resource_key)
-            .execute(&mut **transaction)
-            .await?;
-    }
-    for actor_key in &model.actors {
-        sqlx::query("INSERT OR IGNORE INTO case_actors (case_id, actor_key) VALUES (?, ?)")
-            .bind(case_id)
-            .bind(actor_key)
-            .execute(&mut **transaction)
-            .await?;
-    }
-    for (occurred_on, resource_key) in &model.incidents {
-        sqlx::query(
-            "INSERT INTO case_incidents (case_id, occurred_on, resource_key) VALUES (?, ?, ?)",
-        )
-        .bind(case_id)
-        .bind(occurred_on)
-        .bind(resource_key.as_deref())
-        .execute(&mut **transaction)
-        .await?;
-    }
-    for item in &model.evidence {
-        sqlx::query(
-            "INSERT INTO case_evidence (evidence_id, case_id, position, kind, url, digest, size, \
-             captured_at, status, reason, log_index, original_id, attempts, retry_at, order_id, \
-             removal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&item.evidence_id)
-        .bind(case_id)
-        .bind(item.position)
-        .bind(item.kind)
-        .bind(&item.url)
-        .bind(item.digest.as_deref())
-        .bind(item.size)
-        .bind(item.captured_at.as_deref())
-        .bind(item.status)
-        .bind(item.reason.as_deref())
-        .bind(item.log_index)
-        .bind(item.original_id.as_deref())
-        .bind(item.attempts)
-        .bind(item.retry_at.as_deref())
-        .bind(item.order_id.as_deref())
-        .bind(item.removal)
-        .execute(&mut **transaction)
-        .await?;
-    }
+    let orders: Vec<(&str, &rows::OrderModel)> = models
+        .iter()
+        .flat_map(|(case_id, m)| m.orders.iter().map(move |o| (case_id.as_str(), o)))
+        .collect();
+    insert_rows(
+        connection,
+        "INSERT INTO case_orders (order_id, case_id, owner, status, issued_at, removal_due, \
+         state) ",
+        &orders,
+        |row, (case_id, order)| {
+            row.push_bind(order.order_id.as_str())
+                .push_bind(*case_id)
+                .push_bind(order.owner.as_str())
+                .push_bind(order.status)
+                .push_bind(order.issued_at)
+                .push_bind(order.removal_due)
+                .push_bind(order.state_json.as_str());
+        },
+    )
+    .await?;
+    let resources: Vec<(&str, &str)> = models
+        .iter()
+        .flat_map(|(case_id, m)| {
+            m.resources
+                .iter()
+                .map(move |key| (case_id.as_str(), key.as_str()))
+        })
+        .collect();
+    insert_rows(
+        connection,
+        "INSERT OR IGNORE INTO case_resources (case_id, resource_key) ",
+        &resources,
+        |row, (case_id, key)| {
+            row.push_bind(*case_id).push_bind(*key);
+        },
+    )
+    .await?;
+    let actors: Vec<(&str, &str)> = models
+        .iter()
+        .flat_map(|(case_id, m)| {
+            m.actors
+                .iter()
+                .map(move |key| (case_id.as_str(), key.as_str()))
+        })
+        .collect();
+    insert_rows(
+        connection,
+        "INSERT OR IGNORE INTO case_actors (case_id, actor_key) ",
+        &actors,
+        |row, (case_id, key)| {
+            row.push_bind(*case_id).push_bind(*key);
+        },
+    )
+    .await?;
+    let incidents: Vec<(&str, &(String, Option<String>))> = models
+        .iter()
+        .flat_map(|(case_id, m)| m.incidents.iter().map(move |i| (case_id.as_str(), i)))
+        .collect();
+    insert_rows(
+        connection,
+        "INSERT INTO case_incidents (case_id, occurred_on, resource_key) ",
+        &incidents,
+        |row, (case_id, (occurred_on, resource_key))| {
+            row.push_bind(*case_id)
+                .push_bind(occurred_on.as_str())
+                .push_bind(resource_key.as_deref());
+        },
+    )
+    .await?;
+    let evidence: Vec<(&str, &rows::EvidenceModel)> = models
+        .iter()
+        .flat_map(|(case_id, m)| m.evidence.iter().map(move |e| (case_id.as_str(), e)))
+        .collect();
+    insert_rows(
+        connection,
+        "INSERT INTO case_evidence (evidence_id, case_id, position, kind, url, digest, size, \
+         captured_at, status, reason, log_index, original_id, attempts, retry_at, order_id, \
+         removal) ",
+        &evidence,
+        |row, (case_id, item)| {
+            row.push_bind(item.evidence_id.as_str())
+                .push_bind(*case_id)
+                .push_bind(item.position)
+                .push_bind(item.kind)
+                .push_bind(item.url.as_str())
+                .push_bind(item.digest.as_deref())
+                .push_bind(item.size)
+                .push_bind(item.captured_at.as_deref())
+                .push_bind(item.status)
+                .push_bind(item.reason.as_deref())
+                .push_bind(item.log_index)
+                .push_bind(item.original_id.as_deref())
+                .push_bind(item.attempts)
+                .push_bind(item.retry_at.as_deref())
+                .push_bind(item.order_id.as_deref())
+                .push_bind(item.removal);
+        },
+    )
+    .await?;
+    stats::write_stats(connection, replaced, models).await?;
+    links::write_links(connection, replaced, models).await?;
     Ok(())
 }
 
@@ -469,6 +629,12 @@ pub(crate) fn order_row(case_id: String, state: &str) -> Result<OrderRow, StoreE
         removal_due: Option<Timestamp>,
         acknowledged_at: Option<Timestamp>,
         removal_reported_at: Option<Timestamp>,
+        #[serde(default)]
+        removed_at: Option<Timestamp>,
+        #[serde(default)]
+        escalations: Vec<serde_json::Value>,
+        #[serde(default)]
+        escalation_paused: Option<serde_json::Value>,
     }
     let order: Projected = serde_json::from_str(state)
         .map_err(|error| StoreError::Corrupt(format!("order of {case_id}: {error}")))?;
@@ -483,6 +649,9 @@ pub(crate) fn order_row(case_id: String, state: &str) -> Result<OrderRow, StoreE
         removal_due: order.removal_due,
         acknowledged_at: order.acknowledged_at,
         removal_reported_at: order.removal_reported_at,
+        removed_at: order.removed_at,
+        escalations: order.escalations.len() as u32,
+        escalation_paused: order.escalation_paused.is_some_and(|pause| !pause.is_null()),
     })
 }
 
@@ -495,19 +664,25 @@ impl Store for SqliteStore {
         actor: &str,
         now: Timestamp,
     ) -> Result<String, StoreError> {
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let number: i64 = sqlx::query_scalar(
-            "INSERT INTO case_numbers (year, last) VALUES (?, 1) \
-             ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last",
-        )
-        .bind(i64::from(year))
-        .fetch_one(&mut *transaction)
-        .await?;
-        let case_id = format!("QG-{year:04}-{number:06}");
-        append_in(&mut transaction, &case_id, 0, events, actor, now).await?;
-        insert_jobs(&mut transaction, Some(&case_id), jobs, now).await?;
-        transaction.commit().await?;
-        Ok(case_id)
+        self.writer
+            .create(year, events, jobs, actor, now, false)
+            .await
+            .map(|written| written.case_id)
+    }
+
+    async fn create_case_placed(
+        &self,
+        year: i16,
+        events: &[CaseEvent],
+        jobs: &[NewJob],
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<(String, Vec<CaseEvent>), StoreError> {
+        let written = self
+            .writer
+            .create(year, events, jobs, actor, now, true)
+            .await?;
+        Ok((written.case_id, written.placed.unwrap_or_default()))
     }
 
     async fn load_case(&self, case_id: &str) -> Result<Option<StoredCase>, StoreError> {
@@ -534,31 +709,29 @@ impl Store for SqliteStore {
         if events.is_empty() {
             return Ok(());
         }
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let current: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(case_version), 0) FROM case_events WHERE case_id = ?",
-        )
-        .bind(case_id)
-        .fetch_one(&mut *transaction)
-        .await?;
-        if current == 0 {
-            return Err(StoreError::CaseNotFound(case_id.to_owned()));
+        self.writer
+            .append(case_id, expected_version, events, jobs, actor, now, false)
+            .await
+            .map(drop)
+    }
+
+    async fn append_placed(
+        &self,
+        case_id: &str,
+        expected_version: u64,
+        events: &[CaseEvent],
+        jobs: &[NewJob],
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<Vec<CaseEvent>, StoreError> {
+        if events.is_empty() {
+            return Ok(Vec::new());
         }
-        if current as u64 != expected_version {
-            return Err(StoreError::Conflict);
-        }
-        append_in(
-            &mut transaction,
-            case_id,
-            expected_version,
-            events,
-            actor,
-            now,
-        )
-        .await?;
-        insert_jobs(&mut transaction, Some(case_id), jobs, now).await?;
-        transaction.commit().await?;
-        Ok(())
+        let written = self
+            .writer
+            .append(case_id, expected_version, events, jobs, actor, now, true)
+            .await?;
+        Ok(written.placed.unwrap_or_default())
     }
 
     async fn timeline(&self, case_id: &str) -> Result<Vec<TimelineEntry>, StoreError> {
@@ -653,7 +826,15 @@ impl Store for SqliteStore {
                  UNION \
                  SELECT other.case_id FROM case_actors mine \
                  JOIN case_actors other ON other.actor_key = mine.actor_key \
-                 WHERE mine.case_id = ?1) \
+                 WHERE mine.case_id = ?1 \
+                 UNION \
+                 SELECT other_case_id FROM case_links WHERE case_id = ?1 AND active = 1 \
+                 UNION \
+                 SELECT case_id FROM case_links WHERE other_case_id = ?1 AND active = 1) \
+             AND case_id NOT IN ( \
+                 SELECT other_case_id FROM case_links WHERE case_id = ?1 AND active = 0 \
+                 UNION \
+                 SELECT case_id FROM case_links WHERE other_case_id = ?1 AND active = 0) \
              ORDER BY occurred_on, resource_key",
         )
         .bind(case_id)
@@ -1000,6 +1181,17 @@ impl Store for SqliteStore {
         found.into_iter().map(rows::evidence_row).collect()
     }
 
+    async fn evidence_item(&self, evidence_id: &str) -> Result<Option<EvidenceRow>, StoreError> {
+        let found: Option<rows::EvidenceRowTuple> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM case_evidence WHERE evidence_id = ?",
+            rows::EVIDENCE_COLUMNS
+        )))
+        .bind(evidence_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        found.map(rows::evidence_row).transpose()
+    }
+
     async fn log_size(&self) -> Result<u64, StoreError> {
         let mut connection = self.pool.acquire().await?;
         next_leaf(&mut connection).await
@@ -1068,6 +1260,19 @@ impl Maintenance for SqliteStore {
         Ok(found.into_iter().map(rows::stored_staff).collect())
     }
 
+    async fn checkpoint_records(&self) -> Result<Vec<StoredCheckpoint>, StoreError> {
+        let found: Vec<rows::CheckpointRow> = sqlx::query_as(
+            "SELECT tree_size, root, note, signed_at FROM log_checkpoints ORDER BY tree_size",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        found.into_iter().map(rows::checkpoint_row).collect()
+    }
+
+    async fn job_records(&self) -> Result<Vec<Job>, StoreError> {
+        Store::jobs(self, None).await
+    }
+
     async fn owner_records(&self) -> Result<Vec<StoredOwner>, StoreError> {
         let found: Vec<(String, String, String, String, String)> = sqlx::query_as(
             "SELECT name, display_name, api_key_hash, domains, created_at FROM resource_owners \
@@ -1100,7 +1305,8 @@ impl Maintenance for SqliteStore {
         let occupied: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM case_events) OR EXISTS (SELECT 1 FROM staff) \
              OR EXISTS (SELECT 1 FROM resource_owners) OR EXISTS (SELECT 1 FROM cases) \
-             OR EXISTS (SELECT 1 FROM case_numbers) OR EXISTS (SELECT 1 FROM log_leaves)",
+             OR EXISTS (SELECT 1 FROM case_numbers) OR EXISTS (SELECT 1 FROM log_leaves) \
+             OR EXISTS (SELECT 1 FROM jobs)",
         )
         .fetch_one(&mut *transaction)
         .await
@@ -1113,6 +1319,8 @@ impl Maintenance for SqliteStore {
         let (mut staff, mut owners) = (0u64, 0u64);
         // The log mirrors the record, so importing the record rebuilds it.
         let mut next_index = 0u64;
+        let mut checkpoints = crate::archive::CheckpointCheck::default();
+        let mut jobs = 0u64;
         for item in items {
             match item? {
                 ArchiveItem::Staff(record) => {
@@ -1181,17 +1389,34 @@ impl Maintenance for SqliteStore {
                         Misplaced::Corrupt,
                     )? {
                         insert_leaf(&mut transaction, &leaf).await?;
+                        checkpoints.leaf(leaf.leaf_hash)?;
                         next_index += 1;
                     }
+                }
+                ArchiveItem::Checkpoint(checkpoint) => checkpoints.expect(checkpoint)?,
+                ArchiveItem::Job(job) => {
+                    crate::archive::check_job_case(&versions, &job)?;
+                    import_job(&mut transaction, &job).await?;
+                    jobs += 1;
                 }
             }
         }
         let summary = verifier.finish();
+        let checkpoints = checkpoints.finish()?;
+        for checkpoint in &checkpoints {
+            import_checkpoint(&mut transaction, checkpoint).await?;
+        }
         for case_id in versions.keys() {
             let events = load_events(&mut transaction, case_id).await?;
             let state = CaseState::replay(&events)
                 .map_err(|error| StoreError::Corrupt(format!("{case_id}: {error}")))?;
-            project(&mut transaction, case_id, events.len() as u64, &state).await?;
+            let model = ReadModel::of(&state, events.len() as u64)?;
+            write_models(
+                &mut transaction,
+                std::slice::from_ref(case_id),
+                &[(case_id.clone(), model)],
+            )
+            .await?;
         }
         for (year, last) in crate::archive::case_counters(versions.keys()) {
             sqlx::query("INSERT INTO case_numbers (year, last) VALUES (?, ?)")
@@ -1208,6 +1433,8 @@ impl Maintenance for SqliteStore {
             events: summary.entries,
             cases: versions.len() as u64,
             head: summary.head,
+            checkpoints: checkpoints.len() as u64,
+            jobs,
         })
     }
 }
@@ -1220,4 +1447,43 @@ fn unique_or(error: sqlx::Error, name: &str) -> StoreError {
         }
         _ => StoreError::Database(error),
     }
+}
+
+/// An archived job, queued again (or kept done/failed) under a new id.
+async fn import_job(connection: &mut SqliteConnection, job: &Job) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, case_id, payload, status, run_at, attempts, last_error, \
+         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&job.kind)
+    .bind(job.case_id.as_deref())
+    .bind(&job.payload)
+    .bind(job.status.as_str())
+    .bind(millis(job.run_at))
+    .bind(i64::from(job.attempts))
+    .bind(job.last_error.as_deref())
+    .bind(millis(job.created_at))
+    .bind(millis(job.created_at))
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
+}
+
+/// An archived checkpoint, already checked against the rebuilt log. One of
+/// the empty tree may be there already (a fresh store signs one when asked).
+async fn import_checkpoint(
+    connection: &mut SqliteConnection,
+    checkpoint: &StoredCheckpoint,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO log_checkpoints (tree_size, root, note, signed_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (tree_size) DO NOTHING",
+    )
+    .bind(checkpoint.tree_size as i64)
+    .bind(checkpoint.root.as_slice())
+    .bind(&checkpoint.note)
+    .bind(checkpoint.signed_at.to_string())
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
 }

@@ -327,6 +327,7 @@ macro_rules! on_both_stores {
 }
 
 on_both_stores!(
+    the_statistics_read_model_matches_the_events,
     case_numbers_count_up_per_year_and_cases_reload,
     a_stale_write_is_a_conflict_and_writes_nothing,
     an_append_to_a_missing_case_is_not_found,
@@ -355,6 +356,8 @@ on_both_stores!(
     a_misplaced_evidence_leaf_is_a_conflict_and_writes_nothing,
     a_tampered_log_or_checkpoint_fails_verification,
     an_archive_rebuilds_the_log_and_the_evidence_index,
+    a_failing_write_in_a_batch_fails_alone,
+    many_writers_share_commits_and_keep_one_gapless_chain,
 );
 
 // ---------------------------------------------------------------------------
@@ -1421,6 +1424,7 @@ fn captured(evidence_id: &str, log_index: u64, bytes: &[u8]) -> CaseEvent {
         original_id: None,
         original_digest: None,
         fingerprint: None,
+        browser: None,
     }
 }
 
@@ -2038,4 +2042,937 @@ async fn an_archive_rebuilds_the_log_and_the_evidence_index(backend: Backend) {
         target.store.case_evidence(&case_id).await.unwrap(),
         source.store.case_evidence(&case_id).await.unwrap()
     );
+}
+
+// ---------------------------------------------------------------------------
+// Links between cases (issue 7): candidates by actor and by child, the links
+// read from both sides, and the incident count following links and unlinks.
+
+on_both_stores!(
+    cases_about_one_child_are_found_by_keyed_hash_and_linked_both_ways,
+    an_unlinked_case_no_longer_counts_towards_the_incidents,
+);
+
+fn about_child(
+    resource: &str,
+    actor: &str,
+    day: &str,
+    name: &str,
+    iin: Option<&str>,
+) -> ApplicationForm {
+    let mut form = form(resource, actor, day);
+    form.child.name = Some(name.into());
+    form.child.birth_date = Some("2013-01-05".into());
+    form.child.iin = iin.map(str::to_owned);
+    form
+}
+
+fn child_of(form: &ApplicationForm) -> qorgau_domain::application::Child {
+    qorgau_domain::application::Child {
+        name: form.child.name.clone(),
+        birth_date: form
+            .child
+            .birth_date
+            .as_ref()
+            .map(|day| day.parse().unwrap()),
+        iin: form.child.iin.clone(),
+    }
+}
+
+async fn count_rows(test: &TestStore, sql: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    match &test.store {
+        AnyStore::Sqlite(store) => sqlx::query_scalar(sql)
+            .fetch_one(store.pool())
+            .await
+            .unwrap(),
+        AnyStore::Postgres(store) => sqlx::query_scalar(sql)
+            .fetch_one(store.pool())
+            .await
+            .unwrap(),
+    }
+}
+
+async fn cases_about_one_child_are_found_by_keyed_hash_and_linked_both_ways(backend: Backend) {
+    use qorgau_domain::linking::{ChildMatch, LinkBasis};
+    use qorgau_store::Links;
+    const IIN: &str = "130105500019";
+    let test = TestStore::new(backend).await;
+    let by_iin = test
+        .submit(
+            &about_child(
+                "https://t.me/a",
+                "@first",
+                "2026-11-20",
+                "Әлия Серік",
+                Some(IIN),
+            ),
+            RECEIVED,
+        )
+        .await;
+    let by_name = test
+        .submit(
+            &about_child(
+                "https://vk.com/b",
+                "@second",
+                "2026-11-21",
+                "Әлия  СЕРІК",
+                None,
+            ),
+            RECEIVED,
+        )
+        .await;
+    let by_actor = test
+        .submit(
+            &about_child(
+                "https://t.me/c",
+                "@stalker",
+                "2026-11-22",
+                "Other Child",
+                None,
+            ),
+            RECEIVED,
+        )
+        .await;
+    // A new application: the same IIN, another spelling of the name, and the
+    // account of the third case.
+    let new = about_child(
+        "https://instagram.com/d",
+        "https://t.me/Stalker",
+        "2026-11-23",
+        "әлия серік",
+        Some(IIN),
+    );
+    let mut candidates = test
+        .store
+        .link_candidates(&["telegram:channel:stalker".to_owned()], &child_of(&new))
+        .await
+        .unwrap();
+    candidates.sort_by(|left, right| left.case_id.cmp(&right.case_id));
+    let found: Vec<(&str, Option<&str>, Option<ChildMatch>)> = candidates
+        .iter()
+        .map(|candidate| {
+            (
+                candidate.case_id.as_str(),
+                candidate.actor_key.as_deref(),
+                candidate.child_match,
+            )
+        })
+        .collect();
+    let actor_key = {
+        let case = test.store.load_case(&by_actor).await.unwrap().unwrap();
+        case.state().unwrap().application.incidents[0]
+            .actor_key
+            .clone()
+            .unwrap()
+    };
+    assert_eq!(
+        actor_key, "telegram:channel:stalker",
+        "the normalizer's key"
+    );
+    assert_eq!(
+        found,
+        [
+            (by_iin.as_str(), None, Some(ChildMatch::Iin)),
+            (by_name.as_str(), None, Some(ChildMatch::NameAndBirthDate)),
+            (by_actor.as_str(), Some("telegram:channel:stalker"), None),
+        ]
+    );
+    // No second copy of the IIN: the read model holds keyed hashes only.
+    assert_eq!(
+        count_rows(
+            &test,
+            &format!("SELECT count(*) FROM case_children WHERE child_key LIKE '%{IIN}%'")
+        )
+        .await,
+        0
+    );
+    assert!(count_rows(&test, "SELECT count(*) FROM case_children").await >= 3);
+
+    // The new case records its automatic links; both sides see them.
+    let now = at(RECEIVED);
+    let mut events = receive_application(
+        &new,
+        Channel::Electronic,
+        now,
+        now,
+        WorkingCalendar::embedded(),
+        Regimes::embedded(),
+    )
+    .unwrap();
+    events.extend(qorgau_domain::procedure::automatic_links(&candidates, now));
+    let newest = test
+        .store
+        .create_case(2026, &events, "qorgau", now)
+        .await
+        .unwrap();
+    let from_new = test.store.case_links(&newest).await.unwrap();
+    assert_eq!(from_new.len(), 3);
+    assert!(
+        from_new
+            .iter()
+            .all(|row| row.recorded_in == newest && row.link.automatic)
+    );
+    let from_old = test.store.case_links(&by_iin).await.unwrap();
+    assert_eq!(from_old.len(), 1);
+    assert_eq!(from_old[0].other_case_id, newest);
+    assert_eq!(from_old[0].link.basis, LinkBasis::SameChild);
+    assert_eq!(from_old[0].link.child_match, Some(ChildMatch::Iin));
+    let actor_link = test.store.case_links(&by_actor).await.unwrap();
+    assert_eq!(actor_link[0].link.basis, LinkBasis::SameActor);
+}
+
+async fn an_unlinked_case_no_longer_counts_towards_the_incidents(backend: Backend) {
+    use qorgau_domain::linking::LinkBasis;
+    use qorgau_store::Links;
+    let test = TestStore::new(backend).await;
+    let first = test
+        .submit(
+            &about_child("https://t.me/a", "@one", "2026-11-20", "A B", None),
+            RECEIVED,
+        )
+        .await;
+    let second = test
+        .submit(
+            &about_child("https://vk.com/b", "@two", "2026-11-21", "C D", None),
+            RECEIVED,
+        )
+        .await;
+    // Nothing shared: not linked.
+    assert!(
+        test.store
+            .linked_incidents(&first)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let coordinator = Actor {
+        name: "coord".into(),
+        role: Role::Coordinator,
+    };
+    test.run(
+        &second,
+        &expert("expert1", false),
+        Command::LinkCase {
+            other_case_id: first.clone(),
+            basis: LinkBasis::SameChild,
+            actor_key: None,
+            reason: "the same girl, her family name changed".into(),
+        },
+        RECEIVED,
+    )
+    .await;
+    let days = |keys: Vec<qorgau_domain::procedure::IncidentKey>| {
+        keys.iter()
+            .map(|key| key.occurred_on.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        days(test.store.linked_incidents(&first).await.unwrap()),
+        ["2026-11-21"]
+    );
+    assert_eq!(
+        days(test.store.linked_incidents(&second).await.unwrap()),
+        ["2026-11-20"]
+    );
+    let links = test.store.case_links(&first).await.unwrap();
+    assert_eq!(links[0].link.by, "expert1");
+    assert!(links[0].link.active);
+    test.run(
+        &second,
+        &coordinator,
+        Command::UnlinkCase {
+            other_case_id: first.clone(),
+            reason: "different children".into(),
+        },
+        RECEIVED,
+    )
+    .await;
+    assert!(
+        test.store
+            .linked_incidents(&first)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let links = test.store.case_links(&first).await.unwrap();
+    assert!(!links[0].link.active);
+    assert_eq!(
+        links[0].link.unlink_reason.as_deref(),
+        Some("different children")
+    );
+    assert_eq!(links[0].link.unlinked_by.as_deref(), Some("coord"));
+}
+
+// ---------------------------------------------------------------------------
+// Group commit: many writes, one writer per instance
+
+/// The lock every write takes first (`BEGIN IMMEDIATE`; PostgreSQL's
+/// `chain_head` row), held from outside as another writer mid-write would
+/// hold it: the store's writer waits for it, and the writes sent meanwhile
+/// queue up for one batch.
+enum HeldLock {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl HeldLock {
+    async fn take(store: &AnyStore) -> HeldLock {
+        match store {
+            AnyStore::Sqlite(store) => {
+                HeldLock::Sqlite(store.pool().begin_with("BEGIN IMMEDIATE").await.unwrap())
+            }
+            AnyStore::Postgres(store) => {
+                let mut transaction = store.pool().begin().await.unwrap();
+                sqlx::query("SELECT seq FROM chain_head WHERE singleton FOR UPDATE")
+                    .execute(&mut *transaction)
+                    .await
+                    .unwrap();
+                HeldLock::Postgres(transaction)
+            }
+        }
+    }
+
+    async fn release(self) {
+        match self {
+            HeldLock::Sqlite(transaction) => transaction.rollback().await.unwrap(),
+            HeldLock::Postgres(transaction) => transaction.rollback().await.unwrap(),
+        }
+    }
+}
+
+/// What became of one write, for comparing.
+fn outcome<T>(result: &Result<T, StoreError>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(StoreError::Conflict) => "conflict",
+        Err(StoreError::CaseNotFound(_)) => "not found",
+        Err(StoreError::Corrupt(_)) => "corrupt",
+        Err(StoreError::Database(_)) => "refused by the database",
+        Err(other) => panic!("unexpected: {other}"),
+    }
+}
+
+/// Writes that fail — each for its own reason, one of them refused by the
+/// database itself in the middle of a batch — queued together with good
+/// ones behind a held lock, so they go to the writer as one batch: every bad
+/// write fails alone and writes nothing, every good one is written (an
+/// evidence item the store places lands behind the others' leaves), and the
+/// record stays one gapless chain with gapless case numbers.
+async fn a_failing_write_in_a_batch_fails_alone(backend: Backend) {
+    let test = TestStore::new(backend).await;
+    // A job the database refuses, as a constraint it alone knows would.
+    let refuse = match backend {
+        Backend::Sqlite => {
+            "CREATE TRIGGER refused_job BEFORE INSERT ON jobs WHEN NEW.kind = 'refused' \
+             BEGIN SELECT RAISE(ABORT, 'refused job'); END"
+        }
+        Backend::Postgres => {
+            "ALTER TABLE jobs ADD CONSTRAINT refused_job CHECK (kind <> 'refused')"
+        }
+    };
+    test.execute(refuse).await.unwrap();
+    let first = test
+        .submit(
+            &form("https://t.me/a_channel", "@x", "2026-11-20"),
+            RECEIVED,
+        )
+        .await;
+    let second = test
+        .submit(
+            &form("https://t.me/b_channel", "@y", "2026-11-20"),
+            RECEIVED,
+        )
+        .await;
+    // Only failing writes go to this one, so its version stays 2 whatever
+    // order they arrive in.
+    let third = test
+        .submit(
+            &form("https://t.me/c_channel", "@actor_w", "2026-11-20"),
+            RECEIVED,
+        )
+        .await;
+    // Gets evidence whose leaf the store places, wherever the log is then.
+    let fourth = test
+        .submit(
+            &form("https://t.me/d_channel", "@actor_u", "2026-11-20"),
+            RECEIVED,
+        )
+        .await;
+    let log_size = test.store.log_size().await.unwrap();
+    let held = HeldLock::take(&test.store).await;
+
+    let mut writes: Vec<(&str, tokio::task::JoinHandle<Result<String, StoreError>>)> = Vec::new();
+    for number in 0..24 {
+        let store = test.store.clone();
+        writes.push((
+            "new",
+            tokio::spawn(async move {
+                let form = form(
+                    &format!("https://t.me/channel_{number}"),
+                    "@actor_z",
+                    "2026-11-21",
+                );
+                let events = receive_application(
+                    &form,
+                    Channel::Electronic,
+                    at(RECEIVED),
+                    at(RECEIVED),
+                    WorkingCalendar::embedded(),
+                    Regimes::embedded(),
+                )
+                .unwrap();
+                store
+                    .create_case(2026, &events, "coord", at(RECEIVED))
+                    .await
+            }),
+        ));
+    }
+    let append = |label, case_id: &str, version, events: Vec<CaseEvent>, jobs: Vec<NewJob>| {
+        let store = test.store.clone();
+        let case_id = case_id.to_owned();
+        (
+            label,
+            tokio::spawn(async move {
+                store
+                    .append_with(&case_id, version, &events, &jobs, "e1", at(RECEIVED))
+                    .await
+                    .map(|()| case_id)
+            }),
+        )
+    };
+    // Two writers that loaded the same version of one case: one wins.
+    writes.push(append(
+        "race",
+        &first,
+        2,
+        vec![CaseEvent::ReviewStarted],
+        vec![],
+    ));
+    writes.push(append(
+        "race",
+        &first,
+        2,
+        vec![CaseEvent::ReviewStarted],
+        vec![],
+    ));
+    writes.push(append(
+        "cannot follow",
+        &third,
+        2,
+        vec![CaseEvent::ApplicationRegistered],
+        vec![],
+    ));
+    writes.push(append(
+        "missing",
+        "QG-2026-000999",
+        2,
+        vec![CaseEvent::ReviewStarted],
+        vec![],
+    ));
+    writes.push(append(
+        "misplaced",
+        &third,
+        2,
+        vec![captured("ev_far", log_size + 1000, b"x")],
+        vec![],
+    ));
+    {
+        let store = test.store.clone();
+        writes.push((
+            "refused",
+            tokio::spawn(async move {
+                let form = form("https://t.me/refused", "@actor_v", "2026-11-21");
+                let events = receive_application(
+                    &form,
+                    Channel::Electronic,
+                    at(RECEIVED),
+                    at(RECEIVED),
+                    WorkingCalendar::embedded(),
+                    Regimes::embedded(),
+                )
+                .unwrap();
+                let jobs = [a_job("refused", "{}", RECEIVED)];
+                store
+                    .create_case_with(2026, &events, &jobs, "coord", at(RECEIVED))
+                    .await
+            }),
+        ));
+    }
+    writes.push(append(
+        "good with a job",
+        &second,
+        2,
+        vec![CaseEvent::ReviewStarted],
+        vec![a_job("capture", "{}", RECEIVED)],
+    ));
+    let placed = {
+        let store = test.store.clone();
+        let case_id = fourth.clone();
+        tokio::spawn(async move {
+            // Named index 0, long taken: the store places it.
+            store
+                .append_placed(
+                    &case_id,
+                    2,
+                    &[captured("ev_placed", 0, b"y")],
+                    &[],
+                    "qorgau",
+                    at(RECEIVED),
+                )
+                .await
+        })
+    };
+    // Let every write reach the queue while the writer waits for the lock.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    held.release().await;
+
+    let mut outcomes: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    let mut new_cases = Vec::new();
+    for (label, write) in writes {
+        let result = write.await.unwrap();
+        if let (Ok(case_id), "new") = (&result, label) {
+            new_cases.push(case_id.clone());
+        }
+        outcomes.entry(label).or_default().push(outcome(&result));
+    }
+    for list in outcomes.values_mut() {
+        list.sort_unstable();
+    }
+    let recorded = placed.await.unwrap().unwrap();
+    let Some(CaseEvent::EvidenceCaptured {
+        log_index: placed_at,
+        ..
+    }) = recorded.first()
+    else {
+        panic!("{recorded:?}")
+    };
+    assert!(*placed_at >= log_size, "{placed_at} < {log_size}");
+    let expected: std::collections::BTreeMap<&str, Vec<&str>> = [
+        ("new", vec!["ok"; 24]),
+        ("race", vec!["conflict", "ok"]),
+        ("cannot follow", vec!["corrupt"]),
+        ("missing", vec!["not found"]),
+        ("misplaced", vec!["conflict"]),
+        // Refused by the database in the middle of the batch: the batch is
+        // written again without it.
+        ("refused", vec!["refused by the database"]),
+        ("good with a job", vec!["ok"]),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(outcomes, expected);
+
+    // Nothing of the failed writes, all of the good ones, one chain.
+    let total = 4 * 2 + 24 * 2 + 1 + 1 + 1;
+    assert_eq!(test.all_seqs().await, (1..=total).collect::<Vec<i64>>());
+    assert_eq!(test.store.verify().await.unwrap().entries, total as u64);
+    // Each entry's leaf, and the placed evidence item's.
+    let log = test.store.verify_log().await.unwrap();
+    assert_eq!((log.leaves, log.evidence), (total as u64 + 1, 1));
+    let evidence = test.store.case_evidence(&fourth).await.unwrap();
+    assert_eq!(evidence.len(), 1);
+    assert_eq!(evidence[0].log_index, Some(*placed_at));
+    for (case_id, version) in [(&first, 3), (&second, 3), (&third, 2), (&fourth, 3)] {
+        let case = test.store.load_case(case_id).await.unwrap().unwrap();
+        assert_eq!(case.version(), version, "{case_id}");
+    }
+    let jobs = test.store.jobs(None).await.unwrap();
+    assert_eq!(
+        jobs.iter()
+            .map(|job| (job.kind.as_str(), job.case_id.as_deref()))
+            .collect::<Vec<_>>(),
+        [("capture", Some(second.as_str()))]
+    );
+    assert!(test.store.case_evidence(&third).await.unwrap().is_empty());
+    // The case numbers the good new cases took, without a gap: the refused
+    // one took none.
+    new_cases.sort();
+    let numbers: Vec<String> = (5..=28).map(|n| format!("QG-2026-{n:06}")).collect();
+    assert_eq!(new_cases, numbers);
+    let listed = test.store.list_cases(None).await.unwrap();
+    assert_eq!(listed.len(), 28);
+}
+
+const BATCH_INSTANCES: usize = 2;
+const BATCH_WRITERS: usize = 32;
+const BATCH_APPENDS: u64 = 5;
+
+/// Many concurrent writers on each of two instances, so each instance's
+/// writer commits many writes at a time while the other instance's writer
+/// waits for the lock: one gapless chain that verifies, every case with
+/// every event, case numbers without a gap.
+async fn many_writers_share_commits_and_keep_one_gapless_chain(backend: Backend) {
+    let test = TestStore::new(backend).await;
+    let mut tasks = Vec::new();
+    for instance_number in 0..BATCH_INSTANCES {
+        let instance = test.another_instance().await;
+        for writer in 0..BATCH_WRITERS {
+            let instance = instance.clone();
+            tasks.push(tokio::spawn(async move {
+                let case_id = submit_to(
+                    &instance,
+                    &form(
+                        &format!("https://t.me/channel_{instance_number}_{writer}"),
+                        &format!("@actor_{writer}"),
+                        "2026-11-20",
+                    ),
+                    RECEIVED,
+                )
+                .await;
+                for append in 0..BATCH_APPENDS {
+                    let event = if append == 0 {
+                        CaseEvent::ReviewStarted
+                    } else {
+                        a_vote(&format!("e{writer}"), format!("vote {append}"))
+                    };
+                    instance
+                        .append(&case_id, 2 + append, &[event], "e", at(RECEIVED))
+                        .await
+                        .unwrap();
+                }
+                case_id
+            }));
+        }
+    }
+    let mut case_ids = Vec::new();
+    for task in tasks {
+        case_ids.push(task.await.unwrap());
+    }
+    let cases = BATCH_INSTANCES * BATCH_WRITERS;
+    let total = cases as u64 * (2 + BATCH_APPENDS);
+    assert_eq!(
+        test.all_seqs().await,
+        (1..=total as i64).collect::<Vec<_>>()
+    );
+    assert_eq!(test.store.verify().await.unwrap().entries, total);
+    assert_eq!(test.store.verify_log().await.unwrap().leaves, total);
+    case_ids.sort();
+    let numbers: Vec<String> = (1..=cases).map(|n| format!("QG-2026-{n:06}")).collect();
+    assert_eq!(case_ids, numbers);
+    for case_id in &case_ids {
+        let case = test.store.load_case(case_id).await.unwrap().unwrap();
+        assert_eq!(case.version(), 2 + BATCH_APPENDS, "{case_id}");
+    }
+    let listed = test.store.list_cases(None).await.unwrap();
+    assert_eq!(listed.len(), cases);
+}
+
+mod statistics;
+
+async fn the_statistics_read_model_matches_the_events(backend: Backend) {
+    let test = TestStore::new(backend).await;
+    statistics::the_statistics_read_model_matches_the_events(&test.store).await;
+}
+
+// ---------------------------------------------------------------------------
+// The archive carries the job queue and the log's checkpoints (version 2),
+// and still reads version 1.
+
+on_both_stores!(
+    an_archive_carries_the_job_queue_and_the_checkpoints,
+    a_checkpoint_that_is_not_the_logs_is_refused_on_import,
+);
+
+/// The root of the store's log at `size`, from its stored leaves.
+async fn root_at(store: &AnyStore, size: u64) -> [u8; 32] {
+    let mut log = MerkleLog::new(MemoryLeafStore::new());
+    for leaf in store.log_leaves(0, size as u32).await.unwrap() {
+        log.append(&leaf.entry).unwrap();
+    }
+    log.root(size).unwrap()
+}
+
+/// A store with checkpoints at two sizes and jobs in every state.
+async fn with_queue_and_checkpoints(backend: Backend) -> TestStore {
+    let test = populated(backend).await;
+    let size = test.store.log_size().await.unwrap();
+    for tree_size in [size / 2, size] {
+        test.store
+            .save_checkpoint(&StoredCheckpoint {
+                tree_size,
+                root: root_at(&test.store, tree_size).await,
+                note: format!("qorgau.test/log\n{tree_size}\n…\n"),
+                signed_at: at(RECEIVED),
+            })
+            .await
+            .unwrap();
+    }
+    let cases = test.store.list_cases(None).await.unwrap();
+    let (first, second) = (&cases[0].case_id, &cases[1].case_id);
+    let store = &test.store;
+    let start = at(RECEIVED);
+    let lease = at("2026-12-02T10:30:00+05:00");
+    // Done, failed, running (its worker is in the old store), and queued.
+    for (case_id, payload) in [(first, "done"), (second, "failed"), (first, "running")] {
+        store
+            .enqueue_job(Some(case_id), &a_job("capture", payload, RECEIVED), start)
+            .await
+            .unwrap();
+    }
+    let done = store.claim_job(start, lease).await.unwrap().unwrap();
+    store.complete_job(done.id, start).await.unwrap();
+    let failed = store.claim_job(start, lease).await.unwrap().unwrap();
+    store
+        .fail_job(failed.id, "refused_address", None, start)
+        .await
+        .unwrap();
+    store.claim_job(start, lease).await.unwrap().unwrap();
+    store
+        .enqueue_job(
+            Some(second),
+            &a_job("recapture", "queued", "2026-12-03T10:00:00+05:00"),
+            start,
+        )
+        .await
+        .unwrap();
+    test
+}
+
+/// A job as it should arrive: everything but its id, a running one queued.
+fn moved(
+    job: &qorgau_store::Job,
+) -> (
+    String,
+    Option<String>,
+    String,
+    &'static str,
+    Timestamp,
+    u32,
+    Option<String>,
+    Timestamp,
+) {
+    let status = match job.status {
+        JobStatus::Running => JobStatus::Queued,
+        other => other,
+    };
+    (
+        job.kind.clone(),
+        job.case_id.clone(),
+        job.payload.clone(),
+        status.as_str(),
+        job.run_at,
+        job.attempts,
+        job.last_error.clone(),
+        job.created_at,
+    )
+}
+
+async fn an_archive_carries_the_job_queue_and_the_checkpoints(backend: Backend) {
+    let source = with_queue_and_checkpoints(backend).await;
+    let bytes = export_to_bytes(&source.store).await;
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(text.starts_with(r#"{"kind":"header","format":"qorgau-archive","version":2"#));
+    for target_backend in [backend, other(backend)] {
+        let target = TestStore::new(target_backend).await;
+        let summary = archive::import(&target.store, bytes.as_slice())
+            .await
+            .unwrap();
+        assert_eq!((summary.checkpoints, summary.jobs), (2, 4));
+        // The checkpoint history, as it was.
+        assert_eq!(
+            qorgau_store::Maintenance::checkpoint_records(&target.store)
+                .await
+                .unwrap(),
+            qorgau_store::Maintenance::checkpoint_records(&source.store)
+                .await
+                .unwrap()
+        );
+        let log = target.store.verify_log().await.unwrap();
+        assert_eq!(
+            log.latest.unwrap().tree_size,
+            source.store.log_size().await.unwrap()
+        );
+        // The queue, as it was; the running job queued again.
+        let source_jobs: Vec<_> = source
+            .store
+            .jobs(None)
+            .await
+            .unwrap()
+            .iter()
+            .map(moved)
+            .collect();
+        let target_jobs = target.store.jobs(None).await.unwrap();
+        assert_eq!(
+            target_jobs.iter().map(moved).collect::<Vec<_>>(),
+            source_jobs
+        );
+        assert!(
+            target_jobs
+                .iter()
+                .all(|job| job.status != JobStatus::Running)
+        );
+        // It exports again as it came (not printed when it differs: it is long).
+        assert!(export_to_bytes(&target.store).await == bytes);
+        // The new store continues the pending work: the interrupted capture
+        // now, the re-capture when it is due.
+        let now = at("2026-12-02T11:00:00+05:00");
+        let lease = at("2026-12-02T11:10:00+05:00");
+        let resumed = target.store.claim_job(now, lease).await.unwrap().unwrap();
+        assert_eq!(
+            (resumed.kind.as_str(), resumed.payload.as_str()),
+            ("capture", "running")
+        );
+        assert!(target.store.claim_job(now, lease).await.unwrap().is_none());
+        target.store.complete_job(resumed.id, now).await.unwrap();
+        let later = at("2026-12-03T10:00:00+05:00");
+        let due = target.store.claim_job(later, later).await.unwrap().unwrap();
+        assert_eq!(due.payload, "queued");
+    }
+
+    // A version 1 archive (no checkpoints, no jobs) still loads.
+    let version_1: Vec<String> = text
+        .lines()
+        .filter(|line| {
+            !line.contains(r#""kind":"checkpoint""#) && !line.contains(r#""kind":"job""#)
+        })
+        .map(|line| {
+            if line.contains(r#""kind":"header""#) {
+                line.replace(r#""version":2"#, r#""version":1"#)
+            } else if line.contains(r#""kind":"end""#) {
+                let mut end: serde_json::Value = serde_json::from_str(line).unwrap();
+                let fields = end.as_object_mut().unwrap();
+                fields.remove("checkpoints");
+                fields.remove("jobs");
+                end.to_string()
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect();
+    let target = TestStore::new(backend).await;
+    let summary = archive::import(&target.store, (version_1.join("\n") + "\n").as_bytes())
+        .await
+        .unwrap();
+    assert_eq!((summary.checkpoints, summary.jobs), (0, 0));
+    assert_eq!(summary.events, source.store.verify().await.unwrap().entries);
+}
+
+async fn a_checkpoint_that_is_not_the_logs_is_refused_on_import(backend: Backend) {
+    let source = with_queue_and_checkpoints(backend).await;
+    let text = String::from_utf8(export_to_bytes(&source.store).await).unwrap();
+    let checkpoint_line = text
+        .lines()
+        .find(|line| line.contains(r#""kind":"checkpoint""#))
+        .unwrap();
+    let mut checkpoint: serde_json::Value = serde_json::from_str(checkpoint_line).unwrap();
+    checkpoint["root"] = serde_json::json!("ab".repeat(32));
+    let forged = text.replace(checkpoint_line, &checkpoint.to_string());
+    let target = TestStore::new(backend).await;
+    let error = archive::import(&target.store, forged.as_bytes())
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("does not match the log"),
+        "{error}"
+    );
+    // Nothing was written.
+    assert_eq!(target.count_events().await, 0);
+    assert!(target.store.jobs(None).await.unwrap().is_empty());
+    assert!(
+        qorgau_store::Maintenance::checkpoint_records(&target.store)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A checkpoint larger than the log is refused too.
+    let mut beyond = checkpoint.clone();
+    beyond["tree_size"] = serde_json::json!(1_000_000);
+    let forged = text.replace(checkpoint_line, &beyond.to_string());
+    // (Checkpoints come in increasing size: put the large one last.)
+    let mut lines: Vec<&str> = forged.lines().collect();
+    let position = lines
+        .iter()
+        .position(|line| line.contains("1000000"))
+        .unwrap();
+    let line = lines.remove(position);
+    let last_checkpoint = lines
+        .iter()
+        .rposition(|line| line.contains(r#""kind":"checkpoint""#))
+        .unwrap();
+    lines.insert(last_checkpoint + 1, line);
+    let error = archive::import(&target.store, (lines.join("\n") + "\n").as_bytes())
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("larger than the log"), "{error}");
+    assert_eq!(target.count_events().await, 0);
+}
+
+// ---------------------------------------------------------------------------
+// Delivery: where owners and staff are reached; the dead-letter list.
+
+on_both_stores!(
+    owners_webhooks_rotate_with_a_grace_period_and_are_forgotten_on_gone,
+    dead_letters_are_listed_and_queued_again_once,
+);
+
+async fn owners_webhooks_rotate_with_a_grace_period_and_are_forgotten_on_gone(backend: Backend) {
+    use qorgau_store::Deliveries;
+    let test = populated(backend).await;
+    let owner = ResourceOwner {
+        name: "bully.example".into(),
+        display_name: "Bully Example".into(),
+        api_key_hash: "ab".repeat(32),
+        domains: vec!["bully.example".into()],
+    };
+    test.store.add_owner(&owner, at(RECEIVED)).await.unwrap();
+    let now = at(RECEIVED);
+    let contact = test.store.owner_contact(&owner.name, now).await.unwrap().unwrap();
+    assert_eq!((contact.email, contact.webhook), (None, None));
+    assert!(test.store.owner_contact("nobody", now).await.unwrap().is_none());
+    assert!(!test.store.set_owner_email("nobody", Some("a@b.kz")).await.unwrap());
+    assert!(test.store.set_owner_email(&owner.name, Some("orders@bully.example")).await.unwrap());
+
+    let later = |hours: i64| now.checked_add(jiff::SignedDuration::from_hours(hours)).unwrap();
+    assert!(test.store.set_owner_webhook(&owner.name, "https://hooks.bully.example/a", "whsec_first", later(24)).await.unwrap());
+    let contact = test.store.owner_contact(&owner.name, now).await.unwrap().unwrap();
+    assert_eq!(contact.email.as_deref(), Some("orders@bully.example"));
+    // A first registration has nothing to keep signing with.
+    assert_eq!(contact.webhook.unwrap().secrets, vec!["whsec_first".to_owned()]);
+
+    // Rotated: the old secret signs beside the new one until the grace ends.
+    test.store.set_owner_webhook(&owner.name, "https://hooks.bully.example/b", "whsec_second", later(24)).await.unwrap();
+    let during = test.store.owner_contact(&owner.name, later(23)).await.unwrap().unwrap().webhook.unwrap();
+    assert_eq!(during.url, "https://hooks.bully.example/b");
+    assert_eq!(during.secrets, vec!["whsec_second".to_owned(), "whsec_first".to_owned()]);
+    let after = test.store.owner_contact(&owner.name, later(24)).await.unwrap().unwrap().webhook.unwrap();
+    assert_eq!(after.secrets, vec!["whsec_second".to_owned()]);
+    assert!(!format!("{after:?}").contains("whsec"), "secrets never reach a log");
+
+    assert!(test.store.clear_owner_webhook(&owner.name).await.unwrap());
+    let contact = test.store.owner_contact(&owner.name, now).await.unwrap().unwrap();
+    assert_eq!(contact.webhook, None);
+
+    // Staff who gave an address, active only.
+    assert!(test.store.set_staff_email("coord", Some("coord@authority.kz")).await.unwrap());
+    assert!(!test.store.set_staff_email("nobody", Some("x@y.kz")).await.unwrap());
+    let contacts = test.store.staff_contacts().await.unwrap();
+    assert_eq!(contacts.len(), 1);
+    assert_eq!(contacts[0].username, "coord");
+    assert_eq!(contacts[0].role, StaffRole::Coordinator);
+}
+
+async fn dead_letters_are_listed_and_queued_again_once(backend: Backend) {
+    use qorgau_store::Deliveries;
+    let test = TestStore::new(backend).await;
+    let now = at(RECEIVED);
+    let id = test
+        .store
+        .enqueue_job(None, &a_job("deliver_webhook", "{}", RECEIVED), now)
+        .await
+        .unwrap();
+    let claimed = test.store.claim_job(now, now.checked_add(jiff::SignedDuration::from_mins(5)).unwrap()).await.unwrap().unwrap();
+    assert_eq!(claimed.id, id);
+    // Not given up yet: nothing to retry.
+    assert!(!test.store.retry_job(id, now).await.unwrap());
+    test.store.fail_job(id, "gone", None, now).await.unwrap();
+    let dead = test.store.failed_jobs(10).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].last_error.as_deref(), Some("gone"));
+    assert!(test.store.retry_job(id, now).await.unwrap());
+    assert!(!test.store.retry_job(id, now).await.unwrap(), "queued once");
+    assert!(test.store.failed_jobs(10).await.unwrap().is_empty());
+    let again = test.store.claim_job(now, now).await.unwrap().unwrap();
+    assert_eq!((again.id, again.attempts), (id, 1), "a fresh count of attempts");
 }

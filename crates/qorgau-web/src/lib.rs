@@ -13,7 +13,9 @@ mod auth;
 mod language;
 mod metrics;
 mod pages;
+pub use pages::stats::{build_report, report_csv, report_html};
 mod problem;
+mod referral;
 mod state;
 
 use std::future::Future;
@@ -22,7 +24,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use state::{AppState, WebConfig};
@@ -49,13 +51,50 @@ pub fn router(state: AppState) -> Router {
             "/v1/applications/{case_id}/evidence/{evidence_id}/receipt",
             get(api::evidence::receipt),
         )
+        .route(
+            "/v1/applications/{case_id}/evidence/{evidence_id}/screenshot",
+            get(api::evidence::screenshot),
+        )
+        .route(
+            "/v1/applications/{case_id}/evidence/{evidence_id}/dom",
+            get(api::evidence::dom),
+        )
         .route("/v1/log/checkpoint", get(api::evidence::checkpoint))
         .route("/v1/log/public-key", get(api::evidence::public_key))
+        .route(
+            "/v1/log/proof/inclusion",
+            get(api::evidence::inclusion_proof),
+        )
+        .route(
+            "/v1/log/proof/consistency",
+            get(api::evidence::consistency_proof),
+        )
         .route("/v1/auth/token", post(api::staff::token))
         .route("/v1/cases", get(api::staff::queue))
         .route("/v1/cases/{case_id}", get(api::staff::case))
         .route("/v1/cases/{case_id}/votes", post(api::staff::vote))
+        .route(
+            "/v1/cases/{case_id}/captures",
+            post(api::evidence::request_capture),
+        )
         .route("/v1/cases/{case_id}/decision", post(api::staff::decide))
+        .route("/v1/cases/{case_id}/timeline", get(api::linked::timeline))
+        .route("/v1/cases/{case_id}/links", post(api::linked::link))
+        .route("/v1/cases/{case_id}/referral", post(api::linked::refer))
+        .route(
+            "/v1/cases/{case_id}/referral-package",
+            get(api::linked::referral_preview).post(api::linked::referral_prepare),
+        )
+        .route(
+            "/v1/cases/{case_id}/links/{other_case_id}/unlink",
+            post(api::linked::unlink),
+        )
+        .route(
+            "/v1/cases/{case_id}/chats",
+            post(api::linked::import_chat).layer(DefaultBodyLimit::max(
+                qorgau_app::linked::MAX_CHAT_IMPORT_BYTES,
+            )),
+        )
         .route("/v1/cases/{case_id}/extension", post(api::staff::extend))
         .route("/v1/cases/{case_id}/response", post(api::staff::respond))
         .route("/v1/orders", get(api::owners::orders))
@@ -64,10 +103,38 @@ pub fn router(state: AppState) -> Router {
             post(api::owners::acknowledge),
         )
         .route("/v1/orders/{order_id}/removal", post(api::owners::removal))
+        .route("/v1/owner/webhook", put(api::deliveries::register_webhook))
+        .route(
+            "/v1/orders/{order_id}/escalation/pause",
+            post(api::deliveries::pause),
+        )
+        .route(
+            "/v1/orders/{order_id}/escalation/resume",
+            post(api::deliveries::resume),
+        )
+        .route("/v1/deliveries/failed", get(api::deliveries::failed))
+        .route("/v1/deliveries/{id}/retry", post(api::deliveries::retry))
+        .route("/v1/owners/compliance", get(api::deliveries::compliance))
+        .route(
+            "/v1/orders/{order_id}/document",
+            get(api::deliveries::order_document),
+        )
+        .route(
+            "/v1/cases/{case_id}/orders/{order_id}/preview",
+            get(api::deliveries::order_preview),
+        )
+        .route(
+            "/v1/cases/{case_id}/response/preview",
+            get(api::deliveries::response_preview),
+        )
         .route("/v1/stats", get(api::stats::stats))
+        .route("/v1/stats/open-data.json", get(api::stats::open_data_json))
+        .route("/v1/stats/open-data.csv", get(api::stats::open_data_csv))
+        .route("/v1/stats/decisions.dsa.json", get(api::stats::decisions_dsa))
         .fallback(api::not_found);
     Router::new()
         .merge(pages::routes())
+        .merge(pages::stats::routes())
         .route("/healthz", get(api::health::healthz))
         .route("/metrics", get(metrics::render))
         .nest("/api", api)

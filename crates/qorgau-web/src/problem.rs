@@ -165,6 +165,10 @@ impl ApiError {
                 eprintln!("qorgau: evidence: {error}");
                 ApiError::Internal
             }
+            ServiceError::Document(error) => {
+                eprintln!("qorgau: document: {error}");
+                ApiError::Internal
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use qorgau_app::{Clock, Evidence, Procedure};
+use qorgau_app::{Clock, Evidence, Outbox, Procedure};
 use qorgau_store::AnyStore;
 
 use crate::auth::LoginThrottle;
@@ -21,6 +21,9 @@ pub struct WebConfig {
     /// (`QORGAU_INSECURE_COOKIES=1`). Browsers treat localhost as secure, so the
     /// demo does not need it.
     pub insecure_cookies: bool,
+    /// Test-only: webhook endpoints on loopback are accepted
+    /// (`QORGAU_CAPTURE_ALLOW_LOOPBACK=1`, like evidence capture).
+    pub allow_loopback_webhooks: bool,
 }
 
 impl Default for WebConfig {
@@ -30,6 +33,7 @@ impl Default for WebConfig {
             session_hours: 8,
             session_idle_minutes: 30,
             insecure_cookies: false,
+            allow_loopback_webhooks: false,
         }
     }
 }
@@ -44,6 +48,9 @@ pub struct AppState {
     /// The blob store and the transparency log; without them the evidence
     /// and log routes answer 404.
     pub evidence: Option<Arc<Evidence>>,
+    /// Document templates and transports: order and letter previews, the
+    /// owners' PDFs; without it those routes answer 404.
+    pub outbox: Option<Arc<Outbox>>,
 }
 
 impl AppState {
@@ -55,12 +62,19 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             throttle: Arc::new(LoginThrottle::default()),
             evidence: None,
+            outbox: None,
         }
     }
 
     /// Serves evidence from `evidence` (the blob store and the log).
     pub fn with_evidence(mut self, evidence: Arc<Evidence>) -> AppState {
         self.evidence = Some(evidence);
+        self
+    }
+
+    /// Renders documents with `outbox`'s templates.
+    pub fn with_outbox(mut self, outbox: Arc<Outbox>) -> AppState {
+        self.outbox = Some(outbox);
         self
     }
 

@@ -499,6 +499,24 @@ async fn authorization_matrix() {
             json!({}),
             [false, false, false, false, false, true, false],
         ),
+        (
+            "GET",
+            "/api/v1/deliveries/failed".into(),
+            Value::Null,
+            [false, false, false, false, true, false, false],
+        ),
+        (
+            "GET",
+            "/api/v1/owners/compliance".into(),
+            Value::Null,
+            [false, false, false, false, true, false, false],
+        ),
+        (
+            "POST",
+            format!("/api/v1/orders/{order_b}/escalation/resume"),
+            json!({}),
+            [false, false, false, false, true, false, false],
+        ),
     ];
     for (method, path, body, allowed) in matrix {
         for ((role, token), expected) in roles.iter().zip(allowed) {
@@ -540,6 +558,12 @@ async fn the_openapi_document_lists_every_route() {
         "/api/v1/orders",
         "/api/v1/orders/{order_id}/acknowledge",
         "/api/v1/orders/{order_id}/removal",
+        "/api/v1/owner/webhook",
+        "/api/v1/deliveries/failed",
+        "/api/v1/owners/compliance",
+        "/api/v1/stats/open-data.json",
+        "/api/v1/stats/open-data.csv",
+        "/api/v1/stats/decisions.dsa.json",
         "/api/openapi.json",
     ] {
         assert!(paths.contains(&route), "{route} is not documented");

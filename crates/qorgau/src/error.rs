@@ -159,6 +159,10 @@ impl From<ServiceError> for AppError {
                 message: Message::new("cli-evidence-error").with("detail", error.to_string()),
                 exit_code: exit::STORE,
             },
+            ServiceError::Document(detail) => AppError::Explained {
+                message: Message::new("cli-document-error").with("detail", detail),
+                exit_code: exit::STORE,
+            },
         }
     }
 }

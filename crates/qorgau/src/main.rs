@@ -123,6 +123,9 @@ enum TopCommand {
     /// The transparency log: its public key.
     #[command(subcommand)]
     Log(commands::log::LogCommand),
+    /// A transparency report of a period (2025, 2025-H1, 2025-Q3, 2025-07) as HTML, CSV or
+    /// JSON, with small numbers suppressed (docs/statistics.md).
+    Report(commands::report::ReportArgs),
 }
 
 /// What every command gets: options, the clock, and the output language.
@@ -188,6 +191,7 @@ fn main() -> ExitCode {
             TopCommand::Calendar(command) => commands::calendar::run(&session, command),
             TopCommand::Iin(command) => commands::iin::run(command, session.language),
             TopCommand::Survey(command) => commands::survey::run(&session, command),
+            TopCommand::Report(args) => commands::report::run(&session, args).await,
             TopCommand::Verify => commands::verify(&session).await,
             TopCommand::Migrate => commands::maintenance::migrate(&session).await,
             TopCommand::Export { file } => commands::maintenance::export(&session, file).await,

@@ -15,12 +15,14 @@ use crate::category::{Category, CriminalIndicator};
 use crate::deadline::{
     Deadline, almaty_date, calendar_days_after, format_almaty, hours_after, working_days_deadline,
 };
+use crate::linking::{ChatOccasion, ChildMatch, LinkBasis};
 use crate::message::{Explain, Message};
 use crate::procedure::event::{
     CaseEvent, Outcome, SystematicAssessment, VerificationResult, VoteChoice,
 };
 use crate::procedure::state::{CasePhase, CaseState, OrderStatus};
 use crate::regime::{CastVote, DecisionRuleNotMet, Regime, RegimeError, Regimes};
+use crate::validation::actor::ActorAccount;
 
 /// Who is acting, as the procedure needs to know it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,6 +132,32 @@ pub enum Command {
         order_id: String,
         early_reason: Option<String>,
     },
+    /// Stops the order's escalation ladder (a coordinator, with a reason).
+    PauseEscalation {
+        order_id: String,
+        reason: String,
+    },
+    ResumeEscalation {
+        order_id: String,
+    },
+    /// Records that a notice reached its addressee (Qorgau's delivery
+    /// worker). Recording the same `delivery_id` twice records nothing; the
+    /// first delivery of `order.issued` starts the removal clock, the first of
+    /// the applicant's `response` records the response as sent.
+    RecordNotice {
+        delivery_id: String,
+        notice: String,
+        audience: String,
+        channel: String,
+        order_id: Option<String>,
+    },
+    /// Records that staff were reminded of a deadline (the scheduler); once
+    /// per deadline and due time.
+    RemindStaff {
+        deadline: String,
+        due: Timestamp,
+        recipients: u32,
+    },
     ReferToLawEnforcement {
         authority: String,
         note: Option<String>,
@@ -138,6 +166,96 @@ pub enum Command {
         channel: String,
     },
     Close,
+    /// Links this case to an earlier one (a link is recorded in the later
+    /// case of the two: `crate::linking`), with the staff member's reason.
+    LinkCase {
+        other_case_id: String,
+        basis: LinkBasis,
+        actor_key: Option<String>,
+        reason: String,
+    },
+    /// Undoes the link to `other_case_id` recorded in this case.
+    UnlinkCase {
+        other_case_id: String,
+        reason: String,
+    },
+    /// An expert's chat import: the file (already in the blob store) and its
+    /// summary. Yields the upload's `evidence_captured` and `chat_imported`.
+    ImportChat(Box<ChatImport>),
+    /// The referral package, already rendered and in the blob store.
+    PrepareReferral {
+        evidence_id: String,
+        language: crate::message::Language,
+        digest: String,
+        size: u64,
+        linked_cases: Vec<String>,
+    },
+}
+
+/// What `Command::ImportChat` records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatImport {
+    pub evidence_id: String,
+    pub format: String,
+    /// `sha256:<hex>` of the stored file.
+    pub digest: String,
+    pub size: u64,
+    pub actor_sender: String,
+    pub actor: ActorAccount,
+    pub messages: u64,
+    pub skipped: u64,
+    pub actor_messages: u64,
+    pub occasions: Vec<ChatOccasion>,
+}
+
+/// An earlier case that an application matches (found by the shell in the
+/// store's read models), for the automatic links at intake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkCandidate {
+    pub case_id: String,
+    /// A shared actor account, if any.
+    pub actor_key: Option<String>,
+    /// How the child matched, if it did.
+    pub child_match: Option<ChildMatch>,
+}
+
+/// The `cases_linked` events recorded by the system with a new application:
+/// one per earlier case, `same_child` when the child matched (with the shared
+/// account too, when there is one), else `same_actor`.
+pub fn automatic_links(candidates: &[LinkCandidate], now: Timestamp) -> Vec<CaseEvent> {
+    let mut by_case: BTreeMap<&str, (Option<String>, Option<ChildMatch>)> = BTreeMap::new();
+    for candidate in candidates {
+        let slot = by_case.entry(candidate.case_id.as_str()).or_default();
+        if slot.0.is_none() {
+            slot.0.clone_from(&candidate.actor_key);
+        }
+        // An IIN match is the stronger one.
+        slot.1 = match (slot.1, candidate.child_match) {
+            (Some(ChildMatch::Iin), _) | (_, Some(ChildMatch::Iin)) => Some(ChildMatch::Iin),
+            (known, None) => known,
+            (_, found) => found,
+        };
+    }
+    by_case
+        .into_iter()
+        .filter(|(_, (actor_key, child_match))| actor_key.is_some() || child_match.is_some())
+        .map(
+            |(case_id, (actor_key, child_match))| CaseEvent::CasesLinked {
+                other_case_id: case_id.to_owned(),
+                basis: if child_match.is_some() {
+                    LinkBasis::SameChild
+                } else {
+                    LinkBasis::SameActor
+                },
+                actor_key,
+                child_match,
+                automatic: true,
+                by: Actor::system().name,
+                reason: None,
+                linked_at: now,
+            },
+        )
+        .collect()
 }
 
 /// Why a command was refused. Every variant explains itself to the person.
@@ -203,6 +321,10 @@ pub enum ProcedureError {
     LadderExhausted,
     #[error("the next step is due at {due}; give a reason to act early")]
     EscalationNotDue { due: Timestamp },
+    #[error("the escalation ladder of order {order_id} is paused")]
+    EscalationPaused { order_id: String },
+    #[error("the escalation ladder of order {order_id} is not paused")]
+    EscalationNotPaused { order_id: String },
     #[error("a referral needs a confirmed decision of cyberstalking or criminal indicators")]
     ReferralNotWarranted,
     #[error("the case was already referred")]
@@ -213,6 +335,18 @@ pub enum ProcedureError {
     ResponseBeforeOutcome,
     #[error("the case cannot be closed yet: {why}")]
     NotReadyToClose { why: &'static str },
+    #[error("a case is not linked to itself")]
+    LinkToItself,
+    #[error("a link is recorded in the later case; {other_case_id} is later than this one")]
+    LinkFromEarlierCase { other_case_id: String },
+    #[error("the cases are already linked")]
+    AlreadyLinked { other_case_id: String },
+    #[error("the cases are not linked")]
+    NotLinked { other_case_id: String },
+    #[error("the sender marked as the actor wrote nothing in this chat")]
+    NothingFromActor { sender: String },
+    #[error("a referral package follows the referral")]
+    NotReferred,
 }
 
 impl Explain for ProcedureError {
@@ -243,11 +377,19 @@ impl Explain for ProcedureError {
             ProcedureError::RemovalNotDue { .. } => "removal_not_due",
             ProcedureError::LadderExhausted => "ladder_exhausted",
             ProcedureError::EscalationNotDue { .. } => "escalation_not_due",
+            ProcedureError::EscalationPaused { .. } => "escalation_paused",
+            ProcedureError::EscalationNotPaused { .. } => "escalation_not_paused",
             ProcedureError::ReferralNotWarranted => "referral_not_warranted",
             ProcedureError::AlreadyReferred => "already_referred",
             ProcedureError::ResponseAlreadySent => "response_already_sent",
             ProcedureError::ResponseBeforeOutcome => "response_before_outcome",
             ProcedureError::NotReadyToClose { .. } => "not_ready_to_close",
+            ProcedureError::LinkToItself => "link_to_itself",
+            ProcedureError::LinkFromEarlierCase { .. } => "link_from_earlier_case",
+            ProcedureError::AlreadyLinked { .. } => "already_linked",
+            ProcedureError::NotLinked { .. } => "not_linked",
+            ProcedureError::NothingFromActor { .. } => "nothing_from_actor",
+            ProcedureError::NotReferred => "not_referred",
         }
     }
 
@@ -320,6 +462,12 @@ impl Explain for ProcedureError {
             ProcedureError::EscalationNotDue { due } => {
                 Message::new("procedure-escalation-not-due").with("date", format_almaty(*due))
             }
+            ProcedureError::EscalationPaused { order_id } => {
+                Message::new("procedure-escalation-paused").with("order", order_id.as_str())
+            }
+            ProcedureError::EscalationNotPaused { order_id } => {
+                Message::new("procedure-escalation-not-paused").with("order", order_id.as_str())
+            }
             ProcedureError::ReferralNotWarranted => {
                 Message::new("procedure-referral-not-warranted")
             }
@@ -331,6 +479,20 @@ impl Explain for ProcedureError {
             ProcedureError::NotReadyToClose { why } => {
                 Message::new("procedure-not-ready-to-close").with("why", *why)
             }
+            ProcedureError::LinkToItself => Message::new("linking-to-itself"),
+            ProcedureError::LinkFromEarlierCase { other_case_id } => {
+                Message::new("linking-from-earlier-case").with("case", other_case_id.as_str())
+            }
+            ProcedureError::AlreadyLinked { other_case_id } => {
+                Message::new("linking-already-linked").with("case", other_case_id.as_str())
+            }
+            ProcedureError::NotLinked { other_case_id } => {
+                Message::new("linking-not-linked").with("case", other_case_id.as_str())
+            }
+            ProcedureError::NothingFromActor { sender } => {
+                Message::new("linking-nothing-from-actor").with("sender", sender.as_str())
+            }
+            ProcedureError::NotReferred => Message::new("linking-not-referred"),
         }
     }
 }
@@ -480,12 +642,212 @@ pub fn handle(
             order_id,
             early_reason,
         } => escalate(state, context, &order_id, early_reason),
+        Command::PauseEscalation { order_id, reason } => {
+            pause_escalation(state, context, &order_id, reason)
+        }
+        Command::ResumeEscalation { order_id } => resume_escalation(state, context, &order_id),
+        Command::RecordNotice {
+            delivery_id,
+            notice,
+            audience,
+            channel,
+            order_id,
+        } => record_notice(
+            state,
+            context,
+            delivery_id,
+            notice,
+            audience,
+            channel,
+            order_id,
+        ),
+        Command::RemindStaff {
+            deadline,
+            due,
+            recipients,
+        } => remind_staff(state, context, deadline, due, recipients),
         Command::ReferToLawEnforcement { authority, note } => {
             refer(state, context, authority, note)
         }
         Command::SendResponse { channel } => send_response(state, context, channel),
         Command::Close => close(state, context),
+        Command::LinkCase {
+            other_case_id,
+            basis,
+            actor_key,
+            reason,
+        } => link_case(state, context, other_case_id, basis, actor_key, reason),
+        Command::UnlinkCase {
+            other_case_id,
+            reason,
+        } => unlink_case(state, context, other_case_id, reason),
+        Command::ImportChat(import) => import_chat(context, *import),
+        Command::PrepareReferral {
+            evidence_id,
+            language,
+            digest,
+            size,
+            linked_cases,
+        } => prepare_referral(
+            state,
+            context,
+            evidence_id,
+            language,
+            digest,
+            size,
+            linked_cases,
+        ),
     }
+}
+
+/// Experts and coordinators (and the system) handle links and evidence.
+fn require_expert_group(context: &Context<'_>, action: &'static str) -> Result<(), ProcedureError> {
+    if matches!(
+        context.actor.role,
+        Role::Coordinator | Role::Expert { .. } | Role::System
+    ) {
+        Ok(())
+    } else {
+        Err(ProcedureError::NotAllowed {
+            action,
+            who: "expert_group",
+        })
+    }
+}
+
+fn link_case(
+    state: &CaseState,
+    context: &Context<'_>,
+    other_case_id: String,
+    basis: LinkBasis,
+    actor_key: Option<String>,
+    reason: String,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_expert_group(context, "link cases")?;
+    let other_case_id = other_case_id.trim().to_owned();
+    if other_case_id == context.case_id {
+        return Err(ProcedureError::LinkToItself);
+    }
+    // Case numbers sort as their order of registration (`QG-YYYY-NNNNNN`).
+    if other_case_id.as_str() > context.case_id {
+        return Err(ProcedureError::LinkFromEarlierCase { other_case_id });
+    }
+    if state.link(&other_case_id).is_some_and(|link| link.active) {
+        return Err(ProcedureError::AlreadyLinked { other_case_id });
+    }
+    Ok(vec![CaseEvent::CasesLinked {
+        other_case_id,
+        basis,
+        actor_key: actor_key
+            .map(|key| key.trim().to_owned())
+            .filter(|key| !key.is_empty()),
+        child_match: None,
+        automatic: false,
+        by: context.actor.name.clone(),
+        reason: Some(require_text(&reason, "reason")?),
+        linked_at: context.now,
+    }])
+}
+
+fn unlink_case(
+    state: &CaseState,
+    context: &Context<'_>,
+    other_case_id: String,
+    reason: String,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_expert_group(context, "unlink cases")?;
+    let other_case_id = other_case_id.trim().to_owned();
+    if !state.link(&other_case_id).is_some_and(|link| link.active) {
+        return Err(ProcedureError::NotLinked { other_case_id });
+    }
+    Ok(vec![CaseEvent::CasesUnlinked {
+        other_case_id,
+        by: context.actor.name.clone(),
+        reason: require_text(&reason, "reason")?,
+        unlinked_at: context.now,
+    }])
+}
+
+/// The file becomes an upload (its leaf placed by the shell), the summary a
+/// `chat_imported` event. A chat in which the marked sender wrote nothing
+/// proves nothing against them: refused, so the expert picks the sender again.
+fn import_chat(
+    context: &Context<'_>,
+    import: ChatImport,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_expert_group(context, "import a chat")?;
+    if import.actor_messages == 0 || import.occasions.is_empty() {
+        return Err(ProcedureError::NothingFromActor {
+            sender: import.actor_sender,
+        });
+    }
+    Ok(vec![
+        uploaded(
+            &import.evidence_id,
+            &import.digest,
+            import.size,
+            context.now,
+        ),
+        CaseEvent::ChatImported {
+            evidence_id: import.evidence_id,
+            format: import.format,
+            digest: import.digest,
+            actor_sender: import.actor_sender,
+            actor_key: import.actor.key,
+            platform: import.actor.platform,
+            messages: import.messages,
+            skipped: import.skipped,
+            actor_messages: import.actor_messages,
+            occasions: import.occasions,
+            by: context.actor.name.clone(),
+            imported_at: context.now,
+        },
+    ])
+}
+
+fn uploaded(evidence_id: &str, digest: &str, size: u64, now: Timestamp) -> CaseEvent {
+    CaseEvent::EvidenceCaptured {
+        evidence_id: evidence_id.to_owned(),
+        kind: crate::procedure::EvidenceKind::Upload,
+        url: String::new(),
+        digest: digest.to_owned(),
+        size,
+        captured_at: now,
+        // Placed by the shell (`place_evidence_leaves`) when it appends.
+        log_index: 0,
+        http_status: 0,
+        problem: None,
+        original_id: None,
+        original_digest: None,
+        fingerprint: None,
+        browser: None,
+    }
+}
+
+fn prepare_referral(
+    state: &CaseState,
+    context: &Context<'_>,
+    evidence_id: String,
+    language: crate::message::Language,
+    digest: String,
+    size: u64,
+    linked_cases: Vec<String>,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_expert_group(context, "prepare the referral package")?;
+    if !state.referred {
+        return Err(ProcedureError::NotReferred);
+    }
+    Ok(vec![
+        uploaded(&evidence_id, &digest, size, context.now),
+        CaseEvent::ReferralPackagePrepared {
+            evidence_id,
+            language,
+            digest,
+            linked_cases,
+            by: context.actor.name.clone(),
+            prepared_at: context.now,
+        },
+    ])
 }
 
 fn require_staff(context: &Context<'_>, action: &'static str) -> Result<(), ProcedureError> {
@@ -679,6 +1041,33 @@ pub fn count_incidents(application: &Application, linked: &[IncidentKey]) -> (u3
     (application.incidents.len() as u32, others.len() as u32)
 }
 
+/// `count_incidents`, with the days of an imported chat on which the actor
+/// wrote counted as incidents of this case — except a day that already has an
+/// incident in the application (the same occurrence, reported and exported).
+pub fn count_incidents_with_chats(
+    application: &Application,
+    chat_days: &[IncidentKey],
+    linked: &[IncidentKey],
+) -> (u32, u32) {
+    let incident_days: BTreeSet<Date> = application
+        .incidents
+        .iter()
+        .map(|incident| incident.occurred_on)
+        .collect();
+    let chat_only: BTreeSet<&IncidentKey> = chat_days
+        .iter()
+        .filter(|key| !incident_days.contains(&key.occurred_on))
+        .collect();
+    let mut own: Vec<IncidentKey> = chat_days.to_vec();
+    own.extend(application.incidents.iter().map(|incident| IncidentKey {
+        occurred_on: incident.occurred_on,
+        resource_key: incident.resource_key.clone(),
+    }));
+    let (in_case, _) = count_incidents(application, &[]);
+    let others: BTreeSet<&IncidentKey> = linked.iter().filter(|key| !own.contains(key)).collect();
+    (in_case + chat_only.len() as u32, others.len() as u32)
+}
+
 fn decide(
     state: &CaseState,
     context: &Context<'_>,
@@ -709,8 +1098,11 @@ fn decide(
         .decision_rule
         .apply(group_size, &cast)
         .map_err(ProcedureError::DecisionRule)?;
-    let (incidents_in_case, incidents_in_linked_cases) =
-        count_incidents(&state.application, linked_incidents);
+    let (incidents_in_case, incidents_in_linked_cases) = count_incidents_with_chats(
+        &state.application,
+        &state.chat_incident_keys(),
+        linked_incidents,
+    );
     let override_reason = override_reason
         .map(|reason| reason.trim().to_owned())
         .filter(|reason| !reason.is_empty());
@@ -1062,8 +1454,17 @@ fn escalate(
         .escalation
         .get(step_index)
         .ok_or(ProcedureError::LadderExhausted)?;
+    // A paused ladder is not walked by the scheduler; a coordinator may still
+    // act, with a reason, as with any early step.
+    if order.escalation_paused.is_some() && context.actor.role == Role::System {
+        return Err(ProcedureError::EscalationPaused {
+            order_id: order_id.to_owned(),
+        });
+    }
     let removal_due = order.removal_due.unwrap_or(order.issued_at);
-    let scheduled = hours_after(removal_due, step.after_hours);
+    let scheduled = hours_after(removal_due, step.after_hours)
+        .checked_add(order.escalation_paused_for)
+        .unwrap_or(Timestamp::MAX);
     let early_reason = early_reason
         .map(|reason| reason.trim().to_owned())
         .filter(|reason| !reason.is_empty());
@@ -1080,6 +1481,135 @@ fn escalate(
         } else {
             None
         },
+    }])
+}
+
+fn pause_escalation(
+    state: &CaseState,
+    context: &Context<'_>,
+    order_id: &str,
+    reason: String,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_coordinator(context, "pause escalation")?;
+    let order = find_order(state, order_id)?;
+    if order.escalation_paused.is_some() {
+        return Err(ProcedureError::EscalationPaused {
+            order_id: order_id.to_owned(),
+        });
+    }
+    if order.is_settled(context.regime.escalation.len()) {
+        return Err(ProcedureError::OrderWrongStatus {
+            order_id: order_id.to_owned(),
+            status: order.status,
+            action: "pause escalation",
+        });
+    }
+    Ok(vec![CaseEvent::EscalationPaused {
+        order_id: order_id.to_owned(),
+        reason: require_text(&reason, "reason")?,
+        paused_at: context.now,
+    }])
+}
+
+fn resume_escalation(
+    state: &CaseState,
+    context: &Context<'_>,
+    order_id: &str,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_coordinator(context, "resume escalation")?;
+    let order = find_order(state, order_id)?;
+    if order.escalation_paused.is_none() {
+        return Err(ProcedureError::EscalationNotPaused {
+            order_id: order_id.to_owned(),
+        });
+    }
+    Ok(vec![CaseEvent::EscalationResumed {
+        order_id: order_id.to_owned(),
+        resumed_at: context.now,
+    }])
+}
+
+/// Only a coordinator (a person, not the scheduler) pauses or resumes.
+fn require_coordinator(context: &Context<'_>, action: &'static str) -> Result<(), ProcedureError> {
+    if context.actor.role == Role::Coordinator {
+        Ok(())
+    } else {
+        Err(ProcedureError::NotAllowed {
+            action,
+            who: "coordinator",
+        })
+    }
+}
+
+fn record_notice(
+    state: &CaseState,
+    context: &Context<'_>,
+    delivery_id: String,
+    notice: String,
+    audience: String,
+    channel: String,
+    order_id: Option<String>,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    if context.actor.role != Role::System {
+        return Err(ProcedureError::NotAllowed {
+            action: "record a delivery",
+            who: "qorgau",
+        });
+    }
+    if state
+        .notices
+        .iter()
+        .any(|known| known.delivery_id == delivery_id)
+    {
+        return Ok(Vec::new());
+    }
+    if let Some(order_id) = &order_id {
+        find_order(state, order_id)?;
+    }
+    let mut events = vec![CaseEvent::NoticeDelivered {
+        delivery_id,
+        notice: require_text(&notice, "notice")?,
+        audience: require_text(&audience, "audience")?,
+        channel: require_text(&channel, "channel")?,
+        order_id: order_id.clone(),
+        delivered_at: context.now,
+    }];
+    match (notice.as_str(), &order_id) {
+        ("order.issued", Some(order_id))
+            if state
+                .order(order_id)
+                .is_some_and(|order| order.status == OrderStatus::Issued) =>
+        {
+            events.extend(record_delivery(state, context, order_id, None, channel)?);
+        }
+        ("response", None) if state.response_sent_at.is_none() => {
+            events.extend(send_response(state, context, channel)?);
+        }
+        _ => {}
+    }
+    Ok(events)
+}
+
+fn remind_staff(
+    state: &CaseState,
+    context: &Context<'_>,
+    deadline: String,
+    due: Timestamp,
+    recipients: u32,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_staff(context, "remind staff")?;
+    if state
+        .reminders
+        .iter()
+        .any(|known| known.deadline == deadline && known.due == due)
+    {
+        return Ok(Vec::new());
+    }
+    Ok(vec![CaseEvent::StaffReminded {
+        deadline: require_text(&deadline, "deadline")?,
+        due,
+        reminded_at: context.now,
+        recipients,
     }])
 }
 

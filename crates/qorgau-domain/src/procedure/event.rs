@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::application::{Application, Channel, RefusalReason};
 use crate::category::{Category, CriminalIndicator};
 use crate::deadline::Deadline;
+use crate::linking::{ChatOccasion, ChildMatch, LinkBasis};
 use crate::message::Language;
 use crate::regime::EscalationKind;
+use crate::validation::resource::Platform;
 
 /// An expert's vote (API.md: `confirm|not_confirm`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +62,17 @@ impl EvidenceKind {
             EvidenceKind::Recapture => "recapture",
         }
     }
+}
+
+/// A page as headless Chromium rendered it, kept beside the capture's WARC
+/// file: a PNG screenshot and the DOM after scripts ran, each a blob
+/// (`sha256:<hex>`) derived from the same visit's checked address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrowserSnapshot {
+    pub screenshot: String,
+    pub screenshot_size: u64,
+    pub dom: String,
+    pub dom_size: u64,
 }
 
 /// The record of the "two or more times" test (PRODUCT.md §2) at decision time.
@@ -181,6 +194,43 @@ pub enum CaseEvent {
         /// Why the step was taken before its scheduled time, when it was.
         early_reason: Option<String>,
     },
+    /// A coordinator paused the order's escalation ladder: its clock stops
+    /// until the ladder is resumed, and no step is taken by the scheduler.
+    EscalationPaused {
+        order_id: String,
+        reason: String,
+        paused_at: Timestamp,
+    },
+    /// The ladder's clock runs again; every later step moves by the pause.
+    EscalationResumed {
+        order_id: String,
+        resumed_at: Timestamp,
+    },
+    /// A notice reached its addressee: the webhook answered 2xx, or the mail
+    /// server accepted the message. `delivery_id` is the webhook's
+    /// `webhook-id` and the mail's Message-ID, the same on every attempt.
+    NoticeDelivered {
+        delivery_id: String,
+        /// `order.issued`, `order.reminder`, `order.escalated`,
+        /// `order.closed`, `response`, `reminder.decision_due`, …
+        notice: String,
+        /// `owner`, `applicant` or `staff`.
+        audience: String,
+        /// `webhook` or `email`.
+        channel: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        order_id: Option<String>,
+        delivered_at: Timestamp,
+    },
+    /// Experts and coordinators were reminded that a deadline approaches.
+    StaffReminded {
+        /// `decision_due`, `response_due` or `extension_notice_due`.
+        deadline: String,
+        due: Timestamp,
+        reminded_at: Timestamp,
+        /// How many staff members were written to.
+        recipients: u32,
+    },
     /// Signs of a crime: the case and its evidence go to law enforcement.
     ReferredToLawEnforcement {
         authority: String,
@@ -225,6 +275,10 @@ pub enum CaseEvent {
         /// re-capture is compared with.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         fingerprint: Option<String>,
+        /// What headless Chromium showed of the same page (when a browser is
+        /// configured): a screenshot and the DOM, blobs of their own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        browser: Option<BrowserSnapshot>,
     },
     /// A capture produced nothing to keep (the reason is a stable code:
     /// `dns`, `timeout`, `refused_address`, …).
@@ -250,6 +304,97 @@ pub enum CaseEvent {
         reason: String,
         checked_at: Timestamp,
     },
+    /// Two cases are linked: recorded in the later case of the two (the
+    /// higher case number), naming the earlier one (docs/case-record.md).
+    /// `by` is who linked them: a staff member, or `qorgau` at intake.
+    CasesLinked {
+        other_case_id: String,
+        basis: LinkBasis,
+        /// For `same_actor`: the normalized account both cases name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        actor_key: Option<String>,
+        /// For an automatic `same_child` link: `iin` or `name_birth_date`
+        /// (the keyed hashes themselves are never in the record).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        child_match: Option<ChildMatch>,
+        /// Proposed by the system at intake, not by a person.
+        automatic: bool,
+        by: String,
+        /// A staff member's reason (required of people).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        linked_at: Timestamp,
+    },
+    /// A link is undone, with the staff member's reason.
+    CasesUnlinked {
+        other_case_id: String,
+        by: String,
+        reason: String,
+        unlinked_at: Timestamp,
+    },
+    /// An expert imported a chat export. The file itself is the upload
+    /// `evidence_id` (its bytes in the blob store, its leaf in the log); the
+    /// record keeps a summary: who the expert marked as the actor and, per
+    /// day, how many messages the actor sent — never the messages' text, and
+    /// nothing of the other senders' (the child's) messages but their count.
+    ChatImported {
+        evidence_id: String,
+        /// `telegram`, `whatsapp`, `text`.
+        format: String,
+        digest: String,
+        /// The sender the expert marked as the actor, as the export names it.
+        actor_sender: String,
+        /// The actor's account, normalized (`ActorAccount::key`).
+        actor_key: String,
+        platform: Platform,
+        /// Messages read in the file (every sender), and skipped records.
+        messages: u64,
+        skipped: u64,
+        actor_messages: u64,
+        occasions: Vec<ChatOccasion>,
+        by: String,
+        imported_at: Timestamp,
+    },
+    /// The referral package for law enforcement was prepared: the document is
+    /// the upload `evidence_id` (content-addressed, logged), in `language`.
+    ReferralPackagePrepared {
+        evidence_id: String,
+        language: Language,
+        digest: String,
+        /// Cases whose incidents are in the package's timeline.
+        linked_cases: Vec<String>,
+        by: String,
+        prepared_at: Timestamp,
+    },
+    /// An expert or the coordinator recorded that two actor accounts are one
+    /// person (docs/linking.md), in the case where it was decided. The
+    /// accounts are normalized keys (`ActorAccount::key`), in sorted order.
+    ActorsLinked {
+        accounts: [String; 2],
+        reason: String,
+        by: String,
+        linked_at: Timestamp,
+    },
+    /// The accounts of an `actors_linked` in this case are not one person
+    /// after all, with the staff member's reason.
+    ActorsUnlinked {
+        accounts: [String; 2],
+        reason: String,
+        by: String,
+        unlinked_at: Timestamp,
+    },
+    /// The child (or a parent) blocked, or reported to the platform, the
+    /// account `account` (a normalized key) on the Almaty date `on`, as an
+    /// expert recorded it; the "new accounts after a block" indicator reads it.
+    AccountBlocked {
+        account: String,
+        platform: Platform,
+        on: Date,
+        /// Reported to the platform, not (only) blocked.
+        reported: bool,
+        by: String,
+        recorded_at: Timestamp,
+    },
 }
 
 impl CaseEvent {
@@ -271,12 +416,23 @@ impl CaseEvent {
             CaseEvent::RemovalVerified { .. } => "removal_verified",
             CaseEvent::OrderNotComplied { .. } => "order_not_complied",
             CaseEvent::EscalationStepTaken { .. } => "escalation_step_taken",
+            CaseEvent::EscalationPaused { .. } => "escalation_paused",
+            CaseEvent::EscalationResumed { .. } => "escalation_resumed",
+            CaseEvent::NoticeDelivered { .. } => "notice_delivered",
+            CaseEvent::StaffReminded { .. } => "staff_reminded",
             CaseEvent::ReferredToLawEnforcement { .. } => "referred_to_law_enforcement",
             CaseEvent::ResponseSent { .. } => "response_sent",
             CaseEvent::CaseClosed { .. } => "case_closed",
             CaseEvent::EvidenceCaptured { .. } => "evidence_captured",
             CaseEvent::CaptureFailed { .. } => "capture_failed",
             CaseEvent::RemovalRechecked { .. } => "removal_rechecked",
+            CaseEvent::CasesLinked { .. } => "cases_linked",
+            CaseEvent::CasesUnlinked { .. } => "cases_unlinked",
+            CaseEvent::ChatImported { .. } => "chat_imported",
+            CaseEvent::ReferralPackagePrepared { .. } => "referral_package_prepared",
+            CaseEvent::ActorsLinked { .. } => "actors_linked",
+            CaseEvent::ActorsUnlinked { .. } => "actors_unlinked",
+            CaseEvent::AccountBlocked { .. } => "account_blocked",
         }
     }
 }

@@ -10,10 +10,13 @@ pub mod event;
 pub mod state;
 
 pub use command::{
+    ChatImport, LinkCandidate, automatic_links,
     Actor, Command, Context, IncidentKey, IntakeError, ProcedureError, Role, handle,
     receive_application,
 };
-pub use event::{CaseEvent, EvidenceKind, Outcome, VerificationResult, VoteChoice};
+pub use event::{
+    BrowserSnapshot, CaseEvent, EvidenceKind, Outcome, VerificationResult, VoteChoice,
+};
 pub use state::{
     CasePhase, CaseState, DeadlineKind, EvidenceRecord, EvidenceStatus, OrderState, OrderStatus,
     PendingDeadline, TimeLeft,

@@ -8,7 +8,10 @@ use serde::Serialize;
 use crate::application::{Application, Channel, RefusalReason};
 use crate::category::{Category, CriminalIndicator};
 use crate::deadline::Deadline;
-use crate::procedure::event::{CaseEvent, EvidenceKind, Outcome, VerificationResult, VoteChoice};
+use crate::linking::{CaseLink, ChatRecord};
+use crate::procedure::event::{
+    BrowserSnapshot, CaseEvent, EvidenceKind, Outcome, VerificationResult, VoteChoice,
+};
 use crate::regime::EscalationKind;
 
 /// Where a case stands in the procedure.
@@ -98,9 +101,56 @@ pub struct OrderState {
     pub removed_at: Option<Timestamp>,
     pub not_complied_at: Option<Timestamp>,
     pub escalations: Vec<EscalationKind>,
+    /// The ladder is paused: since when, and why.
+    pub escalation_paused: Option<EscalationPause>,
+    /// How long the ladder was paused, in all: every later step moves by it.
+    pub escalation_paused_for: jiff::SignedDuration,
+}
+
+/// A coordinator's pause of an order's escalation ladder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EscalationPause {
+    pub since: Timestamp,
+    pub reason: String,
+}
+
+/// A notice that reached its addressee (`notice_delivered`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoticeRecord {
+    pub delivery_id: String,
+    pub notice: String,
+    pub audience: String,
+    pub channel: String,
+    pub order_id: Option<String>,
+    pub delivered_at: Timestamp,
+}
+
+/// Staff were reminded of a deadline (`staff_reminded`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReminderRecord {
+    pub deadline: String,
+    pub due: Timestamp,
+    pub reminded_at: Timestamp,
+    pub recipients: u32,
 }
 
 impl OrderState {
+    /// When step `step_index` (0-based) of `regime`'s ladder falls due: its
+    /// hours after the removal deadline, moved by every pause. `None` while
+    /// the ladder is paused, before delivery, or past the ladder's end.
+    pub fn escalation_due(
+        &self,
+        regime: &crate::regime::Regime,
+        step_index: usize,
+    ) -> Option<Timestamp> {
+        if self.escalation_paused.is_some() {
+            return None;
+        }
+        let step = regime.escalation.get(step_index)?;
+        let scheduled = crate::deadline::hours_after(self.removal_due?, step.after_hours);
+        scheduled.checked_add(self.escalation_paused_for).ok()
+    }
+
     /// No further action is expected: removed, or every escalation step taken.
     pub fn is_settled(&self, ladder_length: usize) -> bool {
         self.status == OrderStatus::Removed
@@ -154,6 +204,8 @@ pub struct EvidenceRecord {
     pub order_id: Option<String>,
     pub removal: Option<VerificationResult>,
     pub removal_reason: Option<String>,
+    /// The browser's screenshot and DOM of a capture, when taken.
+    pub browser: Option<BrowserSnapshot>,
 }
 
 impl EvidenceRecord {
@@ -219,6 +271,17 @@ pub struct CaseState {
     pub closed_at: Option<Timestamp>,
     /// Captures, re-captures and uploads, in the order first recorded.
     pub evidence: Vec<EvidenceRecord>,
+    /// Notices delivered (orders, escalations, letters), in delivery order.
+    pub notices: Vec<NoticeRecord>,
+    /// Reminders of deadlines sent to staff.
+    pub reminders: Vec<ReminderRecord>,
+    /// Links to earlier cases recorded in this one (a link lives in the later
+    /// case of the two), in the order first made.
+    pub links: Vec<CaseLink>,
+    /// Imported chat exports.
+    pub chats: Vec<ChatRecord>,
+    /// Referral packages prepared: `(evidence_id, language)`.
+    pub referral_packages: Vec<(String, crate::message::Language)>,
 }
 
 /// An event that cannot follow the events before it: the stored record is
@@ -292,6 +355,11 @@ impl CaseState {
             response_sent_at: None,
             closed_at: None,
             evidence: Vec::new(),
+            notices: Vec::new(),
+            reminders: Vec::new(),
+            links: Vec::new(),
+            chats: Vec::new(),
+            referral_packages: Vec::new(),
         })
     }
 
@@ -328,6 +396,7 @@ impl CaseState {
                     http_status: None,
                     original_id: None,
                     fingerprint: None,
+                    browser: None,
                     attempts: 0,
                     last_attempt_at: None,
                     retry_at: None,
@@ -346,6 +415,35 @@ impl CaseState {
             return Err("an evidence item is captured once");
         }
         Ok(item)
+    }
+
+    /// The link to `other_case_id` recorded in this case, active or not.
+    pub fn link(&self, other_case_id: &str) -> Option<&CaseLink> {
+        self.links
+            .iter()
+            .find(|link| link.other_case_id == other_case_id)
+    }
+
+    fn link_mut(&mut self, other_case_id: &str) -> Option<&mut CaseLink> {
+        self.links
+            .iter_mut()
+            .find(|link| link.other_case_id == other_case_id)
+    }
+
+    /// The chat occasions of this case as incident keys: one per day the
+    /// actor wrote, on the chat's "resource" (`chat:<digest>`).
+    pub fn chat_incident_keys(&self) -> Vec<crate::procedure::IncidentKey> {
+        self.chats
+            .iter()
+            .flat_map(|chat| {
+                chat.occasions
+                    .iter()
+                    .map(|occasion| crate::procedure::IncidentKey {
+                        occurred_on: occasion.on,
+                        resource_key: Some(format!("chat:{}", chat.digest)),
+                    })
+            })
+            .collect()
     }
 
     pub fn order(&self, order_id: &str) -> Option<&OrderState> {
@@ -464,6 +562,8 @@ impl CaseState {
                     removed_at: None,
                     not_complied_at: None,
                     escalations: Vec::new(),
+                    escalation_paused: None,
+                    escalation_paused_for: jiff::SignedDuration::ZERO,
                 });
             }
             CaseEvent::OrderDelivered {
@@ -539,6 +639,69 @@ impl CaseState {
                     order.status = OrderStatus::Escalated;
                 }
             }
+            CaseEvent::EscalationPaused {
+                order_id,
+                reason,
+                paused_at,
+            } => {
+                let order = self.order_mut(order_id)?;
+                if order.escalation_paused.is_some() {
+                    return Err("the ladder is already paused");
+                }
+                order.escalation_paused = Some(EscalationPause {
+                    since: *paused_at,
+                    reason: reason.clone(),
+                });
+            }
+            CaseEvent::EscalationResumed {
+                order_id,
+                resumed_at,
+            } => {
+                let order = self.order_mut(order_id)?;
+                let pause = order
+                    .escalation_paused
+                    .take()
+                    .ok_or("only a paused ladder is resumed")?;
+                let paused = resumed_at.duration_since(pause.since);
+                order.escalation_paused_for = order
+                    .escalation_paused_for
+                    .saturating_add(paused.max(jiff::SignedDuration::ZERO));
+            }
+            CaseEvent::NoticeDelivered {
+                delivery_id,
+                notice,
+                audience,
+                channel,
+                order_id,
+                delivered_at,
+            } => {
+                if let Some(order_id) = order_id
+                    && self.order(order_id).is_none()
+                {
+                    return Err("unknown order");
+                }
+                self.notices.push(NoticeRecord {
+                    delivery_id: delivery_id.clone(),
+                    notice: notice.clone(),
+                    audience: audience.clone(),
+                    channel: channel.clone(),
+                    order_id: order_id.clone(),
+                    delivered_at: *delivered_at,
+                });
+            }
+            CaseEvent::StaffReminded {
+                deadline,
+                due,
+                reminded_at,
+                recipients,
+            } => {
+                self.reminders.push(ReminderRecord {
+                    deadline: deadline.clone(),
+                    due: *due,
+                    reminded_at: *reminded_at,
+                    recipients: *recipients,
+                });
+            }
             CaseEvent::ReferredToLawEnforcement { .. } => {
                 self.referred = true;
             }
@@ -561,6 +724,7 @@ impl CaseState {
                 problem,
                 original_id,
                 fingerprint,
+                browser,
                 ..
             } => {
                 if let Some(original) = original_id
@@ -584,6 +748,7 @@ impl CaseState {
                 item.http_status = Some(*http_status);
                 item.original_id = original_id.clone();
                 item.fingerprint = fingerprint.clone();
+                item.browser = browser.clone();
                 item.retry_at = None;
             }
             CaseEvent::CaptureFailed {
@@ -601,6 +766,105 @@ impl CaseState {
                 item.attempts = item.attempts.max(*attempt);
                 item.last_attempt_at = Some(*failed_at);
                 item.retry_at = *retry_at;
+            }
+            CaseEvent::CasesLinked {
+                other_case_id,
+                basis,
+                actor_key,
+                child_match,
+                automatic,
+                by,
+                reason,
+                linked_at,
+            } => {
+                let link = CaseLink {
+                    other_case_id: other_case_id.clone(),
+                    basis: *basis,
+                    actor_key: actor_key.clone(),
+                    child_match: *child_match,
+                    automatic: *automatic,
+                    by: by.clone(),
+                    reason: reason.clone(),
+                    linked_at: *linked_at,
+                    active: true,
+                    unlinked_by: None,
+                    unlink_reason: None,
+                    unlinked_at: None,
+                };
+                match self.link_mut(other_case_id) {
+                    Some(existing) if existing.active => return Err("the cases are linked"),
+                    Some(existing) => *existing = link,
+                    None => self.links.push(link),
+                }
+            }
+            CaseEvent::CasesUnlinked {
+                other_case_id,
+                by,
+                reason,
+                unlinked_at,
+            } => {
+                let link = self
+                    .link_mut(other_case_id)
+                    .filter(|link| link.active)
+                    .ok_or("only linked cases are unlinked")?;
+                link.active = false;
+                link.unlinked_by = Some(by.clone());
+                link.unlink_reason = Some(reason.clone());
+                link.unlinked_at = Some(*unlinked_at);
+            }
+            CaseEvent::ChatImported {
+                evidence_id,
+                format,
+                digest,
+                actor_sender,
+                actor_key,
+                platform,
+                messages,
+                actor_messages,
+                occasions,
+                imported_at,
+                ..
+            } => {
+                let stored = self.evidence_item(evidence_id).is_some_and(|item| {
+                    item.kind == EvidenceKind::Upload && item.digest.as_ref() == Some(digest)
+                });
+                if !stored {
+                    return Err("an imported chat is a stored upload");
+                }
+                if self
+                    .chats
+                    .iter()
+                    .any(|chat| chat.evidence_id == *evidence_id)
+                {
+                    return Err("a chat is imported once");
+                }
+                self.chats.push(ChatRecord {
+                    evidence_id: evidence_id.clone(),
+                    format: format.clone(),
+                    digest: digest.clone(),
+                    actor_sender: actor_sender.clone(),
+                    actor_key: actor_key.clone(),
+                    platform: *platform,
+                    messages: *messages,
+                    actor_messages: *actor_messages,
+                    occasions: occasions.clone(),
+                    imported_at: *imported_at,
+                });
+            }
+            CaseEvent::ReferralPackagePrepared {
+                evidence_id,
+                language,
+                digest,
+                ..
+            } => {
+                let stored = self.evidence_item(evidence_id).is_some_and(|item| {
+                    item.kind == EvidenceKind::Upload && item.digest.as_ref() == Some(digest)
+                });
+                if !stored {
+                    return Err("a referral package is a stored upload");
+                }
+                self.referral_packages
+                    .push((evidence_id.clone(), *language));
             }
             CaseEvent::RemovalRechecked {
                 order_id,

@@ -736,6 +736,241 @@ fn acting_early_needs_a_reason_that_is_recorded() {
     assert_eq!(early_reason.as_deref(), Some("the content went viral"));
 }
 
+/// A delivered order whose removal deadline passed unmet at 2026-12-03 11:00.
+fn not_complied() -> (Case, String) {
+    let mut case = Case::confirmed("2026-12-02T10:00:00+05:00");
+    let order = "QG-2026-000001-1".to_owned();
+    case.at("2026-12-02T11:00:00+05:00").ok(
+        &coordinator(),
+        Command::RecordDelivery {
+            order_id: order.clone(),
+            delivered_at: None,
+            channel: "webhook".into(),
+        },
+    );
+    case.at("2026-12-03T11:00:00+05:00").ok(
+        &coordinator(),
+        Command::RecordNonCompliance {
+            order_id: order.clone(),
+        },
+    );
+    (case, order)
+}
+
+#[test]
+fn a_paused_ladder_stops_the_scheduler_and_moves_later_steps_by_the_pause() {
+    let (mut case, order) = not_complied();
+    let system = Actor::system();
+    let regime = Regimes::embedded().get(&case.state().regime).unwrap();
+    let escalate = || Command::Escalate {
+        order_id: order.clone(),
+        early_reason: None,
+    };
+    // Step 1 (reminder) at the deadline; step 2 a day later.
+    case.at("2026-12-03T11:00:00+05:00").ok(&system, escalate());
+    let pause = Command::PauseEscalation {
+        order_id: order.clone(),
+        reason: "  ".into(),
+    };
+    assert_eq!(
+        error_code(case.run(&coordinator(), pause)),
+        "reason_required"
+    );
+    assert_eq!(
+        error_code(case.run(
+            &system,
+            Command::PauseEscalation {
+                order_id: order.clone(),
+                reason: "the owner asked for a court ruling".into(),
+            }
+        )),
+        "not_allowed"
+    );
+    case.at("2026-12-03T12:00:00+05:00").ok(
+        &coordinator(),
+        Command::PauseEscalation {
+            order_id: order.clone(),
+            reason: "the owner asked for a court ruling".into(),
+        },
+    );
+    assert_eq!(
+        case.state()
+            .order(&order)
+            .unwrap()
+            .escalation_due(regime, 1),
+        None
+    );
+    // While paused the scheduler takes no step, even when it falls due…
+    assert_eq!(
+        error_code(
+            case.at("2026-12-04T11:00:00+05:00")
+                .run(&system, escalate())
+        ),
+        "escalation_paused"
+    );
+    // … and pausing twice is refused.
+    assert_eq!(
+        error_code(case.run(
+            &coordinator(),
+            Command::PauseEscalation {
+                order_id: order.clone(),
+                reason: "again".into(),
+            }
+        )),
+        "escalation_paused"
+    );
+    // Resumed after 48 hours: step 2 moves from 12-04 11:00 to 12-06 11:00.
+    case.at("2026-12-05T12:00:00+05:00").ok(
+        &coordinator(),
+        Command::ResumeEscalation {
+            order_id: order.clone(),
+        },
+    );
+    let state = case.state();
+    let moved = state.order(&order).unwrap();
+    assert_eq!(
+        moved.escalation_due(regime, 1),
+        Some(at("2026-12-06T11:00:00+05:00"))
+    );
+    assert_eq!(
+        case.at("2026-12-06T10:59:00+05:00")
+            .run(&system, escalate())
+            .unwrap_err(),
+        ProcedureError::EscalationNotDue {
+            due: at("2026-12-06T11:00:00+05:00")
+        }
+    );
+    let events = case.at("2026-12-06T11:00:00+05:00").ok(&system, escalate());
+    assert!(matches!(
+        events[0],
+        CaseEvent::EscalationStepTaken {
+            step: 2,
+            kind: EscalationKind::RepeatedOrder,
+            ..
+        }
+    ));
+    assert_eq!(
+        error_code(case.run(
+            &coordinator(),
+            Command::ResumeEscalation {
+                order_id: order.clone()
+            }
+        )),
+        "escalation_not_paused"
+    );
+}
+
+#[test]
+fn a_coordinator_may_still_act_on_a_paused_ladder_with_a_reason() {
+    let (mut case, order) = not_complied();
+    case.ok(
+        &coordinator(),
+        Command::PauseEscalation {
+            order_id: order.clone(),
+            reason: "waiting for the platform's legal team".into(),
+        },
+    );
+    let events = case.at("2026-12-03T11:30:00+05:00").ok(
+        &coordinator(),
+        Command::Escalate {
+            order_id: order.clone(),
+            early_reason: Some("the content is spreading".into()),
+        },
+    );
+    assert!(matches!(events[0], CaseEvent::EscalationStepTaken { .. }));
+}
+
+#[test]
+fn the_first_delivered_order_notice_starts_the_removal_clock_once() {
+    let mut case = Case::confirmed("2026-12-02T10:00:00+05:00");
+    let order = "QG-2026-000001-1".to_owned();
+    let system = Actor::system();
+    let notice = |delivery_id: &str, channel: &str| Command::RecordNotice {
+        delivery_id: delivery_id.into(),
+        notice: "order.issued".into(),
+        audience: "owner".into(),
+        channel: channel.into(),
+        order_id: Some(order.clone()),
+    };
+    assert_eq!(
+        error_code(case.run(&coordinator(), notice("msg_1", "webhook"))),
+        "not_allowed"
+    );
+    let events = case
+        .at("2026-12-02T10:00:05+05:00")
+        .ok(&system, notice("msg_1", "webhook"));
+    assert_eq!(events.len(), 2);
+    assert!(matches!(
+        &events[1],
+        CaseEvent::OrderDelivered { channel, removal_due, .. }
+            if channel == "webhook" && *removal_due == at("2026-12-03T10:00:05+05:00")
+    ));
+    // The same delivery recorded again (a worker that died after recording)
+    // records nothing; the e-mail of the same order is recorded, and does not
+    // move the clock.
+    assert!(case.ok(&system, notice("msg_1", "webhook")).is_empty());
+    let events = case
+        .at("2026-12-02T10:00:09+05:00")
+        .ok(&system, notice("msg_2", "email"));
+    assert_eq!(events.len(), 1);
+    let state = case.state();
+    assert_eq!(state.notices.len(), 2);
+    assert_eq!(
+        state.order(&order).unwrap().removal_due,
+        Some(at("2026-12-03T10:00:05+05:00"))
+    );
+    assert_eq!(
+        error_code(case.run(
+            &system,
+            Command::RecordNotice {
+                delivery_id: "msg_3".into(),
+                notice: "order.issued".into(),
+                audience: "owner".into(),
+                channel: "email".into(),
+                order_id: Some("QG-2026-000001-9".into()),
+            }
+        )),
+        "unknown_order"
+    );
+}
+
+#[test]
+fn the_applicants_letter_delivered_records_the_response() {
+    let mut case = Case::confirmed("2026-12-02T10:00:00+05:00");
+    let events = case.at("2026-12-02T10:01:00+05:00").ok(
+        &Actor::system(),
+        Command::RecordNotice {
+            delivery_id: "msg_9".into(),
+            notice: "response".into(),
+            audience: "applicant".into(),
+            channel: "email".into(),
+            order_id: None,
+        },
+    );
+    assert!(matches!(
+        &events[1],
+        CaseEvent::ResponseSent { channel, .. } if channel == "email"
+    ));
+    assert_eq!(
+        case.state().response_sent_at,
+        Some(at("2026-12-02T10:01:00+05:00"))
+    );
+}
+
+#[test]
+fn a_reminder_is_recorded_once_per_deadline() {
+    let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+    let due = case.state().decision_due.due_at;
+    let remind = || Command::RemindStaff {
+        deadline: "decision_due".into(),
+        due,
+        recipients: 4,
+    };
+    assert_eq!(case.ok(&Actor::system(), remind()).len(), 1);
+    assert!(case.ok(&Actor::system(), remind()).is_empty());
+    assert_eq!(case.state().reminders.len(), 1);
+}
+
 #[test]
 fn closing_needs_the_response_and_settled_orders() {
     let mut case = Case::confirmed("2026-12-02T10:00:00+05:00");
@@ -955,10 +1190,15 @@ fn arbitrary_command() -> impl Strategy<Value = Command> {
         order
             .clone()
             .prop_map(|order_id| Command::RecordNonCompliance { order_id }),
-        (order, any::<bool>()).prop_map(|(order_id, early)| Command::Escalate {
+        (order.clone(), any::<bool>()).prop_map(|(order_id, early)| Command::Escalate {
             order_id,
             early_reason: early.then(|| "urgent".to_owned())
         }),
+        order.clone().prop_map(|order_id| Command::PauseEscalation {
+            order_id,
+            reason: "pause".to_owned()
+        }),
+        order.prop_map(|order_id| Command::ResumeEscalation { order_id }),
         Just(Command::ReferToLawEnforcement {
             authority: "police".into(),
             note: None
@@ -1082,6 +1322,7 @@ fn evidence_captured(
         original_id: original.map(str::to_owned),
         original_digest: original.map(|_| format!("sha256:{}", "ab".repeat(32))),
         fingerprint: None,
+        browser: None,
     }
 }
 

@@ -944,3 +944,231 @@ fn age_bands_at_the_edges() {
     assert_eq!(AgeBand::of_age(Some(18)), AgeBand::Adult);
     assert_eq!(AgeBand::of_age(None), AgeBand::Unknown);
 }
+
+// ---- transparency reports: periods of one year, suppressed together ----
+
+use super::report::{
+    LogSource, ReportPeriod, StepTiming, TransparencyReport, compute_performance, figures_of_year,
+    transparency_report,
+};
+
+fn facts(histories: &[Vec<CaseEvent>]) -> Vec<CaseFacts> {
+    states(histories).iter().map(CaseFacts::of).collect()
+}
+
+#[test]
+fn every_period_of_a_year_sums_its_parts_and_matches_the_direct_computation() {
+    let histories = histories(88, 500);
+    let facts = facts(&histories);
+    let year = figures_of_year(&facts, 2025, now());
+    assert_eq!(year.len(), 19);
+    for (period, figures) in &year {
+        let direct = compute_figures_of(&facts, period.period(), now());
+        assert_eq!(figures.figures, direct, "{period}");
+        let performance = compute_performance(&facts, period.period(), now());
+        assert_eq!(figures.performance, performance, "{period}");
+    }
+    // And against the independent computation straight from the events.
+    let half = ReportPeriod::Half(2025, 2);
+    assert_eq!(
+        year[&half].figures,
+        straightforward(&histories, half.period(), now())
+    );
+}
+
+#[test]
+fn responses_are_timed_against_their_deadline() {
+    let histories = histories(5, 60);
+    let mut facts = facts(&histories);
+    let case = &mut facts[0];
+    let due = case.response_due;
+    case.response_sent_at = Some(due.checked_sub(SignedDuration::from_secs(1)).unwrap());
+    assert_eq!(
+        StepTiming::of_response(case, now()),
+        Some(StepTiming::OnTime)
+    );
+    case.response_sent_at = Some(due);
+    assert_eq!(StepTiming::of_response(case, now()), Some(StepTiming::Late));
+    case.response_sent_at = None;
+    assert_eq!(
+        StepTiming::of_response(case, due),
+        Some(StepTiming::Overdue)
+    );
+    let before = due.checked_sub(SignedDuration::from_secs(1)).unwrap();
+    assert_eq!(StepTiming::of_response(case, before), None);
+}
+
+/// name → published value, for every count of a report.
+fn named_counts(report: &TransparencyReport) -> BTreeMap<String, Figure> {
+    let mut named = BTreeMap::new();
+    let statistics = &report.statistics;
+    let mut table = |name: &str, table: &Table| {
+        named.insert(format!("{name}/total"), table.total);
+        for row in &table.rows {
+            named.insert(format!("{name}/{}", row.key), row.count);
+        }
+    };
+    table("per_month", &statistics.applications_per_month);
+    table("outcomes", &statistics.outcomes);
+    table("categories", &statistics.categories);
+    table("platforms", &statistics.platforms);
+    table("age_bands", &statistics.age_bands);
+    table("decision_deadlines", &statistics.decision_deadlines);
+    table("responses", &report.performance.responses);
+    named.insert(
+        "referred".to_owned(),
+        statistics.referred_to_law_enforcement,
+    );
+    named.insert("extended".to_owned(), report.performance.extended_decisions);
+    for owner in &statistics.compliance.owners {
+        let counts = &owner.counts;
+        for (column, figure) in [
+            ("orders", counts.orders),
+            ("removed_in_time", counts.removed_in_time),
+            ("removed_late", counts.removed_late),
+            ("past_due", counts.past_due),
+            ("pending", counts.pending),
+        ] {
+            named.insert(format!("compliance/{}/{column}", owner.owner), figure);
+        }
+    }
+    named
+}
+
+#[test]
+fn nested_reports_give_no_small_count_away_by_subtraction() {
+    // Few cases: plenty of small counts in months, larger ones in the year.
+    for seed in [1_u64, 7, 42, 2025] {
+        let histories = histories(seed, 150);
+        let facts = facts(&histories);
+        let source = LogSource {
+            log_size: 0,
+            checkpoint_tree_size: None,
+            checkpoint_root: None,
+        };
+        let reports: BTreeMap<ReportPeriod, BTreeMap<String, Figure>> =
+            ReportPeriod::all_of_year(2025)
+                .into_iter()
+                .map(|period| {
+                    let report = transparency_report(
+                        &facts,
+                        period,
+                        DEFAULT_THRESHOLD,
+                        now(),
+                        source.clone(),
+                    );
+                    (period, named_counts(&report))
+                })
+                .collect();
+        let exact: BTreeMap<ReportPeriod, BTreeMap<String, Figure>> =
+            ReportPeriod::all_of_year(2025)
+                .into_iter()
+                .map(|period| {
+                    let report = transparency_report(&facts, period, 0, now(), source.clone());
+                    (period, named_counts(&report))
+                })
+                .collect();
+        // The attack: a period's published count minus all but one of its
+        // parts' published counts gives the last part's count.
+        let parts = |period: ReportPeriod| -> Vec<ReportPeriod> {
+            match period {
+                ReportPeriod::Year(year) => {
+                    vec![ReportPeriod::Half(year, 1), ReportPeriod::Half(year, 2)]
+                }
+                ReportPeriod::Half(year, half) => (1..=2)
+                    .map(|i| ReportPeriod::Quarter(year, (half - 1) * 2 + i))
+                    .collect(),
+                ReportPeriod::Quarter(year, quarter) => (1..=3)
+                    .map(|i| ReportPeriod::Month(year, (quarter - 1) * 3 + i))
+                    .collect(),
+                ReportPeriod::Month(..) => Vec::new(),
+            }
+        };
+        let mut attempts = 0;
+        for (period, counts) in &reports {
+            for (name, figure) in counts {
+                let Some(total) = figure.count() else {
+                    continue;
+                };
+                let children: Vec<Option<Figure>> = parts(*period)
+                    .iter()
+                    .map(|part| reports[part].get(name).copied())
+                    .collect();
+                let hidden: Vec<usize> = (0..children.len())
+                    .filter(|index| children[*index].is_some_and(|figure| figure.count().is_none()))
+                    .collect();
+                if hidden.len() != 1 {
+                    continue;
+                }
+                attempts += 1;
+                let known: u64 = children
+                    .iter()
+                    .filter_map(|child| child.and_then(Figure::count))
+                    .sum();
+                let recovered = total - known;
+                let part = parts(*period)[hidden[0]];
+                let truth = exact[&part][name].count().unwrap();
+                assert_eq!(recovered, truth, "the subtraction itself is right");
+                assert!(
+                    recovered == 0 || recovered >= DEFAULT_THRESHOLD,
+                    "seed {seed}: {name} of {part} recovered as {recovered} from {period}"
+                );
+            }
+        }
+        let _ = attempts;
+    }
+}
+
+// ---- the DSA export: statements of reasons, k-anonymous ----
+
+#[test]
+fn dsa_statements_carry_no_url_and_come_only_in_groups_of_the_threshold() {
+    use super::dsa::dsa_export;
+    let histories = histories(31, 900);
+    let facts = facts(&histories);
+    let period = ReportPeriod::Year(2025);
+    let export = dsa_export(&facts, period, DEFAULT_THRESHOLD, now());
+    let orders: u64 = facts
+        .iter()
+        .filter(|case| {
+            period
+                .period()
+                .contains(crate::deadline::almaty_date(case.received_at))
+                && case.outcome == OutcomeRow::Confirmed
+        })
+        .map(|case| case.orders.len() as u64)
+        .sum();
+    let withheld = match export.statements_withheld {
+        Figure::Count(count) => count,
+        _ => orders - export.statements.len() as u64,
+    };
+    assert_eq!(export.statements.len() as u64 + withheld, orders);
+    assert!(!export.statements.is_empty());
+    let json = serde_json::to_string(&export).unwrap();
+    assert!(!json.contains("http") && !json.contains("QG-"), "{json}");
+    let mut groups: BTreeMap<String, u64> = BTreeMap::new();
+    let mut puids = std::collections::BTreeSet::new();
+    for statement in &export.statements {
+        assert!(puids.insert(statement.puid.clone()), "puid reused");
+        assert_eq!(statement.application_date.day(), 1);
+        assert_eq!(statement.content_date.day(), 1);
+        let mut shown = serde_json::to_value(statement).unwrap();
+        shown.as_object_mut().unwrap().remove("puid");
+        *groups.entry(shown.to_string()).or_default() += 1;
+    }
+    assert!(
+        groups.values().all(|count| *count >= DEFAULT_THRESHOLD),
+        "{groups:?}"
+    );
+    // The same decisions get the same puids in the export of a half-year.
+    let half = dsa_export(&facts, ReportPeriod::Half(2025, 2), 0, now());
+    for statement in &half.statements {
+        if let Some(same) = export
+            .statements
+            .iter()
+            .find(|other| other.puid == statement.puid)
+        {
+            assert_eq!(same, statement);
+        }
+    }
+}

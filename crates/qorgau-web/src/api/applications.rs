@@ -69,9 +69,20 @@ pub async fn submit(
         .into_response())
 }
 
-/// The events an applicant sees on the timeline. Votes stay inside the group.
-fn visible_to_applicant(event: &CaseEvent) -> bool {
-    !matches!(event, CaseEvent::VoteCast { .. })
+/// The events an applicant sees on the timeline. Votes stay inside the
+/// group; so do links between cases (they would tell an applicant that
+/// someone else applied about the same child, or that one account is
+/// pursued elsewhere), chat imports and referral packages (staff work on the
+/// evidence; the referral itself is shown).
+pub fn visible_to_applicant(event: &CaseEvent) -> bool {
+    !matches!(
+        event,
+        CaseEvent::VoteCast { .. }
+            | CaseEvent::CasesLinked { .. }
+            | CaseEvent::CasesUnlinked { .. }
+            | CaseEvent::ChatImported { .. }
+            | CaseEvent::ReferralPackagePrepared { .. }
+    )
 }
 
 /// `GET /api/v1/applications/{case_id}` with `Authorization: Bearer <access code>`:

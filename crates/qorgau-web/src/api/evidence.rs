@@ -7,22 +7,27 @@
 //! their digest as they are read: a damaged file is a 500 problem, never
 //! served.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use qorgau_app::evidence::CaptureRequest;
 use qorgau_app::{Evidence, EvidenceError, ServiceError};
 use qorgau_domain::deadline::rfc3339_almaty;
-use qorgau_domain::message::Language;
+use qorgau_domain::message::{Language, Message};
+use qorgau_domain::procedure::{BrowserSnapshot, CaseState};
 use qorgau_evidence::Sha256Digest;
 use qorgau_store::{EvidenceRow, Store};
 use serde_json::{Value, json};
 
-use crate::auth::case_reader;
+use super::parse_json;
+use crate::auth::{Staff, case_reader};
 use crate::language::RequestLanguage;
-use crate::problem::{ApiError, Problem};
+use crate::problem::{ApiError, FieldProblem, Problem};
 use crate::state::AppState;
 
 fn evidence_of(state: &AppState, language: Language) -> Result<Arc<Evidence>, Problem> {
@@ -36,41 +41,48 @@ fn evidence_failure(error: EvidenceError, language: Language) -> Problem {
     ApiError::from_service(ServiceError::Evidence(error)).in_language(language)
 }
 
-/// The case's evidence rows, if the caller may read them.
+/// The case's evidence rows and its state, if the caller may read them.
 async fn readable_evidence(
     state: &AppState,
     headers: &HeaderMap,
     case_id: &str,
     language: Language,
-) -> Result<Vec<EvidenceRow>, Problem> {
+) -> Result<(Vec<EvidenceRow>, CaseState), Problem> {
     let fail = |error: ApiError| error.in_language(language);
     let case = state
         .store
         .load_case(case_id)
         .await
         .map_err(|error| fail(error.into()))?;
-    let access_code = match &case {
-        Some(case) => {
-            case.state()
-                .map_err(|error| fail(error.into()))?
-                .access_code_sha256
-        }
+    let case_state = match &case {
+        Some(case) => Some(case.state().map_err(|error| fail(error.into()))?),
         None => None,
     };
+    let access_code = case_state
+        .as_ref()
+        .and_then(|case_state| case_state.access_code_sha256.clone());
     let reader = case_reader(state, headers, access_code.as_deref())
         .await
         .map_err(fail)?;
-    if case.is_none() || reader.is_none() {
+    let (Some(case_state), Some(_)) = (case_state, reader) else {
         return Err(fail(ApiError::NotFound));
-    }
-    state
+    };
+    let rows = state
         .store
         .case_evidence(case_id)
         .await
-        .map_err(|error| fail(error.into()))
+        .map_err(|error| fail(error.into()))?;
+    Ok((rows, case_state))
 }
 
-fn item_json(case_id: &str, row: &EvidenceRow) -> Value {
+/// The browser's screenshot and DOM of an item, when it has them.
+fn browser_of<'s>(case_state: &'s CaseState, evidence_id: &str) -> Option<&'s BrowserSnapshot> {
+    case_state
+        .evidence_item(evidence_id)
+        .and_then(|record| record.browser.as_ref())
+}
+
+fn item_json(case_id: &str, row: &EvidenceRow, browser: Option<&BrowserSnapshot>) -> Value {
     let base = format!(
         "/api/v1/applications/{case_id}/evidence/{}",
         row.evidence_id
@@ -92,6 +104,8 @@ fn item_json(case_id: &str, row: &EvidenceRow) -> Value {
         "removal": row.removal,
         "file": row.digest.as_ref().map(|_| base.clone()),
         "receipt": row.log_index.map(|_| format!("{base}/receipt")),
+        "screenshot": browser.map(|_| format!("{base}/screenshot")),
+        "dom": browser.map(|_| format!("{base}/dom")),
     })
 }
 
@@ -102,8 +116,11 @@ pub async fn list(
     Path(case_id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let rows = readable_evidence(&state, &headers, &case_id, language).await?;
-    let items: Vec<Value> = rows.iter().map(|row| item_json(&case_id, row)).collect();
+    let (rows, case_state) = readable_evidence(&state, &headers, &case_id, language).await?;
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|row| item_json(&case_id, row, browser_of(&case_state, &row.evidence_id)))
+        .collect();
     Ok(Json(Value::Array(items)).into_response())
 }
 
@@ -116,6 +133,7 @@ async fn one_item(
 ) -> Result<EvidenceRow, Problem> {
     readable_evidence(state, headers, case_id, language)
         .await?
+        .0
         .into_iter()
         .find(|row| row.evidence_id == evidence_id)
         .ok_or(ApiError::NotFound.in_language(language))
@@ -160,6 +178,93 @@ pub async fn file(
         response_headers.insert(header::ETAG, value);
     }
     Ok(response)
+}
+
+/// What of a browser snapshot a route serves.
+#[derive(Debug, Clone, Copy)]
+pub enum BrowserPart {
+    Screenshot,
+    Dom,
+}
+
+/// `GET /api/v1/applications/{case_id}/evidence/{id}/screenshot` and `…/dom`:
+/// what headless Chromium showed of a capture, verified as it is read. The
+/// DOM is the hostile page's markup: it is served as plain text to download,
+/// never as HTML on our origin.
+async fn browser_file(
+    state: AppState,
+    language: Language,
+    case_id: String,
+    evidence_id: String,
+    headers: HeaderMap,
+    part: BrowserPart,
+) -> Result<Response, Problem> {
+    let evidence = evidence_of(&state, language)?;
+    let (_, case_state) = readable_evidence(&state, &headers, &case_id, language).await?;
+    let snapshot =
+        browser_of(&case_state, &evidence_id).ok_or(ApiError::NotFound.in_language(language))?;
+    let (digest, media_type, name) = match part {
+        BrowserPart::Screenshot => (&snapshot.screenshot, "image/png", "png"),
+        BrowserPart::Dom => (&snapshot.dom, "text/plain; charset=utf-8", "dom.html.txt"),
+    };
+    let digest: Sha256Digest = digest
+        .parse()
+        .map_err(|_| ApiError::NotFound.in_language(language))?;
+    let bytes = evidence
+        .read(&digest)
+        .await
+        .map_err(|error| evidence_failure(error, language))?;
+    let mut response = bytes.into_response();
+    let response_headers = response.headers_mut();
+    response_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+    response_headers.insert(
+        header::CONTENT_DISPOSITION,
+        attachment(&format!("{evidence_id}.{name}")),
+    );
+    response_headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("\"{digest}\"")) {
+        response_headers.insert(header::ETAG, value);
+    }
+    Ok(response)
+}
+
+/// `GET /api/v1/applications/{case_id}/evidence/{id}/screenshot`.
+pub async fn screenshot(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    Path((case_id, evidence_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    browser_file(
+        state,
+        language,
+        case_id,
+        evidence_id,
+        headers,
+        BrowserPart::Screenshot,
+    )
+    .await
+}
+
+/// `GET /api/v1/applications/{case_id}/evidence/{id}/dom`.
+pub async fn dom(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    Path((case_id, evidence_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    browser_file(
+        state,
+        language,
+        case_id,
+        evidence_id,
+        headers,
+        BrowserPart::Dom,
+    )
+    .await
 }
 
 /// `GET /api/v1/applications/{case_id}/evidence/{id}/receipt`: the receipt
@@ -231,4 +336,243 @@ pub async fn public_key(
 ) -> Result<Response, Problem> {
     let evidence = evidence_of(&state, language)?;
     Ok(text(format!("{}\n", evidence.log.public_key())))
+}
+
+/// A field of a proof request that does not fit the log: a 422 naming it.
+fn proof_field(field: &str, code: &'static str, message: Message) -> ApiError {
+    ApiError::Invalid {
+        detail: Message::new("problem-invalid-fields").with("count", 1),
+        errors: vec![FieldProblem {
+            field: field.to_owned(),
+            code,
+            message,
+        }],
+    }
+}
+
+/// A tree size or leaf index from the query string; absent is `None`, and
+/// anything but a decimal number is a 422 naming the field.
+fn size_parameter(
+    query: &HashMap<String, String>,
+    name: &'static str,
+) -> Result<Option<u64>, ApiError> {
+    match query.get(name) {
+        None => Ok(None),
+        Some(text) => text.parse::<u64>().map(Some).map_err(|_| {
+            proof_field(
+                name,
+                "invalid",
+                Message::new("problem-field-invalid").with("field", name),
+            )
+        }),
+    }
+}
+
+fn hexes(hashes: &[[u8; 32]]) -> Vec<String> {
+    hashes.iter().map(hex::encode).collect()
+}
+
+/// The tree a proof is against: `tree_size` as asked (at most the log's size
+/// now), or by default the latest checkpoint — signed now if the log has grown
+/// since — whose note is then returned with the proof.
+async fn proof_tree(
+    state: &AppState,
+    evidence: &Evidence,
+    field: &'static str,
+    asked: Option<u64>,
+) -> Result<(u64, Option<String>), ApiError> {
+    let store = state.store.as_ref();
+    let failure = |error| ApiError::from_service(ServiceError::Evidence(error));
+    match asked {
+        Some(tree_size) => {
+            let size = evidence.log.size(store).await.map_err(failure)?;
+            if tree_size > size {
+                return Err(proof_field(
+                    field,
+                    "tree_size_beyond_log",
+                    Message::new("log-proof-beyond-log")
+                        .with("tree_size", tree_size as i64)
+                        .with("size", size as i64),
+                ));
+            }
+            Ok((tree_size, None))
+        }
+        None => {
+            let signed = evidence
+                .log
+                .checkpoint(store, state.clock.now())
+                .await
+                .map_err(failure)?;
+            Ok((signed.checkpoint.tree_size, Some(signed.note)))
+        }
+    }
+}
+
+/// `GET /api/v1/log/proof/inclusion?index=N|evidence_id=ID[&tree_size=M]`:
+/// RFC 9162 §2.1.3's inclusion proof of a leaf (RFC 6962's
+/// `get-proof-by-hash`, addressed by index or by evidence item), against the
+/// tree of `tree_size` leaves or, by default, the latest checkpoint. Hashes
+/// are lowercase hex, as in receipts. Public: leaves hold no personal data.
+pub async fn inclusion_proof(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let evidence = evidence_of(&state, language)?;
+    let asked_index = size_parameter(&query, "index").map_err(fail)?;
+    let asked_size = size_parameter(&query, "tree_size").map_err(fail)?;
+    let index = match (asked_index, query.get("evidence_id")) {
+        (Some(index), None) => index,
+        (None, Some(evidence_id)) => state
+            .store
+            .evidence_item(evidence_id)
+            .await
+            .map_err(|error| fail(error.into()))?
+            .and_then(|row| row.log_index)
+            .ok_or(fail(ApiError::NotFound))?,
+        (Some(_), Some(_)) | (None, None) => {
+            return Err(fail(proof_field(
+                "index",
+                if asked_index.is_some() {
+                    "invalid"
+                } else {
+                    "required"
+                },
+                Message::new("log-proof-index-or-evidence"),
+            )));
+        }
+    };
+    let (tree_size, checkpoint) = proof_tree(&state, &evidence, "tree_size", asked_size)
+        .await
+        .map_err(fail)?;
+    if index >= tree_size {
+        return Err(fail(proof_field(
+            if query.contains_key("evidence_id") {
+                "evidence_id"
+            } else {
+                "index"
+            },
+            "index_out_of_range",
+            Message::new("log-proof-index-out-of-range")
+                .with("index", index as i64)
+                .with("tree_size", tree_size as i64),
+        )));
+    }
+    let proof = evidence
+        .log
+        .inclusion(state.store.as_ref(), index, tree_size)
+        .await
+        .map_err(|error| evidence_failure(error, language))?;
+    Ok(Json(json!({
+        "leaf_index": proof.leaf_index,
+        "tree_size": proof.tree_size,
+        "entry": String::from_utf8_lossy(&proof.entry),
+        "leaf_hash": hex::encode(proof.leaf_hash),
+        "inclusion_proof": hexes(&proof.proof),
+        "root_hash": hex::encode(proof.root),
+        "checkpoint": checkpoint,
+    }))
+    .into_response())
+}
+
+/// `GET /api/v1/log/proof/consistency?first=A[&second=B]`: RFC 9162
+/// §2.1.4's proof that the tree of `first` leaves is a prefix of the tree of
+/// `second` (RFC 6962's `get-sth-consistency`); `second` defaults to the
+/// latest checkpoint, whose note is returned with the proof.
+pub async fn consistency_proof(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let evidence = evidence_of(&state, language)?;
+    let first = size_parameter(&query, "first").map_err(fail)?;
+    let second = size_parameter(&query, "second").map_err(fail)?;
+    let Some(first) = first else {
+        return Err(fail(proof_field(
+            "first",
+            "required",
+            Message::new("problem-field-required").with("field", "first"),
+        )));
+    };
+    let (second, checkpoint) = proof_tree(&state, &evidence, "second", second)
+        .await
+        .map_err(fail)?;
+    if first > second {
+        return Err(fail(proof_field(
+            "first",
+            "first_after_second",
+            Message::new("log-proof-first-after-second")
+                .with("first", first as i64)
+                .with("second", second as i64),
+        )));
+    }
+    let proof = evidence
+        .log
+        .consistency(state.store.as_ref(), first, second)
+        .await
+        .map_err(|error| evidence_failure(error, language))?;
+    Ok(Json(json!({
+        "first": proof.first,
+        "second": proof.second,
+        "first_root": hex::encode(proof.first_root),
+        "second_root": hex::encode(proof.second_root),
+        "consistency_proof": hexes(&proof.proof),
+        "checkpoint": checkpoint,
+    }))
+    .into_response())
+}
+
+/// `POST /api/v1/cases/{case_id}/captures` `{"url": …}` (a coordinator or an
+/// expert): capture one of the case's URLs now. `202` with the evidence id
+/// the capture will have; the worker takes it like an intake capture. A URL
+/// the case does not name is a 422 on `url`.
+pub async fn request_capture(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    _staff: Staff,
+    Path(case_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let body: Value = parse_json(&body).map_err(fail)?;
+    let Some(url) = body.get("url").and_then(Value::as_str) else {
+        let missing = body.get("url").is_none();
+        return Err(fail(proof_field(
+            "url",
+            if missing { "required" } else { "invalid" },
+            Message::new(if missing {
+                "problem-field-required"
+            } else {
+                "problem-field-invalid"
+            })
+            .with("field", "url"),
+        )));
+    };
+    let requested = qorgau_app::evidence::request_capture(
+        state.store.as_ref(),
+        &case_id,
+        url,
+        state.clock.now(),
+    )
+    .await
+    .map_err(|error| fail(ApiError::from_service(error)))?;
+    match requested {
+        CaptureRequest::Queued { evidence_id, url } => Ok((
+            StatusCode::ACCEPTED,
+            Json(json!({
+                "evidence_id": evidence_id,
+                "url": url,
+                "status": "queued",
+                "evidence": format!("/api/v1/applications/{case_id}/evidence"),
+            })),
+        )
+            .into_response()),
+        CaptureRequest::NotACaseUrl => Err(fail(proof_field(
+            "url",
+            "not_a_case_url",
+            Message::new("capture-request-not-a-case-url"),
+        ))),
+    }
 }

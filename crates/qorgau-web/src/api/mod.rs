@@ -1,8 +1,10 @@
 //! The JSON API under `/api` (API.md), described by `/api/openapi.json`.
 
 pub mod applications;
+pub mod deliveries;
 pub mod evidence;
 pub mod health;
+pub mod linked;
 pub mod openapi;
 pub mod owners;
 pub mod staff;

@@ -36,6 +36,16 @@ pub fn openapi() -> Value {
     {
         paths.extend(evidence);
     }
+    if let Some(paths) = document["paths"].as_object_mut()
+        && let Value::Object(linked) = super::linked::openapi_paths()
+    {
+        paths.extend(linked);
+    }
+    if let Some(paths) = document["paths"].as_object_mut()
+        && let Value::Object(deliveries) = super::deliveries::openapi_paths()
+    {
+        paths.extend(deliveries);
+    }
     document["components"]["schemas"]["EvidenceItem"] = evidence_item_schema();
     document
 }
@@ -85,6 +95,79 @@ fn evidence_paths() -> Value {
             "/api/v1/log/public-key": {"get": {
                 "summary": "The log's public key (name+key ID+base64), for `qorgau receipt verify --public-key`",
                 "responses": {"200": {"description": "The verifier key.", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+            }},
+            "/api/v1/log/proof/inclusion": {"get": {
+                "summary": "Inclusion proof of a leaf (RFC 9162 §2.1.3; RFC 6962 get-proof-by-hash, by index or evidence item)",
+                "description": "Give `index` or `evidence_id` (one of the two). Against the tree of `tree_size` leaves, or by default the latest checkpoint, whose signed note is returned with the proof. Hashes are lowercase hex, as in receipts. Public: leaves hold digests and metadata only.",
+                "parameters": [
+                    {"name": "index", "in": "query", "required": false, "description": "The leaf index.", "schema": {"type": "integer", "minimum": 0}},
+                    {"name": "evidence_id", "in": "query", "required": false, "description": "An evidence item (its leaf).", "schema": {"type": "string"}},
+                    {"name": "tree_size", "in": "query", "required": false, "description": "The tree the proof is against (at most the log's size).", "schema": {"type": "integer", "minimum": 0}},
+                    language_parameter()],
+                "responses": {
+                    "200": json_response("The proof.", json!({"type": "object",
+                        "required": ["leaf_index", "tree_size", "entry", "leaf_hash", "inclusion_proof", "root_hash", "checkpoint"],
+                        "properties": {"leaf_index": {"type": "integer"}, "tree_size": {"type": "integer"},
+                            "entry": {"type": "string", "description": "The leaf's entry (compact JSON), as hashed."},
+                            "leaf_hash": {"type": "string"}, "inclusion_proof": {"type": "array", "items": {"type": "string"}},
+                            "root_hash": {"type": "string"},
+                            "checkpoint": {"type": ["string", "null"], "description": "The signed note of the tree, when tree_size was not given."}}})),
+                    "404": problem_response("No such evidence item, or it has no leaf."),
+                    "422": problem_response("A field that does not fit the log (codes invalid, required, index_out_of_range, tree_size_beyond_log), named in errors.")
+                }
+            }},
+            "/api/v1/log/proof/consistency": {"get": {
+                "summary": "Consistency proof between two tree sizes (RFC 9162 §2.1.4; RFC 6962 get-sth-consistency)",
+                "parameters": [
+                    {"name": "first", "in": "query", "required": true, "description": "The older tree's size.", "schema": {"type": "integer", "minimum": 0}},
+                    {"name": "second", "in": "query", "required": false, "description": "The newer tree's size; by default the latest checkpoint, returned with the proof.", "schema": {"type": "integer", "minimum": 0}},
+                    language_parameter()],
+                "responses": {
+                    "200": json_response("The proof.", json!({"type": "object",
+                        "required": ["first", "second", "first_root", "second_root", "consistency_proof", "checkpoint"],
+                        "properties": {"first": {"type": "integer"}, "second": {"type": "integer"},
+                            "first_root": {"type": "string"}, "second_root": {"type": "string"},
+                            "consistency_proof": {"type": "array", "items": {"type": "string"}},
+                            "checkpoint": {"type": ["string", "null"]}}})),
+                    "422": problem_response("A field that does not fit the log (codes invalid, required, first_after_second, tree_size_beyond_log), named in errors.")
+                }
+            }},
+            "/api/v1/cases/{case_id}/captures": {"post": {
+                "summary": "Capture one of the case's URLs now (a coordinator or an expert)",
+                "description": "Queues the same durable capture job as intake; the item appears in the case's evidence once taken (or its failure, with the reason).",
+                "security": [{"staffToken": []}],
+                "parameters": [path_parameter("case_id", "The case number."), language_parameter()],
+                "requestBody": json_body(json!({"type": "object", "required": ["url"], "properties": {
+                    "url": {"type": "string", "description": "A URL the case names (a reported resource or an order's URL)."}}})),
+                "responses": {
+                    "202": json_response("Queued.", json!({"type": "object", "required": ["evidence_id", "url", "status"], "properties": {
+                        "evidence_id": {"type": "string"}, "url": {"type": "string"}, "status": {"type": "string", "enum": ["queued"]},
+                        "evidence": {"type": "string"}}})),
+                    "400": problem_response("Not JSON."),
+                    "401": problem_response("Not signed in."),
+                    "404": problem_response("No such case."),
+                    "422": problem_response("No url, or one the case does not name (code not_a_case_url).")
+                }
+            }},
+            "/api/v1/applications/{case_id}/evidence/{evidence_id}/screenshot": {"get": {
+                "summary": "The PNG screenshot headless Chromium took of a capture, verified against its digest",
+                "security": [{"accessCode": []}, {"staffToken": []}],
+                "parameters": [path_parameter("case_id", "The case number."), path_parameter("evidence_id", "The evidence item."), language_parameter()],
+                "responses": {
+                    "200": {"description": "The PNG.", "content": {"image/png": {"schema": {"type": "string", "contentMediaType": "image/png"}}}},
+                    "404": problem_response("No such item, no screenshot, or not the applicant or staff."),
+                    "500": problem_response("The stored file is damaged (code evidence_damaged).")
+                }
+            }},
+            "/api/v1/applications/{case_id}/evidence/{evidence_id}/dom": {"get": {
+                "summary": "The DOM headless Chromium rendered for a capture (HTML, served as a download), verified against its digest",
+                "security": [{"accessCode": []}, {"staffToken": []}],
+                "parameters": [path_parameter("case_id", "The case number."), path_parameter("evidence_id", "The evidence item."), language_parameter()],
+                "responses": {
+                    "200": {"description": "The serialized DOM.", "content": {"text/plain": {"schema": {"type": "string"}}}},
+                    "404": problem_response("No such item, no DOM snapshot, or not the applicant or staff."),
+                    "500": problem_response("The stored file is damaged (code evidence_damaged).")
+                }
             }}
     })
 }
@@ -109,7 +192,9 @@ fn evidence_item_schema() -> Value {
             "order_id": {"type": ["string", "null"]},
             "removal": {"type": ["string", "null"], "enum": ["removed", "still_present", "unreachable", null]},
             "file": {"type": ["string", "null"]},
-            "receipt": {"type": ["string", "null"]}
+            "receipt": {"type": ["string", "null"]},
+            "screenshot": {"type": ["string", "null"], "description": "The browser's PNG screenshot of a capture, when one was taken."},
+            "dom": {"type": ["string", "null"], "description": "The browser's DOM snapshot of a capture, when one was taken."}
         }
     })
 }
@@ -304,6 +389,30 @@ fn core_document() -> Value {
                             "computed_at": {"type": "string", "format": "date-time"},
                             "applications": {"oneOf": [{"type": "integer"}, {"type": "string", "pattern": "^(<[0-9]+|suppressed)$"}]}
                         }}))
+                }
+            }},
+            "/api/v1/stats/open-data.json": {"get": {
+                "summary": "Open data: the public statistics as JSON (no login)",
+                "description": "Exactly the body of GET /api/v1/stats, as a download; schema in docs/statistics.md (\"Open data\").",
+                "parameters": [language_parameter()],
+                "responses": {"200": json_response("The aggregates.", any_object.clone())}
+            }},
+            "/api/v1/stats/open-data.csv": {"get": {
+                "summary": "Open data: the public statistics as CSV (no login)",
+                "description": "One published number a line: section,key,column,value (docs/statistics.md, \"Open data\"). A value is an integer, \"<5\" or \"suppressed\".",
+                "parameters": [language_parameter()],
+                "responses": {"200": {"description": "The aggregates.", "content": {"text/csv": {"schema": {"type": "string"}}}}}
+            }},
+            "/api/v1/stats/decisions.dsa.json": {"get": {
+                "summary": "Decisions as EU DSA statements of reasons (no login)",
+                "description": "One statement per removal order of a confirmed case received in the period, in the DSA Transparency Database's field names; no URL, case number, person or text written by people; dates to the month; groups of fewer than the threshold withheld. JSON Schema: docs/schemas/dsa-statements.schema.json.",
+                "parameters": [
+                    {"name": "period", "in": "query", "required": true, "description": "2025, 2025-H1, 2025-Q3 or 2025-07.", "schema": {"type": "string"}},
+                    language_parameter()
+                ],
+                "responses": {
+                    "200": json_response("The statements.", any_object.clone()),
+                    "422": problem_response("Not a reporting period (code invalid_period).")
                 }
             }},
             "/api/openapi.json": {"get": {

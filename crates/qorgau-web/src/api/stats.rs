@@ -11,14 +11,14 @@
 //! threshold are the operator's choice (`qorgau_domain::statistics`), not the
 //! caller's.
 //!
-//! Cost: every case is loaded and folded on each request (one `list_cases`,
-//! then one `load_case` per case). Fine for a pilot region; a statistics read
-//! model, or the figures cached per chain head, is the next step for a country.
+//! Cost: one read of the statistics read model (`case_stats`,
+//! `case_stats_orders`, `qorgau_store::Statistics`), no fold of any case.
 
 use axum::Json;
 use axum::extract::State;
-use qorgau_domain::statistics::{DEFAULT_THRESHOLD, Period, PublicStatistics, public_statistics};
-use qorgau_store::Store;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use qorgau_domain::statistics::PublicStatistics;
 
 use crate::language::RequestLanguage;
 use crate::problem::{ApiError, Problem};
@@ -29,29 +29,113 @@ pub async fn stats(
     State(state): State<AppState>,
     RequestLanguage(language): RequestLanguage,
 ) -> Result<Json<PublicStatistics>, Problem> {
-    let fail = |error: ApiError| error.in_language(language);
-    let summaries = state
-        .store
-        .list_cases(None)
+    crate::pages::stats::all_time(&state)
         .await
-        .map_err(|error| fail(error.into()))?;
-    let mut cases = Vec::with_capacity(summaries.len());
-    for summary in &summaries {
-        let Some(stored) = state
-            .store
-            .load_case(&summary.case_id)
-            .await
-            .map_err(|error| fail(error.into()))?
-        else {
-            continue;
-        };
-        cases.push(stored.state().map_err(|error| fail(error.into()))?);
-    }
-    let now = state.clock.now();
-    Ok(Json(public_statistics(
-        &cases,
-        Period::default(),
+        .map(Json)
+        .map_err(|error| ApiError::from(error).in_language(language))
+}
+
+/// `GET /api/v1/stats/open-data.json`: the same publication as open data
+/// (schema in docs/statistics.md).
+pub async fn open_data_json(
+    state: State<AppState>,
+    language: RequestLanguage,
+) -> Result<Json<PublicStatistics>, Problem> {
+    stats(state, language).await
+}
+
+/// `GET /api/v1/stats/open-data.csv`: the same numbers, one a line:
+/// `section,key,column,value`.
+pub async fn open_data_csv(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+) -> Result<Response, Problem> {
+    let statistics = crate::pages::stats::all_time(&state)
+        .await
+        .map_err(|error| ApiError::from(error).in_language(language))?;
+    let mut lines = vec!["section,key,column,value".to_owned()];
+    lines.push(format!("report,threshold,,{}", statistics.threshold));
+    lines.extend(crate::pages::stats::statistics_csv_rows(&statistics));
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+        lines.join("\n") + "\n",
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/stats/decisions.dsa.json?period=2025-H1`: the confirmed
+/// decisions of a period as DSA statements of reasons
+/// (`qorgau_domain::statistics::dsa`; schema in
+/// `docs/schemas/dsa-statements.schema.json`). Free texts in English, the
+/// DSA Transparency Database's language, whatever `?lang=` says.
+pub async fn decisions_dsa(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    use qorgau_domain::message::{Explain, Language, Message};
+    use qorgau_domain::statistics::DEFAULT_THRESHOLD;
+    use qorgau_domain::statistics::dsa::dsa_export;
+    use qorgau_domain::statistics::report::ReportPeriod;
+    use qorgau_store::Statistics;
+
+    let text = query.get("period").map(String::as_str).unwrap_or("");
+    let period: ReportPeriod =
+        text.parse()
+            .map_err(|error: qorgau_domain::statistics::report::PeriodError| {
+                ApiError::Invalid {
+                    detail: error.explain(),
+                    errors: vec![crate::problem::FieldProblem {
+                        field: "period".into(),
+                        code: error.code(),
+                        message: error.explain(),
+                    }],
+                }
+                .in_language(language)
+            })?;
+    let snapshot = state
+        .store
+        .statistics_facts(Some(period.first_day()), Some(period.end()))
+        .await
+        .map_err(|error| ApiError::from(error).in_language(language))?;
+    let export = dsa_export(
+        &snapshot.cases,
+        period,
         DEFAULT_THRESHOLD,
-        now,
-    )))
+        state.clock.now(),
+    );
+    let english = |id: &'static str| {
+        qorgau_i18n::Localizer::embedded().render(Language::En, &Message::new(id))
+    };
+    let mut statements = Vec::with_capacity(export.statements.len());
+    for statement in &export.statements {
+        let mut value = serde_json::to_value(statement)
+            .map_err(|_| ApiError::Internal.in_language(language))?;
+        if let Some(object) = value.as_object_mut() {
+            object.insert(
+                "decision_facts".to_owned(),
+                english(statement.facts_message).into(),
+            );
+            object.insert(
+                "illegal_content_legal_ground".to_owned(),
+                english(statement.legal_ground_message).into(),
+            );
+            object.insert(
+                "illegal_content_explanation".to_owned(),
+                english(statement.explanation_message).into(),
+            );
+            object.insert(
+                "content_type_other".to_owned(),
+                english("stats-dsa-content-type-other").into(),
+            );
+        }
+        statements.push(value);
+    }
+    Ok(Json(serde_json::json!({
+        "period": export.period,
+        "provisional": export.provisional,
+        "threshold": export.threshold,
+        "statements_withheld": export.statements_withheld,
+        "statements": statements,
+    })))
 }

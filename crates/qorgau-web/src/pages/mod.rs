@@ -3,10 +3,16 @@
 //! keeps the reader on the same page.
 
 mod apply;
+mod deliveries;
+mod linked;
 mod owner;
 mod people;
 mod staff;
+pub mod stats;
 mod track;
+mod verify;
+
+pub(crate) use verify::{DocumentQuery, order_pdf, response_pdf};
 
 use askama::Template;
 use axum::Router;
@@ -145,9 +151,11 @@ pub fn routes() -> Router<AppState> {
                 )),
         )
         .route("/track", get(track::form).post(track::show))
+        .route("/verify/{order_id}/{code}", get(verify::verify))
         .route("/owner", get(owner::login_form))
         .route("/owner/login", axum::routing::post(owner::login))
         .route("/owner/orders", get(owner::orders))
+        .route("/owner/orders/{order_id}/document.pdf", get(owner::document))
         .route(
             "/owner/orders/{order_id}/acknowledge",
             axum::routing::post(owner::acknowledge),
@@ -163,6 +171,19 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/staff/login", get(staff::login_form).post(staff::login))
         .route("/staff/logout", axum::routing::post(staff::logout))
+        .route("/staff/deliveries", get(deliveries::board))
+        .route(
+            "/staff/cases/{case_id}/orders/{order_id}/document.pdf",
+            get(deliveries::order_document),
+        )
+        .route(
+            "/staff/cases/{case_id}/response.pdf",
+            get(deliveries::response_document),
+        )
+        .route(
+            "/staff/deliveries/retry",
+            axum::routing::post(deliveries::retry),
+        )
         .route("/staff/people", get(people::people))
         .route(
             "/staff/people/staff",
@@ -177,9 +198,32 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(people::add_owner),
         )
         .route("/staff/cases/{case_id}", get(staff::case))
+        .route("/staff/cases/{case_id}/linked", get(linked::show))
+        .route(
+            "/staff/cases/{case_id}/links",
+            axum::routing::post(linked::link),
+        )
+        .route(
+            "/staff/cases/{case_id}/links/{other_case_id}/unlink",
+            axum::routing::post(linked::unlink),
+        )
+        .route(
+            "/staff/cases/{case_id}/chats",
+            axum::routing::post(linked::import_chat).layer(DefaultBodyLimit::max(
+                qorgau_app::linked::MAX_CHAT_IMPORT_BYTES + 1024 * 1024,
+            )),
+        )
+        .route(
+            "/staff/cases/{case_id}/referral",
+            axum::routing::post(linked::referral),
+        )
         .route(
             "/staff/cases/{case_id}/evidence/{evidence_id}",
             get(staff::evidence_file),
+        )
+        .route(
+            "/staff/cases/{case_id}/captures",
+            axum::routing::post(staff::request_capture),
         )
         .route(
             "/staff/cases/{case_id}/vote",
@@ -204,5 +248,13 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/staff/cases/{case_id}/orders/{order_id}/escalate",
             axum::routing::post(staff::escalate),
+        )
+        .route(
+            "/staff/cases/{case_id}/orders/{order_id}/pause",
+            axum::routing::post(staff::pause),
+        )
+        .route(
+            "/staff/cases/{case_id}/orders/{order_id}/resume",
+            axum::routing::post(staff::resume),
         )
 }

@@ -318,3 +318,20 @@ pub async fn removal(
     )
     .await
 }
+
+/// `GET /owner/orders/{order_id}/document.pdf`: the owner's own order as PDF.
+pub async fn document(
+    State(state): State<AppState>,
+    owner: OwnerPage,
+    axum::extract::Path(order_id): axum::extract::Path<String>,
+    axum::extract::Query(query): axum::extract::Query<super::DocumentQuery>,
+) -> Response {
+    let Ok(own) = state.store.owner_orders(&owner.owner.name, false).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    // Only the owner's own orders; anyone else's does not exist here.
+    if !own.iter().any(|order| order.order_id == order_id) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    super::verify::order_pdf(&state, &order_id, query.step).await
+}

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -262,6 +262,9 @@ pub struct EvidenceView {
     pub href: String,
     /// Shown blurred until opened: reviewers see distressing material all day.
     pub image: bool,
+    /// The browser's screenshot and DOM of a capture; empty when none.
+    pub screenshot_href: String,
+    pub dom_href: String,
 }
 
 /// What the coordinator can do with one order now.
@@ -271,6 +274,12 @@ pub struct OrderAction {
     pub can_record_non_compliance: bool,
     /// The next step of the escalation ladder, named.
     pub next_step: Option<String>,
+    /// The ladder is paused: why (the coordinator may resume it).
+    pub paused: Option<String>,
+    /// The ladder runs and has steps left: the coordinator may pause it.
+    pub can_pause: bool,
+    /// The steps taken (1-based), each with its document.
+    pub steps_taken: Vec<u32>,
 }
 
 #[derive(Template)]
@@ -289,6 +298,10 @@ struct CasePage {
     orders: Vec<String>,
     order_actions: Vec<OrderAction>,
     evidence: Vec<EvidenceView>,
+    /// The case's URLs staff may have captured now (none without a blob store).
+    capture_urls: Vec<String>,
+    /// The child's linked timeline in brief (issue 7; `super::linked`).
+    linked: Option<super::linked::LinkedSummary>,
     can_vote: bool,
     can_decide: bool,
     can_respond: bool,
@@ -402,6 +415,13 @@ async fn render_case(
                     OrderStatus::NotComplied | OrderStatus::Escalated
                 );
                 OrderAction {
+                    paused: order
+                        .escalation_paused
+                        .as_ref()
+                        .map(|pause| pause.reason.clone()),
+                    can_pause: order.escalation_paused.is_none()
+                        && order.escalations.len() < ladder.len(),
+                    steps_taken: (1..=order.escalations.len() as u32).collect(),
                     order_id: order.order_id.clone(),
                     can_verify: true,
                     can_record_non_compliance: !escalating
@@ -454,7 +474,13 @@ async fn render_case(
         votes,
         orders,
         order_actions,
-        evidence: evidence_views(state, case_id).await,
+        evidence: evidence_views(state, case_id, &case_state).await,
+        capture_urls: if state.evidence.is_some() {
+            qorgau_app::evidence::case_urls(&case_state)
+        } else {
+            Vec::new()
+        },
+        linked: super::linked::summary(state, tr, case_id).await,
         can_vote: awaiting && matches!(role, Role::Expert { .. }),
         can_decide: awaiting
             && (*role == Role::Coordinator || *role == Role::Expert { chair: true }),
@@ -762,6 +788,49 @@ pub async fn not_complied(
     .await
 }
 
+/// The coordinator pauses the order's escalation ladder, with a reason.
+pub async fn pause(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path((case_id, order_id)): Path<(String, String)>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let reason = values.get("reason").cloned().unwrap_or_default();
+    act(
+        &state,
+        language,
+        &staff,
+        &case_id,
+        Command::PauseEscalation { order_id, reason },
+    )
+    .await
+}
+
+/// The coordinator resumes a paused ladder; later steps move by the pause.
+pub async fn resume(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path((case_id, order_id)): Path<(String, String)>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    act(
+        &state,
+        language,
+        &staff,
+        &case_id,
+        Command::ResumeEscalation { order_id },
+    )
+    .await
+}
+
 /// The coordinator takes the next step of the escalation ladder (a reason is
 /// required to act before the step's time; the procedure says so if missing).
 pub async fn escalate(
@@ -791,7 +860,11 @@ pub async fn escalate(
     .await
 }
 
-async fn evidence_views(state: &AppState, case_id: &str) -> Vec<EvidenceView> {
+async fn evidence_views(
+    state: &AppState,
+    case_id: &str,
+    case_state: &qorgau_domain::procedure::CaseState,
+) -> Vec<EvidenceView> {
     let Ok(rows) = state.store.case_evidence(case_id).await else {
         return Vec::new();
     };
@@ -826,9 +899,114 @@ async fn evidence_views(state: &AppState, case_id: &str) -> Vec<EvidenceView> {
                 String::new()
             },
             image,
+            screenshot_href: case_state
+                .evidence_item(&row.evidence_id)
+                .and_then(|record| record.browser.as_ref())
+                .map(|_| {
+                    format!(
+                        "/staff/cases/{case_id}/evidence/{}?part=screenshot",
+                        row.evidence_id
+                    )
+                })
+                .unwrap_or_default(),
+            dom_href: case_state
+                .evidence_item(&row.evidence_id)
+                .and_then(|record| record.browser.as_ref())
+                .map(|_| {
+                    format!(
+                        "/staff/cases/{case_id}/evidence/{}?part=dom",
+                        row.evidence_id
+                    )
+                })
+                .unwrap_or_default(),
         });
     }
     views
+}
+
+/// A coordinator or expert asks for a capture of one of the case's URLs now
+/// (the same durable job as at intake); back to the case, or the case with
+/// the reason when the URL is not the case's.
+pub async fn request_capture(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path(case_id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let tr = Tr { language };
+    let url = values.get("url").map(String::as_str).unwrap_or_default();
+    let requested = qorgau_app::evidence::request_capture(
+        state.store.as_ref(),
+        &case_id,
+        url,
+        state.clock.now(),
+    )
+    .await;
+    let (notice, status) = match requested {
+        // Back to the case (POST-redirect-GET: a reload does not ask twice).
+        Ok(qorgau_app::evidence::CaptureRequest::Queued { .. }) => {
+            return Redirect::to(&format!("/staff/cases/{case_id}?lang={}", language.tag()))
+                .into_response();
+        }
+        Ok(qorgau_app::evidence::CaptureRequest::NotACaseUrl) => (
+            tr.t("capture-request-not-a-case-url"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(qorgau_app::ServiceError::CaseNotFound(_)) => {
+            return StatusCode::NOT_FOUND.into_response();
+        }
+        Err(_) => (tr.t("problem-internal"), StatusCode::INTERNAL_SERVER_ERROR),
+    };
+    render_case(&state, tr, &staff, &case_id, Some(notice), status).await
+}
+
+/// The browser's screenshot (inline, for viewing) or DOM (plain text to
+/// download: the page's own markup is never served as HTML here) of a capture.
+async fn browser_part(state: &AppState, case_id: &str, evidence_id: &str, part: &str) -> Response {
+    let Ok(case) = state.procedure().load(case_id).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Ok(case_state) = case.state() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let Some(snapshot) = case_state
+        .evidence_item(evidence_id)
+        .and_then(|record| record.browser.as_ref())
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let (digest, content_type, disposition) = match part {
+        "screenshot" => (&snapshot.screenshot, "image/png", "inline".to_owned()),
+        "dom" => (
+            &snapshot.dom,
+            "text/plain; charset=utf-8",
+            format!("attachment; filename=\"{evidence_id}.dom.html.txt\""),
+        ),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let (Some(evidence), Ok(digest)) = (&state.evidence, digest.parse()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Ok(bytes) = evidence.read(&digest).await else {
+        // Damaged or missing: never served.
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// Serves one stored evidence item to staff: verified against its digest,
@@ -837,7 +1015,11 @@ pub async fn evidence_file(
     State(state): State<AppState>,
     _staff: StaffPage,
     Path((case_id, evidence_id)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Response {
+    if let Some(part) = query.get("part") {
+        return browser_part(&state, &case_id, &evidence_id, part).await;
+    }
     let Ok(rows) = state.store.case_evidence(&case_id).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };

@@ -11,7 +11,6 @@ use axum::response::Response;
 use qorgau_app::credentials::secret_matches;
 use qorgau_domain::deadline::format_almaty;
 use qorgau_domain::message::Message;
-use qorgau_domain::procedure::CaseEvent;
 use qorgau_store::Store;
 
 use super::{Tr, page};
@@ -98,7 +97,7 @@ pub async fn show(
         .events
         .iter()
         .zip(&timeline)
-        .filter(|(event, _)| !matches!(event, CaseEvent::VoteCast { .. }))
+        .filter(|(event, _)| crate::api::applications::visible_to_applicant(event))
         .map(|(event, entry)| {
             (
                 format_almaty(entry.recorded_at),

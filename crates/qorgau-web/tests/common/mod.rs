@@ -1,10 +1,18 @@
 //! The test harness shared by the web service's integration tests: a real
-//! server on port 0 over a temporary SQLite store, a clock the test moves, and
-//! a minimal HTTP/1.1 client (no client library needed).
+//! server on port 0 over a store of the test's own, a clock the test moves,
+//! and a minimal HTTP/1.1 client (no client library needed).
+//!
+//! The store is a temporary SQLite folder, or with `QORGAU_TEST_STORE=postgres`
+//! a PostgreSQL database created for the test and dropped after it (the
+//! server at `QORGAU_TEST_POSTGRES`, default 127.0.0.1:5432), so the same
+//! suite runs on both stores (`.ci/run` runs it twice).
 
 #![allow(clippy::unwrap_used, clippy::panic, dead_code)]
 
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -14,6 +22,23 @@ use qorgau_store::{AnyStore, ResourceOwner, StaffMember, StaffRole, Store, Store
 use qorgau_web::{AppState, WebConfig};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The worker of `spawn_with_worker`: two jobs at once, polling every 20 ms,
+/// capturing from loopback with short timeouts.
+fn test_worker(rewrite: Vec<(String, String)>) -> WorkerConfig {
+    WorkerConfig {
+        concurrency: 2,
+        poll: Duration::from_millis(20),
+        rewrite,
+        capture: qorgau_evidence::capture::CaptureConfig {
+            allow_loopback: true,
+            connect_timeout: Duration::from_secs(2),
+            total_timeout: Duration::from_secs(10),
+            ..Default::default()
+        },
+        ..WorkerConfig::default()
+    }
+}
 
 /// Wednesday 2 December 2026, 10:00 Almaty.
 pub const START: &str = "2026-12-02T10:00:00+05:00";
@@ -28,6 +53,80 @@ pub struct TestApp {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     /// The evidence job worker, when started (`spawn_with_worker`).
     worker: Option<WorkerHandle>,
+    /// The test's PostgreSQL database, dropped last (`QORGAU_TEST_STORE=postgres`).
+    database: Option<PgDatabase>,
+}
+
+/// The store the suite runs on: `QORGAU_TEST_STORE=postgres`, or the
+/// embedded one. Anything else is refused, so a typo cannot silently test
+/// the wrong store.
+pub fn on_postgres() -> bool {
+    match std::env::var("QORGAU_TEST_STORE").as_deref() {
+        Err(_) | Ok("" | "sqlite") => false,
+        Ok("postgres") => true,
+        Ok(other) => panic!("QORGAU_TEST_STORE={other}: use sqlite or postgres"),
+    }
+}
+
+/// The server's maintenance database; override with `QORGAU_TEST_POSTGRES`.
+fn admin_url() -> String {
+    std::env::var("QORGAU_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A PostgreSQL database of the test's own, named at random: `AnyStore::open`
+/// creates it, the guard drops it (also when the test fails).
+pub struct PgDatabase {
+    pub name: String,
+}
+
+impl PgDatabase {
+    fn named() -> PgDatabase {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+        hasher.write_u32(std::process::id());
+        PgDatabase {
+            name: format!("qorgau_web_{:016x}", hasher.finish()),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        let admin = admin_url();
+        let base = admin
+            .rsplit_once('/')
+            .map_or(admin.as_str(), |(base, _)| base);
+        format!("{base}/{}", self.name)
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        // `WITH (FORCE)` ends the connections the stopping server still
+        // holds. On a thread and runtime of its own: `Drop` cannot be async,
+        // and runs inside the test's runtime.
+        let statement = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let mut connection =
+                    <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url())
+                        .await
+                        .unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(statement))
+                    .execute(&mut connection)
+                    .await
+                    .unwrap();
+            });
+        })
+        .join();
+        if dropped.is_err() && !std::thread::panicking() {
+            panic!("could not drop test database {}", self.name);
+        }
+    }
 }
 
 pub struct Reply {
@@ -65,26 +164,33 @@ impl TestApp {
     /// every 20 ms), capturing from loopback, with `rewrite` URL prefixes
     /// fetched from the test's own servers instead.
     pub async fn spawn_with_worker(rewrite: Vec<(String, String)>) -> TestApp {
+        TestApp::spawn_with(Some(test_worker(rewrite))).await
+    }
+
+    /// `spawn_with_worker`, with headless Chromium beside each capture.
+    pub async fn spawn_with_browser(
+        rewrite: Vec<(String, String)>,
+        browser: qorgau_evidence::browser::BrowserConfig,
+    ) -> TestApp {
         TestApp::spawn_with(Some(WorkerConfig {
-            concurrency: 2,
-            poll: Duration::from_millis(20),
-            rewrite,
-            capture: qorgau_evidence::capture::CaptureConfig {
-                allow_loopback: true,
-                connect_timeout: Duration::from_secs(2),
-                total_timeout: Duration::from_secs(10),
-                ..Default::default()
-            },
-            ..WorkerConfig::default()
+            browser: Some(browser),
+            ..test_worker(rewrite)
         }))
         .await
     }
 
     async fn spawn_with(worker: Option<WorkerConfig>) -> TestApp {
         let folder = tempfile::tempdir().unwrap();
-        let store = AnyStore::open(&StoreLocation::Embedded(folder.path().to_owned()), true)
+        let database = on_postgres().then(PgDatabase::named);
+        let location = match &database {
+            Some(database) => StoreLocation::Postgres(database.url()),
+            None => StoreLocation::Embedded(folder.path().to_owned()),
+        };
+        let store = AnyStore::open(&location, true)
             .await
-            .unwrap();
+            .unwrap_or_else(|error| {
+                panic!("{location:?} (PostgreSQL: is it running? `.ci/run` starts it): {error}")
+            });
         let clock = Arc::new(ManualClock::new(START.parse().unwrap()));
         let now: Timestamp = START.parse().unwrap();
         for (username, role, chair) in STAFF {
@@ -136,8 +242,21 @@ impl TestApp {
             .unwrap();
             Arc::new(worker).spawn()
         });
+        // Documents render (order and letter PDFs); nothing is sent: no
+        // mail server, and no owner registers a webhook unless a test does.
+        let outbox = qorgau_app::Outbox {
+            webhooks: qorgau_delivery::webhook::WebhookSender::new(
+                qorgau_delivery::webhook::WebhookConfig::default(),
+            )
+            .unwrap(),
+            mailer: None,
+            templates: qorgau_documents::Templates::embedded().unwrap(),
+            public_url: "https://qorgau.test".to_owned(),
+            retry: qorgau_delivery::retry::RetryPolicy::DEFAULT,
+        };
         let state = AppState::new(store.clone(), clock.clone(), WebConfig::default())
-            .with_evidence(evidence.clone());
+            .with_evidence(evidence.clone())
+            .with_outbox(Arc::new(outbox));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -157,6 +276,7 @@ impl TestApp {
             evidence,
             stop: Some(stop),
             worker,
+            database,
         }
     }
 

@@ -106,6 +106,57 @@ pub enum CaseCommand {
     },
     /// Close the case: answered, and every order removed or fully escalated.
     Close { case_id: String },
+    /// Link two cases (the same account, or the same child), with a reason;
+    /// the link is recorded in the later of the two.
+    Link {
+        case_id: String,
+        other_case_id: String,
+        /// same-actor or same-child.
+        #[arg(long, value_parser = super::linked::parse_basis)]
+        basis: qorgau_domain::linking::LinkBasis,
+        /// For same-actor: the account's key (`telegram:channel:name`).
+        #[arg(long)]
+        actor_key: Option<String>,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Undo a link between two cases, with a reason.
+    Unlink {
+        case_id: String,
+        other_case_id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The linked timeline of the case's child: links, incidents and imported
+    /// chats across linked cases, and the pursuit indicators.
+    Timeline {
+        case_id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a chat export into the case as evidence: the file is kept (with
+    /// its receipt) and the days the marked sender wrote feed the incident
+    /// count and the pursuit indicators (docs/chat-import.md).
+    ImportChat {
+        case_id: String,
+        file: PathBuf,
+        /// telegram, whatsapp or text.
+        #[arg(long, value_parser = super::linked::parse_format)]
+        format: qorgau_chat::ChatFormat,
+        /// The sender who is the actor, as the export names them (or a
+        /// Telegram `from_id`).
+        #[arg(long)]
+        sender: String,
+        /// The actor's platform (telegram, whatsapp, instagram, …).
+        #[arg(long, value_parser = super::linked::parse_platform)]
+        platform: qorgau_domain::validation::resource::Platform,
+        /// The actor's account there: a handle or a link.
+        #[arg(long)]
+        account: String,
+        /// The zone of times written without one (default Asia/Almaty).
+        #[arg(long)]
+        timezone: Option<String>,
+    },
 }
 
 fn parse_category(text: &str) -> Result<Category, String> {
@@ -233,6 +284,55 @@ pub async fn run(session: &Session, command: CaseCommand) -> Result<u8, AppError
         } => (case_id, Command::ReferToLawEnforcement { authority, note }),
         CaseCommand::Respond { case_id, channel } => (case_id, Command::SendResponse { channel }),
         CaseCommand::Close { case_id } => (case_id, Command::Close),
+        CaseCommand::Link {
+            case_id,
+            other_case_id,
+            basis,
+            actor_key,
+            reason,
+        } => {
+            return super::linked::link(
+                session,
+                &procedure,
+                &case_id,
+                &other_case_id,
+                basis,
+                actor_key,
+                reason,
+            )
+            .await;
+        }
+        CaseCommand::Unlink {
+            case_id,
+            other_case_id,
+            reason,
+        } => {
+            return super::linked::unlink(session, &procedure, &case_id, &other_case_id, reason)
+                .await;
+        }
+        CaseCommand::Timeline { case_id, json } => {
+            return super::linked::timeline(session, &procedure, &case_id, json).await;
+        }
+        CaseCommand::ImportChat {
+            case_id,
+            file,
+            format,
+            sender,
+            platform,
+            account,
+            timezone,
+        } => {
+            let args = super::linked::ImportChatArgs {
+                case_id,
+                file,
+                format,
+                sender,
+                platform,
+                account,
+                timezone,
+            };
+            return super::linked::import_chat(session, &procedure, args).await;
+        }
     };
     let actor = session.actor(&store).await?;
     let (events, state) = procedure.run(&case_id, &actor, command).await?;

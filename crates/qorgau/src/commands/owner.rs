@@ -1,7 +1,9 @@
 use clap::Subcommand;
 use qorgau_app::credentials::{new_token, secret_hash};
+use qorgau_domain::message::Explain;
 use qorgau_domain::message::Message;
-use qorgau_store::{ResourceOwner, Store};
+use qorgau_domain::validation::email::EmailAddress;
+use qorgau_store::{Deliveries, ResourceOwner, Store};
 
 use crate::Session;
 use crate::error::{AppError, exit};
@@ -20,6 +22,9 @@ pub enum OwnerCommand {
         /// A host name of its resources (repeatable), e.g. `t.me`.
         #[arg(long = "domain")]
         domains: Vec<String>,
+        /// Where orders are e-mailed (with the PDF), besides the portal and a webhook.
+        #[arg(long)]
+        email: Option<String>,
     },
     /// List resource owners.
     List,
@@ -32,7 +37,9 @@ pub async fn run(session: &Session, command: OwnerCommand) -> Result<u8, AppErro
             name,
             display_name,
             domains,
+            email,
         } => {
+            let email = email.as_deref().map(parse_email).transpose()?;
             let api_key = new_token("qgk").map_err(|error| AppError::Explained {
                 message: Message::new("cli-store-error").with("detail", error.to_string()),
                 exit_code: exit::STORE,
@@ -47,6 +54,9 @@ pub async fn run(session: &Session, command: OwnerCommand) -> Result<u8, AppErro
                     .collect(),
             };
             store.add_owner(&owner, session.clock.now()).await?;
+            if let Some(email) = &email {
+                store.set_owner_email(&owner.name, Some(email)).await?;
+            }
             println!(
                 "{}",
                 session.say(
@@ -68,4 +78,11 @@ pub async fn run(session: &Session, command: OwnerCommand) -> Result<u8, AppErro
         }
     }
     Ok(exit::OK)
+}
+
+/// An e-mail address given on the command line, checked like the forms' ones.
+pub fn parse_email(text: &str) -> Result<String, AppError> {
+    EmailAddress::parse(text)
+        .map(String::from)
+        .map_err(|error| AppError::bad_input(error.explain()))
 }

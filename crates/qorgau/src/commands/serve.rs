@@ -5,7 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use qorgau_app::{Clock, Evidence, Worker, WorkerConfig, WorkerHandle};
+use qorgau_app::{Clock, Evidence, Outbox, Worker, WorkerConfig, WorkerHandle};
+use qorgau_delivery::mail::Mailer;
+use qorgau_delivery::retry::RetryPolicy;
+use qorgau_delivery::webhook::{WebhookConfig, WebhookSender};
+use qorgau_documents::Templates;
 use qorgau_domain::message::Message;
 use qorgau_evidence::capture::CaptureConfig;
 use qorgau_store::AnyStore;
@@ -54,6 +58,24 @@ pub struct ServeArgs {
         value_name = "FROM=TO"
     )]
     capture_rewrite: Option<String>,
+    /// Headless Chromium for a screenshot and the DOM beside each capture:
+    /// the executable's path, `auto` (the first `chromium` on PATH) or `off`
+    /// (the default). The browser reaches only the address the capture was
+    /// checked and fetched from (docs/evidence.md).
+    #[arg(long, env = "QORGAU_CAPTURE_BROWSER", value_name = "PATH|auto|off")]
+    capture_browser: Option<String>,
+    /// The mail server orders, letters and reminders go through, e.g.
+    /// `smtp://127.0.0.1:2525` or `smtps://user:pass@mail.example.kz:465`.
+    /// Without it letters wait on the dead-letter list.
+    #[arg(long, env = "QORGAU_SMTP_URL", value_name = "URL")]
+    smtp_url: Option<String>,
+    /// The sender address of Qorgau's letters.
+    #[arg(long, env = "QORGAU_MAIL_FROM", default_value = "qorgau@localhost")]
+    mail_from: String,
+    /// A folder of document templates that replace the embedded ones
+    /// (docs/documents.md); checked at start.
+    #[arg(long, env = "QORGAU_TEMPLATES", value_name = "DIR")]
+    templates: Option<std::path::PathBuf>,
 }
 
 /// How long requests in flight may take to finish after a stop signal.
@@ -88,13 +110,21 @@ pub async fn run(session: &Session, args: ServeArgs) -> Result<u8, AppError> {
     let clock: Arc<dyn Clock> = session.clock.clone();
     let evidence = Arc::new(session.open_evidence(args.public_url.as_deref())?);
     println!("{}", session.say_public_key(&evidence));
-    let worker = start_worker(session, &args, &store, &clock, &evidence)?;
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"));
+    let outbox = Arc::new(open_outbox(&args, &public_url)?);
+    let worker = start_worker(session, &args, &store, &clock, &evidence, &outbox)?;
     let config = WebConfig {
-        public_url: args.public_url,
+        public_url: Some(public_url),
         insecure_cookies: args.insecure_cookies,
+        allow_loopback_webhooks: args.capture_allow_loopback,
         ..WebConfig::default()
     };
-    let state = AppState::new(store.clone(), clock, config).with_evidence(evidence);
+    let state = AppState::new(store.clone(), clock, config)
+        .with_evidence(evidence)
+        .with_outbox(outbox);
     let served = qorgau_web::serve(listener, state, stop_signal(), DRAIN).await;
     if let Some(worker) = worker {
         worker.stop(WORKER_GRACE).await;
@@ -119,6 +149,7 @@ fn start_worker(
     store: &AnyStore,
     clock: &Arc<dyn Clock>,
     evidence: &Arc<Evidence>,
+    outbox: &Arc<Outbox>,
 ) -> Result<Option<WorkerHandle>, AppError> {
     if args.jobs == 0 {
         return Ok(None);
@@ -139,9 +170,17 @@ fn start_worker(
             );
         }
     }
+    let browser =
+        qorgau_evidence::browser::BrowserConfig::from_setting(args.capture_browser.as_deref())
+            .map_err(|error| {
+                AppError::bad_input(
+                    Message::new("cli-capture-browser-missing").with("detail", error.to_string()),
+                )
+            })?;
     let config = WorkerConfig {
         concurrency: args.jobs,
         rewrite,
+        browser,
         capture: CaptureConfig {
             allow_loopback: args.capture_allow_loopback,
             ..CaptureConfig::default()
@@ -154,8 +193,41 @@ fn start_worker(
         evidence.clone(),
         config,
     )
-    .map_err(evidence_error)?;
+    .map_err(evidence_error)?
+    .with_outbox(outbox.clone());
     Ok(Some(Arc::new(worker).spawn()))
+}
+
+/// The transports and templates notices go out with. A template or mail
+/// setting that does not work stops the service here, not at the first
+/// letter.
+fn open_outbox(args: &ServeArgs, public_url: &str) -> Result<Outbox, AppError> {
+    let setup = |detail: String| {
+        AppError::bad_input(Message::new("cli-outbox-setup").with("detail", detail))
+    };
+    let templates = match &args.templates {
+        Some(folder) => Templates::with_overrides(folder),
+        None => Templates::embedded(),
+    }
+    .map_err(|error| setup(error.to_string()))?;
+    let mailer = args
+        .smtp_url
+        .as_deref()
+        .map(|url| Mailer::from_url(url, &args.mail_from))
+        .transpose()
+        .map_err(|error| setup(error.to_string()))?;
+    let webhooks = WebhookSender::new(WebhookConfig {
+        allow_loopback: args.capture_allow_loopback,
+        ..WebhookConfig::default()
+    })
+    .map_err(|error| setup(error.to_string()))?;
+    Ok(Outbox {
+        webhooks,
+        mailer,
+        templates,
+        public_url: public_url.trim_end_matches('/').to_owned(),
+        retry: RetryPolicy::DEFAULT,
+    })
 }
 
 /// Completes on SIGINT or SIGTERM.

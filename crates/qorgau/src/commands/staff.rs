@@ -1,7 +1,7 @@
 use clap::{Subcommand, ValueEnum};
 use qorgau_app::credentials::{hash_password, new_password};
 use qorgau_domain::message::Message;
-use qorgau_store::{StaffMember, StaffRole, Store};
+use qorgau_store::{Deliveries, StaffMember, StaffRole, Store};
 
 use crate::Session;
 use crate::error::{AppError, exit};
@@ -27,6 +27,9 @@ pub enum StaffCommand {
         /// and has the casting vote.
         #[arg(long)]
         chair: bool,
+        /// Where reminders of approaching deadlines are e-mailed.
+        #[arg(long)]
+        email: Option<String>,
     },
     /// List the staff.
     List,
@@ -43,7 +46,12 @@ pub async fn run(session: &Session, command: StaffCommand) -> Result<u8, AppErro
             name,
             role,
             chair,
+            email,
         } => {
+            let email = email
+                .as_deref()
+                .map(crate::commands::owner::parse_email)
+                .transpose()?;
             let role = match role {
                 RoleArg::Coordinator => StaffRole::Coordinator,
                 RoleArg::Expert => StaffRole::Expert,
@@ -63,6 +71,9 @@ pub async fn run(session: &Session, command: StaffCommand) -> Result<u8, AppErro
                 active: true,
             };
             store.add_staff(&member, session.clock.now()).await?;
+            if let Some(email) = &email {
+                store.set_staff_email(&member.username, Some(email)).await?;
+            }
             println!(
                 "{}",
                 session.say(&Message::new("cli-staff-added").with("user", username))

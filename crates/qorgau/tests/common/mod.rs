@@ -357,7 +357,7 @@ pub async fn request(
             head.push_str(&format!("Authorization: Bearer {token}\r\n"));
         }
         let body = body.unwrap_or("");
-        if method == "POST" {
+        if method == "POST" || method == "PUT" {
             head.push_str(&format!(
                 "Content-Type: application/json\r\nContent-Length: {}\r\n",
                 body.len()

@@ -1,0 +1,410 @@
+//! Cyberstalking across cases (issue 7): links between cases (made by staff,
+//! or by the system at intake), the linked timeline of one child with the
+//! pursuit indicators computed over it, and chat exports imported into a case
+//! as evidence.
+//!
+//! The rules are the domain's (`qorgau_domain::linking`, `pursuit`, the
+//! `LinkCase`/`UnlinkCase`/`ImportChat` commands); this module finds what they
+//! need in the store and records what they decide.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use qorgau_chat::signals::{Lexicon, SignalCategory};
+use qorgau_chat::{ChatFormat, ImportError, ImportOptions, ImportSummary};
+use qorgau_domain::deadline::almaty_date;
+use qorgau_domain::linking::{
+    CaseTimelineEntry, ChatOccasion, LinkBasis, case_timeline, same_child, sort_timeline,
+};
+use qorgau_domain::message::{Explain, Message};
+use qorgau_domain::procedure::{
+    Actor, CaseEvent, CaseState, ChatImport, Command, LinkCandidate, automatic_links, handle,
+};
+use qorgau_domain::pursuit::{ContactFlags, PursuitAssessment, PursuitThresholds, assess};
+use qorgau_domain::validation::actor::{ActorAccount, ActorError};
+use qorgau_domain::validation::resource::Platform;
+use qorgau_store::{LinkRow, Store};
+
+use crate::evidence::Evidence;
+use crate::jobs::new_evidence_id;
+use crate::procedure::{Procedure, ServiceError};
+
+/// The largest chat export kept in a case (it is read into memory to be
+/// stored in the blob store). The preview (`qorgau import chat`) streams any
+/// size; a larger export is split by period when it is exported.
+pub const MAX_CHAT_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Why a chat could not be imported into a case.
+#[derive(Debug, thiserror::Error)]
+pub enum ChatImportError {
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    /// The file could not be read to its end: nothing was kept.
+    #[error(transparent)]
+    Chat(#[from] ImportError),
+    #[error(transparent)]
+    Actor(#[from] ActorError),
+    #[error("no sender {sender} in this chat")]
+    UnknownSender {
+        sender: String,
+        senders: Vec<String>,
+    },
+    #[error("the export is larger than {MAX_CHAT_IMPORT_BYTES} bytes")]
+    TooLarge { size: usize },
+}
+
+impl ChatImportError {
+    /// The stable code and message of a refusal that is the person's to fix;
+    /// `None` for service errors (the shells explain those themselves).
+    pub fn explained(&self) -> Option<(&'static str, Message)> {
+        match self {
+            ChatImportError::Service(_) => None,
+            ChatImportError::Chat(error) => Some((error.code(), error.explain())),
+            ChatImportError::Actor(error) => Some((error.code(), error.explain())),
+            ChatImportError::UnknownSender { sender, senders } => Some((
+                "chat_unknown_sender",
+                Message::new("linking-unknown-sender")
+                    .with("sender", sender.as_str())
+                    .with("senders", senders.join(", ")),
+            )),
+            ChatImportError::TooLarge { .. } => Some((
+                "chat_too_large",
+                Message::new("linking-chat-too-large")
+                    .with("megabytes", (MAX_CHAT_IMPORT_BYTES / (1024 * 1024)) as i64),
+            )),
+        }
+    }
+}
+
+/// What an expert asks to import.
+#[derive(Debug, Clone)]
+pub struct ChatUpload {
+    pub format: ChatFormat,
+    pub options: ImportOptions,
+    /// The sender the expert marks as the actor: a name as the export shows
+    /// it, or a Telegram `from_id`.
+    pub actor_sender: String,
+    /// The actor's account on `platform`: a handle or a link.
+    pub platform: Platform,
+    pub account: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What was imported.
+#[derive(Debug, Clone)]
+pub struct ChatImported {
+    pub evidence_id: String,
+    pub digest: String,
+    pub summary: ImportSummary,
+    pub actor_messages: u64,
+    pub occasions: Vec<ChatOccasion>,
+}
+
+/// One child's linked history as the expert sees it.
+#[derive(Debug, Clone)]
+pub struct LinkedTimeline {
+    pub case_id: String,
+    /// Every link of the case, active or undone.
+    pub links: Vec<LinkRow>,
+    /// The cases whose entries are in the timeline: this one first, then the
+    /// linked cases about the same child.
+    pub cases: Vec<String>,
+    pub entries: Vec<CaseTimelineEntry>,
+    pub assessment: PursuitAssessment,
+    pub thresholds: PursuitThresholds,
+}
+
+/// The monitoring and offline flags an incident's description shows, from the
+/// chat crate's lexicons (for the expert to confirm; never a verdict).
+pub fn description_flags(text: &str) -> ContactFlags {
+    let Ok(lexicon) = Lexicon::embedded() else {
+        return ContactFlags::default();
+    };
+    let signals = lexicon.find(text);
+    ContactFlags {
+        unwanted: false,
+        monitoring: signals
+            .iter()
+            .any(|signal| signal.category == SignalCategory::Tracking),
+        offline: signals
+            .iter()
+            .any(|signal| signal.category == SignalCategory::Offline),
+    }
+}
+
+impl<S: Store> Procedure<'_, S> {
+    /// The automatic links of a new application (issue 7): the earlier cases
+    /// that name one of its actor accounts or are about the same child.
+    pub async fn automatic_links_for(
+        &self,
+        state: &CaseState,
+        now: Timestamp,
+    ) -> Result<Vec<CaseEvent>, ServiceError> {
+        let actor_keys: Vec<String> = state
+            .application
+            .incidents
+            .iter()
+            .filter_map(|incident| incident.actor_key.clone())
+            .collect();
+        let candidates: Vec<LinkCandidate> = self
+            .store
+            .link_candidates(&actor_keys, &state.application.child)
+            .await?;
+        Ok(automatic_links(&candidates, now))
+    }
+
+    /// Links two cases, from either one's page: the link is recorded in the
+    /// later case (`qorgau_domain::linking`).
+    pub async fn link_cases(
+        &self,
+        case_id: &str,
+        other_case_id: &str,
+        basis: LinkBasis,
+        actor_key: Option<String>,
+        reason: String,
+        actor: &Actor,
+    ) -> Result<String, ServiceError> {
+        let other_case_id = other_case_id.trim();
+        // Both must exist; the command checks the rest.
+        self.load(other_case_id).await?;
+        self.load(case_id).await?;
+        let (later, earlier) = if other_case_id > case_id {
+            (other_case_id, case_id)
+        } else {
+            (case_id, other_case_id)
+        };
+        self.run(
+            later,
+            actor,
+            Command::LinkCase {
+                other_case_id: earlier.to_owned(),
+                basis,
+                actor_key,
+                reason,
+            },
+        )
+        .await?;
+        Ok(later.to_owned())
+    }
+
+    /// Undoes a link, in the case whose record holds it.
+    pub async fn unlink_cases(
+        &self,
+        case_id: &str,
+        other_case_id: &str,
+        reason: String,
+        actor: &Actor,
+    ) -> Result<String, ServiceError> {
+        let other_case_id = other_case_id.trim();
+        self.load(case_id).await?;
+        let links = self.store.case_links(case_id).await?;
+        let (recorded_in, named) = match links
+            .iter()
+            .find(|row| row.other_case_id == other_case_id && row.link.active)
+        {
+            Some(row) if row.recorded_in == case_id => (case_id, other_case_id),
+            Some(row) => (row.recorded_in.as_str(), case_id),
+            // Not linked: let the command say so.
+            None => (case_id, other_case_id),
+        };
+        let recorded_in = recorded_in.to_owned();
+        self.run(
+            &recorded_in,
+            actor,
+            Command::UnlinkCase {
+                other_case_id: named.to_owned(),
+                reason,
+            },
+        )
+        .await?;
+        Ok(recorded_in)
+    }
+
+    /// The linked timeline of `case_id`: its incidents and imported chats and
+    /// those of every actively linked case about the same child, in time
+    /// order, with the pursuit indicators under the case's regime.
+    pub async fn linked_timeline(&self, case_id: &str) -> Result<LinkedTimeline, ServiceError> {
+        let case = self.load(case_id).await?;
+        let state = case.state()?;
+        let thresholds = self.regimes.get(&state.regime)?.pursuit;
+        let links = self.store.case_links(case_id).await?;
+        let mut cases = vec![case_id.to_owned()];
+        let mut entries = case_timeline(case_id, &state, &description_flags);
+        for row in links.iter().filter(|row| row.link.active) {
+            if cases.contains(&row.other_case_id) {
+                continue;
+            }
+            let other = self.load(&row.other_case_id).await?.state()?;
+            let about_the_child = row.link.basis == LinkBasis::SameChild
+                || same_child(&state.application.child, &other.application.child).is_some();
+            if !about_the_child {
+                continue;
+            }
+            entries.extend(case_timeline(
+                &row.other_case_id,
+                &other,
+                &description_flags,
+            ));
+            cases.push(row.other_case_id.clone());
+        }
+        sort_timeline(&mut entries);
+        let plain: Vec<_> = entries.iter().map(|entry| entry.entry.clone()).collect();
+        let assessment = assess(&plain, &thresholds);
+        Ok(LinkedTimeline {
+            case_id: case_id.to_owned(),
+            links,
+            cases,
+            entries,
+            assessment,
+            thresholds,
+        })
+    }
+
+    /// Imports a chat export into a case: the file is read whole (all or
+    /// nothing), kept in the blob store as an upload with its log leaf and
+    /// receipt, and summarized in a `chat_imported` event — per day, how many
+    /// messages the marked sender wrote and what their signals show. The other
+    /// senders' messages are counted, never copied into the record.
+    pub async fn import_chat(
+        &self,
+        case_id: &str,
+        actor: &Actor,
+        upload: ChatUpload,
+        evidence: &Evidence,
+    ) -> Result<ChatImported, ChatImportError> {
+        if upload.bytes.len() > MAX_CHAT_IMPORT_BYTES {
+            return Err(ChatImportError::TooLarge {
+                size: upload.bytes.len(),
+            });
+        }
+        let account = ActorAccount::parse(upload.platform, &upload.account)?;
+        self.load(case_id).await?;
+        let lexicon = Lexicon::embedded().ok();
+        let wanted = upload.actor_sender.trim().to_owned();
+        let mut by_day: BTreeMap<jiff::civil::Date, ChatOccasion> = BTreeMap::new();
+        let mut position: u64 = 0;
+        let mut actor_messages: u64 = 0;
+        let summary = qorgau_chat::import(
+            upload.format,
+            upload.bytes.as_slice(),
+            &upload.options,
+            &mut |message| {
+                position += 1;
+                let is_actor = message.sender.display() == wanted
+                    || message.sender.id.as_deref() == Some(wanted.as_str());
+                if !is_actor {
+                    return;
+                }
+                actor_messages += 1;
+                let Some(time) = message.time else {
+                    return;
+                };
+                let signals = lexicon
+                    .map(|lexicon| lexicon.find(&message.text))
+                    .unwrap_or_default();
+                let flags = qorgau_chat::signals::contact_flags(&message, &signals, true);
+                let occasion = by_day
+                    .entry(almaty_date(time))
+                    .or_insert_with(|| ChatOccasion {
+                        on: almaty_date(time),
+                        first_at: time,
+                        messages: 0,
+                        first_message: position,
+                        monitoring: 0,
+                        offline: 0,
+                    });
+                if time < occasion.first_at {
+                    occasion.first_at = time;
+                }
+                occasion.first_message = occasion.first_message.min(position);
+                occasion.messages = occasion.messages.saturating_add(1);
+                occasion.monitoring += u32::from(flags.monitoring);
+                occasion.offline += u32::from(flags.offline);
+            },
+        )?;
+        if actor_messages == 0 {
+            return Err(ChatImportError::UnknownSender {
+                sender: wanted,
+                senders: summary
+                    .senders
+                    .iter()
+                    .map(|sender| sender.name.clone())
+                    .collect(),
+            });
+        }
+        let occasions: Vec<ChatOccasion> = by_day.into_values().collect();
+        let size = upload.bytes.len() as u64;
+        let digest = evidence
+            .write(upload.bytes)
+            .await
+            .map_err(ServiceError::from)?
+            .to_string();
+        let evidence_id = new_evidence_id().map_err(ServiceError::from)?;
+        let import = ChatImport {
+            evidence_id: evidence_id.clone(),
+            format: upload.format.as_str().to_owned(),
+            digest: digest.clone(),
+            size,
+            actor_sender: wanted,
+            actor: account,
+            messages: summary.messages,
+            skipped: summary.skipped_total(),
+            actor_messages,
+            occasions: occasions.clone(),
+        };
+        self.record(case_id, actor, |state, context| {
+            Ok(handle(
+                state,
+                Command::ImportChat(Box::new(import.clone())),
+                context,
+            )?)
+        })
+        .await?;
+        Ok(ChatImported {
+            evidence_id,
+            digest,
+            summary,
+            actor_messages,
+            occasions,
+        })
+    }
+}
+
+impl<S: Store> Procedure<'_, S> {
+    /// Keeps a rendered referral package (`document`, in `language`) in the
+    /// blob store as an upload of the case, with its log leaf and receipt,
+    /// and records `referral_package_prepared` naming the linked cases whose
+    /// entries it holds. The case must have been referred.
+    pub async fn record_referral_package(
+        &self,
+        case_id: &str,
+        actor: &Actor,
+        language: qorgau_domain::message::Language,
+        document: Vec<u8>,
+        linked_cases: Vec<String>,
+        evidence: &Evidence,
+    ) -> Result<(String, String), ServiceError> {
+        let state = self.load(case_id).await?.state()?;
+        if !state.referred {
+            return Err(qorgau_domain::procedure::ProcedureError::NotReferred.into());
+        }
+        let size = document.len() as u64;
+        let digest = evidence.write(document).await?.to_string();
+        let evidence_id = new_evidence_id()?;
+        self.record(case_id, actor, |state, context| {
+            Ok(handle(
+                state,
+                Command::PrepareReferral {
+                    evidence_id: evidence_id.clone(),
+                    language,
+                    digest: digest.clone(),
+                    size,
+                    linked_cases: linked_cases.clone(),
+                },
+                context,
+            )?)
+        })
+        .await?;
+        Ok((evidence_id, digest))
+    }
+}

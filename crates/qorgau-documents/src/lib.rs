@@ -1,0 +1,100 @@
+//! Qorgau's documents: the order to a resource owner and the response letter
+//! to an applicant, rendered to PDF, plain text and HTML.
+//!
+//! ```text
+//! OrderDocument / ResponseLetter ──▶ template (minijinja, per document and language)
+//!     ──▶ block markup ──▶ markup::parse ──▶ Document (sections of blocks)
+//!                                              ├─▶ text::render   (e-mail body)
+//!                                              ├─▶ html::render   (e-mail body, escaped)
+//!                                              └─▶ pdf::render    (A4, embedded DejaVu Sans)
+//! ```
+//!
+//! Templates are embedded and can be replaced from a directory without
+//! recompiling ([`Templates::with_overrides`]); every template is checked when
+//! loaded. The markup, the template variables and the fonts are described in
+//! `docs/documents.md`.
+//!
+//! Rendering is a pure function of its input: no clock, no I/O (the override
+//! directory is read once, when loading), and the same input gives the same
+//! bytes.
+
+#![forbid(unsafe_code)]
+
+mod error;
+mod html;
+mod input;
+mod markup;
+mod pdf;
+mod templates;
+mod text;
+
+pub use error::DocumentError;
+pub use input::{
+    Bilingual, Language, NextSteps, OrderDocument, OrderKind, OrderLanguage, OrderReference,
+    Outcome, Regime, ReportBack, ResponseLetter, Verification,
+};
+pub use templates::{Templates, template_names};
+
+use markup::Document;
+
+/// A document in the three forms it is delivered in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The document's title (PDF metadata, HTML `<title>`, a good e-mail subject).
+    pub title: String,
+    /// Plain text, for the e-mail body.
+    pub text: String,
+    /// HTML with every value escaped, for the e-mail body.
+    pub html: String,
+    /// The PDF, for the attachment and the portal.
+    pub pdf: Vec<u8>,
+}
+
+/// Renders the bilingual order (Kazakh, then Russian) or a step of its
+/// escalation ladder.
+pub fn render_order(
+    templates: &Templates,
+    order: &OrderDocument,
+) -> Result<Rendered, DocumentError> {
+    let document = templates.order_markup(order)?;
+    finish(&document, &order.number, order.issued_at)
+}
+
+/// Renders the response letter in the case's language.
+pub fn render_response(
+    templates: &Templates,
+    letter: &ResponseLetter,
+) -> Result<Rendered, DocumentError> {
+    let document = templates.response_markup(letter)?;
+    finish(&document, &letter.case_number, letter.date)
+}
+
+fn finish(
+    document: &Document,
+    fallback_title: &str,
+    date: jiff::civil::Date,
+) -> Result<Rendered, DocumentError> {
+    let title = document.title(fallback_title);
+    let pdf = pdf::render(
+        document,
+        &pdf::Metadata {
+            title: &title,
+            language: document.language(),
+            date,
+        },
+    )?;
+    Ok(Rendered {
+        text: text::render(document),
+        html: html::render(document, &title),
+        pdf,
+        title,
+    })
+}
+
+/// Whether the embedded faces have a glyph for `character` (both faces).
+pub fn fonts_cover(character: char) -> Result<bool, DocumentError> {
+    let fonts = pdf::font::Fonts::get()?;
+    Ok(pdf::font::FaceId::ALL
+        .iter()
+        .all(|face| fonts.face(*face).covers(character)))
+}

@@ -1,0 +1,654 @@
+//! Links between cases, and the timeline of one child's pursuit across them.
+//!
+//! PRODUCT.md: Qorgau "links cases by the accounts and resources involved,
+//! and detects persistent pursuit by one actor across cases". Cyberstalking
+//! rarely shows in one application; it shows when the applications about one
+//! child are read together. So:
+//!
+//! - a **link** between two cases is an event (`cases_linked`, and
+//!   `cases_unlinked` with a reason) recorded in the *later* of the two cases
+//!   (the higher case number), whichever page it was made from: one case holds
+//!   the pair's history, so it folds like every other fact and needs no
+//!   transaction over two cases. Intake records the automatic links of a new
+//!   application (same actor account, same child) in its own first events;
+//! - the **same child** is recognized by a keyed hash ([`child_match_keys`]):
+//!   HMAC-SHA-256 under the store's secret key over the IIN, and over the name
+//!   and birth date. An IIN has about 10^10 plausible values, so a plain hash
+//!   could be reversed by trying them all; under a key it cannot, and no second
+//!   copy of the child's data is kept beside the application;
+//! - the **linked timeline** ([`case_timeline`]) turns a case's incidents and
+//!   imported chats into `pursuit::TimelineEntry`s, over which `pursuit::assess`
+//!   computes the indicators.
+
+use hmac::{Hmac, KeyInit, Mac};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use crate::application::Child;
+use crate::deadline::start_of_day;
+use crate::procedure::CaseState;
+use crate::pursuit::{ContactFlags, EntryKind, TimelineEntry};
+use crate::validation::resource::Platform;
+
+/// Why two cases are linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkBasis {
+    /// The same account acts in both (an incident's actor or a chat's actor).
+    SameActor,
+    /// Both are about the same child.
+    SameChild,
+}
+
+impl LinkBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkBasis::SameActor => "same_actor",
+            LinkBasis::SameChild => "same_child",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<LinkBasis> {
+        [LinkBasis::SameActor, LinkBasis::SameChild]
+            .into_iter()
+            .find(|basis| basis.as_str() == text.replace('-', "_"))
+    }
+}
+
+/// How an automatic same-child link matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChildMatch {
+    /// The same IIN.
+    Iin,
+    /// The same name (letters only, case folded) and birth date.
+    NameAndBirthDate,
+}
+
+impl ChildMatch {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChildMatch::Iin => "iin",
+            ChildMatch::NameAndBirthDate => "name_birth_date",
+        }
+    }
+
+    /// The prefix of a match key of this kind (`iin:…`, `name:…`).
+    fn prefix(self) -> &'static str {
+        match self {
+            ChildMatch::Iin => "iin",
+            ChildMatch::NameAndBirthDate => "name",
+        }
+    }
+
+    /// The kind of a stored match key.
+    pub fn of_key(key: &str) -> Option<ChildMatch> {
+        [ChildMatch::Iin, ChildMatch::NameAndBirthDate]
+            .into_iter()
+            .find(|kind| key.starts_with(&format!("{}:", kind.prefix())))
+    }
+}
+
+/// The keyed hashes that recognize a child across cases: `iin:<hex>` when the
+/// IIN is known, `name:<hex>` when the name and the birth date are. `key` is
+/// the store's secret (never in the record); the same key gives the same
+/// hashes, so equal hashes mean the same IIN, or the same name and birth date.
+///
+/// Names are compared by their letters only, case folded (`Айгерім  Серікова`
+/// = `айгерім серікова`; `Ё` = `Е`), in the order written: a swapped first and
+/// last name is not matched — the expert links such cases by hand.
+pub fn child_match_keys(child: &Child, key: &[u8]) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Some(iin) = &child.iin {
+        keys.push(keyed(key, ChildMatch::Iin, iin));
+    }
+    if let (Some(name), Some(birth_date)) = (&child.name, child.birth_date) {
+        let folded = fold_name(name);
+        if !folded.is_empty() {
+            keys.push(keyed(
+                key,
+                ChildMatch::NameAndBirthDate,
+                &format!("{folded}\u{0}{birth_date}"),
+            ));
+        }
+    }
+    keys
+}
+
+/// Whether two applications are about the same child, compared as the
+/// match keys compare (same IIN, or same folded name and birth date); for
+/// children already in memory, so any key will do.
+pub fn same_child(left: &Child, right: &Child) -> Option<ChildMatch> {
+    const IN_MEMORY: &[u8] = b"qorgau/same-child/in-memory";
+    let right_keys = child_match_keys(right, IN_MEMORY);
+    child_match_keys(left, IN_MEMORY)
+        .into_iter()
+        .filter(|key| right_keys.contains(key))
+        .filter_map(|key| ChildMatch::of_key(&key))
+        .min()
+}
+
+fn keyed(key: &[u8], kind: ChildMatch, value: &str) -> String {
+    // HMAC accepts a key of any length; `new_from_slice` cannot fail for it.
+    let digest = match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(mut mac) => {
+            mac.update(b"qorgau/child-match/v1\0");
+            mac.update(kind.prefix().as_bytes());
+            mac.update(b"\0");
+            mac.update(value.as_bytes());
+            hex::encode(mac.finalize().into_bytes())
+        }
+        Err(_) => String::new(),
+    };
+    format!("{}:{digest}", kind.prefix())
+}
+
+/// Letters and digits only, lower case, `ё` as `е`, words joined by one space.
+fn fold_name(name: &str) -> String {
+    name.split(|character: char| !character.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| word.to_lowercase().replace('ё', "е"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One link of a case, as its events tell it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseLink {
+    pub other_case_id: String,
+    pub basis: LinkBasis,
+    /// For `same_actor`: the account both cases name.
+    pub actor_key: Option<String>,
+    /// For an automatic `same_child` link: how the child matched.
+    pub child_match: Option<ChildMatch>,
+    pub automatic: bool,
+    pub by: String,
+    pub reason: Option<String>,
+    pub linked_at: Timestamp,
+    /// False once unlinked (a later link makes it true again).
+    pub active: bool,
+    pub unlinked_by: Option<String>,
+    pub unlink_reason: Option<String>,
+    pub unlinked_at: Option<Timestamp>,
+}
+
+/// One day on which the actor wrote in an imported chat: the occasions the
+/// "two or more times" count and the pursuit indicators use. The messages
+/// themselves stay in the stored file; the record keeps this summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatOccasion {
+    /// The Almaty date.
+    pub on: Date,
+    pub first_at: Timestamp,
+    /// The actor's messages that day.
+    pub messages: u32,
+    /// The position (1-based, in the file's order) of the first of them, so
+    /// the expert finds it in the stored export.
+    pub first_message: u64,
+    /// Messages that day whose signals show monitoring or tracking, and
+    /// offline pursuit (`qorgau_chat::signals::contact_flags`): for the
+    /// expert to confirm, never a verdict.
+    #[serde(default)]
+    pub monitoring: u32,
+    #[serde(default)]
+    pub offline: u32,
+}
+
+/// An imported chat export, as its events tell it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChatRecord {
+    pub evidence_id: String,
+    pub format: String,
+    pub digest: String,
+    pub actor_sender: String,
+    pub actor_key: String,
+    pub platform: Platform,
+    pub messages: u64,
+    pub actor_messages: u64,
+    pub occasions: Vec<ChatOccasion>,
+    pub imported_at: Timestamp,
+}
+
+/// What a timeline entry came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum EntrySource {
+    /// Incident `index` (1-based) of the case's application.
+    Incident {
+        index: usize,
+        description: String,
+        /// The account as the applicant wrote it.
+        actor: Option<String>,
+    },
+    /// A day of the actor's messages in an imported chat.
+    Chat {
+        evidence_id: String,
+        messages: u32,
+        first_message: u64,
+        sender: String,
+    },
+}
+
+/// A pursuit timeline entry with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseTimelineEntry {
+    pub case_id: String,
+    pub entry: TimelineEntry,
+    #[serde(flatten)]
+    pub source: EntrySource,
+}
+
+/// The incidents and chat occasions of one case as timeline entries, in time
+/// order. An incident has a date, not a time: it is placed at the start of
+/// that Almaty day. An incident that names no account is attributed to its
+/// resource (or, with neither, to the case) so it still counts as contact.
+/// `flags_of` reads an incident's description for the monitoring and offline
+/// flags (the shell passes the chat crate's signals; the domain has none).
+pub fn case_timeline(
+    case_id: &str,
+    state: &CaseState,
+    flags_of: &dyn Fn(&str) -> ContactFlags,
+) -> Vec<CaseTimelineEntry> {
+    let mut entries = Vec::new();
+    for (position, incident) in state.application.incidents.iter().enumerate() {
+        let index = position + 1;
+        let resource = incident.resource_key.as_ref().and_then(|key| {
+            state
+                .application
+                .resources
+                .iter()
+                .find(|resource| &resource.key == key)
+        });
+        let platform = incident
+            .actor_key
+            .as_deref()
+            .and_then(platform_of_key)
+            .or_else(|| resource.and_then(|resource| Platform::parse(&resource.platform).ok()))
+            .unwrap_or(Platform::Web);
+        let account = incident
+            .actor_key
+            .clone()
+            .or_else(|| incident.resource_key.clone())
+            .unwrap_or_else(|| format!("{case_id}:unattributed"));
+        let channel = incident
+            .resource_key
+            .clone()
+            .unwrap_or_else(|| account.clone());
+        let mut flags = flags_of(&incident.description);
+        flags.unwanted = true;
+        entries.push(CaseTimelineEntry {
+            case_id: case_id.to_owned(),
+            entry: TimelineEntry {
+                reference: format!("{case_id} incident {index}"),
+                at: start_of_day(incident.occurred_on),
+                account,
+                platform,
+                channel,
+                kind: EntryKind::Contact(flags),
+            },
+            source: EntrySource::Incident {
+                index,
+                description: incident.description.clone(),
+                actor: incident.actor.clone(),
+            },
+        });
+    }
+    for chat in &state.chats {
+        for occasion in &chat.occasions {
+            entries.push(CaseTimelineEntry {
+                case_id: case_id.to_owned(),
+                entry: TimelineEntry {
+                    reference: format!(
+                        "{case_id} chat {} message {}",
+                        chat.evidence_id, occasion.first_message
+                    ),
+                    at: occasion.first_at,
+                    account: chat.actor_key.clone(),
+                    platform: chat.platform,
+                    // The chat itself is the channel: one conversation.
+                    channel: format!("chat:{}", chat.digest),
+                    kind: EntryKind::Contact(ContactFlags {
+                        unwanted: true,
+                        monitoring: occasion.monitoring > 0,
+                        offline: occasion.offline > 0,
+                    }),
+                },
+                source: EntrySource::Chat {
+                    evidence_id: chat.evidence_id.clone(),
+                    messages: occasion.messages,
+                    first_message: occasion.first_message,
+                    sender: chat.actor_sender.clone(),
+                },
+            });
+        }
+    }
+    sort_timeline(&mut entries);
+    entries
+}
+
+/// Time order; equal times by case and reference, so the order is stable.
+pub fn sort_timeline(entries: &mut [CaseTimelineEntry]) {
+    entries.sort_by(|left, right| {
+        (left.entry.at, &left.case_id, &left.entry.reference).cmp(&(
+            right.entry.at,
+            &right.case_id,
+            &right.entry.reference,
+        ))
+    });
+}
+
+/// `telegram:user:name` → Telegram.
+fn platform_of_key(key: &str) -> Option<Platform> {
+    key.split(':')
+        .next()
+        .and_then(|slug| Platform::parse(slug).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn child(name: Option<&str>, birth: Option<Date>, iin: Option<&str>) -> Child {
+        Child {
+            name: name.map(str::to_owned),
+            birth_date: birth,
+            iin: iin.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn the_same_child_written_differently_has_the_same_keys() {
+        let key = b"0123456789abcdef0123456789abcdef";
+        let birth = Some(date(2012, 5, 3));
+        let first = child_match_keys(&child(Some("Айгерім  Серікова"), birth, None), key);
+        let second = child_match_keys(&child(Some("айгерім серікова."), birth, None), key);
+        assert_eq!(first, second);
+        assert_eq!(first.len(), 1);
+        assert!(first[0].starts_with("name:"));
+        let other_day = child_match_keys(
+            &child(Some("Айгерім Серікова"), Some(date(2012, 5, 4)), None),
+            key,
+        );
+        assert_ne!(first, other_day);
+    }
+
+    #[test]
+    fn keys_depend_on_the_secret_and_never_contain_the_iin() {
+        let iin = "120503650012";
+        let with_one = child_match_keys(&child(None, None, Some(iin)), b"one key");
+        let with_other = child_match_keys(&child(None, None, Some(iin)), b"another key");
+        assert_eq!(with_one.len(), 1);
+        assert_ne!(with_one, with_other);
+        assert!(!with_one[0].contains(iin));
+        assert_eq!(ChildMatch::of_key(&with_one[0]), Some(ChildMatch::Iin));
+        // Neither name nor birth date alone makes a key.
+        assert!(child_match_keys(&child(Some("A"), None, None), b"k").is_empty());
+        assert!(child_match_keys(&child(None, Some(date(2012, 1, 1)), None), b"k").is_empty());
+    }
+
+    use crate::application::{
+        ApplicantForm, ApplicationForm, Channel, ChildForm, IncidentForm, Relation, ResourceForm,
+    };
+    use crate::calendar::WorkingCalendar;
+    use crate::message::Explain;
+    use crate::procedure::{
+        Actor, CaseEvent, Command, Context, IncidentKey, LinkCandidate, ProcedureError, Role,
+        automatic_links, handle, receive_application,
+    };
+    use crate::regime::Regimes;
+
+    const LATER: &str = "QG-2026-000007";
+    const EARLIER: &str = "QG-2026-000003";
+
+    fn received() -> Vec<CaseEvent> {
+        let form = ApplicationForm {
+            language: None,
+            applicant: ApplicantForm {
+                name: Some("Parent".into()),
+                relation: Some(Relation::Parent),
+                email: Some("parent@example.kz".into()),
+                ..ApplicantForm::default()
+            },
+            child: ChildForm {
+                name: Some("Child".into()),
+                birth_date: Some("2013-01-05".into()),
+                iin: None,
+            },
+            resources: vec![ResourceForm {
+                url: "https://t.me/class".into(),
+            }],
+            incidents: vec![IncidentForm {
+                occurred_on: "2026-11-20".into(),
+                resource_url: Some("https://t.me/class".into()),
+                description: "жду тебя у школы".into(),
+                actor: Some("@someone".into()),
+            }],
+            description: None,
+        };
+        let now: Timestamp = "2026-12-02T10:00:00+05:00".parse().unwrap();
+        receive_application(
+            &form,
+            Channel::Electronic,
+            now,
+            now,
+            WorkingCalendar::embedded(),
+            Regimes::embedded(),
+        )
+        .unwrap()
+    }
+
+    /// Runs `command` on `events` as `role`, appending what it yields.
+    fn run(
+        events: &mut Vec<CaseEvent>,
+        role: Role,
+        command: Command,
+    ) -> Result<Vec<CaseEvent>, ProcedureError> {
+        let state = CaseState::replay(events.iter()).unwrap();
+        let regime = Regimes::embedded().get(&state.regime).unwrap();
+        let actor = Actor {
+            name: "e1".into(),
+            role,
+        };
+        let context = Context {
+            case_id: LATER,
+            now: "2026-12-03T10:00:00+05:00".parse().unwrap(),
+            calendar: WorkingCalendar::embedded(),
+            regime,
+            actor: &actor,
+        };
+        let new = handle(&state, command, &context)?;
+        events.extend(new.clone());
+        Ok(new)
+    }
+
+    fn link(other: &str, reason: &str) -> Command {
+        Command::LinkCase {
+            other_case_id: other.into(),
+            basis: LinkBasis::SameChild,
+            actor_key: None,
+            reason: reason.into(),
+        }
+    }
+
+    fn code(result: Result<Vec<CaseEvent>, ProcedureError>) -> &'static str {
+        result.map_err(|error| error.code()).unwrap_err()
+    }
+
+    #[test]
+    fn staff_link_and_unlink_with_reasons_in_the_later_case() {
+        let expert = Role::Expert { chair: false };
+        let mut events = received();
+        assert_eq!(
+            code(run(&mut events, expert.clone(), link(EARLIER, " "))),
+            "reason_required"
+        );
+        assert_eq!(
+            code(run(&mut events, expert.clone(), link(LATER, "x"))),
+            "link_to_itself"
+        );
+        assert_eq!(
+            code(run(
+                &mut events,
+                expert.clone(),
+                link("QG-2026-000009", "x")
+            )),
+            "link_from_earlier_case"
+        );
+        assert_eq!(
+            code(run(
+                &mut events,
+                Role::ResourceOwner {
+                    owner: "telegram".into()
+                },
+                link(EARLIER, "x")
+            )),
+            "not_allowed"
+        );
+        let linked = run(&mut events, expert.clone(), link(EARLIER, "same girl")).unwrap();
+        assert!(matches!(
+            &linked[0],
+            CaseEvent::CasesLinked { by, automatic: false, reason: Some(reason), .. }
+                if by == "e1" && reason == "same girl"
+        ));
+        assert_eq!(
+            code(run(&mut events, expert.clone(), link(EARLIER, "again"))),
+            "already_linked"
+        );
+        let unlink = |reason: &str| Command::UnlinkCase {
+            other_case_id: EARLIER.into(),
+            reason: reason.into(),
+        };
+        assert_eq!(
+            code(run(&mut events, expert.clone(), unlink(""))),
+            "reason_required"
+        );
+        run(&mut events, Role::Coordinator, unlink("another child")).unwrap();
+        assert_eq!(
+            code(run(&mut events, expert.clone(), unlink("twice"))),
+            "not_linked"
+        );
+        // Linked again after an unlink: the link is active once more.
+        run(&mut events, expert, link(EARLIER, "it was her after all")).unwrap();
+        let state = CaseState::replay(events.iter()).unwrap();
+        let link = state.link(EARLIER).unwrap();
+        assert!(link.active);
+        assert_eq!(link.reason.as_deref(), Some("it was her after all"));
+    }
+
+    #[test]
+    fn automatic_links_prefer_the_child_and_the_iin() {
+        let now: Timestamp = "2026-12-03T10:00:00+05:00".parse().unwrap();
+        let candidates = [
+            LinkCandidate {
+                case_id: "QG-2026-000002".into(),
+                actor_key: Some("telegram:channel:x".into()),
+                child_match: None,
+            },
+            LinkCandidate {
+                case_id: "QG-2026-000001".into(),
+                actor_key: None,
+                child_match: Some(ChildMatch::NameAndBirthDate),
+            },
+            LinkCandidate {
+                case_id: "QG-2026-000001".into(),
+                actor_key: Some("telegram:channel:x".into()),
+                child_match: Some(ChildMatch::Iin),
+            },
+        ];
+        let events = automatic_links(&candidates, now);
+        let summary: Vec<_> = events
+            .iter()
+            .map(|event| match event {
+                CaseEvent::CasesLinked {
+                    other_case_id,
+                    basis,
+                    actor_key,
+                    child_match,
+                    automatic,
+                    by,
+                    ..
+                } => (
+                    other_case_id.as_str(),
+                    *basis,
+                    actor_key.as_deref(),
+                    *child_match,
+                    *automatic,
+                    by.as_str(),
+                ),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "QG-2026-000001",
+                    LinkBasis::SameChild,
+                    Some("telegram:channel:x"),
+                    Some(ChildMatch::Iin),
+                    true,
+                    "qorgau"
+                ),
+                (
+                    "QG-2026-000002",
+                    LinkBasis::SameActor,
+                    Some("telegram:channel:x"),
+                    None,
+                    true,
+                    "qorgau"
+                ),
+            ]
+        );
+        assert!(automatic_links(&[], now).is_empty());
+    }
+
+    #[test]
+    fn chat_days_count_unless_an_incident_has_that_day() {
+        let events = received();
+        let state = CaseState::replay(events.iter()).unwrap();
+        let day = |text: &str| -> Date { text.parse().unwrap() };
+        let chat = |text: &str| IncidentKey {
+            occurred_on: day(text),
+            resource_key: Some("chat:sha256:ab".into()),
+        };
+        let (own, linked) = crate::procedure::command::count_incidents_with_chats(
+            &state.application,
+            // 2026-11-20 is also the application's incident: counted once.
+            &[chat("2026-11-20"), chat("2026-11-21"), chat("2026-11-25")],
+            // The same chat day, imported in a linked case too: not again.
+            &[chat("2026-11-25"), chat("2026-11-26")],
+        );
+        assert_eq!((own, linked), (3, 1));
+    }
+
+    #[test]
+    fn a_case_timeline_reads_incidents_with_their_flags() {
+        let events = received();
+        let state = CaseState::replay(events.iter()).unwrap();
+        let entries = case_timeline(LATER, &state, &|text: &str| ContactFlags {
+            offline: text.contains("школы"),
+            ..ContactFlags::default()
+        });
+        assert_eq!(entries.len(), 1);
+        let entry = &entries[0].entry;
+        assert_eq!(entry.reference, format!("{LATER} incident 1"));
+        assert_eq!(entry.platform, Platform::Telegram);
+        assert_eq!(
+            entry.kind,
+            EntryKind::Contact(ContactFlags {
+                unwanted: true,
+                monitoring: false,
+                offline: true
+            })
+        );
+    }
+
+    #[test]
+    fn names_fold_to_letters_and_digits() {
+        assert_eq!(fold_name("  Пётр-Иван  ИВАНОВ "), "петр иван иванов");
+        assert_eq!(fold_name("..."), "");
+    }
+}

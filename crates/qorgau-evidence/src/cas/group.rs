@@ -1,0 +1,356 @@
+//! Group commit: many concurrent writes made durable by one sync.
+//!
+//! Each `put` writes its temporary file without syncing it and joins the
+//! queue. One of the waiting writers leads: it takes the whole queue (a
+//! group), makes every file in it durable at once, renames each into place,
+//! makes the renames durable at once, and only then answers every writer of
+//! the group. Writers that arrive while a group is being synced queue up for
+//! the next one, so under load a sync is shared by as many writes as arrived
+//! during the previous sync; alone, a write is a group of one.
+//!
+//! On Linux "at once" is `syncfs(2)` on the store's file system, twice per
+//! group: once for the files' bytes (before any rename, so a file never
+//! appears under its final name with bytes that are not on disk), once for
+//! the renames and any new shard folders. The store's folder stays open for
+//! the store's life, so `syncfs` reports every write-back error on that file
+//! system since the store was opened (Linux ≥ 5.8), and a failed sync fails
+//! the whole group. Elsewhere the leader fsyncs each file of the group, then
+//! each distinct folder that changed.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+
+use crate::Sha256Digest;
+
+/// A written, not yet durable temporary file waiting for its group.
+#[derive(Debug)]
+pub(super) struct Staged {
+    pub(super) ticket: u64,
+    pub(super) temporary: PathBuf,
+    pub(super) target: PathBuf,
+    pub(super) digest: Sha256Digest,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct State {
+    /// Files waiting for the next group.
+    pub(super) queue: Vec<Staged>,
+    /// A leader is syncing a group now.
+    pub(super) leading: bool,
+    /// Digests queued or being synced: a second writer of the same bytes
+    /// waits for the first one's group instead of trusting a file that may
+    /// not be on disk yet.
+    pub(super) in_flight: HashSet<Sha256Digest>,
+    /// Answers for writers whose group is done, by ticket.
+    outcomes: HashMap<u64, Result<(), GroupError>>,
+    next_ticket: u64,
+    /// Groups synced so far (for tests and diagnostics).
+    pub(super) groups: u64,
+}
+
+/// Why one write of a group failed, with the path it failed on.
+#[derive(Debug)]
+pub(super) struct GroupError {
+    pub(super) path: PathBuf,
+    pub(super) source: io::Error,
+}
+
+/// The group-commit queue of one store.
+#[derive(Debug)]
+pub(super) struct GroupCommit {
+    pub(super) state: Mutex<State>,
+    pub(super) turn: Condvar,
+    /// The store's root folder, open for the store's life (see the module
+    /// documentation).
+    filesystem: fs::File,
+    root: PathBuf,
+}
+
+impl GroupCommit {
+    /// The queue of the store in `root`, shared by every `FsBlobStore`
+    /// opened on the same folder in this process: their writes then group
+    /// together, and the same bytes written through two of them wait for
+    /// each other like writes through one.
+    pub(super) fn for_root(root: &Path) -> io::Result<Arc<GroupCommit>> {
+        static QUEUES: OnceLock<Mutex<HashMap<PathBuf, Weak<GroupCommit>>>> = OnceLock::new();
+        let root = fs::canonicalize(root)?;
+        let mut queues = QUEUES
+            .get_or_init(Mutex::default)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        queues.retain(|_, queue| queue.strong_count() > 0);
+        if let Some(queue) = queues.get(&root).and_then(Weak::upgrade) {
+            return Ok(queue);
+        }
+        let queue = Arc::new(GroupCommit::new(&root)?);
+        queues.insert(root, Arc::downgrade(&queue));
+        Ok(queue)
+    }
+
+    fn new(root: &Path) -> io::Result<GroupCommit> {
+        Ok(GroupCommit {
+            state: Mutex::new(State::default()),
+            turn: Condvar::new(),
+            filesystem: fs::File::open(root)?,
+            root: root.to_path_buf(),
+        })
+    }
+
+    pub(super) fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic elsewhere cannot leave `State` half-updated in a way that
+        // loses a write: every change to it is a single push/insert/remove.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn wait<'a>(&self, state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+        self.turn
+            .wait(state)
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits while a group holding `digest` is in flight. `true` if none
+    /// was: a file of `digest` that verified before this call was then put
+    /// there by a finished group (or was there before), so it is durable.
+    /// `false`: the caller must look at the file again.
+    pub(super) fn settled(&self, digest: &Sha256Digest) -> bool {
+        let mut state = self.lock();
+        let mut waited = false;
+        while state.in_flight.contains(digest) {
+            waited = true;
+            state = self.wait(state);
+        }
+        !waited
+    }
+
+    /// Makes the temporary file durable under `target` with the next group
+    /// and returns once it is (or once it failed). The temporary file is
+    /// gone either way.
+    pub(super) fn commit(
+        &self,
+        temporary: PathBuf,
+        target: PathBuf,
+        digest: Sha256Digest,
+    ) -> Result<(), GroupError> {
+        let mut state = self.lock();
+        // One write of the same bytes at a time: the second one's dedup
+        // check then sees the first one's durable file.
+        while state.in_flight.contains(&digest) {
+            state = self.wait(state);
+        }
+        state.in_flight.insert(digest);
+        let ticket = state.next_ticket;
+        state.next_ticket += 1;
+        state.queue.push(Staged {
+            ticket,
+            temporary,
+            target,
+            digest,
+        });
+        loop {
+            if let Some(outcome) = state.outcomes.remove(&ticket) {
+                return outcome;
+            }
+            let queued = state.queue.iter().any(|staged| staged.ticket == ticket);
+            if queued && !state.leading {
+                state.leading = true;
+                let group = std::mem::take(&mut state.queue);
+                drop(state);
+                let outcomes = self.sync_group(group);
+                state = self.lock();
+                state.leading = false;
+                state.groups += 1;
+                for (ticket, digest, outcome) in outcomes {
+                    state.in_flight.remove(&digest);
+                    state.outcomes.insert(ticket, outcome);
+                }
+                // Wake the group's writers, the next group's would-be leader
+                // and any writer waiting for a digest to settle.
+                self.turn.notify_all();
+                continue;
+            }
+            state = self.wait(state);
+        }
+    }
+
+    /// The leader's work: sync, rename, sync. Returns every writer's answer.
+    fn sync_group(&self, group: Vec<Staged>) -> Vec<(u64, Sha256Digest, Result<(), GroupError>)> {
+        let mut outcomes = Vec::with_capacity(group.len());
+        let synced = self.sync_files(&group);
+        let mut renamed: Vec<Staged> = Vec::new();
+        let mut created: Vec<PathBuf> = Vec::new();
+        for (staged, synced) in group.into_iter().zip(synced) {
+            match synced.and_then(|()| place(&staged, &mut created)) {
+                Ok(true) => renamed.push(staged),
+                Ok(false) => outcomes.push((staged.ticket, staged.digest, Ok(()))),
+                Err(error) => {
+                    let _ = fs::remove_file(&staged.temporary);
+                    outcomes.push((staged.ticket, staged.digest, Err(error)));
+                }
+            }
+        }
+        if renamed.is_empty() {
+            return outcomes;
+        }
+        let failed = self.sync_names(&renamed, &created);
+        for staged in renamed {
+            let failure = staged
+                .target
+                .ancestors()
+                .find_map(|folder| failed.iter().find(|error| error.path == folder));
+            match failure {
+                None => outcomes.push((staged.ticket, staged.digest, Ok(()))),
+                Some(error) => {
+                    // Not known to be on disk: take the name back so that
+                    // neither a retry's dedup check nor a reader trusts it.
+                    let _ = fs::remove_file(&staged.target);
+                    outcomes.push((staged.ticket, staged.digest, Err(copy_error(error))));
+                }
+            }
+        }
+        outcomes
+    }
+
+    /// Makes the bytes of every temporary file of the group durable; the
+    /// result for each file.
+    fn sync_files(&self, group: &[Staged]) -> Vec<Result<(), GroupError>> {
+        #[cfg(target_os = "linux")]
+        if use_syncfs(group.len()) {
+            let synced = self.sync_filesystem();
+            return group
+                .iter()
+                .map(|_| synced.as_ref().map_err(copy_error).copied())
+                .collect();
+        }
+        let paths: Vec<&Path> = group
+            .iter()
+            .map(|staged| staged.temporary.as_path())
+            .collect();
+        sync_paths(&paths)
+    }
+
+    /// Makes the group's renames (and new shard folders) durable. Returns
+    /// the folders whose sync failed (with `path` = the folder; with
+    /// `syncfs`, the store's root, an ancestor of every blob).
+    fn sync_names(&self, renamed: &[Staged], created: &[PathBuf]) -> Vec<GroupError> {
+        #[cfg(target_os = "linux")]
+        if use_syncfs(renamed.len()) {
+            return self.sync_filesystem().err().into_iter().collect();
+        }
+        // Each folder that gained a name, once: the blobs' folders and the
+        // parents of folders made for this group.
+        let mut folders: Vec<&Path> = renamed
+            .iter()
+            .filter_map(|staged| staged.target.parent())
+            .chain(created.iter().filter_map(|folder| folder.parent()))
+            .collect();
+        folders.sort();
+        folders.dedup();
+        sync_paths(&folders)
+            .into_iter()
+            .filter_map(Result::err)
+            .collect()
+    }
+
+    #[cfg(target_os = "linux")]
+    fn sync_filesystem(&self) -> Result<(), GroupError> {
+        rustix::fs::syncfs(&self.filesystem).map_err(|errno| GroupError {
+            path: self.root.clone(),
+            source: io::Error::from(errno),
+        })
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn use_syncfs(_count: usize) -> bool {
+    std::env::var("QORGAU_BLOB_SYNC").is_ok_and(|value| value == "syncfs")
+}
+
+/// `fsync` of every path (a file or a folder), side by side on scoped
+/// threads, so the file system can commit them together; one result each.
+fn sync_paths(paths: &[&Path]) -> Vec<Result<(), GroupError>> {
+    let sync = |path: &Path| {
+        fs::File::open(path)
+            .and_then(|file| file.sync_all())
+            .map_err(|source| GroupError {
+                path: path.to_path_buf(),
+                source,
+            })
+    };
+    if let [path] = paths {
+        return vec![sync(path)];
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .iter()
+            .map(|path| scope.spawn(move || sync(path)))
+            .collect();
+        handles
+            .into_iter()
+            .zip(paths)
+            .map(|(handle, path)| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(GroupError {
+                        path: path.to_path_buf(),
+                        source: io::Error::other("a sync thread panicked"),
+                    })
+                })
+            })
+            .collect()
+    })
+}
+
+/// Moves one synced temporary file into place. `Ok(false)`: an intact copy
+/// was already there (deduplicated, the temporary file removed). A damaged
+/// copy is replaced by the good bytes. New folders are added to `created`.
+fn place(staged: &Staged, created: &mut Vec<PathBuf>) -> Result<bool, GroupError> {
+    let target = &staged.target;
+    if target.exists() && super::file_matches(target, &staged.digest) {
+        let _ = fs::remove_file(&staged.temporary);
+        return Ok(false);
+    }
+    let Some(folder) = target.parent() else {
+        return Err(GroupError {
+            path: target.clone(),
+            source: io::Error::other("a blob path without a folder"),
+        });
+    };
+    create_folders(folder, created).map_err(|source| GroupError {
+        path: folder.to_path_buf(),
+        source,
+    })?;
+    fs::rename(&staged.temporary, target).map_err(|source| GroupError {
+        path: target.clone(),
+        source,
+    })?;
+    Ok(true)
+}
+
+/// `create_dir_all` that remembers which folders it made, so their parents'
+/// entries can be synced with the group.
+fn create_folders(folder: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
+    if folder.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = folder.parent() {
+        create_folders(parent, created)?;
+    }
+    match fs::create_dir(folder) {
+        Ok(()) => {
+            created.push(folder.to_path_buf());
+            Ok(())
+        }
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists && folder.is_dir() => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
+/// The same failure for every writer of a group.
+fn copy_error(error: &GroupError) -> GroupError {
+    GroupError {
+        path: error.path.clone(),
+        source: io::Error::new(error.source.kind(), error.source.to_string()),
+    }
+}

@@ -1,0 +1,171 @@
+//! What linking cases needs from the store: the earlier cases a new
+//! application matches (by actor account, by child), and the links of a case
+//! in both directions. A supertrait of [`Store`](crate::Store), so every store
+//! has it.
+//!
+//! Two read models serve it (migration 0006), both rebuilt from the events:
+//! `case_links` (one row per link recorded in a case: the `CaseLink` as JSON
+//! and whether it is active) and `case_children` (the child's keyed hashes,
+//! `qorgau_domain::linking::child_match_keys`, under the secret in
+//! `match_key`). The secret never leaves the database and is not exported:
+//! an imported store draws a new one and recomputes every hash from the events.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use qorgau_domain::application::Child;
+use qorgau_domain::linking::{CaseLink, ChildMatch, child_match_keys};
+use qorgau_domain::procedure::LinkCandidate;
+
+use crate::rows::ReadModel;
+use crate::{AnyStore, StoreError};
+
+/// One link of a case, seen from that case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRow {
+    /// The other case of the pair.
+    pub other_case_id: String,
+    /// The case whose record holds the link (the later of the two).
+    pub recorded_in: String,
+    pub link: CaseLink,
+}
+
+pub trait Links {
+    /// Cases that share one of `actor_keys` (an incident's or a chat's actor
+    /// account) or whose child matches `child` (same IIN, or same name and
+    /// birth date, compared by keyed hash). One candidate per match.
+    fn link_candidates(
+        &self,
+        actor_keys: &[String],
+        child: &Child,
+    ) -> impl Future<Output = Result<Vec<LinkCandidate>, StoreError>> + Send;
+
+    /// Every link of `case_id`, active or undone, recorded in it or in a
+    /// later case, ordered by the other case's number.
+    fn case_links(
+        &self,
+        case_id: &str,
+    ) -> impl Future<Output = Result<Vec<LinkRow>, StoreError>> + Send;
+}
+
+macro_rules! forward {
+    ($self:ident, $store:ident => $call:expr) => {
+        match $self {
+            AnyStore::Sqlite($store) => $call.await,
+            AnyStore::Postgres($store) => $call.await,
+        }
+    };
+}
+
+impl Links for AnyStore {
+    async fn link_candidates(
+        &self,
+        actor_keys: &[String],
+        child: &Child,
+    ) -> Result<Vec<LinkCandidate>, StoreError> {
+        forward!(self, store => store.link_candidates(actor_keys, child))
+    }
+
+    async fn case_links(&self, case_id: &str) -> Result<Vec<LinkRow>, StoreError> {
+        forward!(self, store => store.case_links(case_id))
+    }
+}
+
+/// The rows of `case_links` for the cases written: `(case_id,
+/// other_case_id, active, CaseLink as JSON)`.
+pub(crate) fn link_rows(
+    models: &[(String, ReadModel)],
+) -> Result<Vec<(String, String, bool, String)>, StoreError> {
+    let mut rows = Vec::new();
+    for (case_id, model) in models {
+        for link in &model.links {
+            let json = serde_json::to_string(link)
+                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+            rows.push((
+                case_id.clone(),
+                link.other_case_id.clone(),
+                link.active,
+                json,
+            ));
+        }
+    }
+    Ok(rows)
+}
+
+/// The rows of `case_children` for the cases written: `(case_id, child_key)`.
+pub(crate) fn child_rows(models: &[(String, ReadModel)], key: &[u8]) -> Vec<(String, String)> {
+    models
+        .iter()
+        .flat_map(|(case_id, model)| {
+            child_match_keys(&model.child, key)
+                .into_iter()
+                .map(move |child_key| (case_id.clone(), child_key))
+        })
+        .collect()
+}
+
+/// `(case_id, other_case_id, link JSON)` rows, read from either side, as
+/// the links of `case_id`.
+pub(crate) fn link_rows_of(
+    case_id: &str,
+    rows: Vec<(String, String, String)>,
+) -> Result<Vec<LinkRow>, StoreError> {
+    let mut links = rows
+        .into_iter()
+        .map(|(recorded_in, other, json)| {
+            let link: CaseLink = serde_json::from_str(&json)
+                .map_err(|error| StoreError::Corrupt(format!("link {recorded_in}: {error}")))?;
+            let other_case_id = if recorded_in == case_id {
+                other
+            } else {
+                recorded_in.clone()
+            };
+            Ok(LinkRow {
+                other_case_id,
+                recorded_in,
+                link,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    links.sort_by(|left, right| left.other_case_id.cmp(&right.other_case_id));
+    Ok(links)
+}
+
+/// Candidates from the rows found: `(case_id, actor_key)` sharing an actor
+/// and `(case_id, child_key)` matching the child.
+pub(crate) fn candidates(
+    actors: Vec<(String, String)>,
+    children: Vec<(String, String)>,
+) -> Vec<LinkCandidate> {
+    let mut by_case: BTreeMap<String, LinkCandidate> = BTreeMap::new();
+    for (case_id, actor_key) in actors {
+        let candidate = by_case
+            .entry(case_id.clone())
+            .or_insert_with(|| LinkCandidate {
+                case_id,
+                actor_key: None,
+                child_match: None,
+            });
+        candidate.actor_key.get_or_insert(actor_key);
+    }
+    for (case_id, child_key) in children {
+        let candidate = by_case
+            .entry(case_id.clone())
+            .or_insert_with(|| LinkCandidate {
+                case_id,
+                actor_key: None,
+                child_match: None,
+            });
+        let found = ChildMatch::of_key(&child_key);
+        if candidate.child_match != Some(ChildMatch::Iin) {
+            candidate.child_match = found.or(candidate.child_match);
+        }
+    }
+    by_case.into_values().collect()
+}
+
+/// The JSON array of `values`, for `IN (SELECT value FROM json_each(?))` and
+/// `= ANY(?)` alike.
+pub(crate) fn json_list(values: &[String]) -> Result<String, StoreError> {
+    serde_json::to_string(values).map_err(|error| StoreError::Corrupt(error.to_string()))
+}

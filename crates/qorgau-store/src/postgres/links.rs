@@ -1,0 +1,116 @@
+//! [`Links`] on PostgreSQL, and the `case_links` / `case_children` read models.
+
+use qorgau_domain::application::Child;
+use qorgau_domain::linking::child_match_keys;
+use qorgau_domain::procedure::LinkCandidate;
+use sqlx::PgConnection;
+
+use super::PgStore;
+use crate::StoreError;
+use crate::links::{self, LinkRow, Links};
+use crate::rows::ReadModel;
+
+impl Links for PgStore {
+    async fn link_candidates(
+        &self,
+        actor_keys: &[String],
+        child: &Child,
+    ) -> Result<Vec<LinkCandidate>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        let key = match_key(&mut connection).await?;
+        let child_keys = child_match_keys(child, &key);
+        let actors: Vec<(String, String)> = sqlx::query_as(
+            "SELECT case_id, actor_key FROM case_actors WHERE actor_key = ANY($1) \
+             ORDER BY case_id, actor_key",
+        )
+        .bind(actor_keys)
+        .fetch_all(&mut *connection)
+        .await?;
+        let children: Vec<(String, String)> = sqlx::query_as(
+            "SELECT case_id, child_key FROM case_children WHERE child_key = ANY($1) \
+             ORDER BY case_id, child_key",
+        )
+        .bind(&child_keys)
+        .fetch_all(&mut *connection)
+        .await?;
+        Ok(links::candidates(actors, children))
+    }
+
+    async fn case_links(&self, case_id: &str) -> Result<Vec<LinkRow>, StoreError> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT case_id, other_case_id, link FROM case_links \
+             WHERE case_id = $1 OR other_case_id = $1",
+        )
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
+        links::link_rows_of(case_id, rows)
+    }
+}
+
+async fn match_key(connection: &mut PgConnection) -> Result<Vec<u8>, StoreError> {
+    let (key,): (Vec<u8>,) = sqlx::query_as("SELECT key FROM match_key WHERE id = 1")
+        .fetch_one(connection)
+        .await?;
+    Ok(key)
+}
+
+/// Rewrites `case_links` and `case_children` for the cases written (the rows
+/// of the `replaced` ones deleted first), in the write's transaction.
+pub(super) async fn write_links(
+    connection: &mut PgConnection,
+    replaced: &[String],
+    models: &[(String, ReadModel)],
+) -> Result<(), StoreError> {
+    if !replaced.is_empty() {
+        for table_delete in [
+            "DELETE FROM case_links WHERE case_id = ANY($1)",
+            "DELETE FROM case_children WHERE case_id = ANY($1)",
+        ] {
+            sqlx::query(table_delete)
+                .bind(replaced)
+                .execute(&mut *connection)
+                .await?;
+        }
+    }
+    if models.is_empty() {
+        return Ok(());
+    }
+    let rows = links::link_rows(models)?;
+    if !rows.is_empty() {
+        let mut case_ids = Vec::new();
+        let mut others = Vec::new();
+        let mut actives = Vec::new();
+        let mut jsons = Vec::new();
+        for (case_id, other_case_id, active, link) in rows {
+            case_ids.push(case_id);
+            others.push(other_case_id);
+            actives.push(active);
+            jsons.push(link);
+        }
+        sqlx::query(
+            "INSERT INTO case_links (case_id, other_case_id, active, link) \
+             SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BOOLEAN[], $4::TEXT[])",
+        )
+        .bind(case_ids)
+        .bind(others)
+        .bind(actives)
+        .bind(jsons)
+        .execute(&mut *connection)
+        .await?;
+    }
+    let key = match_key(&mut *connection).await?;
+    let children = links::child_rows(models, &key);
+    if !children.is_empty() {
+        let (case_ids, child_keys): (Vec<String>, Vec<String>) = children.into_iter().unzip();
+        sqlx::query(
+            "INSERT INTO case_children (case_id, child_key) \
+             SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[]) ON CONFLICT DO NOTHING",
+        )
+        .bind(case_ids)
+        .bind(child_keys)
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! [`Links`] on SQLite, and the `case_links` / `case_children` read models.
+
+use qorgau_domain::application::Child;
+use qorgau_domain::linking::child_match_keys;
+use qorgau_domain::procedure::LinkCandidate;
+use sqlx::SqliteConnection;
+
+use super::SqliteStore;
+use crate::StoreError;
+use crate::links::{self, LinkRow, Links};
+use crate::rows::ReadModel;
+
+impl Links for SqliteStore {
+    async fn link_candidates(
+        &self,
+        actor_keys: &[String],
+        child: &Child,
+    ) -> Result<Vec<LinkCandidate>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        let key = match_key(&mut connection).await?;
+        let child_keys = child_match_keys(child, &key);
+        let actors: Vec<(String, String)> = sqlx::query_as(
+            "SELECT case_id, actor_key FROM case_actors \
+             WHERE actor_key IN (SELECT value FROM json_each(?)) ORDER BY case_id, actor_key",
+        )
+        .bind(links::json_list(actor_keys)?)
+        .fetch_all(&mut *connection)
+        .await?;
+        let children: Vec<(String, String)> = sqlx::query_as(
+            "SELECT case_id, child_key FROM case_children \
+             WHERE child_key IN (SELECT value FROM json_each(?)) ORDER BY case_id, child_key",
+        )
+        .bind(links::json_list(&child_keys)?)
+        .fetch_all(&mut *connection)
+        .await?;
+        Ok(links::candidates(actors, children))
+    }
+
+    async fn case_links(&self, case_id: &str) -> Result<Vec<LinkRow>, StoreError> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT case_id, other_case_id, link FROM case_links \
+             WHERE case_id = ?1 OR other_case_id = ?1",
+        )
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
+        links::link_rows_of(case_id, rows)
+    }
+}
+
+async fn match_key(connection: &mut SqliteConnection) -> Result<Vec<u8>, StoreError> {
+    let (key,): (Vec<u8>,) = sqlx::query_as("SELECT key FROM match_key WHERE id = 1")
+        .fetch_one(connection)
+        .await?;
+    Ok(key)
+}
+
+/// Rewrites `case_links` and `case_children` for the cases written (the rows
+/// of the `replaced` ones deleted first), in the write's transaction.
+pub(super) async fn write_links(
+    connection: &mut SqliteConnection,
+    replaced: &[String],
+    models: &[(String, ReadModel)],
+) -> Result<(), StoreError> {
+    if !replaced.is_empty() {
+        let replaced = links::json_list(replaced)?;
+        for table_delete in [
+            "DELETE FROM case_links WHERE case_id IN (SELECT value FROM json_each(?))",
+            "DELETE FROM case_children WHERE case_id IN (SELECT value FROM json_each(?))",
+        ] {
+            sqlx::query(table_delete)
+                .bind(&replaced)
+                .execute(&mut *connection)
+                .await?;
+        }
+    }
+    if models.is_empty() {
+        return Ok(());
+    }
+    for (case_id, other_case_id, active, link) in links::link_rows(models)? {
+        sqlx::query(
+            "INSERT INTO case_links (case_id, other_case_id, active, link) VALUES (?, ?, ?, ?)",
+        )
+        .bind(case_id)
+        .bind(other_case_id)
+        .bind(active)
+        .bind(link)
+        .execute(&mut *connection)
+        .await?;
+    }
+    let key = match_key(&mut *connection).await?;
+    for (case_id, child_key) in links::child_rows(models, &key) {
+        sqlx::query("INSERT OR IGNORE INTO case_children (case_id, child_key) VALUES (?, ?)")
+            .bind(case_id)
+            .bind(child_key)
+            .execute(&mut *connection)
+            .await?;
+    }
+    Ok(())
+}

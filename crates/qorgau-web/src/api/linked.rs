@@ -1,0 +1,626 @@
+//! Cyberstalking across cases (issue 7), for staff: the linked timeline with
+//! the pursuit indicators, links between cases, and chat exports imported
+//! into a case. Every route is staff only (docs/authorization.md).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use qorgau_app::linked::{ChatImportError, ChatUpload, LinkedTimeline};
+use qorgau_chat::{ChatFormat, ImportOptions};
+use qorgau_domain::deadline::rfc3339_almaty;
+use qorgau_domain::linking::{EntrySource, LinkBasis};
+use qorgau_domain::message::{Language, Message};
+use qorgau_domain::pursuit::EntryKind;
+use qorgau_domain::validation::resource::Platform;
+use qorgau_i18n::Localizer;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::parse_json;
+use crate::auth::Staff;
+use crate::language::RequestLanguage;
+use crate::problem::{ApiError, FieldProblem, Problem};
+use crate::state::AppState;
+
+/// The linked timeline as JSON, its explanations in `language`.
+pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
+    let localizer = Localizer::embedded();
+    let links: Vec<Value> = timeline
+        .links
+        .iter()
+        .map(|row| {
+            let link = &row.link;
+            json!({
+                "case_id": row.other_case_id,
+                "recorded_in": row.recorded_in,
+                "basis": link.basis.as_str(),
+                "actor_key": link.actor_key,
+                "child_match": link.child_match.map(|found| found.as_str()),
+                "automatic": link.automatic,
+                "active": link.active,
+                "by": link.by,
+                "reason": link.reason,
+                "linked_at": rfc3339_almaty(link.linked_at),
+                "unlinked_by": link.unlinked_by,
+                "unlink_reason": link.unlink_reason,
+                "unlinked_at": link.unlinked_at.map(rfc3339_almaty),
+            })
+        })
+        .collect();
+    let entries: Vec<Value> = timeline
+        .entries
+        .iter()
+        .map(|item| {
+            let entry = &item.entry;
+            let flags = match entry.kind {
+                EntryKind::Contact(flags) => flags,
+                EntryKind::Blocked | EntryKind::Reported => Default::default(),
+            };
+            let mut value = json!({
+                "reference": entry.reference,
+                "case_id": item.case_id,
+                "at": rfc3339_almaty(entry.at),
+                "account": entry.account,
+                "platform": entry.platform,
+                "channel": entry.channel,
+                "monitoring": flags.monitoring,
+                "offline": flags.offline,
+            });
+            match &item.source {
+                EntrySource::Incident {
+                    index,
+                    description,
+                    actor,
+                } => {
+                    value["source"] = json!("incident");
+                    value["incident"] = json!(index);
+                    value["description"] = json!(description);
+                    value["actor"] = json!(actor);
+                }
+                EntrySource::Chat {
+                    evidence_id,
+                    messages,
+                    first_message,
+                    sender,
+                } => {
+                    value["source"] = json!("chat");
+                    value["evidence_id"] = json!(evidence_id);
+                    value["messages"] = json!(messages);
+                    value["first_message"] = json!(first_message);
+                    value["sender"] = json!(sender);
+                }
+            }
+            value
+        })
+        .collect();
+    let findings: Vec<Value> = timeline
+        .assessment
+        .findings
+        .iter()
+        .map(|finding| {
+            json!({
+                "indicator": finding.indicator.as_str(),
+                "name": localizer.render(language, &Message::new(finding.indicator.message_id())),
+                "measured": finding.measured,
+                "threshold": finding.threshold,
+                "rests_on": finding.rests_on,
+                "explanation": localizer.render(language, &finding.explain(&timeline.thresholds)),
+            })
+        })
+        .collect();
+    let suggestion = timeline.assessment.suggestion.as_ref().map(|suggestion| {
+        json!({
+            "category": suggestion.category,
+            "indicators": suggestion.indicators.iter().map(|indicator| indicator.as_str()).collect::<Vec<_>>(),
+            "explanation": localizer.render(language, &suggestion.explain()),
+        })
+    });
+    json!({
+        "case_id": timeline.case_id,
+        "cases": timeline.cases,
+        "links": links,
+        "entries": entries,
+        "indicators": findings,
+        "suggestion": suggestion,
+    })
+}
+
+/// `GET /api/v1/cases/{case_id}/timeline` (staff) → the linked timeline of
+/// the case's child, the links, the pursuit indicators and the suggestion.
+pub async fn timeline(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    _staff: Staff,
+    Path(case_id): Path<String>,
+) -> Result<Response, Problem> {
+    let timeline = state
+        .procedure()
+        .linked_timeline(&case_id)
+        .await
+        .map_err(|error| ApiError::from_service(error).in_language(language))?;
+    Ok(Json(timeline_json(&timeline, language)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkRequest {
+    other_case_id: String,
+    basis: String,
+    #[serde(default)]
+    actor_key: Option<String>,
+    reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnlinkRequest {
+    reason: String,
+}
+
+fn invalid_field(field: &str, code: &'static str, message: Message) -> ApiError {
+    ApiError::Invalid {
+        detail: Message::new("problem-invalid-fields").with("count", 1),
+        errors: vec![FieldProblem {
+            field: field.to_owned(),
+            code,
+            message,
+        }],
+    }
+}
+
+/// `POST /api/v1/cases/{case_id}/links` `{"other_case_id","basis":"same_actor|same_child","actor_key"?,"reason"}`
+/// (an expert or the coordinator) → the link, recorded in the later case.
+pub async fn link(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path(case_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let request: LinkRequest = parse_json(&body).map_err(fail)?;
+    let basis = LinkBasis::parse(&request.basis).ok_or_else(|| {
+        fail(invalid_field(
+            "basis",
+            "invalid",
+            Message::new("problem-field-invalid").with("field", "basis"),
+        ))
+    })?;
+    let recorded_in = state
+        .procedure()
+        .link_cases(
+            &case_id,
+            &request.other_case_id,
+            basis,
+            request.actor_key,
+            request.reason,
+            &staff.actor,
+        )
+        .await
+        .map_err(|error| fail(ApiError::from_service(error)))?;
+    Ok(Json(json!({
+        "case_id": case_id,
+        "other_case_id": request.other_case_id.trim(),
+        "recorded_in": recorded_in,
+        "recorded": ["cases_linked"],
+    }))
+    .into_response())
+}
+
+/// `POST /api/v1/cases/{case_id}/links/{other_case_id}/unlink` `{"reason"}`
+/// (an expert or the coordinator).
+pub async fn unlink(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path((case_id, other_case_id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let request: UnlinkRequest = parse_json(&body).map_err(fail)?;
+    let recorded_in = state
+        .procedure()
+        .unlink_cases(&case_id, &other_case_id, request.reason, &staff.actor)
+        .await
+        .map_err(|error| fail(ApiError::from_service(error)))?;
+    Ok(Json(json!({
+        "case_id": case_id,
+        "other_case_id": other_case_id,
+        "recorded_in": recorded_in,
+        "recorded": ["cases_unlinked"],
+    }))
+    .into_response())
+}
+
+/// The query of a chat import.
+#[derive(Debug, Deserialize)]
+pub struct ChatQuery {
+    pub format: String,
+    /// The sender marked as the actor, as the export names them.
+    pub sender: String,
+    pub platform: String,
+    /// The actor's account on the platform: a handle or a link.
+    pub account: String,
+    #[serde(default)]
+    pub timezone: Option<String>,
+}
+
+/// What a query names, or the field that is wrong.
+pub fn chat_upload(query: &ChatQuery, bytes: Vec<u8>) -> Result<ChatUpload, ApiError> {
+    let format = ChatFormat::from_name(query.format.trim()).ok_or_else(|| {
+        invalid_field(
+            "format",
+            "invalid",
+            Message::new("problem-field-invalid").with("field", "format"),
+        )
+    })?;
+    let platform = Platform::parse(&query.platform).map_err(|_| {
+        invalid_field(
+            "platform",
+            "invalid",
+            Message::new("problem-field-invalid").with("field", "platform"),
+        )
+    })?;
+    let mut options = ImportOptions::default();
+    if let Some(zone) = query.timezone.as_deref().filter(|zone| !zone.is_empty()) {
+        options.time_zone = jiff::tz::TimeZone::get(zone).map_err(|_| {
+            invalid_field(
+                "timezone",
+                "invalid",
+                Message::new("problem-field-invalid").with("field", "timezone"),
+            )
+        })?;
+    }
+    Ok(ChatUpload {
+        format,
+        options,
+        actor_sender: query.sender.clone(),
+        platform,
+        account: query.account.clone(),
+        bytes,
+    })
+}
+
+/// A refused import as an API error: the file's or the sender's problem is a
+/// 422 naming the field; a refusal of the procedure, a 409/403 as usual.
+pub fn chat_error(error: ChatImportError) -> ApiError {
+    if let Some((code, message)) = error.explained() {
+        let field = match error {
+            ChatImportError::UnknownSender { .. } => "sender",
+            ChatImportError::Actor(_) => "account",
+            _ => "file",
+        };
+        return invalid_field(field, code, message);
+    }
+    match error {
+        ChatImportError::Service(error) => ApiError::from_service(error),
+        _ => ApiError::Internal,
+    }
+}
+
+/// `POST /api/v1/cases/{case_id}/chats?format=telegram|whatsapp|text&sender=…&platform=…&account=…[&timezone=…]`
+/// with the export as the body (an expert or the coordinator) → what was
+/// imported; the file is kept as an upload with its receipt.
+pub async fn import_chat(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path(case_id): Path<String>,
+    Query(query): Query<ChatQuery>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let evidence = state
+        .evidence
+        .clone()
+        .ok_or_else(|| fail(ApiError::Internal))?;
+    let upload = chat_upload(&query, body.to_vec()).map_err(fail)?;
+    let imported = state
+        .procedure()
+        .import_chat(&case_id, &staff.actor, upload, &evidence)
+        .await
+        .map_err(|error| fail(chat_error(error)))?;
+    let occasions: Vec<Value> = imported
+        .occasions
+        .iter()
+        .map(|occasion| {
+            json!({"on": occasion.on.to_string(), "messages": occasion.messages,
+            "first_message": occasion.first_message, "monitoring": occasion.monitoring,
+            "offline": occasion.offline})
+        })
+        .collect();
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({
+            "case_id": case_id,
+            "evidence_id": imported.evidence_id,
+            "digest": imported.digest,
+            "messages": imported.summary.messages,
+            "skipped": imported.summary.skipped_total(),
+            "actor_messages": imported.actor_messages,
+            "occasions": occasions,
+            "recorded": ["evidence_captured", "chat_imported"],
+        })),
+    )
+        .into_response())
+}
+
+/// The languages a referral package is written in: Kazakh, the state
+/// language, and Russian (issue 7).
+fn package_language(text: Option<&str>, fallback: Language) -> Result<Language, ApiError> {
+    let language = match text {
+        None => fallback,
+        Some("kk") => Language::Kk,
+        Some("ru") => Language::Ru,
+        Some(_) => {
+            return Err(invalid_field(
+                "language",
+                "invalid",
+                Message::new("problem-field-invalid").with("field", "language"),
+            ));
+        }
+    };
+    Ok(if language == Language::En {
+        Language::Kk
+    } else {
+        language
+    })
+}
+
+/// `GET /api/v1/cases/{case_id}/referral-package?lang=kk|ru` (staff) → the
+/// package's content as it would be prepared now; nothing is recorded.
+pub async fn referral_preview(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    _staff: Staff,
+    Path(case_id): Path<String>,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let package_language = package_language(None, language).map_err(fail)?;
+    let (package, _) = crate::referral::build(
+        &state,
+        state.evidence.as_deref(),
+        &case_id,
+        package_language,
+        state.clock.now(),
+    )
+    .await
+    .map_err(fail)?;
+    Ok(Json(package).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReferralRequest {
+    #[serde(default)]
+    language: Option<String>,
+}
+
+/// `POST /api/v1/cases/{case_id}/referral-package` `{"language":"kk|ru"}` (an
+/// expert or the coordinator, after the referral) → the package is rendered,
+/// kept as an upload of the case with its receipt and recorded
+/// (`referral_package_prepared`); the answer has its evidence id, digest and
+/// content.
+pub async fn referral_prepare(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path(case_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let request: ReferralRequest = if body.is_empty() {
+        ReferralRequest { language: None }
+    } else {
+        parse_json(&body).map_err(fail)?
+    };
+    let package_language = package_language(request.language.as_deref(), language).map_err(fail)?;
+    let evidence = state
+        .evidence
+        .clone()
+        .ok_or_else(|| fail(ApiError::Internal))?;
+    let (evidence_id, digest, package) =
+        prepare_package(&state, &evidence, &staff.actor, &case_id, package_language)
+            .await
+            .map_err(fail)?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({
+            "case_id": case_id,
+            "evidence_id": evidence_id,
+            "digest": digest,
+            "recorded": ["evidence_captured", "referral_package_prepared"],
+            "package": package,
+        })),
+    )
+        .into_response())
+}
+
+/// Builds, renders, keeps and records the package; shared by the API and the
+/// staff page.
+pub async fn prepare_package(
+    state: &AppState,
+    evidence: &qorgau_app::Evidence,
+    actor: &qorgau_domain::procedure::Actor,
+    case_id: &str,
+    language: Language,
+) -> Result<(String, String, crate::referral::ReferralPackage), ApiError> {
+    let now = state.clock.now();
+    let (package, _) =
+        crate::referral::build(state, Some(evidence), case_id, language, now).await?;
+    let html = crate::referral::render_html(&package, language)?;
+    let (evidence_id, digest) = state
+        .procedure()
+        .record_referral_package(
+            case_id,
+            actor,
+            language,
+            html.into_bytes(),
+            package.linked_cases.clone(),
+            evidence,
+        )
+        .await
+        .map_err(ApiError::from_service)?;
+    Ok((evidence_id, digest, package))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReferRequest {
+    authority: String,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// `POST /api/v1/cases/{case_id}/referral` `{"authority","note"?}` (the
+/// coordinator) → the case is referred to law enforcement; allowed after a
+/// confirmed decision of cyberstalking or with criminal indicators.
+pub async fn refer(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path(case_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let request: ReferRequest = parse_json(&body).map_err(fail)?;
+    let (events, case_state) = state
+        .procedure()
+        .run(
+            &case_id,
+            &staff.actor,
+            qorgau_domain::procedure::Command::ReferToLawEnforcement {
+                authority: request.authority,
+                note: request.note,
+            },
+        )
+        .await
+        .map_err(|error| fail(ApiError::from_service(error)))?;
+    let recorded: Vec<&str> = events.iter().map(|event| event.type_name()).collect();
+    Ok(Json(json!({
+        "case_id": case_id,
+        "status": case_state.phase,
+        "referred": case_state.referred,
+        "recorded": recorded,
+    }))
+    .into_response())
+}
+
+/// The OpenAPI description of these routes (merged by `api/openapi.rs`).
+pub fn openapi_paths() -> Value {
+    let problem = |description: &str| {
+        json!({"description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+    };
+    let object = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"type": "object"}}}});
+    let case_id = json!({"name": "case_id", "in": "path", "required": true,
+        "description": "The case number.", "schema": {"type": "string"}});
+    let lang = json!({"name": "lang", "in": "query", "required": false,
+        "description": "Language of messages: kk (default), ru or en; else Accept-Language.",
+        "schema": {"type": "string", "enum": ["kk", "ru", "en"]}});
+    let query = |name: &str, description: &str, required: bool| {
+        json!({"name": name, "in": "query", "required": required, "description": description,
+            "schema": {"type": "string"}})
+    };
+    json!({
+        "/api/v1/cases/{case_id}/timeline": {"get": {
+            "summary": "The linked timeline of the case's child: links, incidents and imported chats across linked cases, the pursuit indicators and the suggestion (staff)",
+            "security": [{"staffToken": []}],
+            "parameters": [case_id, lang],
+            "responses": {
+                "200": {"description": "The timeline.", "content": {"application/json": {"schema": {"type": "object",
+                    "required": ["case_id", "cases", "links", "entries", "indicators", "suggestion"],
+                    "properties": {
+                        "case_id": {"type": "string"},
+                        "cases": {"type": "array", "items": {"type": "string"}, "description": "This case, then the linked cases about the same child."},
+                        "links": {"type": "array", "items": {"type": "object", "properties": {
+                            "case_id": {"type": "string"}, "recorded_in": {"type": "string"},
+                            "basis": {"type": "string", "enum": ["same_actor", "same_child"]},
+                            "actor_key": {"type": ["string", "null"]},
+                            "child_match": {"type": ["string", "null"], "enum": ["iin", "name_birth_date", null]},
+                            "automatic": {"type": "boolean"}, "active": {"type": "boolean"},
+                            "by": {"type": "string"}, "reason": {"type": ["string", "null"]},
+                            "linked_at": {"type": "string", "format": "date-time"}}}},
+                        "entries": {"type": "array", "items": {"type": "object", "properties": {
+                            "reference": {"type": "string"}, "case_id": {"type": "string"},
+                            "at": {"type": "string", "format": "date-time"}, "account": {"type": "string"},
+                            "platform": {"type": "string"}, "channel": {"type": "string"},
+                            "source": {"type": "string", "enum": ["incident", "chat"]},
+                            "monitoring": {"type": "boolean"}, "offline": {"type": "boolean"}}}},
+                        "indicators": {"type": "array", "items": {"type": "object", "properties": {
+                            "indicator": {"type": "string", "enum": ["repeated_contact", "cross_channel", "new_accounts_after_block", "monitoring", "offline_spill"]},
+                            "name": {"type": "string"}, "measured": {"type": "integer"}, "threshold": {"type": "integer"},
+                            "rests_on": {"type": "array", "items": {"type": "string"}}, "explanation": {"type": "string"}}}},
+                        "suggestion": {"type": ["object", "null"]}}}}}},
+                "401": problem("Not signed in as staff."),
+                "404": problem("No such case.")
+            }
+        }},
+        "/api/v1/cases/{case_id}/links": {"post": {
+            "summary": "Link the case to another (an expert or the coordinator); recorded in the later case",
+            "security": [{"staffToken": []}],
+            "parameters": [case_id, lang],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                "required": ["other_case_id", "basis", "reason"], "properties": {
+                    "other_case_id": {"type": "string"}, "basis": {"type": "string", "enum": ["same_actor", "same_child"]},
+                    "actor_key": {"type": "string"}, "reason": {"type": "string"}}}}}},
+            "responses": {"200": object("Recorded (`recorded_in` names the case whose record holds it)."),
+                "401": problem("Not signed in as staff."), "403": problem("Not an expert or the coordinator."),
+                "404": problem("No such case."), "409": problem("Already linked, the same case, or no reason."),
+                "422": problem("Invalid fields.")}
+        }},
+        "/api/v1/cases/{case_id}/links/{other_case_id}/unlink": {"post": {
+            "summary": "Undo a link, with a reason (an expert or the coordinator)",
+            "security": [{"staffToken": []}],
+            "parameters": [case_id, {"name": "other_case_id", "in": "path", "required": true, "schema": {"type": "string"}}, lang],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                "required": ["reason"], "properties": {"reason": {"type": "string"}}}}}},
+            "responses": {"200": object("Recorded."), "401": problem("Not signed in as staff."),
+                "404": problem("No such case."), "409": problem("Not linked, or no reason.")}
+        }},
+        "/api/v1/cases/{case_id}/chats": {"post": {
+            "summary": "Import a chat export into the case (an expert or the coordinator): kept as an upload with its receipt, summarized as `chat_imported`",
+            "security": [{"staffToken": []}],
+            "parameters": [case_id, lang,
+                query("format", "telegram, whatsapp or text", true),
+                query("sender", "The sender who is the actor, as the export names them (or a Telegram from_id).", true),
+                query("platform", "The actor's platform.", true),
+                query("account", "The actor's account there: a handle or a link.", true),
+                query("timezone", "The zone of times written without one (default Asia/Almaty).", false)],
+            "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}},
+            "responses": {"201": object("Imported: messages read, the actor's messages, the days."),
+                "401": problem("Not signed in as staff."), "404": problem("No such case."),
+                "413": {"description": "Larger than 64 MiB."},
+                "422": problem("The export could not be read whole, the sender is not in it, or the account is not one.")}
+        }},
+        "/api/v1/cases/{case_id}/referral": {"post": {
+            "summary": "Refer the case to law enforcement (the coordinator; after a confirmed decision of cyberstalking or with criminal indicators)",
+            "security": [{"staffToken": []}],
+            "parameters": [case_id, lang],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                "required": ["authority"], "properties": {"authority": {"type": "string"}, "note": {"type": "string"}}}}}},
+            "responses": {"200": object("Recorded."), "401": problem("Not signed in as staff."),
+                "403": problem("Not the coordinator."), "409": problem("Not warranted, or already referred.")}
+        }},
+        "/api/v1/cases/{case_id}/referral-package": {
+            "get": {
+                "summary": "The referral package's content as it would be prepared now (staff); nothing is recorded",
+                "security": [{"staffToken": []}],
+                "parameters": [case_id, lang],
+                "responses": {"200": object("The package: facts, evidence with digests and receipts, the linked timeline, the indicators."),
+                    "401": problem("Not signed in as staff."), "404": problem("No such case.")}
+            },
+            "post": {
+                "summary": "Prepare the referral package in Kazakh or Russian (an expert or the coordinator, after the referral): kept as an upload with its receipt and recorded",
+                "security": [{"staffToken": []}],
+                "parameters": [case_id, lang],
+                "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object",
+                    "properties": {"language": {"type": "string", "enum": ["kk", "ru"]}}}}}},
+                "responses": {"201": object("Recorded: the document's evidence id and digest, and the package."),
+                    "401": problem("Not signed in as staff."), "404": problem("No such case."),
+                    "409": problem("The case has not been referred."), "422": problem("Invalid language.")}
+            }
+        }
+    })
+}

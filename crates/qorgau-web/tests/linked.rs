@@ -1,0 +1,397 @@
+//! Issue 7 over HTTP: automatic links at intake, the linked timeline
+//! (`GET /api/v1/cases/{id}/timeline`, staff only), links and unlinks with
+//! reasons, a chat export imported into a case, the referral and its package;
+//! and the same on the staff pages. A real server on port 0; the store is
+//! SQLite, or PostgreSQL with `QORGAU_TEST_STORE=postgres`.
+
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use common::{TestApp, input_value};
+use serde_json::{Value, json};
+
+const CHILD_IIN: &str = "130105500019";
+
+fn application(resource: &str, actor: &str, day: &str, iin: Option<&str>) -> Value {
+    json!({
+        "language": "ru",
+        "applicant": {"name": "Сәуле Серікова", "relation": "parent", "email": "parent@example.kz"},
+        "child": {"name": "Айгерім Серікова", "birth_date": "2013-01-05", "iin": iin},
+        "resources": [{"url": resource}],
+        "incidents": [
+            {"occurred_on": day, "resource_url": resource, "description": "пишет, что ждёт её у школы", "actor": actor}
+        ]
+    })
+}
+
+const CHAT: &str = "\
+[25.11.2026 21:10] Stalker: почему ты меня заблокировала
+[25.11.2026 21:12] Айгерім: отстань
+[27.11.2026 08:05] Stalker: я знаю, где ты живёшь
+";
+
+#[tokio::test]
+async fn the_linked_timeline_links_chats_and_the_referral_package_over_the_api() {
+    let app = TestApp::spawn().await;
+    let (first, _) = app
+        .apply(application(
+            "https://t.me/class_7a",
+            "@stalker_one",
+            "2026-11-20",
+            Some(CHILD_IIN),
+        ))
+        .await;
+    let (second, access_code) = app
+        .apply(application(
+            "https://instagram.com/stalker.two",
+            "https://instagram.com/stalker.two",
+            "2026-11-28",
+            Some(CHILD_IIN),
+        ))
+        .await;
+    let path = format!("/api/v1/cases/{second}/timeline");
+    // The applicant is not told that someone else applied about the child.
+    let status = app
+        .get(
+            &format!("/api/v1/applications/{second}"),
+            Some(&access_code),
+        )
+        .await;
+    assert_eq!(status.status, 200, "{}", status.body);
+    assert!(!status.body.contains("cases_linked"), "{}", status.body);
+    assert!(!status.body.contains(&first), "{}", status.body);
+
+    // Staff only: nobody else learns that cases are linked.
+    assert_eq!(app.get(&path, None).await.status, 401);
+    assert_eq!(app.get(&path, Some("qgk_telegram")).await.status, 401);
+    let expert = app.sign_in("e1").await;
+    let reply = app.get(&format!("{path}?lang=en"), Some(&expert)).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let timeline = reply.json();
+    assert_eq!(timeline["cases"], json!([second, first]));
+    assert_eq!(timeline["links"][0]["case_id"], json!(first));
+    assert_eq!(timeline["links"][0]["automatic"], json!(true));
+    assert_eq!(timeline["links"][0]["child_match"], json!("iin"));
+    assert_eq!(timeline["entries"].as_array().unwrap().len(), 2);
+    assert!(!reply.body.contains(CHILD_IIN), "{}", reply.body);
+
+    // A chat export into the second case.
+    let chat_path = format!(
+        "/api/v1/cases/{second}/chats?format=text&sender=Stalker&platform=telegram&account=%40stalker_new"
+    );
+    let authorization = format!("Bearer {expert}");
+    let headers = [
+        ("Authorization", authorization.as_str()),
+        ("Content-Type", "text/plain; charset=utf-8"),
+    ];
+    let reply = app.request("POST", &chat_path, &headers, Some(CHAT)).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let imported = reply.json();
+    assert_eq!(imported["messages"], json!(3));
+    assert_eq!(imported["actor_messages"], json!(2));
+    let wrong_sender = chat_path.replace("sender=Stalker", "sender=Nobody");
+    let reply = app
+        .request("POST", &wrong_sender, &headers, Some(CHAT))
+        .await;
+    assert_eq!(reply.status, 422, "{}", reply.body);
+    assert_eq!(reply.json()["errors"][0]["field"], json!("sender"));
+
+    let timeline = app
+        .get(&format!("{path}?lang=en"), Some(&expert))
+        .await
+        .json();
+    let sources: Vec<&str> = timeline["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["incident", "chat", "chat", "incident"]);
+    let indicators: Vec<&str> = timeline["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["indicator"].as_str().unwrap())
+        .collect();
+    assert!(indicators.contains(&"repeated_contact"), "{indicators:?}");
+    assert!(indicators.contains(&"cross_channel"), "{indicators:?}");
+    assert_eq!(timeline["suggestion"]["category"], json!("cyberstalking"));
+
+    // Links need a reason; unlink, then link again by hand.
+    let unlink = format!("/api/v1/cases/{first}/links/{second}/unlink");
+    let reply = app
+        .post(&unlink, Some(&expert), json!({"reason": " "}))
+        .await;
+    assert_eq!(reply.status, 409, "{}", reply.body);
+    assert!(reply.json()["type"].as_str().is_some());
+    let reply = app
+        .post(&unlink, Some(&expert), json!({"reason": "another child"}))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["recorded_in"], json!(second));
+    let timeline = app.get(&path, Some(&expert)).await.json();
+    assert_eq!(timeline["cases"], json!([second]));
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{first}/links"),
+            Some(&expert),
+            json!({"other_case_id": second, "basis": "same_child", "reason": "the same girl after all"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let timeline = app.get(&path, Some(&expert)).await.json();
+    assert_eq!(timeline["links"][0]["by"], json!("e1"));
+
+    // Decided as cyberstalking, referred, and the package prepared in Kazakh.
+    for name in ["e1", "e2", "chair"] {
+        let token = app.sign_in(name).await;
+        let reply = app
+            .post(
+                &format!("/api/v1/cases/{second}/votes"),
+                Some(&token),
+                json!({"vote": "confirm", "category": "cyberstalking", "reasons": "pursuit over two platforms"}),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    let chair = app.sign_in("chair").await;
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{second}/decision"),
+            Some(&chair),
+            json!({}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let package_path = format!("/api/v1/cases/{second}/referral-package");
+    let reply = app
+        .post(&package_path, Some(&expert), json!({"language": "kk"}))
+        .await;
+    assert_eq!(reply.status, 409, "not referred yet: {}", reply.body);
+    let coordinator = app.sign_in("coord").await;
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{second}/referral"),
+            Some(&coordinator),
+            json!({"authority": "Алматы қаласының полиция департаменті"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let reply = app
+        .post(&package_path, Some(&expert), json!({"language": "kk"}))
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let prepared = reply.json();
+    let package = &prepared["package"];
+    assert_eq!(package["linked_cases"], json!([first]));
+    assert_eq!(package["timeline"].as_array().unwrap().len(), 4);
+    let evidence = package["evidence"].as_array().unwrap();
+    let chat = evidence
+        .iter()
+        .find(|item| item["evidence_id"] == imported["evidence_id"])
+        .unwrap();
+    assert_eq!(chat["digest"], imported["digest"]);
+    assert!(chat["receipt"].is_object(), "{chat}");
+    // The document itself is kept as evidence, verified when read back.
+    let digest: qorgau_evidence::Sha256Digest =
+        prepared["digest"].as_str().unwrap().parse().unwrap();
+    let html = String::from_utf8(app.evidence.read(&digest).await.unwrap()).unwrap();
+    assert!(html.contains("127-2"), "{html}");
+    assert!(html.contains(&first), "{html}");
+    assert!(html.contains("Қудалау белгілері"), "{html}");
+    assert!(!html.contains(CHILD_IIN) && !html.contains("Айгерім Серікова"));
+}
+
+#[tokio::test]
+async fn the_case_page_shows_the_suggestion_and_the_linked_page_links_and_unlinks() {
+    let app = TestApp::spawn().await;
+    let (first, _) = app
+        .apply(application(
+            "https://t.me/class_7a",
+            "@stalker_one",
+            "2026-11-20",
+            Some(CHILD_IIN),
+        ))
+        .await;
+    let (second, _) = app
+        .apply(application(
+            "https://instagram.com/stalker.two",
+            "https://instagram.com/stalker.two",
+            "2026-11-24",
+            Some(CHILD_IIN),
+        ))
+        .await;
+    let mut spelled_otherwise = application(
+        "https://vk.com/stalker3",
+        "https://vk.com/stalker3",
+        "2026-11-29",
+        None,
+    );
+    spelled_otherwise["child"]["name"] = json!("Aigerim Serikova");
+    let (third, _) = app.apply(spelled_otherwise).await;
+    let cookie = app.page_session("e1").await;
+    let case_page = app
+        .get_with_cookie(&format!("/staff/cases/{second}?lang=ru"), &cookie)
+        .await;
+    assert_eq!(case_page.status, 200);
+    assert!(
+        case_page.body.contains("id=\"linked\""),
+        "{}",
+        case_page.body
+    );
+    assert!(
+        case_page
+            .body
+            .contains("Повторяющиеся нежелательные контакты")
+            || case_page.body.contains("Контакты на разных платформах"),
+        "{}",
+        case_page.body
+    );
+    let linked_path = format!("/staff/cases/{second}/linked?lang=en");
+    let page = app.get_with_cookie(&linked_path, &cookie).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&first));
+    let csrf = input_value(&page.body, "csrf").unwrap();
+
+    // The third application named the child without the IIN and differently
+    // enough not to match: the expert links it by hand, with a reason.
+    let reply = app
+        .post_form(
+            &format!("/staff/cases/{second}/links?lang=en"),
+            &[
+                ("csrf", &csrf),
+                ("other_case_id", &third),
+                ("basis", "same_child"),
+                ("reason", ""),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, 409, "a reason is required");
+    let reply = app
+        .post_form(
+            &format!("/staff/cases/{second}/links?lang=en"),
+            &[
+                ("csrf", &csrf),
+                ("other_case_id", &third),
+                ("basis", "same_child"),
+                ("reason", "the mother confirmed it is her daughter"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let page = app.get_with_cookie(&linked_path, &cookie).await;
+    assert!(
+        page.body
+            .contains("the mother confirmed it is her daughter")
+    );
+    // Without the CSRF token, nothing happens.
+    let reply = app
+        .post_form(
+            &format!("/staff/cases/{second}/links/{third}/unlink?lang=en"),
+            &[("reason", "mistake")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, 403);
+    let reply = app
+        .post_form(
+            &format!("/staff/cases/{second}/links/{third}/unlink?lang=en"),
+            &[("csrf", &csrf), ("reason", "mistake")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, 303);
+    let page = app
+        .get_with_cookie(&format!("/staff/cases/{third}/linked?lang=en"), &cookie)
+        .await;
+    assert!(
+        page.body.contains("unlinked by e1: mistake"),
+        "{}",
+        page.body
+    );
+
+    // A chat export uploaded on the page (multipart, with the CSRF token).
+    let boundary = "qorgau-linked-boundary";
+    let mut body = String::new();
+    for (name, value) in [
+        ("csrf", csrf.as_str()),
+        ("format", "text"),
+        ("sender", "Stalker"),
+        ("platform", "telegram"),
+        ("account", "@stalker_new"),
+    ] {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"chat.txt\"\r\nContent-Type: text/plain\r\n\r\n{CHAT}\r\n--{boundary}--\r\n"
+    ));
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let cookie_header = format!("qorgau_session={cookie}");
+    let reply = app
+        .request(
+            "POST",
+            &format!("/staff/cases/{second}/chats?lang=en"),
+            &[
+                ("Content-Type", content_type.as_str()),
+                ("Cookie", cookie_header.as_str()),
+            ],
+            Some(&body),
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let page = app.get_with_cookie(&linked_path, &cookie).await;
+    assert!(page.body.contains("chat: 1 messages"), "{}", page.body);
+
+    // Decided, referred (by the coordinator only), the package prepared from the page.
+    for name in ["e1", "e2", "chair"] {
+        let token = app.sign_in(name).await;
+        let reply = app
+            .post(
+                &format!("/api/v1/cases/{second}/votes"),
+                Some(&token),
+                json!({"vote": "confirm", "category": "cyberstalking", "reasons": "pursuit"}),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    let chair = app.sign_in("chair").await;
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{second}/decision"),
+            Some(&chair),
+            json!({}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let expert = app.sign_in("e1").await;
+    let refer = format!("/api/v1/cases/{second}/referral");
+    let reply = app
+        .post(&refer, Some(&expert), json!({"authority": "police"}))
+        .await;
+    assert_eq!(
+        reply.status, 403,
+        "only the coordinator refers: {}",
+        reply.body
+    );
+    let coordinator = app.sign_in("coord").await;
+    let reply = app
+        .post(&refer, Some(&coordinator), json!({"authority": "police"}))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let reply = app
+        .post_form(
+            &format!("/staff/cases/{second}/referral?lang=en"),
+            &[("csrf", &csrf), ("language", "ru")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let page = app.get_with_cookie(&linked_path, &cookie).await;
+    assert!(page.body.contains("(ru)"), "{}", page.body);
+}

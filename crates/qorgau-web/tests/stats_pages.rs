@@ -1,0 +1,330 @@
+//! The public dashboard and transparency reports: snapshots in three
+//! languages, accessible charts beside their tables, no small number shown,
+//! the report's formats and the open data.
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use common::TestApp;
+use qorgau_app::Clock;
+use qorgau_domain::category::Category;
+use qorgau_domain::procedure::event::SystematicAssessment;
+use qorgau_domain::procedure::{CaseEvent, Outcome};
+use qorgau_store::Store;
+use serde_json::{Value, json};
+
+fn check_snapshot(name: &str, html: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.html"));
+    if std::env::var("QORGAU_UPDATE_SNAPSHOTS").is_ok() {
+        std::fs::write(&path, html).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}: run with QORGAU_UPDATE_SNAPSHOTS=1 and review it",
+            path.display()
+        )
+    });
+    assert!(
+        expected == html,
+        "{name} differs from its snapshot {}",
+        path.display()
+    );
+}
+
+/// Twelve applications: enough for some published counts beside hidden ones.
+async fn with_applications(app: &TestApp) -> Vec<String> {
+    let mut ids = Vec::new();
+    for index in 0..12 {
+        let body = json!({
+            "language": "ru",
+            "applicant": {"name": "Айгуль", "relation": "parent", "email": "a@example.kz"},
+            "child": {"name": "Данияр", "birth_date": if index % 2 == 0 { "2012-04-15" } else { "2016-01-01" }},
+            "resources": [{"url": "https://t.me/school_memes_kz"}],
+            "incidents": [{"occurred_on": "2026-11-20", "resource_url": "https://t.me/school_memes_kz", "description": "posts"}],
+            "description": "…"
+        });
+        let reply = app.post("/api/v1/applications", None, body).await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        let created: Value = serde_json::from_str(&reply.body).unwrap();
+        ids.push(created["case_id"].as_str().unwrap().to_owned());
+    }
+    ids
+}
+
+/// Every chart is an image with a title and a description, followed by the
+/// table of its numbers.
+fn check_charts(name: &str, html: &str) {
+    let charts = html.matches("<svg role=\"img\"").count();
+    assert!(charts >= 6, "{name}: {charts} charts");
+    for chunk in html.split("<svg role=\"img\"").skip(1) {
+        let svg = &chunk[..chunk.find("</svg>").unwrap()];
+        assert!(
+            svg.contains("<title id="),
+            "{name}: a chart without a title"
+        );
+        assert!(
+            svg.contains("<desc id="),
+            "{name}: a chart without a description"
+        );
+        let after = &chunk[chunk.find("</svg>").unwrap()..];
+        assert!(
+            after
+                .trim_start_matches("</svg>")
+                .trim_start()
+                .starts_with("<table>")
+        );
+    }
+    assert!(!html.contains("<script"));
+}
+
+#[tokio::test]
+async fn the_dashboard_and_a_report_in_three_languages_match_their_snapshots() {
+    let app = TestApp::spawn().await;
+    with_applications(&app).await;
+    for language in ["kk", "ru", "en"] {
+        for (page, path) in [
+            ("stats", "/stats"),
+            ("stats-report", "/stats/report/2026-H2"),
+        ] {
+            let reply = app.get(&format!("{path}?lang={language}"), None).await;
+            assert_eq!(reply.status, 200, "{path} {language}");
+            assert!(reply.body.contains(&format!("<html lang=\"{language}\">")));
+            check_charts(&format!("{page}.{language}"), &reply.body);
+            // Twelve applications, six in each of two age bands: published
+            // or withheld, and every empty row shown as below the threshold.
+            assert!(
+                reply.body.contains("<td>12</td>") || page == "stats-report",
+                "{page} {language}"
+            );
+            assert!(
+                reply.body.contains("<td>6</td>") || page == "stats-report",
+                "{page} {language}"
+            );
+            assert!(
+                reply.body.contains("<td>&lt;5</td>") || reply.body.contains("<td>&#60;5</td>"),
+                "{page} {language}"
+            );
+            check_snapshot(&format!("{page}.{language}"), &reply.body);
+        }
+    }
+}
+
+#[tokio::test]
+async fn reports_come_as_json_and_csv_and_say_when_they_are_provisional_or_empty() {
+    let app = TestApp::spawn().await;
+    with_applications(&app).await;
+    let reply = app
+        .get("/stats/report?period=2026-H2&format=json", None)
+        .await;
+    assert_eq!(reply.status, 200);
+    let report: Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(report["period"], "2026-H2");
+    assert_eq!(report["provisional"], true);
+    assert_eq!(report["empty"], false);
+    assert!(report["source"]["log_size"].as_u64().unwrap() >= 12);
+    // The half-year and its quarters are one publication: with the third
+    // quarter empty (hidden as <5), the half-year and the fourth quarter
+    // cannot both show 12 — that would tell the third quarter's count.
+    let quarter = app
+        .get("/stats/report?period=2026-Q4&format=json", None)
+        .await;
+    let quarter: Value = serde_json::from_str(&quarter.body).unwrap();
+    let half_total = &report["statistics"]["applications"];
+    let quarter_total = &quarter["statistics"]["applications"];
+    assert!(
+        !(*half_total == 12 && *quarter_total == 12),
+        "{half_total} {quarter_total}"
+    );
+    for total in [half_total, quarter_total] {
+        assert!(*total == 12 || *total == "suppressed", "{total}");
+    }
+
+    let empty = app.get("/stats/report?period=2025&format=json", None).await;
+    let empty: Value = serde_json::from_str(&empty.body).unwrap();
+    assert_eq!(empty["empty"], true);
+    assert_eq!(empty["provisional"], false);
+    assert_eq!(empty["statistics"]["applications"], "<5");
+    assert_eq!(
+        empty["statistics"]["time_to_decision"]["median_hours"],
+        Value::Null
+    );
+    let html = app.get("/stats/report/2025?lang=en", None).await;
+    assert!(
+        html.body
+            .contains("No applications were received in this period.")
+    );
+
+    let csv = app
+        .get("/stats/report?period=2026-H2&format=csv", None)
+        .await;
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(csv.body.starts_with("section,key,column,value\n"));
+    assert!(csv.body.contains("\nreport,period,,2026-H2\n"));
+    assert!(csv.body.contains("\nage_bands,under_10,count,<5\n"));
+
+    let bad = app.get("/stats/report?period=2026-H3&lang=en", None).await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("is not a reporting period"));
+}
+
+#[tokio::test]
+async fn open_data_is_the_published_statistics_in_json_and_csv() {
+    let app = TestApp::spawn().await;
+    with_applications(&app).await;
+    let stats: Value = serde_json::from_str(&app.get("/api/v1/stats", None).await.body).unwrap();
+    let json = app.get("/api/v1/stats/open-data.json", None).await;
+    assert_eq!(json.status, 200);
+    let open: Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(open, stats);
+    assert_eq!(open["applications"], 12);
+    let csv = app.get("/api/v1/stats/open-data.csv", None).await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.contains("\napplications,total,count,12\n"));
+    assert!(csv.body.contains("\nage_bands,10_13,count,6\n"));
+    assert!(csv.body.contains("\nage_bands,under_10,count,<5\n"));
+    // No small number anywhere: every count line is a number ≥ 5, <5 or suppressed.
+    for line in csv.body.lines().skip(1) {
+        let value = line.rsplit(',').next().unwrap();
+        if let Ok(number) = value.parse::<u64>() {
+            assert!(number >= 5 || !line.contains(",count,"), "{line}");
+        }
+    }
+}
+
+/// Records a confirmed decision of `category` and an order to telegram for
+/// the case, straight into the record (the procedure's own tests cover how
+/// decisions are reached).
+async fn confirm(app: &TestApp, case_id: &str, category: Category) {
+    let stored = app.store.load_case(case_id).await.unwrap().unwrap();
+    let decided_at = app.clock.now();
+    let events = vec![
+        CaseEvent::DecisionMade {
+            outcome: Outcome::Confirmed,
+            category,
+            indicators: Vec::new(),
+            reasons: vec!["systematic insults".into()],
+            votes_for: 3,
+            votes_against: 0,
+            chair_casting_vote_used: false,
+            systematic: SystematicAssessment {
+                incidents_in_case: 2,
+                incidents_in_linked_cases: 0,
+                override_reason: None,
+            },
+            decided_at,
+        },
+        CaseEvent::OrderIssued {
+            order_id: format!("{case_id}-1"),
+            owner: "telegram".into(),
+            urls: vec!["https://t.me/school_memes_kz".into()],
+            issued_at: decided_at,
+        },
+    ];
+    app.store
+        .append(case_id, stored.version(), &events, "coord", decided_at)
+        .await
+        .unwrap();
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !value.is_empty() && value != "false")
+}
+
+#[tokio::test]
+async fn decisions_export_as_dsa_statements_that_validate_against_the_schema() {
+    let app = TestApp::spawn().await;
+    let ids = with_applications(&app).await;
+    for case_id in &ids[..10] {
+        confirm(&app, case_id, Category::Cyberbullying).await;
+    }
+    for case_id in &ids[10..] {
+        confirm(&app, case_id, Category::Cyberstalking).await;
+    }
+    let reply = app
+        .get("/api/v1/stats/decisions.dsa.json?period=2026-12", None)
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let export: Value = serde_json::from_str(&reply.body).unwrap();
+    let statements = export["statements"].as_array().unwrap();
+    // Ten cyberbullying orders to telegram in December: one group, published;
+    // the two cyberstalking orders are a group of two: withheld.
+    assert_eq!(statements.len(), 10);
+    assert_eq!(export["statements_withheld"], "<5");
+    assert_eq!(
+        statements[0]["category"],
+        "STATEMENT_CATEGORY_CYBER_VIOLENCE"
+    );
+    assert_eq!(
+        statements[0]["category_specification"],
+        json!(["KEYWORD_CYBER_BULLYING_INTIMIDATION"])
+    );
+    assert_eq!(statements[0]["application_date"], "2026-12-01");
+    assert_eq!(statements[0]["content_date"], "2026-11-01");
+    for secret in [
+        "t.me",
+        "QG-",
+        "Данияр",
+        "Айгуль",
+        "systematic insults",
+        "2012-04-15",
+    ] {
+        assert!(!reply.body.contains(secret), "{secret} in the export");
+    }
+    let bad = app
+        .get("/api/v1/stats/decisions.dsa.json?period=2026-13", None)
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("invalid_period"));
+
+    // The schema in docs/schemas/ accepts it (python's jsonschema, from the venv).
+    let python = std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+        .join(".cache/qorgau/venv/bin/python");
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/schemas/dsa-statements.schema.json");
+    let has_jsonschema = python.exists()
+        && std::process::Command::new(&python)
+            .args(["-c", "import jsonschema"])
+            .status()
+            .is_ok_and(|status| status.success());
+    if !has_jsonschema {
+        assert!(
+            !in_ci(),
+            "python jsonschema is required in CI: {}",
+            python.display()
+        );
+        eprintln!("note: jsonschema is not installed; schema validation skipped outside CI");
+        return;
+    }
+    let file = app.folder.path().join("export.json");
+    std::fs::write(&file, &reply.body).unwrap();
+    let validate = |path: &std::path::Path| {
+        std::process::Command::new(&python)
+            .args([
+                "-c",
+                "import json, sys, jsonschema\n\
+                 schema = json.load(open(sys.argv[1]))\n\
+                 jsonschema.Draft202012Validator.check_schema(schema)\n\
+                 jsonschema.validate(json.load(open(sys.argv[2])), schema, cls=jsonschema.Draft202012Validator)",
+            ])
+            .arg(&schema)
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    let output = validate(&file);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // And the schema can fail: a statement with a URL field is refused.
+    let mut tampered = export.clone();
+    tampered["statements"][0]["url"] = json!("https://t.me/school_memes_kz");
+    let bad_file = app.folder.path().join("tampered.json");
+    std::fs::write(&bad_file, tampered.to_string()).unwrap();
+    assert!(!validate(&bad_file).status.success());
+}

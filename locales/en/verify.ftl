@@ -1,0 +1,11 @@
+verify-title = Check an order
+verify-genuine = This order is genuine: Qorgau issued it.
+verify-number = Number
+verify-issued = Issued (Almaty time)
+verify-owner = Addressed to
+verify-urls = Addresses of content to remove
+verify-status = Status
+verify-removal-due = Removal due (Almaty time)
+verify-hint = The page shows only what the order itself says. It never shows who applied or whom the content is about.
+verify-not-genuine = No order matches this number and code.
+verify-not-genuine-hint = Check the number and the code printed at the foot of each page of the order. A document whose code does not check out was not issued by Qorgau.

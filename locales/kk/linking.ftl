@@ -1,0 +1,74 @@
+# Істер арасындағы байланыстар, ортақ хронология, хат алмасуды импорттау және
+# құқық қорғау органдарына арналған материалдар (crates/qorgau-domain/src/linking.rs,
+# crates/qorgau-app/src/linked.rs).
+
+linking-to-itself = Істі өзімен байланыстыруға болмайды.
+linking-from-earlier-case = Байланыс екі істің кейінгісіне жазылады; { $case } ісі осы істен кейін тіркелген.
+linking-already-linked = Бұл іс { $case } ісімен байланыстырылып қойған.
+linking-not-linked = Бұл іс { $case } ісімен байланыстырылмаған.
+linking-nothing-from-actor = Бұл хат алмасуда «{ $sender }» жіберушінің уақыты көрсетілген хабарламасы жоқ; жіберушіні қайта таңдаңыз.
+linking-not-referred = Материалдар жинағы іс құқық қорғау органдарына берілгеннен кейін дайындалады.
+linking-unknown-sender = Бұл хат алмасуда «{ $sender }» деген жіберуші жоқ. Жіберушілер: { $senders }.
+linking-chat-too-large = Экспорт файлы { $megabytes } МБ-тан үлкен; қысқарақ кезеңді экспорттаңыз.
+
+linked-heading = Байланысты істер және бала бойынша хронология
+linked-none = Байланысты істер жоқ.
+linked-basis-same_actor = сол аккаунт
+linked-basis-same_child = сол бала
+linked-match-iin = ЖСН бойынша сәйкес
+linked-match-name_birth_date = аты мен туған күні бойынша сәйкес
+linked-automatic = тіркеу кезінде байланыстырылды
+linked-by = байланыстырған: { $by }
+linked-unlinked = байланысты алып тастаған ({ $by }): { $reason }
+linked-timeline-heading = Хронология (істер саны: { $cases })
+linked-col-date = Күні
+linked-col-case = Іс
+linked-col-account = Аккаунт
+linked-col-what = Не болды
+linked-entry-incident = { $index }-эпизод
+linked-entry-chat = хат алмасу: { $messages } хабарлама (біріншісі: № { $first })
+linked-flag-monitoring = аңду
+linked-flag-offline = офлайн
+linked-indicators-heading = Қудалау белгілері
+linked-no-indicators = Қудалаудың бірде-бір белгісі іске қосылмады.
+linked-rests-on = Негізі: { $entries }
+linked-link-heading = Іспен байланыстыру
+linked-link-other = Іс нөмірі
+linked-link-basis = Негіз
+linked-link-reason = Себебі
+linked-link-submit = Байланыстыру
+linked-unlink-reason = Байланысты алу себебі
+linked-unlink-submit = Байланысты алу
+linked-import-heading = Хат алмасу экспортын импорттау
+linked-import-format = Пішімі
+linked-import-sender = Қудалаушы жіберуші (экспорттағы аты)
+linked-import-platform = Платформа
+linked-import-account = Қудалаушының аккаунты (аты немесе сілтеме)
+linked-import-file = Экспорт файлы
+linked-import-submit = Импорттау
+linked-imported = Хат алмасу импортталды: { $messages } хабарлама, оның { $actor } қудалаушыдан, { $days } күн ішінде.
+linked-referral-heading = Құқық қорғау органдарына арналған материалдар
+linked-referral-prepare = Материалдар жинағын дайындау
+linked-referral-language = Тілі
+
+referral-title = { $case } ісі бойынша құқық қорғау органдарына арналған материалдар
+referral-intro = Qorgau жүйесі іс жазбасы бойынша { $date } дайындады. Төменде аталған әр файл өзгертілмей сақталады; оның хеші мен ашықтық журналындағы жазбасы «qorgau receipt verify» командасымен тексеріледі.
+referral-facts-heading = Іс
+referral-received = Түскен күні: { $date }
+referral-regime = Қолданылатын ережелер: { $regime }
+referral-decision = Сараптама тобының шешімі: { $outcome }, санаты { $category }, { $date }
+referral-no-decision = Шешім әлі қабылданған жоқ.
+referral-referred = { $date } { $authority } органына берілді.
+referral-legal-basis = Қазақстан Республикасының Әкімшілік құқық бұзушылық туралы кодексі, 127-2-бап (кәмелетке толмағанды қудалау, оның ішінде кибербуллинг); қылмыстық құқық бұзушылық белгілерін материалдарды алған орган бағалайды.
+referral-actors-heading = Аккаунттар
+referral-evidence-heading = Дәлелдемелер
+referral-col-kind = Түрі
+referral-col-digest = SHA-256
+referral-col-size = Байт
+referral-col-time = Тіркелген уақыты
+referral-col-log = Журнал жазбасы
+referral-timeline-heading = Байланысты істер бойынша хронология
+referral-linked-cases = Хронологиядағы істер: { $cases }
+referral-indicators-heading = Қудалау белгілері (сарапшыларға арналған ұсыныс, қорытынды емес)
+referral-outcome-confirmed = деректер расталды
+referral-outcome-not-confirmed = деректер расталмады

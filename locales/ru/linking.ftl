@@ -1,0 +1,74 @@
+# Связи между делами, общая хронология, импорт переписки и пакеты для
+# правоохранительных органов (crates/qorgau-domain/src/linking.rs,
+# crates/qorgau-app/src/linked.rs).
+
+linking-to-itself = Дело нельзя связать с самим собой.
+linking-from-earlier-case = Связь записывается в более позднее из двух дел; дело { $case } зарегистрировано позже этого.
+linking-already-linked = Это дело уже связано с делом { $case }.
+linking-not-linked = Это дело не связано с делом { $case }.
+linking-nothing-from-actor = У отправителя «{ $sender }» в этой переписке нет сообщений с указанием времени; выберите отправителя заново.
+linking-not-referred = Пакет материалов готовится после передачи дела в правоохранительные органы.
+linking-unknown-sender = В этой переписке нет отправителя «{ $sender }». Отправители: { $senders }.
+linking-chat-too-large = Файл выгрузки больше { $megabytes } МБ; выгрузите переписку за более короткий период.
+
+linked-heading = Связанные дела и хронология по ребёнку
+linked-none = Связанных дел нет.
+linked-basis-same_actor = тот же аккаунт
+linked-basis-same_child = тот же ребёнок
+linked-match-iin = совпадение по ИИН
+linked-match-name_birth_date = совпадение по имени и дате рождения
+linked-automatic = связано при регистрации
+linked-by = связал(а): { $by }
+linked-unlinked = связь снята ({ $by }): { $reason }
+linked-timeline-heading = Хронология (дел: { $cases })
+linked-col-date = Дата
+linked-col-case = Дело
+linked-col-account = Аккаунт
+linked-col-what = Что
+linked-entry-incident = эпизод { $index }
+linked-entry-chat = переписка: сообщений — { $messages } (первое: № { $first })
+linked-flag-monitoring = слежка
+linked-flag-offline = офлайн
+linked-indicators-heading = Признаки преследования
+linked-no-indicators = Ни один признак преследования не сработал.
+linked-rests-on = Основание: { $entries }
+linked-link-heading = Связать с делом
+linked-link-other = Номер дела
+linked-link-basis = Основание
+linked-link-reason = Причина
+linked-link-submit = Связать
+linked-unlink-reason = Причина снятия связи
+linked-unlink-submit = Снять связь
+linked-import-heading = Импорт выгрузки переписки
+linked-import-format = Формат
+linked-import-sender = Отправитель — преследователь (как он назван в выгрузке)
+linked-import-platform = Платформа
+linked-import-account = Аккаунт преследователя (имя или ссылка)
+linked-import-file = Файл выгрузки
+linked-import-submit = Импортировать
+linked-imported = Переписка импортирована: сообщений — { $messages }, от преследователя — { $actor }, дней — { $days }.
+linked-referral-heading = Пакет для правоохранительных органов
+linked-referral-prepare = Подготовить пакет материалов
+linked-referral-language = Язык
+
+referral-title = Материалы для правоохранительных органов по делу { $case }
+referral-intro = Подготовлено системой Qorgau по записи дела { $date }. Каждый перечисленный ниже файл хранится в неизменном виде; его хеш и запись в журнале прозрачности проверяются командой «qorgau receipt verify».
+referral-facts-heading = Дело
+referral-received = Поступило: { $date }
+referral-regime = Рассматривается по правилам: { $regime }
+referral-decision = Решение экспертной группы: { $outcome }, категория { $category }, { $date }
+referral-no-decision = Решение ещё не принято.
+referral-referred = Передано в { $authority } { $date }.
+referral-legal-basis = Кодекс Республики Казахстан об административных правонарушениях, ст. 127-2 (травля несовершеннолетнего, в том числе кибертравля); признаки уголовного правонарушения оценивает орган, получивший материалы.
+referral-actors-heading = Аккаунты
+referral-evidence-heading = Доказательства
+referral-col-kind = Вид
+referral-col-digest = SHA-256
+referral-col-size = Байт
+referral-col-time = Зафиксировано
+referral-col-log = Запись журнала
+referral-timeline-heading = Хронология по связанным делам
+referral-linked-cases = Дела в хронологии: { $cases }
+referral-indicators-heading = Признаки преследования (подсказки экспертам, а не выводы)
+referral-outcome-confirmed = факты подтверждены
+referral-outcome-not-confirmed = факты не подтверждены
