@@ -39,9 +39,9 @@ use qorgau_store::{Job, NewJob, Store, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
-use crate::outbox::{self, Outbox, is_outbox_job};
 use crate::credentials::{RandomnessError, random_bytes};
 use crate::evidence::{Evidence, EvidenceError};
+use crate::outbox::{self, Outbox, is_outbox_job};
 use crate::procedure::{Procedure, ServiceError};
 
 /// A job's `kind`.

@@ -14,13 +14,16 @@ use qorgau_chat::signals::{Lexicon, SignalCategory};
 use qorgau_chat::{ChatFormat, ImportError, ImportOptions, ImportSummary};
 use qorgau_domain::deadline::almaty_date;
 use qorgau_domain::linking::{
-    CaseTimelineEntry, ChatOccasion, LinkBasis, case_timeline, same_child, sort_timeline,
+    ActorLink, CaseTimelineEntry, ChatOccasion, LinkBasis, account_pair, case_timeline, same_child,
+    sort_timeline,
 };
 use qorgau_domain::message::{Explain, Message};
 use qorgau_domain::procedure::{
     Actor, CaseEvent, CaseState, ChatImport, Command, LinkCandidate, automatic_links, handle,
 };
-use qorgau_domain::pursuit::{ContactFlags, PursuitAssessment, PursuitThresholds, assess};
+use qorgau_domain::pursuit::{
+    ContactFlags, Persons, PursuitAssessment, PursuitThresholds, assess_persons,
+};
 use qorgau_domain::validation::actor::{ActorAccount, ActorError};
 use qorgau_domain::validation::resource::Platform;
 use qorgau_store::{LinkRow, Store};
@@ -110,8 +113,20 @@ pub struct LinkedTimeline {
     /// linked cases about the same child.
     pub cases: Vec<String>,
     pub entries: Vec<CaseTimelineEntry>,
+    /// The accounts recorded as one person in the timeline's cases, active
+    /// or undone, with the case that holds each.
+    pub actor_links: Vec<ActorLinkRow>,
+    /// The active links as persons: what the indicators were computed with.
+    pub persons: Persons,
     pub assessment: PursuitAssessment,
     pub thresholds: PursuitThresholds,
+}
+
+/// Two accounts recorded as one person, and the case whose record holds it.
+#[derive(Debug, Clone)]
+pub struct ActorLinkRow {
+    pub recorded_in: String,
+    pub link: ActorLink,
 }
 
 /// The monitoring and offline flags an incident's description shows, from the
@@ -230,6 +245,16 @@ impl<S: Store> Procedure<'_, S> {
         let links = self.store.case_links(case_id).await?;
         let mut cases = vec![case_id.to_owned()];
         let mut entries = case_timeline(case_id, &state, &description_flags);
+        let rows_of = |recorded_in: &str, links: &[ActorLink]| -> Vec<ActorLinkRow> {
+            links
+                .iter()
+                .map(|link| ActorLinkRow {
+                    recorded_in: recorded_in.to_owned(),
+                    link: link.clone(),
+                })
+                .collect()
+        };
+        let mut actor_links = rows_of(case_id, &state.actor_links);
         for row in links.iter().filter(|row| row.link.active) {
             if cases.contains(&row.other_case_id) {
                 continue;
@@ -245,19 +270,96 @@ impl<S: Store> Procedure<'_, S> {
                 &other,
                 &description_flags,
             ));
+            actor_links.extend(rows_of(&row.other_case_id, &other.actor_links));
             cases.push(row.other_case_id.clone());
         }
         sort_timeline(&mut entries);
+        // Linked accounts are one actor, whichever case of the child's
+        // timeline the expert recorded it in.
+        let persons = Persons::from_links(
+            actor_links
+                .iter()
+                .filter(|row| row.link.active)
+                .map(|row| (row.link.accounts[0].as_str(), row.link.accounts[1].as_str())),
+        );
         let plain: Vec<_> = entries.iter().map(|entry| entry.entry.clone()).collect();
-        let assessment = assess(&plain, &thresholds);
+        let assessment = assess_persons(&plain, &persons, &thresholds);
         Ok(LinkedTimeline {
             case_id: case_id.to_owned(),
             links,
             cases,
             entries,
+            actor_links,
+            persons,
             assessment,
             thresholds,
         })
+    }
+
+    /// Records in `case_id` that two accounts are one person, with a reason.
+    pub async fn link_actors(
+        &self,
+        case_id: &str,
+        accounts: [ActorAccount; 2],
+        reason: String,
+        actor: &Actor,
+    ) -> Result<(), ServiceError> {
+        self.run(case_id, actor, Command::LinkActors { accounts, reason })
+            .await?;
+        Ok(())
+    }
+
+    /// Undoes a link of two accounts (their keys) in the case of the linked
+    /// timeline that holds it; returns that case.
+    pub async fn unlink_actors(
+        &self,
+        case_id: &str,
+        accounts: [String; 2],
+        reason: String,
+        actor: &Actor,
+    ) -> Result<String, ServiceError> {
+        let pair = account_pair(accounts[0].trim(), accounts[1].trim());
+        let timeline = self.linked_timeline(case_id).await?;
+        // Not linked anywhere: let the command say so, in this case.
+        let recorded_in = timeline
+            .actor_links
+            .iter()
+            .find(|row| row.link.active && row.link.accounts == pair)
+            .map_or(case_id, |row| row.recorded_in.as_str())
+            .to_owned();
+        self.run(
+            &recorded_in,
+            actor,
+            Command::UnlinkActors {
+                accounts: pair,
+                reason,
+            },
+        )
+        .await?;
+        Ok(recorded_in)
+    }
+
+    /// Records that the child (or a parent) blocked or reported `account` on
+    /// the Almaty date `on`.
+    pub async fn record_block(
+        &self,
+        case_id: &str,
+        account: ActorAccount,
+        on: jiff::civil::Date,
+        reported: bool,
+        actor: &Actor,
+    ) -> Result<(), ServiceError> {
+        self.run(
+            case_id,
+            actor,
+            Command::RecordBlock {
+                account,
+                on,
+                reported,
+            },
+        )
+        .await?;
+        Ok(())
     }
 
     /// Imports a chat export into a case: the file is read whole (all or

@@ -486,7 +486,9 @@ impl Outbox {
             Some(_) => (LetterOutcome::NotConfirmed, decision_reasons(events)),
             // Neither decided nor refused: there is nothing to answer yet.
             None if state.refusal.is_empty() => {
-                return Err(ServiceError::Procedure(ProcedureError::ResponseBeforeOutcome));
+                return Err(ServiceError::Procedure(
+                    ProcedureError::ResponseBeforeOutcome,
+                ));
             }
             None => (
                 LetterOutcome::Refused,

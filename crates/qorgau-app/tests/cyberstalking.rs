@@ -24,6 +24,7 @@ use qorgau_domain::category::Category;
 use qorgau_domain::linking::{ChildMatch, LinkBasis};
 use qorgau_domain::procedure::{Actor, CaseEvent, Command, Outcome, Role, VoteChoice};
 use qorgau_domain::pursuit::Indicator;
+use qorgau_domain::validation::actor::ActorAccount;
 use qorgau_domain::validation::resource::Platform;
 use qorgau_store::{AnyStore, Links, StaffMember, StaffRole, Store, StoreLocation};
 
@@ -394,13 +395,115 @@ async fn the_story(store: AnyStore, folder: &std::path::Path) {
         .map(|finding| finding.indicator)
         .collect();
     assert!(fired.contains(&Indicator::RepeatedContact), "{fired:?}");
-    assert!(fired.contains(&Indicator::CrossChannel), "{fired:?}");
     assert!(fired.contains(&Indicator::OfflineSpill), "{fired:?}");
+    // Four accounts, one channel each: four actors, until an expert says
+    // which of them are one person; nobody recorded a block yet.
+    assert!(!fired.contains(&Indicator::CrossChannel), "{fired:?}");
+    assert!(
+        !fired.contains(&Indicator::NewAccountsAfterBlock),
+        "{fired:?}"
+    );
     let suggestion = timeline.assessment.suggestion.clone().unwrap();
     assert_eq!(suggestion.category, Category::Cyberstalking);
     // The first case's timeline is the same child's: the same entries.
     let from_first = procedure.linked_timeline(&first).await.unwrap();
     assert_eq!(from_first.entries.len(), timeline.entries.len());
+
+    // 4a. The expert records that the new Telegram account and the VK
+    // account are one person: one actor on two platforms.
+    let telegram_new = ActorAccount::parse(Platform::Telegram, "@stalker_new").unwrap();
+    let vk = ActorAccount::parse(Platform::Vk, "https://vk.com/stalker3").unwrap();
+    let finding = |timeline: &qorgau_app::linked::LinkedTimeline, indicator: Indicator| {
+        timeline
+            .assessment
+            .findings
+            .iter()
+            .find(|finding| finding.indicator == indicator)
+            .map(|finding| finding.rests_on.clone())
+    };
+    procedure
+        .link_actors(
+            &third,
+            [telegram_new.clone(), vk.clone()],
+            "the same photo and the same phrases; the parent confirmed".into(),
+            &expert,
+        )
+        .await
+        .unwrap();
+    let chat_day_one = format!("{third} chat {} message 1", imported.evidence_id);
+    let third_incident = format!("{third} incident 1");
+    let linked = procedure.linked_timeline(&first).await.unwrap();
+    assert_eq!(
+        finding(&linked, Indicator::CrossChannel),
+        Some(vec![chat_day_one.clone(), third_incident.clone()])
+    );
+    assert_eq!(linked.actor_links.len(), 1);
+    assert_eq!(linked.actor_links[0].recorded_in, third);
+    // Undone from the first case's page: recorded where the link is, and the
+    // indicator is quiet again; then linked once more.
+    let recorded_in = procedure
+        .unlink_actors(
+            &first,
+            [vk.key.clone(), telegram_new.key.clone()],
+            "checking again".into(),
+            &coordinator,
+        )
+        .await
+        .unwrap();
+    assert_eq!(recorded_in, third);
+    let unlinked = procedure.linked_timeline(&third).await.unwrap();
+    assert_eq!(finding(&unlinked, Indicator::CrossChannel), None);
+    procedure
+        .link_actors(
+            &third,
+            [vk.clone(), telegram_new.clone()],
+            "confirmed by the platform's answer".into(),
+            &expert,
+        )
+        .await
+        .unwrap();
+
+    // 4b. The parent says the child blocked @stalker_one. Recorded on the day
+    // of the last incident, nothing new follows it: quiet. Recorded on the
+    // day it happened, the new accounts after it fire.
+    let stalker_one = ActorAccount::parse(Platform::Telegram, "@stalker_one").unwrap();
+    procedure
+        .record_block(
+            &third,
+            stalker_one.clone(),
+            "2025-03-20".parse().unwrap(),
+            true,
+            &expert,
+        )
+        .await
+        .unwrap();
+    let too_late = procedure.linked_timeline(&third).await.unwrap();
+    assert_eq!(finding(&too_late, Indicator::NewAccountsAfterBlock), None);
+    procedure
+        .record_block(
+            &third,
+            stalker_one,
+            "2025-03-12".parse().unwrap(),
+            false,
+            &expert,
+        )
+        .await
+        .unwrap();
+    let blocked = procedure.linked_timeline(&third).await.unwrap();
+    assert_eq!(
+        finding(&blocked, Indicator::NewAccountsAfterBlock),
+        Some(vec![
+            format!("{third} block 2"),
+            chat_day_one.clone(),
+            third_incident.clone()
+        ])
+    );
+    assert!(
+        blocked
+            .entries
+            .iter()
+            .any(|entry| entry.entry.reference == format!("{third} block 1"))
+    );
 
     // 5. The experts decide; the linked incidents count.
     for (name, chair) in [("e1", false), ("e2", false), ("chair", true)] {

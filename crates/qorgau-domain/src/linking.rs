@@ -28,6 +28,7 @@ use sha2::Sha256;
 
 use crate::application::Child;
 use crate::deadline::start_of_day;
+use crate::message::Message;
 use crate::procedure::CaseState;
 use crate::pursuit::{ContactFlags, EntryKind, TimelineEntry};
 use crate::validation::resource::Platform;
@@ -211,6 +212,45 @@ pub struct ChatRecord {
     pub imported_at: Timestamp,
 }
 
+/// Two actor accounts an expert recorded as one person (`actors_linked`), as
+/// the events of the case that holds it tell it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActorLink {
+    /// The accounts' keys, in sorted order ([`account_pair`]).
+    pub accounts: [String; 2],
+    pub by: String,
+    pub reason: String,
+    pub linked_at: Timestamp,
+    /// False once unlinked (a later link makes it true again).
+    pub active: bool,
+    pub unlinked_by: Option<String>,
+    pub unlink_reason: Option<String>,
+    pub unlinked_at: Option<Timestamp>,
+}
+
+/// Two account keys as one pair, whichever order they were given in.
+pub fn account_pair(first: &str, second: &str) -> [String; 2] {
+    let (low, high) = if first <= second {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    [low.to_owned(), high.to_owned()]
+}
+
+/// The child (or a parent) blocked or reported an account (`account_blocked`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockRecord {
+    /// The account's key.
+    pub account: String,
+    pub platform: Platform,
+    /// The Almaty date of the block or report.
+    pub on: Date,
+    pub reported: bool,
+    pub by: String,
+    pub recorded_at: Timestamp,
+}
+
 /// What a timeline entry came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
@@ -229,6 +269,23 @@ pub enum EntrySource {
         first_message: u64,
         sender: String,
     },
+    /// Block `index` (1-based) recorded in the case: the child blocked or
+    /// reported the entry's account.
+    Block {
+        index: usize,
+        reported: bool,
+        by: String,
+    },
+}
+
+/// How a block entry reads: "blocked by the child (recorded by e1)".
+pub fn block_message(reported: bool, by: &str) -> Message {
+    Message::new(if reported {
+        "linked-entry-reported"
+    } else {
+        "linked-entry-blocked"
+    })
+    .with("by", by)
 }
 
 /// A pursuit timeline entry with where it came from.
@@ -324,6 +381,32 @@ pub fn case_timeline(
             });
         }
     }
+    for (position, block) in state.blocks.iter().enumerate() {
+        let index = position + 1;
+        entries.push(CaseTimelineEntry {
+            case_id: case_id.to_owned(),
+            entry: TimelineEntry {
+                reference: format!("{case_id} block {index}"),
+                // A date, like an incident's: the start of that Almaty day, so
+                // a message later that day is "after" it, an incident of the
+                // same day is not.
+                at: start_of_day(block.on),
+                account: block.account.clone(),
+                platform: block.platform,
+                channel: block.account.clone(),
+                kind: if block.reported {
+                    EntryKind::Reported
+                } else {
+                    EntryKind::Blocked
+                },
+            },
+            source: EntrySource::Block {
+                index,
+                reported: block.reported,
+                by: block.by.clone(),
+            },
+        });
+    }
     sort_timeline(&mut entries);
     entries
 }
@@ -399,6 +482,7 @@ mod tests {
         automatic_links, handle, receive_application,
     };
     use crate::regime::Regimes;
+    use crate::validation::actor::ActorAccount;
 
     const LATER: &str = "QG-2026-000007";
     const EARLIER: &str = "QG-2026-000003";
@@ -536,6 +620,153 @@ mod tests {
         let link = state.link(EARLIER).unwrap();
         assert!(link.active);
         assert_eq!(link.reason.as_deref(), Some("it was her after all"));
+    }
+
+    fn account(platform: Platform, handle: &str) -> ActorAccount {
+        ActorAccount::parse(platform, handle).unwrap()
+    }
+
+    #[test]
+    fn staff_link_accounts_as_one_person_and_unlink_with_reasons() {
+        let expert = Role::Expert { chair: false };
+        let mut events = received();
+        let telegram = account(Platform::Telegram, "@Stalker_New");
+        let vk = account(Platform::Vk, "https://vk.com/stalker3");
+        let link = |reason: &str| Command::LinkActors {
+            accounts: [telegram.clone(), vk.clone()],
+            reason: reason.into(),
+        };
+        assert_eq!(
+            code(run(&mut events, expert.clone(), link("  "))),
+            "reason_required"
+        );
+        assert_eq!(
+            code(run(
+                &mut events,
+                expert.clone(),
+                Command::LinkActors {
+                    accounts: [
+                        telegram.clone(),
+                        account(Platform::Telegram, "t.me/stalker_new")
+                    ],
+                    reason: "x".into(),
+                }
+            )),
+            "actors_same_account"
+        );
+        assert_eq!(
+            code(run(
+                &mut events,
+                Role::ResourceOwner { owner: "vk".into() },
+                link("x")
+            )),
+            "not_allowed"
+        );
+        let linked = run(&mut events, expert.clone(), link("same photo, same words")).unwrap();
+        // Sorted keys, whichever order they were given in.
+        assert!(matches!(
+            &linked[0],
+            CaseEvent::ActorsLinked { accounts, by, reason, .. }
+                if accounts[0] == telegram.key && accounts[1] == vk.key
+                    && by == "e1" && reason == "same photo, same words"
+        ));
+        let swapped = Command::LinkActors {
+            accounts: [vk.clone(), telegram.clone()],
+            reason: "again".into(),
+        };
+        assert_eq!(
+            code(run(&mut events, expert.clone(), swapped)),
+            "actors_already_linked"
+        );
+        let unlink = |reason: &str| Command::UnlinkActors {
+            accounts: [vk.key.clone(), telegram.key.clone()],
+            reason: reason.into(),
+        };
+        assert_eq!(
+            code(run(&mut events, expert.clone(), unlink(""))),
+            "reason_required"
+        );
+        run(
+            &mut events,
+            Role::Coordinator,
+            unlink("a classmate, not him"),
+        )
+        .unwrap();
+        assert_eq!(
+            code(run(&mut events, expert.clone(), unlink("twice"))),
+            "actors_not_linked"
+        );
+        let state = CaseState::replay(events.iter()).unwrap();
+        let record = state.actor_link(&vk.key, &telegram.key).unwrap();
+        assert!(!record.active);
+        assert_eq!(
+            record.unlink_reason.as_deref(),
+            Some("a classmate, not him")
+        );
+        // Linked again: active once more, with the new reason.
+        run(&mut events, expert, link("the police confirmed it")).unwrap();
+        let state = CaseState::replay(events.iter()).unwrap();
+        assert!(state.actor_link(&telegram.key, &vk.key).unwrap().active);
+        assert_eq!(state.actor_links.len(), 1);
+    }
+
+    #[test]
+    fn a_block_is_recorded_once_and_never_in_the_future() {
+        let expert = Role::Expert { chair: false };
+        let mut events = received();
+        let old = account(Platform::Telegram, "@someone");
+        let block = |on: &str, reported: bool| Command::RecordBlock {
+            account: old.clone(),
+            on: on.parse().unwrap(),
+            reported,
+        };
+        // "Now" is 2026-12-03 in Almaty.
+        assert_eq!(
+            code(run(&mut events, expert.clone(), block("2026-12-04", false))),
+            "block_in_future"
+        );
+        assert_eq!(
+            code(run(
+                &mut events,
+                Role::ResourceOwner {
+                    owner: "telegram".into()
+                },
+                block("2026-11-21", false)
+            )),
+            "not_allowed"
+        );
+        let recorded = run(&mut events, expert.clone(), block("2026-11-21", false)).unwrap();
+        assert!(matches!(
+            &recorded[0],
+            CaseEvent::AccountBlocked { account, platform: Platform::Telegram, reported: false, by, .. }
+                if *account == old.key && by == "e1"
+        ));
+        assert_eq!(
+            code(run(&mut events, expert.clone(), block("2026-11-21", false))),
+            "block_already_recorded"
+        );
+        // Reported the same day is another fact.
+        run(&mut events, expert, block("2026-11-21", true)).unwrap();
+        let state = CaseState::replay(events.iter()).unwrap();
+        let entries = case_timeline(LATER, &state, &|_: &str| ContactFlags::default());
+        let kinds: Vec<(&str, EntryKind)> = entries
+            .iter()
+            .map(|entry| (entry.entry.reference.as_str(), entry.entry.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (
+                    "QG-2026-000007 incident 1",
+                    EntryKind::Contact(ContactFlags {
+                        unwanted: true,
+                        ..ContactFlags::default()
+                    })
+                ),
+                ("QG-2026-000007 block 1", EntryKind::Blocked),
+                ("QG-2026-000007 block 2", EntryKind::Reported),
+            ]
+        );
     }
 
     #[test]

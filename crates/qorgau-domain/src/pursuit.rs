@@ -9,8 +9,10 @@
 //!
 //! 1. [`Indicator::RepeatedContact`]: unwanted contact on at least N distinct
 //!    days (Almaty dates) within a period of D days;
-//! 2. [`Indicator::CrossChannel`]: unwanted contact over at least M
-//!    platforms or channels;
+//! 2. [`Indicator::CrossChannel`]: unwanted contact by one person over at
+//!    least M platforms or channels — one account, or accounts the expert
+//!    recorded as one person ([`Persons`]); two accounts on two platforms are
+//!    two actors until then;
 //! 3. [`Indicator::NewAccountsAfterBlock`]: accounts never seen before that
 //!    start contact within D days after the child blocked or reported another
 //!    of the actor's accounts;
@@ -260,13 +262,64 @@ pub struct PursuitAssessment {
     pub suggestion: Option<Suggestion>,
 }
 
-/// Computes every indicator over one actor's timeline towards one child.
+/// Which accounts are one person: the pairs experts linked (`actors_linked`),
+/// joined transitively (a = b and b = c make one person of a, b and c). An
+/// account nobody linked is a person of its own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Persons {
+    /// Account key → the person's key (the smallest account key of the group).
+    person: BTreeMap<String, String>,
+}
+
+impl Persons {
+    pub fn from_links<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Persons {
+        let mut groups: Vec<BTreeSet<String>> = Vec::new();
+        for (first, second) in pairs {
+            let mut merged: BTreeSet<String> = [first.to_owned(), second.to_owned()].into();
+            groups.retain(|group| {
+                let touches = group.contains(first) || group.contains(second);
+                if touches {
+                    merged.extend(group.iter().cloned());
+                }
+                !touches
+            });
+            groups.push(merged);
+        }
+        let mut person = BTreeMap::new();
+        for group in groups {
+            if let Some(key) = group.first().cloned() {
+                for account in group {
+                    person.insert(account, key.clone());
+                }
+            }
+        }
+        Persons { person }
+    }
+
+    /// The person an account is: its group's key, or the account itself.
+    pub fn person_of<'a>(&'a self, account: &'a str) -> &'a str {
+        self.person.get(account).map_or(account, String::as_str)
+    }
+}
+
+/// Computes every indicator over one child's timeline, each account its own
+/// person.
 pub fn assess(timeline: &[TimelineEntry], thresholds: &PursuitThresholds) -> PursuitAssessment {
+    assess_persons(timeline, &Persons::default(), thresholds)
+}
+
+/// Computes every indicator over one child's timeline, with the accounts the
+/// experts linked taken as one person.
+pub fn assess_persons(
+    timeline: &[TimelineEntry],
+    persons: &Persons,
+    thresholds: &PursuitThresholds,
+) -> PursuitAssessment {
     let mut entries: Vec<&TimelineEntry> = timeline.iter().collect();
     entries.sort_by(|left, right| (left.at, &left.reference).cmp(&(right.at, &right.reference)));
     let findings: Vec<Finding> = [
         repeated_contact(&entries, thresholds),
-        cross_channel(&entries, thresholds),
+        cross_channel(&entries, persons, thresholds),
         new_accounts_after_block(&entries, thresholds),
         flagged(
             &entries,
@@ -354,15 +407,29 @@ fn days_between(from: Date, to: Date) -> i64 {
     i64::from(to.since(from).map_or(i32::MAX, |span| span.get_days()))
 }
 
-/// Unwanted contact over `min` platforms or channels; rests on the first
-/// contact in each.
-fn cross_channel(entries: &[&TimelineEntry], thresholds: &PursuitThresholds) -> Option<Finding> {
+/// Unwanted contact by one person over `min` platforms or channels; rests on
+/// the first contact in each channel of the person with the most (the first
+/// person in key order, on a tie).
+fn cross_channel(
+    entries: &[&TimelineEntry],
+    persons: &Persons,
+    thresholds: &PursuitThresholds,
+) -> Option<Finding> {
     let minimum = thresholds.cross_channel_min.max(2);
-    let mut first_in_channel: BTreeMap<(Platform, &str), &TimelineEntry> = BTreeMap::new();
+    type Channels<'e> = BTreeMap<(Platform, &'e str), &'e TimelineEntry>;
+    let mut by_person: BTreeMap<&str, Channels<'_>> = BTreeMap::new();
     for entry in unwanted(entries) {
-        first_in_channel
+        by_person
+            .entry(persons.person_of(&entry.account))
+            .or_default()
             .entry((entry.platform, entry.channel.as_str()))
             .or_insert(entry);
+    }
+    let mut first_in_channel: Channels<'_> = BTreeMap::new();
+    for channels in by_person.into_values() {
+        if channels.len() > first_in_channel.len() {
+            first_in_channel = channels;
+        }
     }
     let channels = count_u32(first_in_channel.len());
     if channels < minimum {
@@ -584,8 +651,32 @@ mod tests {
         );
     }
 
+    /// The findings as `(indicator, rests_on)`, with `links` as one person.
+    fn check_linked(
+        timeline: &[TimelineEntry],
+        links: &[(&str, &str)],
+        expected: &[(Indicator, &[&str])],
+    ) {
+        let persons = Persons::from_links(links.iter().copied());
+        let actual: Vec<(Indicator, Vec<String>)> = assess_persons(timeline, &persons, &defaults())
+            .findings
+            .into_iter()
+            .map(|finding| (finding.indicator, finding.rests_on))
+            .collect();
+        let expected: Vec<(Indicator, Vec<String>)> = expected
+            .iter()
+            .map(|(indicator, rests_on)| {
+                (
+                    *indicator,
+                    rests_on.iter().map(|entry| entry.to_string()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(actual, expected);
+    }
+
     #[test]
-    fn cross_channel_fires_on_two_channels_and_not_one() {
+    fn cross_channel_fires_for_one_person_on_two_platforms_and_not_two_people() {
         let mut instagram = contact("b", 2, "instagram:account:x", "dm");
         instagram.platform = Platform::Instagram;
         let timeline = [
@@ -593,12 +684,19 @@ mod tests {
             contact("a2", 1, "telegram:account:x", "dm"),
             instagram,
         ];
-        check(
+        // Two accounts are two actors: one channel each.
+        check(&timeline, &defaults(), &[]);
+        // Linked as one person, they are one actor on two platforms.
+        let linked = [("instagram:account:x", "telegram:account:x")];
+        check_linked(
             &timeline,
-            &defaults(),
+            &linked,
             &[(Indicator::CrossChannel, &["a", "b"])],
         );
-        check(&timeline[..2], &defaults(), &[]);
+        // One short: the linked person wrote on one platform only.
+        check_linked(&timeline[..2], &linked, &[]);
+        // A link of other accounts changes nothing.
+        check_linked(&timeline, &[("telegram:account:x", "vk:account:z")], &[]);
         // Two channels on one platform count too (a group and a direct chat).
         let channels = [
             contact("a", 1, "telegram:account:x", "dm"),
@@ -701,13 +799,53 @@ mod tests {
     }
 
     #[test]
+    fn links_join_accounts_transitively() {
+        let persons = Persons::from_links([("b", "c"), ("x", "y"), ("a", "b"), ("y", "c")]);
+        for account in ["a", "b", "c", "x", "y"] {
+            assert_eq!(persons.person_of(account), "a", "{account}");
+        }
+        assert_eq!(persons.person_of("z"), "z");
+        assert_eq!(Persons::default().person_of("a"), "a");
+    }
+
+    #[test]
+    fn a_new_linked_account_after_a_block_fires_and_a_day_early_does_not() {
+        let block = TimelineEntry {
+            kind: EntryKind::Blocked,
+            ..contact("block", 10, "telegram:account:old", "telegram:account:old")
+        };
+        let mut new_account = contact("new", 11, "instagram:account:new", "dm");
+        new_account.platform = Platform::Instagram;
+        let timeline = [
+            contact("old", 9, "telegram:account:old", "dm"),
+            block.clone(),
+            new_account.clone(),
+        ];
+        let linked = [("instagram:account:new", "telegram:account:old")];
+        check_linked(
+            &timeline,
+            &linked,
+            &[
+                (Indicator::CrossChannel, &["old", "new"]),
+                (Indicator::NewAccountsAfterBlock, &["block", "new"]),
+            ],
+        );
+        // One short: the new account wrote the day before the block.
+        let mut early = new_account;
+        early.at = on(9);
+        check_linked(
+            &[timeline[0].clone(), block, early],
+            &linked,
+            &[(Indicator::CrossChannel, &["new", "old"])],
+        );
+    }
+
+    #[test]
     fn cyberstalking_is_suggested_with_the_indicators_that_fired() {
-        let mut instagram = contact("c", 15, "instagram:account:x", "dm");
-        instagram.platform = Platform::Instagram;
         let timeline = [
             contact("a", 1, "telegram:account:x", "dm"),
             contact("b", 8, "telegram:account:x", "dm"),
-            instagram,
+            contact("c", 15, "telegram:account:x", "class-group"),
         ];
         let assessment = assess(&timeline, &defaults());
         assert_eq!(

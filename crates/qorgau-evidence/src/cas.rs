@@ -5,8 +5,8 @@
 //! hashes what it read and refuses a blob whose bytes no longer match its name
 //! ([`CasError::Damaged`]) — a damaged file is reported, never served.
 //!
-//! [`FsBlobStore`] lays blobs out as `ROOT/sha256/ab/cd/abcd…` (two levels of
-//! 256-way sharding keep folders small at millions of files) and writes each
+//! [`FsBlobStore`] lays blobs out as `ROOT/sha256/ab/abcd…` (256 folders by
+//! the digest's first byte; see [`FsBlobStore::path_of`]) and writes each
 //! one atomically and durably: a temporary file in the same file system, made
 //! durable, renamed into place, the rename made durable — and only then does
 //! `put` return. Writes running side by side share those syncs (group commit,
@@ -129,8 +129,19 @@ impl FsBlobStore {
         self.root.join("tmp")
     }
 
-    /// `ROOT/sha256/ab/cd/abcd…`.
+    /// `ROOT/sha256/ab/abcd…`: one level of 256 folders. A store of a few
+    /// thousand blobs then has at most 256 folders instead of one new folder
+    /// for nearly every blob (a new folder costs an inode, a block and a
+    /// synced entry in its parent), and a directory index (ext4's htree)
+    /// keeps lookups fast at tens of thousands of files per folder.
     pub fn path_of(&self, digest: &Sha256Digest) -> PathBuf {
+        let hex = digest.hex();
+        self.root.join("sha256").join(&hex[0..2]).join(hex)
+    }
+
+    /// Where stores before the one-level layout kept blobs,
+    /// `ROOT/sha256/ab/cd/abcd…`; still read, never written.
+    fn legacy_path_of(&self, digest: &Sha256Digest) -> PathBuf {
         let hex = digest.hex();
         self.root
             .join("sha256")
@@ -180,7 +191,8 @@ impl FsBlobStore {
         let path = self.path_of(digest);
         loop {
             if !file_matches(&path, digest) {
-                return false;
+                // A blob of the old layout was made durable when written.
+                return file_matches(&self.legacy_path_of(digest), digest);
             }
             // A copy a group is still syncing is not durable yet: wait for
             // that group, then look again (it may have failed and gone).
@@ -272,16 +284,22 @@ impl BlobStore for FsBlobStore {
     }
 
     fn get(&self, digest: &Sha256Digest) -> Result<Vec<u8>, CasError> {
-        self.verify_file(&self.path_of(digest), digest)
+        match self.verify_file(&self.path_of(digest), digest) {
+            Err(CasError::NotFound(_)) => self.verify_file(&self.legacy_path_of(digest), digest),
+            other => other,
+        }
     }
 
     fn exists(&self, digest: &Sha256Digest) -> Result<bool, CasError> {
-        let path = self.path_of(digest);
-        match fs::metadata(&path) {
-            Ok(metadata) => Ok(metadata.is_file()),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
-            Err(error) => Err(self.io_error(&path, error)),
+        for path in [self.path_of(digest), self.legacy_path_of(digest)] {
+            match fs::metadata(&path) {
+                Ok(metadata) if metadata.is_file() => return Ok(true),
+                Ok(_) => {}
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                Err(error) => return Err(self.io_error(&path, error)),
+            }
         }
+        Ok(false)
     }
 }
 
@@ -304,7 +322,30 @@ mod tests {
         assert_eq!(store.get(&digest).unwrap(), b"evidence");
         let path = store.path_of(&digest);
         let hex = digest.hex();
-        assert!(path.ends_with(format!("sha256/{}/{}/{hex}", &hex[..2], &hex[2..4])));
+        assert!(path.ends_with(format!("sha256/{}/{hex}", &hex[..2])));
+        assert_eq!(fs::read(&path).unwrap(), b"evidence");
+    }
+
+    #[test]
+    fn blobs_of_the_two_level_layout_are_still_read_and_not_stored_again() {
+        let (folder, store) = store();
+        let bytes = b"stored before the one-level layout".to_vec();
+        let digest = Sha256Digest::of(&bytes);
+        let old = store.legacy_path_of(&digest);
+        let hex = digest.hex();
+        assert!(old.ends_with(format!("sha256/{}/{}/{hex}", &hex[..2], &hex[2..4])));
+        fs::create_dir_all(old.parent().unwrap()).unwrap();
+        fs::write(&old, &bytes).unwrap();
+        assert!(store.exists(&digest).unwrap());
+        assert_eq!(store.get(&digest).unwrap(), bytes);
+        assert_eq!(store.put(&bytes).unwrap(), digest);
+        assert!(!store.path_of(&digest).exists());
+        assert_eq!(walk(folder.path()).len(), 1);
+        // Damage is reported there too, and a new put stores a good copy.
+        fs::write(&old, b"stored before").unwrap();
+        assert!(matches!(store.get(&digest), Err(CasError::Damaged { .. })));
+        store.put(&bytes).unwrap();
+        assert_eq!(fs::read(store.path_of(&digest)).unwrap(), bytes);
     }
 
     #[test]
@@ -405,8 +446,8 @@ mod tests {
     }
 
     fn release_the_queue(store: &FsBlobStore) {
-        store.group.lock().leading = false;
-        store.group.turn.notify_all();
+        let mut state = store.group.lock();
+        store.group.hand_over(&mut state);
     }
 
     fn copy_tree(from: &Path, to: &Path) {

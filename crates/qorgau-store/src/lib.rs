@@ -31,11 +31,11 @@ mod sqlite;
 pub mod stats;
 
 pub use any::{AnyStore, StoreLocation};
-pub use delivery::{Deliveries, OwnerContact, StaffContact, WebhookEndpoint};
-pub use links::{LinkRow, Links};
 pub use archive::{
     ArchiveError, ArchiveItem, ArchiveSummary, StoredEntry, StoredOwner, StoredStaff,
 };
+pub use delivery::{Deliveries, OwnerContact, StaffContact, WebhookEndpoint};
+pub use links::{LinkRow, Links};
 pub use log::{LOG_PAGE, place_evidence_leaves};
 pub use postgres::PgStore;
 pub use schema::MigrationName;

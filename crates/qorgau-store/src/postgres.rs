@@ -397,10 +397,7 @@ struct PgCommitter {
 }
 
 impl Committer for PgCommitter {
-    async fn commit(
-        &self,
-        writes: &[Write],
-    ) -> Result<Vec<Answer>, BatchError> {
+    async fn commit(&self, writes: &[Write]) -> Result<Vec<Answer>, BatchError> {
         let mut transaction: Transaction<'static, Postgres> = self
             .pool
             .begin()

@@ -266,10 +266,7 @@ struct SqliteCommitter {
 }
 
 impl Committer for SqliteCommitter {
-    async fn commit(
-        &self,
-        writes: &[Write],
-    ) -> Result<Vec<Answer>, BatchError> {
+    async fn commit(&self, writes: &[Write]) -> Result<Vec<Answer>, BatchError> {
         // The write lock first: the head read below cannot be stale, and
         // another process on the same file waits in the busy handler.
         let mut transaction = self
@@ -651,7 +648,9 @@ pub(crate) fn order_row(case_id: String, state: &str) -> Result<OrderRow, StoreE
         removal_reported_at: order.removal_reported_at,
         removed_at: order.removed_at,
         escalations: order.escalations.len() as u32,
-        escalation_paused: order.escalation_paused.is_some_and(|pause| !pause.is_null()),
+        escalation_paused: order
+            .escalation_paused
+            .is_some_and(|pause| !pause.is_null()),
     })
 }
 

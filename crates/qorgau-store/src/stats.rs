@@ -248,3 +248,131 @@ pub(crate) fn facts_of(
     }
     Ok(all)
 }
+
+/// How both stores hand the rows over: one row per day of receipt, its cases
+/// packed into one text, one line a case, each with its orders. A million
+/// cases are then a few hundred rows: sqlx's SQLite driver moves every row
+/// from its worker thread to the caller through a channel, and per-case rows
+/// spent most of a report's time in that hand-over (bench/stats).
+///
+/// A case line: `case_id,received_at,outcome,category,indicators,referred,
+/// age_band,platforms,decided_at,decision_due,extended,response_due,
+/// response_sent_at,first_incident_on,ORDERS` where a missing value is empty,
+/// flags are `0`/`1`, and ORDERS is `;`-separated
+/// `owner position issued_at delivered_at removal_due removal_reported_at
+/// removed_at not_complied` (space-separated, missing values as `-`). No value
+/// contains `,`, `;`, a space or a line break: identifiers, numbers, dates,
+/// platform slugs and owner names (a platform or a host).
+pub(crate) fn facts_of_days(days: Vec<String>) -> Result<Vec<CaseFacts>, StoreError> {
+    let mut all = Vec::new();
+    for day in &days {
+        for line in day.split('\n').filter(|line| !line.is_empty()) {
+            all.push(case_of_line(line)?);
+        }
+    }
+    Ok(all)
+}
+
+fn packed_error(line: &str) -> StoreError {
+    let shown: String = line.chars().take(60).collect();
+    StoreError::Corrupt(format!("case_stats: a packed row does not parse: {shown}"))
+}
+
+fn case_of_line(line: &str) -> Result<CaseFacts, StoreError> {
+    let fields: Vec<&str> = line.split(',').collect();
+    let [
+        case_id,
+        received_at,
+        outcome_text,
+        category,
+        indicators,
+        referred,
+        band,
+        platforms,
+        decided_at,
+        decision_due,
+        extended,
+        response_due,
+        response_sent_at,
+        first_incident_on,
+        orders,
+    ] = fields.as_slice()
+    else {
+        return Err(packed_error(line));
+    };
+    let number =
+        |text: &str| -> Result<i64, StoreError> { text.parse().map_err(|_| packed_error(line)) };
+    let optional = |text: &str| -> Result<Option<i64>, StoreError> {
+        if text.is_empty() || text == "-" {
+            Ok(None)
+        } else {
+            number(text).map(Some)
+        }
+    };
+    let flag = |text: &str| text == "1" || text == "t" || text == "true";
+    let mut facts = CaseFacts {
+        received_at: from_millis(number(received_at)?),
+        outcome: outcome(case_id, outcome_text)?,
+        category: if category.is_empty() {
+            None
+        } else {
+            Some(Category::from_str(category).map_err(|_| corrupt(case_id, "category", category))?)
+        },
+        indicators: indicators
+            .split_whitespace()
+            .map(|text| {
+                CriminalIndicator::from_str(text).map_err(|_| corrupt(case_id, "indicator", text))
+            })
+            .collect::<Result<_, _>>()?,
+        referred: flag(referred),
+        age_band: age_band(case_id, band)?,
+        platforms: platforms.split_whitespace().map(str::to_owned).collect(),
+        decided_at: optional(decided_at)?.map(from_millis),
+        decision_due: optional(decision_due)?.map(from_millis),
+        extended: flag(extended),
+        response_due: from_millis(number(response_due)?),
+        response_sent_at: optional(response_sent_at)?.map(from_millis),
+        first_incident_on: if first_incident_on.is_empty() {
+            None
+        } else {
+            Some(
+                first_incident_on
+                    .parse()
+                    .map_err(|_| corrupt(case_id, "date", first_incident_on))?,
+            )
+        },
+        orders: Vec::new(),
+    };
+    let mut packed: Vec<(i64, OrderFacts)> = Vec::new();
+    for order in orders.split(';').filter(|order| !order.is_empty()) {
+        let parts: Vec<&str> = order.split(' ').collect();
+        let [
+            owner,
+            position,
+            issued,
+            delivered,
+            due,
+            reported,
+            removed,
+            not_complied,
+        ] = parts.as_slice()
+        else {
+            return Err(packed_error(line));
+        };
+        packed.push((
+            number(position)?,
+            OrderFacts {
+                owner: (*owner).to_owned(),
+                issued_at: from_millis(number(issued)?),
+                delivered_at: optional(delivered)?.map(from_millis),
+                removal_due: optional(due)?.map(from_millis),
+                removal_reported_at: optional(reported)?.map(from_millis),
+                removed_at: optional(removed)?.map(from_millis),
+                not_complied: flag(not_complied),
+            },
+        ));
+    }
+    packed.sort_by_key(|(position, _)| *position);
+    facts.orders = packed.into_iter().map(|(_, order)| order).collect();
+    Ok(facts)
+}

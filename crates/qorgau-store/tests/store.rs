@@ -2918,35 +2918,122 @@ async fn owners_webhooks_rotate_with_a_grace_period_and_are_forgotten_on_gone(ba
     };
     test.store.add_owner(&owner, at(RECEIVED)).await.unwrap();
     let now = at(RECEIVED);
-    let contact = test.store.owner_contact(&owner.name, now).await.unwrap().unwrap();
+    let contact = test
+        .store
+        .owner_contact(&owner.name, now)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((contact.email, contact.webhook), (None, None));
-    assert!(test.store.owner_contact("nobody", now).await.unwrap().is_none());
-    assert!(!test.store.set_owner_email("nobody", Some("a@b.kz")).await.unwrap());
-    assert!(test.store.set_owner_email(&owner.name, Some("orders@bully.example")).await.unwrap());
+    assert!(
+        test.store
+            .owner_contact("nobody", now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        !test
+            .store
+            .set_owner_email("nobody", Some("a@b.kz"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        test.store
+            .set_owner_email(&owner.name, Some("orders@bully.example"))
+            .await
+            .unwrap()
+    );
 
-    let later = |hours: i64| now.checked_add(jiff::SignedDuration::from_hours(hours)).unwrap();
-    assert!(test.store.set_owner_webhook(&owner.name, "https://hooks.bully.example/a", "whsec_first", later(24)).await.unwrap());
-    let contact = test.store.owner_contact(&owner.name, now).await.unwrap().unwrap();
+    let later = |hours: i64| {
+        now.checked_add(jiff::SignedDuration::from_hours(hours))
+            .unwrap()
+    };
+    assert!(
+        test.store
+            .set_owner_webhook(
+                &owner.name,
+                "https://hooks.bully.example/a",
+                "whsec_first",
+                later(24)
+            )
+            .await
+            .unwrap()
+    );
+    let contact = test
+        .store
+        .owner_contact(&owner.name, now)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(contact.email.as_deref(), Some("orders@bully.example"));
     // A first registration has nothing to keep signing with.
-    assert_eq!(contact.webhook.unwrap().secrets, vec!["whsec_first".to_owned()]);
+    assert_eq!(
+        contact.webhook.unwrap().secrets,
+        vec!["whsec_first".to_owned()]
+    );
 
     // Rotated: the old secret signs beside the new one until the grace ends.
-    test.store.set_owner_webhook(&owner.name, "https://hooks.bully.example/b", "whsec_second", later(24)).await.unwrap();
-    let during = test.store.owner_contact(&owner.name, later(23)).await.unwrap().unwrap().webhook.unwrap();
+    test.store
+        .set_owner_webhook(
+            &owner.name,
+            "https://hooks.bully.example/b",
+            "whsec_second",
+            later(24),
+        )
+        .await
+        .unwrap();
+    let during = test
+        .store
+        .owner_contact(&owner.name, later(23))
+        .await
+        .unwrap()
+        .unwrap()
+        .webhook
+        .unwrap();
     assert_eq!(during.url, "https://hooks.bully.example/b");
-    assert_eq!(during.secrets, vec!["whsec_second".to_owned(), "whsec_first".to_owned()]);
-    let after = test.store.owner_contact(&owner.name, later(24)).await.unwrap().unwrap().webhook.unwrap();
+    assert_eq!(
+        during.secrets,
+        vec!["whsec_second".to_owned(), "whsec_first".to_owned()]
+    );
+    let after = test
+        .store
+        .owner_contact(&owner.name, later(24))
+        .await
+        .unwrap()
+        .unwrap()
+        .webhook
+        .unwrap();
     assert_eq!(after.secrets, vec!["whsec_second".to_owned()]);
-    assert!(!format!("{after:?}").contains("whsec"), "secrets never reach a log");
+    assert!(
+        !format!("{after:?}").contains("whsec"),
+        "secrets never reach a log"
+    );
 
     assert!(test.store.clear_owner_webhook(&owner.name).await.unwrap());
-    let contact = test.store.owner_contact(&owner.name, now).await.unwrap().unwrap();
+    let contact = test
+        .store
+        .owner_contact(&owner.name, now)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(contact.webhook, None);
 
     // Staff who gave an address, active only.
-    assert!(test.store.set_staff_email("coord", Some("coord@authority.kz")).await.unwrap());
-    assert!(!test.store.set_staff_email("nobody", Some("x@y.kz")).await.unwrap());
+    assert!(
+        test.store
+            .set_staff_email("coord", Some("coord@authority.kz"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !test
+            .store
+            .set_staff_email("nobody", Some("x@y.kz"))
+            .await
+            .unwrap()
+    );
     let contacts = test.store.staff_contacts().await.unwrap();
     assert_eq!(contacts.len(), 1);
     assert_eq!(contacts[0].username, "coord");
@@ -2962,7 +3049,15 @@ async fn dead_letters_are_listed_and_queued_again_once(backend: Backend) {
         .enqueue_job(None, &a_job("deliver_webhook", "{}", RECEIVED), now)
         .await
         .unwrap();
-    let claimed = test.store.claim_job(now, now.checked_add(jiff::SignedDuration::from_mins(5)).unwrap()).await.unwrap().unwrap();
+    let claimed = test
+        .store
+        .claim_job(
+            now,
+            now.checked_add(jiff::SignedDuration::from_mins(5)).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(claimed.id, id);
     // Not given up yet: nothing to retry.
     assert!(!test.store.retry_job(id, now).await.unwrap());
@@ -2974,5 +3069,9 @@ async fn dead_letters_are_listed_and_queued_again_once(backend: Backend) {
     assert!(!test.store.retry_job(id, now).await.unwrap(), "queued once");
     assert!(test.store.failed_jobs(10).await.unwrap().is_empty());
     let again = test.store.claim_job(now, now).await.unwrap().unwrap();
-    assert_eq!((again.id, again.attempts), (id, 1), "a fresh count of attempts");
+    assert_eq!(
+        (again.id, again.attempts),
+        (id, 1),
+        "a fresh count of attempts"
+    );
 }

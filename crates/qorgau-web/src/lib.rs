@@ -80,6 +80,18 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/cases/{case_id}/decision", post(api::staff::decide))
         .route("/v1/cases/{case_id}/timeline", get(api::linked::timeline))
         .route("/v1/cases/{case_id}/links", post(api::linked::link))
+        .route(
+            "/v1/cases/{case_id}/actors/links",
+            post(api::linked::link_actors),
+        )
+        .route(
+            "/v1/cases/{case_id}/actors/links/unlink",
+            post(api::linked::unlink_actors),
+        )
+        .route(
+            "/v1/cases/{case_id}/actors/blocks",
+            post(api::linked::record_block),
+        )
         .route("/v1/cases/{case_id}/referral", post(api::linked::refer))
         .route(
             "/v1/cases/{case_id}/referral-package",
@@ -130,7 +142,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/stats", get(api::stats::stats))
         .route("/v1/stats/open-data.json", get(api::stats::open_data_json))
         .route("/v1/stats/open-data.csv", get(api::stats::open_data_csv))
-        .route("/v1/stats/decisions.dsa.json", get(api::stats::decisions_dsa))
+        .route(
+            "/v1/stats/decisions.dsa.json",
+            get(api::stats::decisions_dsa),
+        )
         .fallback(api::not_found);
     Router::new()
         .merge(pages::routes())

@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use qorgau_app::Evidence;
 use qorgau_app::linked::LinkedTimeline;
 use qorgau_domain::deadline::rfc3339_almaty;
-use qorgau_domain::linking::EntrySource;
+use qorgau_domain::linking::{EntrySource, block_message};
 use qorgau_domain::message::{Language, Message};
 use qorgau_domain::procedure::{CaseEvent, Outcome};
 use qorgau_store::Store;
@@ -178,6 +178,9 @@ pub async fn build(
                             .with("first", i64::try_from(*first_message).unwrap_or(i64::MAX)),
                     ),
                 ),
+                EntrySource::Block { reported, by, .. } => {
+                    ("block", tr.say(&block_message(*reported, by)))
+                }
             };
             PackageEntry {
                 at: rfc3339_almaty(item.entry.at),

@@ -517,6 +517,26 @@ async fn authorization_matrix() {
             json!({}),
             [false, false, false, false, true, false, false],
         ),
+        // Which accounts are one person, and blocks: the expert group only.
+        (
+            "POST",
+            format!("/api/v1/cases/{case_a}/actors/links"),
+            json!({"accounts": [{"platform": "telegram", "account": "@one_account"},
+                {"platform": "vk", "account": "https://vk.com/other_account"}], "reason": "r"}),
+            [false, false, false, true, true, false, false],
+        ),
+        (
+            "POST",
+            format!("/api/v1/cases/{case_a}/actors/links/unlink"),
+            json!({"accounts": ["telegram:x", "vk:y"], "reason": "r"}),
+            [false, false, false, true, true, false, false],
+        ),
+        (
+            "POST",
+            format!("/api/v1/cases/{case_a}/actors/blocks"),
+            json!({"platform": "telegram", "account": "@one_account", "on": "2026-11-20"}),
+            [false, false, false, true, true, false, false],
+        ),
     ];
     for (method, path, body, allowed) in matrix {
         for ((role, token), expected) in roles.iter().zip(allowed) {
@@ -555,6 +575,9 @@ async fn the_openapi_document_lists_every_route() {
         "/api/v1/cases/{case_id}/decision",
         "/api/v1/cases/{case_id}/extension",
         "/api/v1/cases/{case_id}/response",
+        "/api/v1/cases/{case_id}/actors/links",
+        "/api/v1/cases/{case_id}/actors/links/unlink",
+        "/api/v1/cases/{case_id}/actors/blocks",
         "/api/v1/orders",
         "/api/v1/orders/{order_id}/acknowledge",
         "/api/v1/orders/{order_id}/removal",

@@ -230,7 +230,10 @@ async fn the_order_as_pdf_goes_to_its_owner_and_the_coordinators_preview_only() 
     let (case_id, _code) = app.apply(application()).await;
     let coordinator = app.sign_in("coord").await;
     let undecided = app
-        .get_bytes(&format!("/api/v1/cases/{case_id}/response/preview"), Some(&coordinator))
+        .get_bytes(
+            &format!("/api/v1/cases/{case_id}/response/preview"),
+            Some(&coordinator),
+        )
         .await;
     assert_eq!(undecided.status, 409, "no letter before an outcome");
     app.confirm(&case_id).await;
@@ -272,7 +275,10 @@ async fn the_order_as_pdf_goes_to_its_owner_and_the_coordinators_preview_only() 
     assert!(letter.body.starts_with(b"%PDF-"));
     // A step not taken has no document.
     let no_step = app
-        .get_bytes(&format!("/api/v1/orders/{order_id}/document?step=1"), Some("qgk_telegram"))
+        .get_bytes(
+            &format!("/api/v1/orders/{order_id}/document?step=1"),
+            Some("qgk_telegram"),
+        )
         .await;
     assert_eq!(no_step.status, 404);
     let expert = app.sign_in("e1").await;

@@ -116,8 +116,33 @@ async fn the_linked_timeline_links_chats_and_the_referral_package_over_the_api()
         .map(|finding| finding["indicator"].as_str().unwrap())
         .collect();
     assert!(indicators.contains(&"repeated_contact"), "{indicators:?}");
-    assert!(indicators.contains(&"cross_channel"), "{indicators:?}");
+    // Three accounts, one channel each: not one person until an expert says so.
+    assert!(!indicators.contains(&"cross_channel"), "{indicators:?}");
     assert_eq!(timeline["suggestion"]["category"], json!("cyberstalking"));
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{second}/actors/links"),
+            Some(&expert),
+            json!({"accounts": [
+                {"platform": "telegram", "account": "t.me/Stalker_New"},
+                {"platform": "instagram", "account": "@stalker.two"}],
+                "reason": "the same photo on both accounts"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let timeline = app
+        .get(&format!("{path}?lang=en"), Some(&expert))
+        .await
+        .json();
+    let indicators: Vec<&str> = timeline["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["indicator"].as_str().unwrap())
+        .collect();
+    assert!(indicators.contains(&"cross_channel"), "{indicators:?}");
+    assert_eq!(timeline["actor_links"][0]["active"], json!(true));
+    assert_eq!(timeline["actor_links"][0]["recorded_in"], json!(second));
 
     // Links need a reason; unlink, then link again by hand.
     let unlink = format!("/api/v1/cases/{first}/links/{second}/unlink");
@@ -231,6 +256,20 @@ async fn the_case_page_shows_the_suggestion_and_the_linked_page_links_and_unlink
     );
     spelled_otherwise["child"]["name"] = json!("Aigerim Serikova");
     let (third, _) = app.apply(spelled_otherwise).await;
+    // Two days of contact; an expert records that the two accounts are one
+    // person, so one actor wrote on two platforms.
+    let token = app.sign_in("e1").await;
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{second}/actors/links"),
+            Some(&token),
+            json!({"accounts": [
+                {"platform": "telegram", "account": "@stalker_one"},
+                {"platform": "instagram", "account": "@stalker.two"}],
+                "reason": "the same person"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
     let cookie = app.page_session("e1").await;
     let case_page = app
         .get_with_cookie(&format!("/staff/cases/{second}?lang=ru"), &cookie)
@@ -394,4 +433,282 @@ async fn the_case_page_shows_the_suggestion_and_the_linked_page_links_and_unlink
     assert_eq!(reply.status, 303, "{}", reply.body);
     let page = app.get_with_cookie(&linked_path, &cookie).await;
     assert!(page.body.contains("(ru)"), "{}", page.body);
+}
+
+/// The indicators that fired, by name.
+fn indicators(timeline: &Value) -> Vec<String> {
+    timeline["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["indicator"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn accounts_linked_as_one_person_and_blocks_are_staff_only_over_the_api_and_the_page() {
+    let app = TestApp::spawn().await;
+    let (first, _) = app
+        .apply(application(
+            "https://t.me/class_7a",
+            "@stalker_one",
+            "2026-11-20",
+            Some(CHILD_IIN),
+        ))
+        .await;
+    let (second, access_code) = app
+        .apply(application(
+            "https://instagram.com/stalker.two",
+            "https://instagram.com/stalker.two",
+            "2026-11-28",
+            Some(CHILD_IIN),
+        ))
+        .await;
+    let links = format!("/api/v1/cases/{second}/actors/links");
+    let blocks = format!("/api/v1/cases/{second}/actors/blocks");
+    let link_body = json!({"accounts": [
+        {"platform": "telegram", "account": "@stalker_one"},
+        {"platform": "instagram", "account": "https://instagram.com/stalker.two"}],
+        "reason": "the parent recognized the writing"});
+    let block_body = json!({"platform": "telegram", "account": "@stalker_one", "on": "2026-11-24"});
+
+    // Staff only: not anonymous, not the applicant's code, not an owner's key.
+    for bearer in [None, Some(access_code.as_str()), Some("qgk_telegram")] {
+        assert_eq!(
+            app.post(&links, bearer, link_body.clone()).await.status,
+            401
+        );
+        assert_eq!(
+            app.post(&blocks, bearer, block_body.clone()).await.status,
+            401
+        );
+        assert_eq!(
+            app.post(
+                &format!("{links}/unlink"),
+                bearer,
+                json!({"accounts": ["a", "b"], "reason": "x"})
+            )
+            .await
+            .status,
+            401
+        );
+    }
+    let expert = app.sign_in("e1").await;
+    let timeline_path = format!("/api/v1/cases/{second}/timeline?lang=en");
+    let before = app.get(&timeline_path, Some(&expert)).await.json();
+    assert!(!indicators(&before).contains(&"cross_channel".to_owned()));
+    assert!(!indicators(&before).contains(&"new_accounts_after_block".to_owned()));
+
+    // Bad input: a reason, two accounts, a valid account and date.
+    let mut no_reason = link_body.clone();
+    no_reason["reason"] = json!(" ");
+    let reply = app.post(&links, Some(&expert), no_reason).await;
+    assert_eq!(reply.status, 409, "{}", reply.body);
+    assert_eq!(reply.json()["code"], json!("reason_required"));
+    let reply = app
+        .post(
+            &links,
+            Some(&expert),
+            json!({"accounts": [
+                {"platform": "telegram", "account": "@stalker_one"},
+                {"platform": "telegram", "account": "t.me/stalker_one"}],
+                "reason": "x"}),
+        )
+        .await;
+    assert_eq!(reply.status, 409, "{}", reply.body);
+    assert_eq!(reply.json()["code"], json!("actors_same_account"));
+    let reply = app
+        .post(
+            &links,
+            Some(&expert),
+            json!({"accounts": [
+                {"platform": "telegram", "account": "https://vk.com/stalker3"},
+                {"platform": "instagram", "account": "@stalker.two"}],
+                "reason": "x"}),
+        )
+        .await;
+    assert_eq!(reply.status, 422, "{}", reply.body);
+    assert_eq!(
+        reply.json()["errors"][0]["field"],
+        json!("accounts[0].account")
+    );
+    let mut future = block_body.clone();
+    future["on"] = json!("2099-01-01");
+    let reply = app.post(&blocks, Some(&expert), future).await;
+    assert_eq!(reply.status, 409, "{}", reply.body);
+    assert_eq!(reply.json()["code"], json!("block_in_future"));
+    let mut bad_date = block_body.clone();
+    bad_date["on"] = json!("24.11.2026");
+    let reply = app.post(&blocks, Some(&expert), bad_date).await;
+    assert_eq!(reply.status, 422, "{}", reply.body);
+    assert_eq!(reply.json()["errors"][0]["field"], json!("on"));
+
+    // Linked as one person: one actor on two platforms.
+    let reply = app.post(&links, Some(&expert), link_body.clone()).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let keys = reply.json()["accounts"].clone();
+    let linked = app.get(&timeline_path, Some(&expert)).await.json();
+    assert!(
+        indicators(&linked).contains(&"cross_channel".to_owned()),
+        "{linked}"
+    );
+    let persons: Vec<&str> = linked["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["person"].as_str().unwrap())
+        .collect();
+    assert_eq!(persons[0], persons[1], "{linked}");
+    // Blocked on the 24th: the Instagram account that starts on the 28th is new.
+    let reply = app.post(&blocks, Some(&expert), block_body.clone()).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let blocked = app.get(&timeline_path, Some(&expert)).await.json();
+    assert!(
+        indicators(&blocked).contains(&"new_accounts_after_block".to_owned()),
+        "{blocked}"
+    );
+    let sources: Vec<&str> = blocked["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["incident", "block", "incident"]);
+
+    // The applicant sees neither the links nor the blocks.
+    let status = app
+        .get(
+            &format!("/api/v1/applications/{second}"),
+            Some(&access_code),
+        )
+        .await;
+    assert_eq!(status.status, 200, "{}", status.body);
+    for hidden in ["actors_linked", "account_blocked", "stalker_one", &first] {
+        assert!(!status.body.contains(hidden), "{hidden}: {}", status.body);
+    }
+
+    // Unlinked from the earlier case's API: recorded where the link is.
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{first}/actors/links/unlink"),
+            Some(&expert),
+            json!({"accounts": keys, "reason": "two different people after all"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["recorded_in"], json!(second));
+    let unlinked = app.get(&timeline_path, Some(&expert)).await.json();
+    assert!(!indicators(&unlinked).contains(&"cross_channel".to_owned()));
+    let reply = app
+        .post(
+            &format!("{links}/unlink"),
+            Some(&expert),
+            json!({"accounts": keys, "reason": "twice"}),
+        )
+        .await;
+    assert_eq!(reply.status, 409, "{}", reply.body);
+    assert_eq!(reply.json()["code"], json!("actors_not_linked"));
+
+    // The page: forms with the CSRF token; a reason is required.
+    let cookie = app.page_session("e1").await;
+    let page_path = format!("/staff/cases/{second}/linked?lang=en");
+    let page = app.get_with_cookie(&page_path, &cookie).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"link-actors\""), "{}", page.body);
+    assert!(page.body.contains("id=\"record-block\""), "{}", page.body);
+    assert!(
+        page.body.contains("two different people after all"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("blocked by the child (recorded by e1)"),
+        "{}",
+        page.body
+    );
+    let csrf = input_value(&page.body, "csrf").unwrap();
+    let form_link = format!("/staff/cases/{second}/actors/links?lang=en");
+    let fields = |csrf: &str, reason: &str| {
+        vec![
+            ("csrf".to_owned(), csrf.to_owned()),
+            ("platform_first".to_owned(), "telegram".to_owned()),
+            ("account_first".to_owned(), "@stalker_one".to_owned()),
+            ("platform_second".to_owned(), "instagram".to_owned()),
+            ("account_second".to_owned(), "@stalker.two".to_owned()),
+            ("reason".to_owned(), reason.to_owned()),
+        ]
+    };
+    let without_token = fields("wrong", "same person");
+    let reply = app
+        .post_form(&form_link, &as_refs(&without_token), Some(&cookie))
+        .await;
+    assert_eq!(reply.status, 403);
+    let no_reason = fields(&csrf, "");
+    let reply = app
+        .post_form(&form_link, &as_refs(&no_reason), Some(&cookie))
+        .await;
+    assert_eq!(reply.status, 409, "a reason is required");
+    let good = fields(&csrf, "he admitted both accounts");
+    let reply = app
+        .post_form(&form_link, &as_refs(&good), Some(&cookie))
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let reply = app
+        .post_form(
+            &format!("/staff/cases/{second}/actors/blocks?lang=en"),
+            &[
+                ("csrf", &csrf),
+                ("platform", "instagram"),
+                ("account", "@stalker.two"),
+                ("on", "2026-11-28"),
+                ("reported", "yes"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let page = app.get_with_cookie(&page_path, &cookie).await;
+    assert!(
+        page.body.contains("he admitted both accounts"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("reported to the platform (recorded by e1)"),
+        "{}",
+        page.body
+    );
+    let json_keys: Vec<String> = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|key| key.as_str().unwrap().to_owned())
+        .collect();
+    let reply = app
+        .post_form(
+            &format!("/staff/cases/{second}/actors/links/unlink?lang=en"),
+            &[
+                ("csrf", &csrf),
+                ("first", &json_keys[0]),
+                ("second", &json_keys[1]),
+                ("reason", "mistake"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let page = app.get_with_cookie(&page_path, &cookie).await;
+    assert!(
+        page.body.contains("unlinked by e1: mistake"),
+        "{}",
+        page.body
+    );
+}
+
+fn as_refs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect()
 }

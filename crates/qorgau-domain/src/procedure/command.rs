@@ -190,6 +190,24 @@ pub enum Command {
         size: u64,
         linked_cases: Vec<String>,
     },
+    /// Records that two actor accounts are one person, with the staff
+    /// member's reason (`actors_linked`, in this case).
+    LinkActors {
+        accounts: [ActorAccount; 2],
+        reason: String,
+    },
+    /// Undoes a link of two accounts (their keys) recorded in this case.
+    UnlinkActors {
+        accounts: [String; 2],
+        reason: String,
+    },
+    /// Records that the child (or a parent) blocked or reported `account`
+    /// on the Almaty date `on`.
+    RecordBlock {
+        account: ActorAccount,
+        on: Date,
+        reported: bool,
+    },
 }
 
 /// What `Command::ImportChat` records.
@@ -347,6 +365,16 @@ pub enum ProcedureError {
     NothingFromActor { sender: String },
     #[error("a referral package follows the referral")]
     NotReferred,
+    #[error("an account is one person with itself already")]
+    SameAccount,
+    #[error("these accounts are already recorded as one person in this case")]
+    ActorsAlreadyLinked { accounts: [String; 2] },
+    #[error("these accounts are not recorded as one person in this case")]
+    ActorsNotLinked { accounts: [String; 2] },
+    #[error("a block is recorded on or before today; {on} is later")]
+    BlockInFuture { on: Date },
+    #[error("this block is already recorded")]
+    BlockAlreadyRecorded,
 }
 
 impl Explain for ProcedureError {
@@ -388,6 +416,11 @@ impl Explain for ProcedureError {
             ProcedureError::LinkFromEarlierCase { .. } => "link_from_earlier_case",
             ProcedureError::AlreadyLinked { .. } => "already_linked",
             ProcedureError::NotLinked { .. } => "not_linked",
+            ProcedureError::SameAccount => "actors_same_account",
+            ProcedureError::ActorsAlreadyLinked { .. } => "actors_already_linked",
+            ProcedureError::ActorsNotLinked { .. } => "actors_not_linked",
+            ProcedureError::BlockInFuture { .. } => "block_in_future",
+            ProcedureError::BlockAlreadyRecorded => "block_already_recorded",
             ProcedureError::NothingFromActor { .. } => "nothing_from_actor",
             ProcedureError::NotReferred => "not_referred",
         }
@@ -493,6 +526,21 @@ impl Explain for ProcedureError {
                 Message::new("linking-nothing-from-actor").with("sender", sender.as_str())
             }
             ProcedureError::NotReferred => Message::new("linking-not-referred"),
+            ProcedureError::SameAccount => Message::new("linking-actors-same-account"),
+            ProcedureError::ActorsAlreadyLinked { accounts } => {
+                Message::new("linking-actors-already-linked")
+                    .with("first", accounts[0].as_str())
+                    .with("second", accounts[1].as_str())
+            }
+            ProcedureError::ActorsNotLinked { accounts } => {
+                Message::new("linking-actors-not-linked")
+                    .with("first", accounts[0].as_str())
+                    .with("second", accounts[1].as_str())
+            }
+            ProcedureError::BlockInFuture { on } => {
+                Message::new("linking-block-in-future").with("date", on.to_string())
+            }
+            ProcedureError::BlockAlreadyRecorded => Message::new("linking-block-already-recorded"),
         }
     }
 }
@@ -682,6 +730,15 @@ pub fn handle(
             reason,
         } => unlink_case(state, context, other_case_id, reason),
         Command::ImportChat(import) => import_chat(context, *import),
+        Command::LinkActors { accounts, reason } => link_actors(state, context, accounts, reason),
+        Command::UnlinkActors { accounts, reason } => {
+            unlink_actors(state, context, accounts, reason)
+        }
+        Command::RecordBlock {
+            account,
+            on,
+            reported,
+        } => record_block(state, context, account, on, reported),
         Command::PrepareReferral {
             evidence_id,
             language,
@@ -765,6 +822,87 @@ fn unlink_case(
         by: context.actor.name.clone(),
         reason: require_text(&reason, "reason")?,
         unlinked_at: context.now,
+    }])
+}
+
+/// Two accounts are one person: recorded in this case, the pair in sorted
+/// order, with a reason (docs/linking.md). Which accounts the timeline holds
+/// is the shell's to show; any two accounts may be linked.
+fn link_actors(
+    state: &CaseState,
+    context: &Context<'_>,
+    accounts: [ActorAccount; 2],
+    reason: String,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_expert_group(context, "link accounts")?;
+    let [first, second] = &accounts;
+    if first.key == second.key {
+        return Err(ProcedureError::SameAccount);
+    }
+    let pair = crate::linking::account_pair(&first.key, &second.key);
+    if state
+        .actor_link(&pair[0], &pair[1])
+        .is_some_and(|link| link.active)
+    {
+        return Err(ProcedureError::ActorsAlreadyLinked { accounts: pair });
+    }
+    Ok(vec![CaseEvent::ActorsLinked {
+        reason: require_text(&reason, "reason")?,
+        accounts: pair,
+        by: context.actor.name.clone(),
+        linked_at: context.now,
+    }])
+}
+
+fn unlink_actors(
+    state: &CaseState,
+    context: &Context<'_>,
+    accounts: [String; 2],
+    reason: String,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_expert_group(context, "unlink accounts")?;
+    let pair = crate::linking::account_pair(accounts[0].trim(), accounts[1].trim());
+    if !state
+        .actor_link(&pair[0], &pair[1])
+        .is_some_and(|link| link.active)
+    {
+        return Err(ProcedureError::ActorsNotLinked { accounts: pair });
+    }
+    Ok(vec![CaseEvent::ActorsUnlinked {
+        reason: require_text(&reason, "reason")?,
+        accounts: pair,
+        by: context.actor.name.clone(),
+        unlinked_at: context.now,
+    }])
+}
+
+/// A block or report the applicant told the experts about. It happened
+/// before it is recorded: a date after today (Almaty) is a typing error.
+fn record_block(
+    state: &CaseState,
+    context: &Context<'_>,
+    account: ActorAccount,
+    on: Date,
+    reported: bool,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_expert_group(context, "record a block")?;
+    if on > crate::deadline::almaty_date(context.now) {
+        return Err(ProcedureError::BlockInFuture { on });
+    }
+    let recorded = state
+        .blocks
+        .iter()
+        .any(|block| block.account == account.key && block.on == on && block.reported == reported);
+    if recorded {
+        return Err(ProcedureError::BlockAlreadyRecorded);
+    }
+    Ok(vec![CaseEvent::AccountBlocked {
+        account: account.key,
+        platform: account.platform,
+        on,
+        reported,
+        by: context.actor.name.clone(),
+        recorded_at: context.now,
     }])
 }
 

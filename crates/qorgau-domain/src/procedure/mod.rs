@@ -10,9 +10,8 @@ pub mod event;
 pub mod state;
 
 pub use command::{
-    ChatImport, LinkCandidate, automatic_links,
-    Actor, Command, Context, IncidentKey, IntakeError, ProcedureError, Role, handle,
-    receive_application,
+    Actor, ChatImport, Command, Context, IncidentKey, IntakeError, LinkCandidate, ProcedureError,
+    Role, automatic_links, handle, receive_application,
 };
 pub use event::{
     BrowserSnapshot, CaseEvent, EvidenceKind, Outcome, VerificationResult, VoteChoice,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::application::{Application, Channel, RefusalReason};
 use crate::category::{Category, CriminalIndicator};
 use crate::deadline::Deadline;
-use crate::linking::{CaseLink, ChatRecord};
+use crate::linking::{ActorLink, BlockRecord, CaseLink, ChatRecord, account_pair};
 use crate::procedure::event::{
     BrowserSnapshot, CaseEvent, EvidenceKind, Outcome, VerificationResult, VoteChoice,
 };
@@ -282,6 +282,10 @@ pub struct CaseState {
     pub chats: Vec<ChatRecord>,
     /// Referral packages prepared: `(evidence_id, language)`.
     pub referral_packages: Vec<(String, crate::message::Language)>,
+    /// Accounts recorded in this case as one person, in the order first linked.
+    pub actor_links: Vec<ActorLink>,
+    /// Blocks and reports of accounts recorded in this case, in order.
+    pub blocks: Vec<BlockRecord>,
 }
 
 /// An event that cannot follow the events before it: the stored record is
@@ -360,6 +364,8 @@ impl CaseState {
             links: Vec::new(),
             chats: Vec::new(),
             referral_packages: Vec::new(),
+            actor_links: Vec::new(),
+            blocks: Vec::new(),
         })
     }
 
@@ -422,6 +428,12 @@ impl CaseState {
         self.links
             .iter()
             .find(|link| link.other_case_id == other_case_id)
+    }
+
+    /// The link of these two accounts recorded in this case, active or undone.
+    pub fn actor_link(&self, first: &str, second: &str) -> Option<&ActorLink> {
+        let pair = account_pair(first, second);
+        self.actor_links.iter().find(|link| link.accounts == pair)
     }
 
     fn link_mut(&mut self, other_case_id: &str) -> Option<&mut CaseLink> {
@@ -851,6 +863,68 @@ impl CaseState {
                     imported_at: *imported_at,
                 });
             }
+            CaseEvent::ActorsLinked {
+                accounts,
+                reason,
+                by,
+                linked_at,
+            } => {
+                let pair = account_pair(&accounts[0], &accounts[1]);
+                if pair[0] == pair[1] {
+                    return Err("an account is not linked to itself");
+                }
+                let link = ActorLink {
+                    accounts: pair.clone(),
+                    by: by.clone(),
+                    reason: reason.clone(),
+                    linked_at: *linked_at,
+                    active: true,
+                    unlinked_by: None,
+                    unlink_reason: None,
+                    unlinked_at: None,
+                };
+                match self
+                    .actor_links
+                    .iter_mut()
+                    .find(|link| link.accounts == pair)
+                {
+                    Some(existing) if existing.active => return Err("the accounts are linked"),
+                    Some(existing) => *existing = link,
+                    None => self.actor_links.push(link),
+                }
+            }
+            CaseEvent::ActorsUnlinked {
+                accounts,
+                reason,
+                by,
+                unlinked_at,
+            } => {
+                let pair = account_pair(&accounts[0], &accounts[1]);
+                let link = self
+                    .actor_links
+                    .iter_mut()
+                    .find(|link| link.accounts == pair && link.active)
+                    .ok_or("only linked accounts are unlinked")?;
+                link.active = false;
+                link.unlinked_by = Some(by.clone());
+                link.unlink_reason = Some(reason.clone());
+                link.unlinked_at = Some(*unlinked_at);
+            }
+            CaseEvent::AccountBlocked {
+                account,
+                platform,
+                on,
+                reported,
+                by,
+                recorded_at,
+            } => self.blocks.push(BlockRecord {
+                account: account.clone(),
+                platform: *platform,
+                on: *on,
+                reported: *reported,
+                by: by.clone(),
+                recorded_at: *recorded_at,
+            }),
             CaseEvent::ReferralPackagePrepared {
                 evidence_id,
                 language,

@@ -28,7 +28,7 @@ use crate::Sha256Digest;
 /// A written, not yet durable temporary file waiting for its group.
 #[derive(Debug)]
 pub(super) struct Staged {
-    pub(super) ticket: u64,
+    slot: Arc<Slot>,
     pub(super) temporary: PathBuf,
     pub(super) target: PathBuf,
     pub(super) digest: Sha256Digest,
@@ -44,11 +44,49 @@ pub(super) struct State {
     /// waits for the first one's group instead of trusting a file that may
     /// not be on disk yet.
     pub(super) in_flight: HashSet<Sha256Digest>,
-    /// Answers for writers whose group is done, by ticket.
-    outcomes: HashMap<u64, Result<(), GroupError>>,
-    next_ticket: u64,
     /// Groups synced so far (for tests and diagnostics).
     pub(super) groups: u64,
+}
+
+/// Where one writer waits for its answer: woken alone (not with every
+/// other writer) when its group is done or when it is its turn to lead.
+#[derive(Debug, Default)]
+struct Slot {
+    answer: Mutex<Answer>,
+    ready: Condvar,
+}
+
+#[derive(Debug, Default)]
+enum Answer {
+    #[default]
+    Waiting,
+    /// Lead the next group (this writer's file is in it).
+    Lead,
+    Done(Result<(), GroupError>),
+}
+
+impl Slot {
+    fn tell(&self, answer: Answer) {
+        *self.answer.lock().unwrap_or_else(PoisonError::into_inner) = answer;
+        self.ready.notify_one();
+    }
+
+    /// Blocks until told; `None` means "lead".
+    fn wait(&self) -> Option<Result<(), GroupError>> {
+        let mut answer = self.answer.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            match std::mem::take(&mut *answer) {
+                Answer::Waiting => {
+                    answer = self
+                        .ready
+                        .wait(answer)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+                Answer::Lead => return None,
+                Answer::Done(outcome) => return Some(outcome),
+            }
+        }
+    }
 }
 
 /// Why one write of a group failed, with the path it failed on.
@@ -141,42 +179,65 @@ impl GroupCommit {
             state = self.wait(state);
         }
         state.in_flight.insert(digest);
-        let ticket = state.next_ticket;
-        state.next_ticket += 1;
+        let slot = Arc::new(Slot::default());
         state.queue.push(Staged {
-            ticket,
+            slot: Arc::clone(&slot),
             temporary,
             target,
             digest,
         });
-        loop {
-            if let Some(outcome) = state.outcomes.remove(&ticket) {
-                return outcome;
+        let lead = !state.leading;
+        state.leading = true;
+        drop(state);
+        if !lead && let Some(outcome) = slot.wait() {
+            return outcome;
+        }
+        // This writer leads: the group is everything queued so far, its own
+        // file included.
+        let group = std::mem::take(&mut self.lock().queue);
+        let outcomes = self.sync_group(group);
+        let mut state = self.lock();
+        state.groups += 1;
+        for (_, digest, _) in &outcomes {
+            state.in_flight.remove(digest);
+        }
+        self.hand_over(&mut state);
+        drop(state);
+        // Writers waiting for one of these digests to settle.
+        self.turn.notify_all();
+        let mut own = None;
+        for (writer, _, outcome) in outcomes {
+            if Arc::ptr_eq(&writer, &slot) {
+                own = Some(outcome);
+            } else {
+                writer.tell(Answer::Done(outcome));
             }
-            let queued = state.queue.iter().any(|staged| staged.ticket == ticket);
-            if queued && !state.leading {
+        }
+        own.unwrap_or_else(|| {
+            Err(GroupError {
+                path: PathBuf::new(),
+                source: io::Error::other("a write was lost from its sync group"),
+            })
+        })
+    }
+
+    /// Ends a leader's turn: the first writer queued meanwhile leads the
+    /// next group, or nobody leads until the next writer arrives.
+    pub(super) fn hand_over(&self, state: &mut State) {
+        match state.queue.first() {
+            Some(next) => {
                 state.leading = true;
-                let group = std::mem::take(&mut state.queue);
-                drop(state);
-                let outcomes = self.sync_group(group);
-                state = self.lock();
-                state.leading = false;
-                state.groups += 1;
-                for (ticket, digest, outcome) in outcomes {
-                    state.in_flight.remove(&digest);
-                    state.outcomes.insert(ticket, outcome);
-                }
-                // Wake the group's writers, the next group's would-be leader
-                // and any writer waiting for a digest to settle.
-                self.turn.notify_all();
-                continue;
+                next.slot.tell(Answer::Lead);
             }
-            state = self.wait(state);
+            None => state.leading = false,
         }
     }
 
     /// The leader's work: sync, rename, sync. Returns every writer's answer.
-    fn sync_group(&self, group: Vec<Staged>) -> Vec<(u64, Sha256Digest, Result<(), GroupError>)> {
+    fn sync_group(
+        &self,
+        group: Vec<Staged>,
+    ) -> Vec<(Arc<Slot>, Sha256Digest, Result<(), GroupError>)> {
         let mut outcomes = Vec::with_capacity(group.len());
         let synced = self.sync_files(&group);
         let mut renamed: Vec<Staged> = Vec::new();
@@ -184,10 +245,10 @@ impl GroupCommit {
         for (staged, synced) in group.into_iter().zip(synced) {
             match synced.and_then(|()| place(&staged, &mut created)) {
                 Ok(true) => renamed.push(staged),
-                Ok(false) => outcomes.push((staged.ticket, staged.digest, Ok(()))),
+                Ok(false) => outcomes.push((staged.slot, staged.digest, Ok(()))),
                 Err(error) => {
                     let _ = fs::remove_file(&staged.temporary);
-                    outcomes.push((staged.ticket, staged.digest, Err(error)));
+                    outcomes.push((staged.slot, staged.digest, Err(error)));
                 }
             }
         }
@@ -201,12 +262,12 @@ impl GroupCommit {
                 .ancestors()
                 .find_map(|folder| failed.iter().find(|error| error.path == folder));
             match failure {
-                None => outcomes.push((staged.ticket, staged.digest, Ok(()))),
+                None => outcomes.push((staged.slot, staged.digest, Ok(()))),
                 Some(error) => {
                     // Not known to be on disk: take the name back so that
                     // neither a retry's dedup check nor a reader trusts it.
                     let _ = fs::remove_file(&staged.target);
-                    outcomes.push((staged.ticket, staged.digest, Err(copy_error(error))));
+                    outcomes.push((staged.slot, staged.digest, Err(copy_error(error))));
                 }
             }
         }
@@ -263,9 +324,12 @@ impl GroupCommit {
     }
 }
 
+/// Whether to sync `count` files (or renames) with one `syncfs` rather
+/// than an `fsync` each. One file alone keeps the cheaper, narrower `fsync`
+/// (`syncfs` also writes out whatever else is dirty on the file system).
 #[cfg(target_os = "linux")]
-fn use_syncfs(_count: usize) -> bool {
-    std::env::var("QORGAU_BLOB_SYNC").is_ok_and(|value| value == "syncfs")
+fn use_syncfs(count: usize) -> bool {
+    count > 1
 }
 
 /// `fsync` of every path (a file or a folder), side by side on scoped

@@ -73,7 +73,8 @@ pub async fn submit(
 /// group; so do links between cases (they would tell an applicant that
 /// someone else applied about the same child, or that one account is
 /// pursued elsewhere), chat imports and referral packages (staff work on the
-/// evidence; the referral itself is shown).
+/// evidence; the referral itself is shown), and the experts' reading of the
+/// accounts (which are one person, which the child blocked).
 pub fn visible_to_applicant(event: &CaseEvent) -> bool {
     !matches!(
         event,
@@ -82,6 +83,9 @@ pub fn visible_to_applicant(event: &CaseEvent) -> bool {
             | CaseEvent::CasesUnlinked { .. }
             | CaseEvent::ChatImported { .. }
             | CaseEvent::ReferralPackagePrepared { .. }
+            | CaseEvent::ActorsLinked { .. }
+            | CaseEvent::ActorsUnlinked { .. }
+            | CaseEvent::AccountBlocked { .. }
     )
 }
 

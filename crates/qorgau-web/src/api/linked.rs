@@ -10,8 +10,9 @@ use qorgau_app::linked::{ChatImportError, ChatUpload, LinkedTimeline};
 use qorgau_chat::{ChatFormat, ImportOptions};
 use qorgau_domain::deadline::rfc3339_almaty;
 use qorgau_domain::linking::{EntrySource, LinkBasis};
-use qorgau_domain::message::{Language, Message};
+use qorgau_domain::message::{Explain, Language, Message};
 use qorgau_domain::pursuit::EntryKind;
+use qorgau_domain::validation::actor::ActorAccount;
 use qorgau_domain::validation::resource::Platform;
 use qorgau_i18n::Localizer;
 use serde::Deserialize;
@@ -90,7 +91,18 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
                     value["first_message"] = json!(first_message);
                     value["sender"] = json!(sender);
                 }
+                EntrySource::Block {
+                    index,
+                    reported,
+                    by,
+                } => {
+                    value["source"] = json!("block");
+                    value["block"] = json!(index);
+                    value["reported"] = json!(reported);
+                    value["by"] = json!(by);
+                }
             }
+            value["person"] = json!(timeline.persons.person_of(&entry.account));
             value
         })
         .collect();
@@ -116,10 +128,29 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
             "explanation": localizer.render(language, &suggestion.explain()),
         })
     });
+    let actor_links: Vec<Value> = timeline
+        .actor_links
+        .iter()
+        .map(|row| {
+            let link = &row.link;
+            json!({
+                "accounts": link.accounts,
+                "recorded_in": row.recorded_in,
+                "active": link.active,
+                "by": link.by,
+                "reason": link.reason,
+                "linked_at": rfc3339_almaty(link.linked_at),
+                "unlinked_by": link.unlinked_by,
+                "unlink_reason": link.unlink_reason,
+                "unlinked_at": link.unlinked_at.map(rfc3339_almaty),
+            })
+        })
+        .collect();
     json!({
         "case_id": timeline.case_id,
         "cases": timeline.cases,
         "links": links,
+        "actor_links": actor_links,
         "entries": entries,
         "indicators": findings,
         "suggestion": suggestion,
@@ -231,6 +262,166 @@ pub async fn unlink(
         "recorded": ["cases_unlinked"],
     }))
     .into_response())
+}
+
+/// An account as the expert gives it: a platform and a handle or link.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountInput {
+    pub platform: String,
+    pub account: String,
+}
+
+/// The account an input names, or the field that is wrong.
+pub fn parse_account(
+    input: &AccountInput,
+    platform_field: &str,
+    account_field: &str,
+) -> Result<ActorAccount, ApiError> {
+    let platform = Platform::parse(input.platform.trim()).map_err(|_| {
+        invalid_field(
+            platform_field,
+            "invalid",
+            Message::new("problem-field-invalid").with("field", platform_field.to_owned()),
+        )
+    })?;
+    ActorAccount::parse(platform, &input.account)
+        .map_err(|error| invalid_field(account_field, error.code(), error.explain()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActorLinkRequest {
+    accounts: [AccountInput; 2],
+    reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActorUnlinkRequest {
+    /// The two account keys, as the timeline lists them.
+    accounts: [String; 2],
+    reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BlockRequest {
+    platform: String,
+    account: String,
+    /// `YYYY-MM-DD`, the Almaty date.
+    on: String,
+    #[serde(default)]
+    reported: bool,
+}
+
+/// `POST /api/v1/cases/{case_id}/actors/links`
+/// `{"accounts":[{"platform","account"},{"platform","account"}],"reason"}` (an
+/// expert or the coordinator) → `actors_linked` in this case.
+pub async fn link_actors(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path(case_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let request: ActorLinkRequest = parse_json(&body).map_err(fail)?;
+    let [first, second] = &request.accounts;
+    let accounts = [
+        parse_account(first, "accounts[0].platform", "accounts[0].account").map_err(fail)?,
+        parse_account(second, "accounts[1].platform", "accounts[1].account").map_err(fail)?,
+    ];
+    let keys = [accounts[0].key.clone(), accounts[1].key.clone()];
+    state
+        .procedure()
+        .link_actors(&case_id, accounts, request.reason, &staff.actor)
+        .await
+        .map_err(|error| fail(ApiError::from_service(error)))?;
+    Ok(Json(json!({
+        "case_id": case_id,
+        "accounts": keys,
+        "recorded_in": case_id,
+        "recorded": ["actors_linked"],
+    }))
+    .into_response())
+}
+
+/// `POST /api/v1/cases/{case_id}/actors/links/unlink` `{"accounts":[key,key],"reason"}`
+/// (an expert or the coordinator) → `actors_unlinked` in the case of the
+/// linked timeline that holds the link.
+pub async fn unlink_actors(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path(case_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let request: ActorUnlinkRequest = parse_json(&body).map_err(fail)?;
+    let recorded_in = state
+        .procedure()
+        .unlink_actors(&case_id, request.accounts, request.reason, &staff.actor)
+        .await
+        .map_err(|error| fail(ApiError::from_service(error)))?;
+    Ok(Json(json!({
+        "case_id": case_id,
+        "recorded_in": recorded_in,
+        "recorded": ["actors_unlinked"],
+    }))
+    .into_response())
+}
+
+/// The date of a block, or the field `on` is wrong.
+pub fn parse_block_date(text: &str) -> Result<jiff::civil::Date, ApiError> {
+    text.trim().parse().map_err(|_| {
+        invalid_field(
+            "on",
+            "invalid",
+            Message::new("problem-field-invalid").with("field", "on"),
+        )
+    })
+}
+
+/// `POST /api/v1/cases/{case_id}/actors/blocks`
+/// `{"platform","account","on":"YYYY-MM-DD","reported":bool}` (an expert or
+/// the coordinator) → `account_blocked`.
+pub async fn record_block(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path(case_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let request: BlockRequest = parse_json(&body).map_err(fail)?;
+    let account = parse_account(
+        &AccountInput {
+            platform: request.platform,
+            account: request.account,
+        },
+        "platform",
+        "account",
+    )
+    .map_err(fail)?;
+    let on = parse_block_date(&request.on).map_err(fail)?;
+    let key = account.key.clone();
+    state
+        .procedure()
+        .record_block(&case_id, account, on, request.reported, &staff.actor)
+        .await
+        .map_err(|error| fail(ApiError::from_service(error)))?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({
+            "case_id": case_id,
+            "account": key,
+            "on": on.to_string(),
+            "reported": request.reported,
+            "recorded": ["account_blocked"],
+        })),
+    )
+        .into_response())
 }
 
 /// The query of a chat import.
@@ -542,11 +733,18 @@ pub fn openapi_paths() -> Value {
                             "automatic": {"type": "boolean"}, "active": {"type": "boolean"},
                             "by": {"type": "string"}, "reason": {"type": ["string", "null"]},
                             "linked_at": {"type": "string", "format": "date-time"}}}},
+                        "actor_links": {"type": "array", "description": "Accounts recorded as one person in the timeline's cases.", "items": {"type": "object", "properties": {
+                            "accounts": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2},
+                            "recorded_in": {"type": "string"}, "active": {"type": "boolean"},
+                            "by": {"type": "string"}, "reason": {"type": "string"},
+                            "linked_at": {"type": "string", "format": "date-time"}}}},
                         "entries": {"type": "array", "items": {"type": "object", "properties": {
                             "reference": {"type": "string"}, "case_id": {"type": "string"},
                             "at": {"type": "string", "format": "date-time"}, "account": {"type": "string"},
+                            "person": {"type": "string", "description": "The person the account is: the first key of its linked accounts, or the account itself."},
                             "platform": {"type": "string"}, "channel": {"type": "string"},
-                            "source": {"type": "string", "enum": ["incident", "chat"]},
+                            "source": {"type": "string", "enum": ["incident", "chat", "block"]},
+                            "reported": {"type": "boolean", "description": "For a block: reported to the platform."},
                             "monitoring": {"type": "boolean"}, "offline": {"type": "boolean"}}}},
                         "indicators": {"type": "array", "items": {"type": "object", "properties": {
                             "indicator": {"type": "string", "enum": ["repeated_contact", "cross_channel", "new_accounts_after_block", "monitoring", "offline_spill"]},
@@ -578,6 +776,47 @@ pub fn openapi_paths() -> Value {
                 "required": ["reason"], "properties": {"reason": {"type": "string"}}}}}},
             "responses": {"200": object("Recorded."), "401": problem("Not signed in as staff."),
                 "404": problem("No such case."), "409": problem("Not linked, or no reason.")}
+        }},
+        "/api/v1/cases/{case_id}/actors/links": {"post": {
+            "summary": "Record that two actor accounts are one person, with a reason (an expert or the coordinator): `actors_linked` in this case",
+            "security": [{"staffToken": []}],
+            "parameters": [case_id, lang],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                "required": ["accounts", "reason"], "properties": {
+                    "accounts": {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "object",
+                        "required": ["platform", "account"], "properties": {
+                            "platform": {"type": "string"}, "account": {"type": "string", "description": "A handle or a link."}}}},
+                    "reason": {"type": "string"}}}}}},
+            "responses": {"200": object("Recorded: the two normalized account keys."),
+                "401": problem("Not signed in as staff."), "403": problem("Not an expert or the coordinator."),
+                "404": problem("No such case."), "409": problem("Already one person, the same account twice, or no reason."),
+                "422": problem("A platform or an account is not valid.")}
+        }},
+        "/api/v1/cases/{case_id}/actors/links/unlink": {"post": {
+            "summary": "Undo a link of two accounts, with a reason (an expert or the coordinator); recorded in the case of the linked timeline that holds it",
+            "security": [{"staffToken": []}],
+            "parameters": [case_id, lang],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                "required": ["accounts", "reason"], "properties": {
+                    "accounts": {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "string"}, "description": "The account keys, as `actor_links` lists them."},
+                    "reason": {"type": "string"}}}}}},
+            "responses": {"200": object("Recorded (`recorded_in` names the case whose record holds it)."),
+                "401": problem("Not signed in as staff."), "403": problem("Not an expert or the coordinator."),
+                "404": problem("No such case."), "409": problem("Not linked, or no reason.")}
+        }},
+        "/api/v1/cases/{case_id}/actors/blocks": {"post": {
+            "summary": "Record that the child (or a parent) blocked or reported an account on a date (an expert or the coordinator): `account_blocked`",
+            "security": [{"staffToken": []}],
+            "parameters": [case_id, lang],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                "required": ["platform", "account", "on"], "properties": {
+                    "platform": {"type": "string"}, "account": {"type": "string", "description": "A handle or a link."},
+                    "on": {"type": "string", "format": "date", "description": "The Almaty date of the block or report."},
+                    "reported": {"type": "boolean", "description": "Reported to the platform, not only blocked (default false)."}}}}}},
+            "responses": {"201": object("Recorded."),
+                "401": problem("Not signed in as staff."), "403": problem("Not an expert or the coordinator."),
+                "404": problem("No such case."), "409": problem("A date after today, or already recorded."),
+                "422": problem("A platform, an account or a date is not valid.")}
         }},
         "/api/v1/cases/{case_id}/chats": {"post": {
             "summary": "Import a chat export into the case (an expert or the coordinator): kept as an upload with its receipt, summarized as `chat_imported`",

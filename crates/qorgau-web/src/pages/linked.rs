@@ -13,13 +13,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use qorgau_app::linked::LinkedTimeline;
 use qorgau_domain::deadline::almaty_date;
-use qorgau_domain::linking::{EntrySource, LinkBasis};
+use qorgau_domain::linking::{EntrySource, LinkBasis, block_message};
 use qorgau_domain::message::{Explain, Language, Message};
 use qorgau_domain::pursuit::EntryKind;
 
 use super::staff::StaffPage;
 use super::{Tr, page};
-use crate::api::linked::{ChatQuery, chat_error, chat_upload, prepare_package};
+use crate::api::linked::{
+    AccountInput, ChatQuery, chat_error, chat_upload, parse_account, parse_block_date,
+    prepare_package,
+};
 use crate::language::RequestLanguage;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -28,6 +31,13 @@ pub struct LinkView {
     pub other_case_id: String,
     pub description: String,
     pub active: bool,
+}
+
+pub struct ActorLinkView {
+    pub description: String,
+    pub active: bool,
+    pub first: String,
+    pub second: String,
 }
 
 pub struct EntryView {
@@ -60,12 +70,28 @@ struct LinkedPage {
     csrf: String,
     notice: Option<String>,
     links: Vec<LinkView>,
+    actor_links: Vec<ActorLinkView>,
     cases: usize,
     entries: Vec<EntryView>,
     indicators: Vec<IndicatorView>,
     suggestion: Option<String>,
     packages: Vec<(String, String)>,
+    /// The platforms an account may be on, as `(value, name)`.
+    platforms: &'static [(&'static str, &'static str)],
 }
+
+/// The platforms of the account fields (the values `Platform::parse` reads).
+const PLATFORMS: &[(&str, &str)] = &[
+    ("telegram", "Telegram"),
+    ("whatsapp", "WhatsApp"),
+    ("instagram", "Instagram"),
+    ("vk", "VK"),
+    ("tiktok", "TikTok"),
+    ("facebook", "Facebook"),
+    ("x", "X"),
+    ("odnoklassniki", "Odnoklassniki"),
+    ("youtube", "YouTube"),
+];
 
 fn link_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<LinkView> {
     timeline
@@ -114,6 +140,37 @@ fn link_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<LinkView> {
         .collect()
 }
 
+fn actor_link_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<ActorLinkView> {
+    timeline
+        .actor_links
+        .iter()
+        .map(|row| {
+            let link = &row.link;
+            let [first, second] = &link.accounts;
+            let message = if link.active {
+                Message::new("linked-actors-link")
+                    .with("by", link.by.as_str())
+                    .with("case", row.recorded_in.as_str())
+                    .with("reason", link.reason.as_str())
+            } else {
+                Message::new("linked-actors-unlinked")
+                    .with("by", link.unlinked_by.clone().unwrap_or_default())
+                    .with("reason", link.unlink_reason.clone().unwrap_or_default())
+            };
+            ActorLinkView {
+                description: tr.say(
+                    &message
+                        .with("first", first.as_str())
+                        .with("second", second.as_str()),
+                ),
+                active: link.active,
+                first: first.clone(),
+                second: second.clone(),
+            }
+        })
+        .collect()
+}
+
 fn entry_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<EntryView> {
     timeline
         .entries
@@ -135,6 +192,17 @@ fn entry_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<EntryView> {
                         .with("messages", i64::from(*messages))
                         .with("first", i64::try_from(*first_message).unwrap_or(i64::MAX)),
                 ),
+                EntrySource::Block { reported, by, .. } => tr.say(&block_message(*reported, by)),
+            };
+            let person = timeline.persons.person_of(&item.entry.account);
+            let account = if person == item.entry.account {
+                item.entry.account.clone()
+            } else {
+                format!(
+                    "{} ({})",
+                    item.entry.account,
+                    tr.t_with("linked-entry-person", "person", person)
+                )
             };
             let mut flags = Vec::new();
             if let EntryKind::Contact(contact) = item.entry.kind {
@@ -148,7 +216,7 @@ fn entry_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<EntryView> {
             EntryView {
                 date: almaty_date(item.entry.at).to_string(),
                 case_id: item.case_id.clone(),
-                account: item.entry.account.clone(),
+                account,
                 what,
                 flags: flags.join(", "),
             }
@@ -221,6 +289,7 @@ async fn render(
             csrf: staff.csrf().to_owned(),
             notice,
             links: link_views(tr, &timeline),
+            actor_links: actor_link_views(tr, &timeline),
             cases: timeline.cases.len(),
             entries: entry_views(tr, &timeline),
             indicators: indicator_views(tr, &timeline),
@@ -230,6 +299,7 @@ async fn render(
                 .as_ref()
                 .map(|suggestion| tr.say(&suggestion.explain())),
             packages,
+            platforms: PLATFORMS,
         },
         status,
     )
@@ -340,6 +410,114 @@ pub async fn unlink(
     after(&state, language, &staff, &case_id, result).await
 }
 
+/// What a refused form shows: the first field's problem, or the refusal.
+fn api_message(error: ApiError) -> Message {
+    match error {
+        ApiError::Invalid { errors, detail } => errors
+            .into_iter()
+            .next()
+            .map_or(detail, |problem| problem.message),
+        ApiError::Conflict { detail, .. } => detail,
+        ApiError::Forbidden(Some(detail)) => detail,
+        _ => Message::new("problem-internal"),
+    }
+}
+
+/// Two accounts as one person: `csrf`, `platform_first`, `account_first`,
+/// `platform_second`, `account_second`, `reason`.
+pub async fn link_actors(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path(case_id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let value = |name: &str| values.get(name).cloned().unwrap_or_default();
+    let input = |which: &str| AccountInput {
+        platform: value(&format!("platform_{which}")),
+        account: value(&format!("account_{which}")),
+    };
+    let accounts =
+        parse_account(&input("first"), "platform_first", "account_first").and_then(|first| {
+            parse_account(&input("second"), "platform_second", "account_second")
+                .map(|second| [first, second])
+        });
+    let result = match accounts {
+        Ok(accounts) => state
+            .procedure()
+            .link_actors(&case_id, accounts, value("reason"), staff.actor())
+            .await
+            .map_err(service_message),
+        Err(error) => Err(api_message(error)),
+    };
+    after(&state, language, &staff, &case_id, result).await
+}
+
+/// Undo a link of two accounts: `csrf`, `first`, `second` (keys), `reason`.
+pub async fn unlink_actors(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path(case_id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let value = |name: &str| values.get(name).cloned().unwrap_or_default();
+    let result = state
+        .procedure()
+        .unlink_actors(
+            &case_id,
+            [value("first"), value("second")],
+            value("reason"),
+            staff.actor(),
+        )
+        .await
+        .map(drop)
+        .map_err(service_message);
+    after(&state, language, &staff, &case_id, result).await
+}
+
+/// A block or report: `csrf`, `platform`, `account`, `on`, `reported` (a
+/// checkbox).
+pub async fn record_block(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path(case_id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let value = |name: &str| values.get(name).cloned().unwrap_or_default();
+    let input = AccountInput {
+        platform: value("platform"),
+        account: value("account"),
+    };
+    let parsed = parse_account(&input, "platform", "account")
+        .and_then(|account| parse_block_date(&value("on")).map(|on| (account, on)));
+    let result = match parsed {
+        Ok((account, on)) => state
+            .procedure()
+            .record_block(
+                &case_id,
+                account,
+                on,
+                values.contains_key("reported"),
+                staff.actor(),
+            )
+            .await
+            .map_err(service_message),
+        Err(error) => Err(api_message(error)),
+    };
+    after(&state, language, &staff, &case_id, result).await
+}
+
 /// The chat import form: `multipart/form-data` with `csrf`, `format`,
 /// `sender`, `platform`, `account` and the `file`.
 pub async fn import_chat(
@@ -384,15 +562,7 @@ pub async fn import_chat(
         account: value("account"),
         timezone: None,
     };
-    let message_of = |error: ApiError| match error {
-        ApiError::Invalid { errors, detail } => errors
-            .into_iter()
-            .next()
-            .map_or(detail, |problem| problem.message),
-        ApiError::Conflict { detail, .. } => detail,
-        ApiError::Forbidden(Some(detail)) => detail,
-        _ => Message::new("problem-internal"),
-    };
+    let message_of = api_message;
     let upload = match chat_upload(&query, file) {
         Ok(upload) => upload,
         Err(error) => {

@@ -155,7 +155,10 @@ pub fn routes() -> Router<AppState> {
         .route("/owner", get(owner::login_form))
         .route("/owner/login", axum::routing::post(owner::login))
         .route("/owner/orders", get(owner::orders))
-        .route("/owner/orders/{order_id}/document.pdf", get(owner::document))
+        .route(
+            "/owner/orders/{order_id}/document.pdf",
+            get(owner::document),
+        )
         .route(
             "/owner/orders/{order_id}/acknowledge",
             axum::routing::post(owner::acknowledge),
@@ -206,6 +209,18 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/staff/cases/{case_id}/links/{other_case_id}/unlink",
             axum::routing::post(linked::unlink),
+        )
+        .route(
+            "/staff/cases/{case_id}/actors/links",
+            axum::routing::post(linked::link_actors),
+        )
+        .route(
+            "/staff/cases/{case_id}/actors/links/unlink",
+            axum::routing::post(linked::unlink_actors),
+        )
+        .route(
+            "/staff/cases/{case_id}/actors/blocks",
+            axum::routing::post(linked::record_block),
         )
         .route(
             "/staff/cases/{case_id}/chats",

@@ -10,7 +10,7 @@ use qorgau_app::Procedure;
 use qorgau_app::linked::{ChatImportError, ChatUpload, LinkedTimeline};
 use qorgau_chat::{ChatFormat, ImportOptions};
 use qorgau_domain::deadline::rfc3339_almaty;
-use qorgau_domain::linking::{EntrySource, LinkBasis};
+use qorgau_domain::linking::{EntrySource, LinkBasis, block_message};
 use qorgau_domain::message::Message;
 use qorgau_domain::validation::resource::Platform;
 use qorgau_i18n::Localizer;
@@ -161,6 +161,7 @@ fn timeline_text(session: &Session, timeline: &LinkedTimeline) -> String {
                     .with("messages", i64::from(*messages))
                     .with("first", i64::try_from(*first_message).unwrap_or(i64::MAX)),
             ),
+            EntrySource::Block { reported, by, .. } => text(block_message(*reported, by)),
         };
         let _ = writeln!(
             out,
