@@ -770,6 +770,39 @@ mod tests {
     }
 
     #[test]
+    fn one_prolific_account_links_only_the_most_recent_cases_but_every_case_of_the_child() {
+        use crate::procedure::command::MAX_AUTOMATIC_ACTOR_LINKS;
+        let now: Timestamp = "2026-12-03T10:00:00+05:00".parse().unwrap();
+        let mut candidates: Vec<LinkCandidate> = (1..=40)
+            .map(|number| LinkCandidate {
+                case_id: format!("QG-2026-{number:06}"),
+                actor_key: Some("telegram:@channel".into()),
+                child_match: None,
+            })
+            .collect();
+        candidates.push(LinkCandidate {
+            case_id: "QG-2026-000002".into(),
+            actor_key: None,
+            child_match: Some(ChildMatch::NameAndBirthDate),
+        });
+        let linked: Vec<String> = automatic_links(&candidates, now)
+            .into_iter()
+            .map(|event| match event {
+                CaseEvent::CasesLinked { other_case_id, .. } => other_case_id,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(linked.len(), MAX_AUTOMATIC_ACTOR_LINKS + 1);
+        assert!(
+            linked.contains(&"QG-2026-000002".to_owned()),
+            "the child's case"
+        );
+        assert!(linked.contains(&"QG-2026-000040".to_owned()));
+        assert!(linked.contains(&"QG-2026-000031".to_owned()));
+        assert!(!linked.contains(&"QG-2026-000030".to_owned()));
+    }
+
+    #[test]
     fn automatic_links_prefer_the_child_and_the_iin() {
         let now: Timestamp = "2026-12-03T10:00:00+05:00".parse().unwrap();
         let candidates = [

@@ -111,7 +111,8 @@ async fn two_instances_share_one_chain_and_one_numbering() {
     eprintln!("captures complete after {minutes} minutes of server time");
     drop(servers);
 
-    // One chain: two entries per application and one per captured URL, and
+    // One chain: two entries per application, one per captured URL and one
+    // per automatic link, and
     // the record holds exactly what was acknowledged, numbered 1..=200.
     let entries = common::verify(&store);
     let record = export(&store);
@@ -120,9 +121,10 @@ async fn two_instances_share_one_chain_and_one_numbering() {
     record.assert_captured_once();
     assert_eq!(record.cases.len(), acknowledged.len());
     assert_eq!(record.application_events(), 2 * acknowledged.len() as u64);
+    // …plus the automatic links between cases about one child or actor.
     assert_eq!(
         entries,
-        2 * acknowledged.len() as u64 + record.captures_due() as u64
+        2 * acknowledged.len() as u64 + record.captures_due() as u64 + record.links
     );
     assert_eq!(record.events, entries);
 }

@@ -237,9 +237,19 @@ pub struct LinkCandidate {
     pub child_match: Option<ChildMatch>,
 }
 
+/// At most this many earlier cases are linked automatically for sharing an
+/// actor account alone (the most recent ones). One account that harasses
+/// many children — a public channel reported by hundreds of families — must
+/// not make every new case link to every earlier one (a record growing with
+/// the square of the cases); the most recent cases show the pattern, and
+/// experts link older ones by hand. Cases about the same child are always
+/// linked: they are few, and each is part of the child's timeline.
+pub const MAX_AUTOMATIC_ACTOR_LINKS: usize = 10;
+
 /// The `cases_linked` events recorded by the system with a new application:
 /// one per earlier case, `same_child` when the child matched (with the shared
-/// account too, when there is one), else `same_actor`.
+/// account too, when there is one), else `same_actor` (the most recent
+/// [`MAX_AUTOMATIC_ACTOR_LINKS`] of those).
 pub fn automatic_links(candidates: &[LinkCandidate], now: Timestamp) -> Vec<CaseEvent> {
     let mut by_case: BTreeMap<&str, (Option<String>, Option<ChildMatch>)> = BTreeMap::new();
     for candidate in candidates {
@@ -254,8 +264,21 @@ pub fn automatic_links(candidates: &[LinkCandidate], now: Timestamp) -> Vec<Case
             (_, found) => found,
         };
     }
+    // Case numbers sort by year, then number: the most recent last.
+    let actor_only: Vec<&str> = by_case
+        .iter()
+        .filter(|(_, (actor_key, child_match))| actor_key.is_some() && child_match.is_none())
+        .map(|(case_id, _)| *case_id)
+        .collect();
+    let too_old: Vec<&str> = actor_only
+        .iter()
+        .rev()
+        .skip(MAX_AUTOMATIC_ACTOR_LINKS)
+        .copied()
+        .collect();
     by_case
         .into_iter()
+        .filter(|(case_id, _)| !too_old.contains(case_id))
         .filter(|(_, (actor_key, child_match))| actor_key.is_some() || child_match.is_some())
         .map(
             |(case_id, (actor_key, child_match))| CaseEvent::CasesLinked {
