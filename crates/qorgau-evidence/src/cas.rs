@@ -540,8 +540,9 @@ mod tests {
             );
         }
         assert_eq!(temporary_files(&store), 0);
-        // All eight shared one group: one leader, one pair of syncs.
-        assert_eq!(store.group.lock().groups, 1);
+        // All eight shared two syncs: one for their bytes, one for their
+        // names.
+        assert_eq!(store.group.lock().groups, 2);
     }
 
     #[test]
@@ -632,7 +633,7 @@ mod tests {
         }
         assert!(!store.path_of(&blocked_digest).exists());
         assert_eq!(temporary_files(&store), 0);
-        assert_eq!(store.group.lock().groups, 1);
+        assert_eq!(store.group.lock().groups, 2);
         assert!(store.group.lock().in_flight.is_empty());
         // The store keeps working once the obstacle is gone.
         fs::remove_file(folder.path().join("sha256").join(&prefix)).unwrap();

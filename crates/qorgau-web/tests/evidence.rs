@@ -600,7 +600,6 @@ async fn evidence_is_read_by_its_applicant_and_staff_only_and_never_served_damag
         .path()
         .join("blobs/sha256")
         .join(&hex[0..2])
-        .join(&hex[2..4])
         .join(&hex);
     let mut bytes = std::fs::read(&path).unwrap();
     let middle = bytes.len() / 2;

@@ -1,20 +1,27 @@
 //! Group commit: many concurrent writes made durable by one sync.
 //!
 //! Each `put` writes its temporary file without syncing it and joins the
-//! queue. One of the waiting writers leads: it takes the whole queue (a
-//! group), makes every file in it durable at once, renames each into place,
-//! makes the renames durable at once, and only then answers every writer of
-//! the group. Writers that arrive while a group is being synced queue up for
-//! the next one, so under load a sync is shared by as many writes as arrived
-//! during the previous sync; alone, a write is a group of one.
+//! queue. One of the waiting writers leads a *cycle*: it takes the whole
+//! queue (a group) and runs one sync that makes durable both the bytes of
+//! that group's files and the names of the files the previous cycle renamed
+//! into place. Then it answers the previous cycle's writers (their files are
+//! now fully on disk) and renames this group's files into place, to be
+//! answered after the next cycle's sync. Writers that arrive during a sync
+//! queue for the next cycle, so under load one sync serves as many writes as
+//! arrived during the previous one, and every sync does double duty; a lone
+//! write takes two cycles (bytes, then name), as a plain fsync-rename-fsync
+//! would.
 //!
-//! On Linux "at once" is `syncfs(2)` on the store's file system, twice per
-//! group: once for the files' bytes (before any rename, so a file never
-//! appears under its final name with bytes that are not on disk), once for
-//! the renames and any new shard folders. The store's folder stays open for
-//! the store's life, so `syncfs` reports every write-back error on that file
-//! system since the store was opened (Linux ≥ 5.8), and a failed sync fails
-//! the whole group. Elsewhere the leader fsyncs each file of the group, then
+//! The order keeps the usual promise: a file gets its final name only once
+//! its bytes are durable, and its writer an answer only once the name is.
+//! Until then the digest stays "in flight", so a second `put` of the same
+//! bytes waits instead of trusting a name that may not survive a crash.
+//!
+//! On Linux the sync is `syncfs(2)` on the store's file system when a cycle
+//! has more than one file or name to make durable. The store's folder stays
+//! open for the store's life, so `syncfs` reports every write-back error on
+//! that file system since the store was opened (Linux ≥ 5.8), and a failed
+//! sync fails the whole cycle. Otherwise the leader fsyncs each file, then
 //! each distinct folder that changed.
 
 use std::collections::{HashMap, HashSet};
@@ -44,7 +51,12 @@ pub(super) struct State {
     /// waits for the first one's group instead of trusting a file that may
     /// not be on disk yet.
     pub(super) in_flight: HashSet<Sha256Digest>,
-    /// Groups synced so far (for tests and diagnostics).
+    /// Files renamed into place by the last cycle whose names the next
+    /// cycle's sync makes durable; their writers are still waiting.
+    pub(super) unsynced: Vec<Staged>,
+    /// Folders made for `unsynced` (their parents' entries need the same sync).
+    created: Vec<PathBuf>,
+    /// Sync cycles run so far (for tests and diagnostics).
     pub(super) groups: u64,
 }
 
@@ -186,45 +198,25 @@ impl GroupCommit {
             target,
             digest,
         });
-        let lead = !state.leading;
+        let mut lead = !state.leading;
         state.leading = true;
         drop(state);
-        if !lead && let Some(outcome) = slot.wait() {
-            return outcome;
-        }
-        // This writer leads: the group is everything queued so far, its own
-        // file included.
-        let group = std::mem::take(&mut self.lock().queue);
-        let outcomes = self.sync_group(group);
-        let mut state = self.lock();
-        state.groups += 1;
-        for (_, digest, _) in &outcomes {
-            state.in_flight.remove(digest);
-        }
-        self.hand_over(&mut state);
-        drop(state);
-        // Writers waiting for one of these digests to settle.
-        self.turn.notify_all();
-        let mut own = None;
-        for (writer, _, outcome) in outcomes {
-            if Arc::ptr_eq(&writer, &slot) {
-                own = Some(outcome);
-            } else {
-                writer.tell(Answer::Done(outcome));
+        loop {
+            if lead {
+                self.cycle();
+            }
+            match slot.wait() {
+                Some(outcome) => return outcome,
+                None => lead = true,
             }
         }
-        own.unwrap_or_else(|| {
-            Err(GroupError {
-                path: PathBuf::new(),
-                source: io::Error::other("a write was lost from its sync group"),
-            })
-        })
     }
 
-    /// Ends a leader's turn: the first writer queued meanwhile leads the
-    /// next group, or nobody leads until the next writer arrives.
+    /// Ends a leader's turn: the first writer queued meanwhile (or else the
+    /// first one whose name still needs a sync) leads the next cycle, or
+    /// nobody leads until the next writer arrives.
     pub(super) fn hand_over(&self, state: &mut State) {
-        match state.queue.first() {
+        match state.queue.first().or(state.unsynced.first()) {
             Some(next) => {
                 state.leading = true;
                 next.slot.tell(Answer::Lead);
@@ -233,86 +225,106 @@ impl GroupCommit {
         }
     }
 
-    /// The leader's work: sync, rename, sync. Returns every writer's answer.
-    fn sync_group(
-        &self,
-        group: Vec<Staged>,
-    ) -> Vec<(Arc<Slot>, Sha256Digest, Result<(), GroupError>)> {
-        let mut outcomes = Vec::with_capacity(group.len());
-        let synced = self.sync_files(&group);
+    /// One leader's turn, a pipeline of one sync: that sync makes durable
+    /// the bytes of every file queued now *and* the names of the files the
+    /// previous cycle renamed. Then those earlier writers are answered, and
+    /// this cycle's files are renamed into place, to be answered after the
+    /// next cycle's sync. A file thus gets its final name only once its
+    /// bytes are on disk, and its writer an answer only once the name is.
+    fn cycle(&self) {
+        let (group, named, created) = {
+            let mut state = self.lock();
+            (
+                std::mem::take(&mut state.queue),
+                std::mem::take(&mut state.unsynced),
+                std::mem::take(&mut state.created),
+            )
+        };
+        let (synced, failed_folders) = self.sync(&group, &named, &created);
+        let mut answers: Vec<(Arc<Slot>, Sha256Digest, Result<(), GroupError>)> =
+            Vec::with_capacity(group.len() + named.len());
+        for staged in named {
+            let failure = staged
+                .target
+                .ancestors()
+                .find_map(|folder| failed_folders.iter().find(|error| error.path == folder));
+            match failure {
+                None => answers.push((staged.slot, staged.digest, Ok(()))),
+                Some(error) => {
+                    // Not known to be on disk: take the name back so that
+                    // neither a retry's dedup check nor a reader trusts it.
+                    let _ = fs::remove_file(&staged.target);
+                    answers.push((staged.slot, staged.digest, Err(copy_error(error))));
+                }
+            }
+        }
         let mut renamed: Vec<Staged> = Vec::new();
         let mut created: Vec<PathBuf> = Vec::new();
         for (staged, synced) in group.into_iter().zip(synced) {
             match synced.and_then(|()| place(&staged, &mut created)) {
                 Ok(true) => renamed.push(staged),
-                Ok(false) => outcomes.push((staged.slot, staged.digest, Ok(()))),
+                Ok(false) => answers.push((staged.slot, staged.digest, Ok(()))),
                 Err(error) => {
                     let _ = fs::remove_file(&staged.temporary);
-                    outcomes.push((staged.slot, staged.digest, Err(error)));
+                    answers.push((staged.slot, staged.digest, Err(error)));
                 }
             }
         }
-        if renamed.is_empty() {
-            return outcomes;
+        let mut state = self.lock();
+        state.groups += 1;
+        state.unsynced = renamed;
+        state.created = created;
+        for (_, digest, _) in &answers {
+            state.in_flight.remove(digest);
         }
-        let failed = self.sync_names(&renamed, &created);
-        for staged in renamed {
-            let failure = staged
-                .target
-                .ancestors()
-                .find_map(|folder| failed.iter().find(|error| error.path == folder));
-            match failure {
-                None => outcomes.push((staged.slot, staged.digest, Ok(()))),
-                Some(error) => {
-                    // Not known to be on disk: take the name back so that
-                    // neither a retry's dedup check nor a reader trusts it.
-                    let _ = fs::remove_file(&staged.target);
-                    outcomes.push((staged.slot, staged.digest, Err(copy_error(error))));
-                }
-            }
+        self.hand_over(&mut state);
+        drop(state);
+        // Writers waiting for one of these digests to settle.
+        self.turn.notify_all();
+        for (writer, _, outcome) in answers {
+            writer.tell(Answer::Done(outcome));
         }
-        outcomes
     }
 
-    /// Makes the bytes of every temporary file of the group durable; the
-    /// result for each file.
-    fn sync_files(&self, group: &[Staged]) -> Vec<Result<(), GroupError>> {
+    /// The one sync of a cycle: the bytes of `group`'s files (a result for
+    /// each) and the names of `named` with the folders in `created`
+    /// (the folders whose sync failed).
+    fn sync(
+        &self,
+        group: &[Staged],
+        named: &[Staged],
+        created: &[PathBuf],
+    ) -> (Vec<Result<(), GroupError>>, Vec<GroupError>) {
         #[cfg(target_os = "linux")]
-        if use_syncfs(group.len()) {
+        if use_syncfs(group.len() + named.len()) {
             let synced = self.sync_filesystem();
-            return group
+            let files = group
                 .iter()
                 .map(|_| synced.as_ref().map_err(copy_error).copied())
                 .collect();
-        }
-        let paths: Vec<&Path> = group
-            .iter()
-            .map(|staged| staged.temporary.as_path())
-            .collect();
-        sync_paths(&paths)
-    }
-
-    /// Makes the group's renames (and new shard folders) durable. Returns
-    /// the folders whose sync failed (with `path` = the folder; with
-    /// `syncfs`, the store's root, an ancestor of every blob).
-    fn sync_names(&self, renamed: &[Staged], created: &[PathBuf]) -> Vec<GroupError> {
-        #[cfg(target_os = "linux")]
-        if use_syncfs(renamed.len()) {
-            return self.sync_filesystem().err().into_iter().collect();
+            return (files, synced.err().into_iter().collect());
         }
         // Each folder that gained a name, once: the blobs' folders and the
-        // parents of folders made for this group.
-        let mut folders: Vec<&Path> = renamed
+        // parents of folders made for them.
+        let mut folders: Vec<&Path> = named
             .iter()
             .filter_map(|staged| staged.target.parent())
             .chain(created.iter().filter_map(|folder| folder.parent()))
             .collect();
         folders.sort();
         folders.dedup();
-        sync_paths(&folders)
+        let mut paths: Vec<&Path> = group
+            .iter()
+            .map(|staged| staged.temporary.as_path())
+            .collect();
+        paths.extend(folders);
+        let mut results = sync_paths(&paths);
+        let folder_failures = results
+            .split_off(group.len())
             .into_iter()
             .filter_map(Result::err)
-            .collect()
+            .collect();
+        (results, folder_failures)
     }
 
     #[cfg(target_os = "linux")]

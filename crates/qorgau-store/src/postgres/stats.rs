@@ -25,18 +25,23 @@ impl Statistics for PgStore {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *transaction)
             .await?;
-        let cases: Vec<CaseStatsRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {CASE_STATS_COLUMNS} FROM case_stats \
-             WHERE received_on >= $1 AND received_on < $2 ORDER BY received_on, case_id"
-        )))
-        .bind(&from)
-        .bind(&until)
-        .fetch_all(&mut *transaction)
-        .await?;
-        let orders: Vec<OrderStatsRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ORDER_STATS_COLUMNS} FROM case_stats_orders \
-             WHERE received_on >= $1 AND received_on < $2 ORDER BY received_on, case_id, position"
-        )))
+        // One row per day, its cases packed (`stats::facts_of_days`).
+        let days: Vec<String> = sqlx::query_scalar(
+            "SELECT string_agg(line, E'\\n') FROM ( \
+             SELECT c.received_on AS day, concat_ws(',', c.case_id, c.received_at, c.outcome, \
+             coalesce(c.category, ''), c.indicators, CASE WHEN c.referred THEN '1' ELSE '0' END, \
+             c.age_band, c.platforms, coalesce(c.decided_at::TEXT, ''), \
+             coalesce(c.decision_due::TEXT, ''), CASE WHEN c.extended THEN '1' ELSE '0' END, \
+             c.response_due, coalesce(c.response_sent_at::TEXT, ''), \
+             coalesce(c.first_incident_on, ''), coalesce((SELECT string_agg(concat_ws(' ', \
+             o.owner, o.position, o.issued_at, coalesce(o.delivered_at::TEXT, '-'), \
+             coalesce(o.removal_due::TEXT, '-'), coalesce(o.removal_reported_at::TEXT, '-'), \
+             coalesce(o.removed_at::TEXT, '-'), CASE WHEN o.not_complied THEN '1' ELSE '0' END), \
+             ';') FROM case_stats_orders o \
+             WHERE o.received_on = c.received_on AND o.case_id = c.case_id), '')) AS line \
+             FROM case_stats c WHERE c.received_on >= $1 AND c.received_on < $2) AS lines \
+             GROUP BY day ORDER BY day",
+        )
         .bind(&from)
         .bind(&until)
         .fetch_all(&mut *transaction)
@@ -52,7 +57,7 @@ impl Statistics for PgStore {
         .await?;
         transaction.commit().await?;
         Ok(StatsSnapshot {
-            cases: stats::facts_of(cases, orders)?,
+            cases: stats::facts_of_days(days)?,
             log_size: log_size as u64,
             checkpoint: checkpoint.map(checkpoint_row).transpose()?,
         })

@@ -22,18 +22,23 @@ impl Statistics for SqliteStore {
         let (from, until) = stats::date_bounds(from, until);
         // One read transaction: the rows and the log as of one moment.
         let mut transaction = self.pool.begin().await?;
-        let cases: Vec<CaseStatsRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {CASE_STATS_COLUMNS} FROM case_stats \
-             WHERE received_on >= ?1 AND received_on < ?2 ORDER BY received_on, case_id"
-        )))
-        .bind(&from)
-        .bind(&until)
-        .fetch_all(&mut *transaction)
-        .await?;
-        let orders: Vec<OrderStatsRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ORDER_STATS_COLUMNS} FROM case_stats_orders \
-             WHERE received_on >= ?1 AND received_on < ?2 ORDER BY received_on, case_id, position"
-        )))
+        // One row per day, its cases packed (`stats::facts_of_days`).
+        let days: Vec<String> = sqlx::query_scalar(
+            "SELECT group_concat(line, char(10)) FROM ( \
+             SELECT c.received_on AS day, c.case_id || ',' || c.received_at || ',' || c.outcome \
+             || ',' || ifnull(c.category, '') || ',' || c.indicators || ',' || c.referred \
+             || ',' || c.age_band || ',' || c.platforms || ',' || ifnull(c.decided_at, '') \
+             || ',' || ifnull(c.decision_due, '') || ',' || c.extended || ',' || c.response_due \
+             || ',' || ifnull(c.response_sent_at, '') || ',' || ifnull(c.first_incident_on, '') \
+             || ',' || ifnull((SELECT group_concat(o.owner || ' ' || o.position || ' ' \
+             || o.issued_at || ' ' || ifnull(o.delivered_at, '-') || ' ' \
+             || ifnull(o.removal_due, '-') || ' ' || ifnull(o.removal_reported_at, '-') || ' ' \
+             || ifnull(o.removed_at, '-') || ' ' || o.not_complied, ';') \
+             FROM case_stats_orders o \
+             WHERE o.received_on = c.received_on AND o.case_id = c.case_id), '') AS line \
+             FROM case_stats c WHERE c.received_on >= ?1 AND c.received_on < ?2) \
+             GROUP BY day ORDER BY day",
+        )
         .bind(&from)
         .bind(&until)
         .fetch_all(&mut *transaction)
@@ -49,7 +54,7 @@ impl Statistics for SqliteStore {
         .await?;
         transaction.commit().await?;
         Ok(StatsSnapshot {
-            cases: stats::facts_of(cases, orders)?,
+            cases: stats::facts_of_days(days)?,
             log_size: log_size as u64,
             checkpoint: checkpoint.map(checkpoint_row).transpose()?,
         })
