@@ -61,8 +61,9 @@ stats-report-no-checkpoint = The transparency log had no signed checkpoint yet.
 stats-report-performance = The procedure's own performance
 stats-report-extended = Decisions whose time was extended: { $count }.
 stats-period-invalid = “{ $period }” is not a reporting period. Use a year (2025), a half-year (2025-H1), a quarter (2025-Q3) or a month (2025-07).
-stats-format-invalid = Unknown format. Use html, csv or json.
+stats-format-invalid = Unknown format. Use html, pdf, csv or json.
 cli-report-failed = The report could not be written: { $detail }
+cli-report-pdf-needs-out = A PDF report is written to a file: add --out FILE (for example --out report.pdf).
 # The DSA export's free texts (rendered in English for every reader: the DSA
 # Transparency Database's language). The Russian and Kazakh versions exist for
 # the i18n test and for people reading the export's documentation.

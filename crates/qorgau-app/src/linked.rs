@@ -473,40 +473,78 @@ impl<S: Store> Procedure<'_, S> {
 }
 
 impl<S: Store> Procedure<'_, S> {
-    /// Keeps a rendered referral package (`document`, in `language`) in the
-    /// blob store as an upload of the case, with its log leaf and receipt,
-    /// and records `referral_package_prepared` naming the linked cases whose
-    /// entries it holds. The case must have been referred.
+    /// Keeps a rendered referral package in the blob store — its document as
+    /// an upload of the case, with its log leaf and receipt, and its PDF as a
+    /// blob beside it — and records `referral_package_prepared` naming the
+    /// linked cases whose entries it holds and the PDF's digest. The case
+    /// must have been referred.
     pub async fn record_referral_package(
         &self,
         case_id: &str,
         actor: &Actor,
-        language: qorgau_domain::message::Language,
-        document: Vec<u8>,
-        linked_cases: Vec<String>,
+        package: RenderedReferral,
         evidence: &Evidence,
-    ) -> Result<(String, String), ServiceError> {
+    ) -> Result<RecordedReferral, ServiceError> {
+        let RenderedReferral {
+            language,
+            document,
+            pdf,
+            linked_cases,
+        } = package;
         let state = self.load(case_id).await?.state()?;
         if !state.referred {
             return Err(qorgau_domain::procedure::ProcedureError::NotReferred.into());
         }
         let size = document.len() as u64;
         let digest = evidence.write(document).await?.to_string();
+        // The PDF is a rendering of the same package, not evidence of its
+        // own: a blob whose digest the event's entry commits to (like a
+        // browser snapshot's), with no log leaf.
+        let pdf_digest = evidence.write(pdf).await?.to_string();
         let evidence_id = new_evidence_id()?;
         self.record(case_id, actor, |state, context| {
             Ok(handle(
                 state,
-                Command::PrepareReferral {
+                Command::PrepareReferral(qorgau_domain::procedure::PreparedReferral {
                     evidence_id: evidence_id.clone(),
                     language,
                     digest: digest.clone(),
                     size,
                     linked_cases: linked_cases.clone(),
-                },
+                    pdf_digest: Some(pdf_digest.clone()),
+                }),
                 context,
             )?)
         })
         .await?;
-        Ok((evidence_id, digest))
+        Ok(RecordedReferral {
+            evidence_id,
+            digest,
+            pdf_digest,
+        })
     }
+}
+
+/// A referral package as the shell rendered it, for
+/// [`Procedure::record_referral_package`].
+#[derive(Debug, Clone)]
+pub struct RenderedReferral {
+    pub language: qorgau_domain::message::Language,
+    /// The document itself (the HTML package, with every receipt).
+    pub document: Vec<u8>,
+    /// The same package as a PDF.
+    pub pdf: Vec<u8>,
+    /// Cases whose entries are in the package's timeline.
+    pub linked_cases: Vec<String>,
+}
+
+/// Where a recorded referral package is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedReferral {
+    /// The document's evidence id (an upload of the case).
+    pub evidence_id: String,
+    /// `sha256:<hex>` of the document.
+    pub digest: String,
+    /// `sha256:<hex>` of the PDF.
+    pub pdf_digest: String,
 }

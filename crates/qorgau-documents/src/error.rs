@@ -64,7 +64,8 @@ pub enum DocumentError {
         /// What went wrong.
         reason: String,
     },
-    /// The removal deadline cannot be converted to Almaty time.
+    /// A time (the removal deadline, a moment in a referral package) cannot be
+    /// converted to Almaty time.
     #[error("the time zone Asia/Almaty is not available: {0}")]
     TimeZone(String),
 }

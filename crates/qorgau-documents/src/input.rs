@@ -6,7 +6,8 @@
 //! resource owner sees the content to remove and the legal basis, never who
 //! complained (PRODUCT.md, "A child's data goes only where it must"). This is a
 //! compile-time fact — a caller cannot put a person into an order because there
-//! is nowhere to put it.
+//! is nowhere to put it. [`ReferralDocument`] likewise carries case numbers and
+//! the record's facts, never the child's name, birth date or IIN.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -30,7 +31,8 @@ impl<T> Bilingual<T> {
     }
 }
 
-/// The two languages of an order, in the order they appear in it.
+/// The two languages of an order, in the order they appear in it; also the
+/// languages a referral package is written in (one of them per package).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrderLanguage {
     /// Kazakh, the state language: always first.
@@ -264,4 +266,255 @@ pub struct NextSteps {
     pub removal_hours: u32,
     /// Where the applicant follows the case with the case number and access code.
     pub tracking_url: String,
+}
+
+/// The referral package for law enforcement (issue 7): the facts of the case,
+/// the linked timeline, the pursuit indicators and every evidence item with
+/// its digest and its place in the transparency log, in Kazakh or Russian.
+///
+/// It carries case numbers, never the child: there is no field for a name, a
+/// birth date or an IIN (the police receive the case files through the
+/// authority). The texts that come from the record (an incident as the
+/// applicant described it, an indicator's explanation) are already in the
+/// package's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralDocument {
+    /// The case the package is prepared for.
+    pub case_number: String,
+    /// The package's language (Kazakh or Russian).
+    pub language: OrderLanguage,
+    /// When it was prepared; shown as date and time in Almaty.
+    pub prepared_at: Timestamp,
+    /// When the application was received.
+    pub received_at: Timestamp,
+    /// The id of the legal regime the case is handled under.
+    pub regime: String,
+    /// The legal basis of the referral, one citation per entry (the
+    /// Administrative Code Art. 127-2 line), in the package's language.
+    pub legal_basis: Vec<String>,
+    /// The expert group's decision, once taken.
+    pub decision: Option<ReferralDecision>,
+    /// The referral to law enforcement, once made.
+    pub referral: Option<Referral>,
+    /// The accounts in the timeline (normalized keys).
+    pub accounts: Vec<String>,
+    /// The other cases whose entries are in the timeline.
+    pub linked_cases: Vec<String>,
+    /// The linked timeline, in order.
+    pub timeline: Vec<ReferralEntry>,
+    /// The pursuit indicators that fired.
+    pub indicators: Vec<ReferralIndicator>,
+    /// The system's suggestion to the experts, if any.
+    pub suggestion: Option<String>,
+    /// Every stored evidence item of the case and of the linked cases.
+    pub evidence: Vec<ReferralEvidence>,
+    /// The digest of the package's electronic copy (the HTML document with
+    /// every receipt in full), kept and logged beside this one.
+    pub electronic_copy: Option<String>,
+}
+
+/// The expert group's decision, as the package states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralDecision {
+    /// Whether the facts were confirmed.
+    pub confirmed: bool,
+    /// The category, already in the package's language.
+    pub category: String,
+    /// When it was decided.
+    pub decided_at: Timestamp,
+}
+
+/// The referral to law enforcement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referral {
+    /// The body the case was referred to, as the coordinator named it.
+    pub authority: String,
+    /// When it was referred.
+    pub referred_at: Timestamp,
+}
+
+/// One entry of the linked timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralEntry {
+    /// When it happened; shown as date and time in Almaty.
+    pub at: Timestamp,
+    /// The case the entry comes from.
+    pub case_number: String,
+    /// The actor's account (normalized key).
+    pub account: String,
+    /// The platform's name.
+    pub platform: String,
+    /// What happened, already in the package's language.
+    pub detail: String,
+    /// Where it is recorded (the entry's reference in its case).
+    pub reference: String,
+}
+
+/// A pursuit indicator that fired, with the entries it rests on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralIndicator {
+    /// Its name, in the package's language.
+    pub name: String,
+    /// Why it fired, in the package's language.
+    pub explanation: String,
+    /// The references of the entries it rests on.
+    pub rests_on: Vec<String>,
+}
+
+/// One evidence item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralEvidence {
+    /// The case it belongs to.
+    pub case_number: String,
+    /// Its id in that case.
+    pub evidence_id: String,
+    /// `capture`, `upload` or `recapture` (templates name each).
+    pub kind: String,
+    /// The captured address (empty for an upload).
+    pub url: String,
+    /// The stored bytes' digest (`sha256:…`).
+    pub digest: String,
+    /// Their size in bytes.
+    pub size: Option<u64>,
+    /// When it was captured or received.
+    pub captured_at: Option<Timestamp>,
+    /// Its leaf in the transparency log.
+    pub log_index: Option<u64>,
+    /// The checkpoint its receipt proves the leaf against.
+    pub receipt: Option<ReceiptReference>,
+}
+
+/// Where an item's receipt leads: the signed checkpoint of the transparency
+/// log that its inclusion proof ends in (`qorgau receipt verify` checks it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptReference {
+    /// The log's name (the checkpoint's origin line).
+    pub log: String,
+    /// The checkpoint's tree size.
+    pub tree_size: u64,
+    /// Its root hash, base64 as in the checkpoint.
+    pub root_hash: String,
+}
+
+/// A transparency report of a period (issue 8) in one language: the same
+/// publication the report's HTML page shows (`qorgau-web`'s `stats.rs` fills
+/// both from one view of the report).
+///
+/// It holds figures as they are **published** — already through the
+/// statistics' small-number suppression, as text: a count, `<5`, or the word
+/// for a withheld cell — never an exact count: there is no field for one, so
+/// a PDF cannot show what the page does not. The labels (table titles, row
+/// and column names) come from the same Fluent messages as the page's; the
+/// templates add the report's frame in their language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransparencyReportDocument {
+    /// The report's language.
+    pub language: Language,
+    /// The period's code: `2025`, `2025-H1`, `2025-Q3`, `2025-07`.
+    pub period: String,
+    /// Its first day (an Almaty date of receipt).
+    pub first_day: Date,
+    /// Its last day.
+    pub last_day: Date,
+    /// The period had not ended when the report was computed.
+    pub provisional: bool,
+    /// No application was received in the period.
+    pub empty: bool,
+    /// When the figures were computed; shown in Almaty time.
+    pub computed_at: Timestamp,
+    /// The transparency log as the figures were read from it.
+    pub source: ReportSource,
+    /// The suppression threshold (counts below it are shown as `<N`).
+    pub threshold: u64,
+    /// How small numbers are hidden, in the report's language.
+    pub suppression: String,
+    /// The procedure's own performance.
+    pub performance: ReportPerformance,
+    /// The tables of counts, in the page's order (applications per month,
+    /// outcomes, categories, platforms, age bands, decisions and deadline).
+    pub tables: Vec<ReportTable>,
+    /// The time taken (count, median, 90th percentile), one row per step.
+    pub durations: ReportGrid,
+    /// Cases referred to law enforcement, as published.
+    pub referred: String,
+    /// Resource owners' compliance with removal orders, one row per owner
+    /// and a row of totals.
+    pub compliance: ReportGrid,
+}
+
+/// The transparency log a report was read at, so an auditor can replay the
+/// record up to it and recompute every figure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportSource {
+    /// Leaves in the log when the figures were read.
+    pub log_size: u64,
+    /// The latest signed checkpoint then, if there was one.
+    pub checkpoint: Option<ReportCheckpoint>,
+}
+
+/// A signed checkpoint of the transparency log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportCheckpoint {
+    /// Its tree size.
+    pub tree_size: u64,
+    /// Its root hash, hex (as in the report's JSON and CSV).
+    pub root_hash: String,
+}
+
+/// A table of one published value per row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportTable {
+    /// Its title.
+    pub title: String,
+    /// Its rows, in order.
+    pub rows: Vec<ReportRow>,
+    /// The row of the total, if the table has one.
+    pub total: Option<ReportRow>,
+}
+
+/// One row: a label and a published value (`12`, `<5`, or the word for a
+/// withheld cell).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRow {
+    /// What is counted.
+    pub label: String,
+    /// The value as published.
+    pub value: String,
+}
+
+/// A table of several published values per row: the durations, compliance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportGrid {
+    /// Its title.
+    pub title: String,
+    /// The heading of the column of labels ("Item", "Resource owner").
+    pub label_column: String,
+    /// The headings of the value columns.
+    pub columns: Vec<String>,
+    /// Its rows; each has one cell per column.
+    pub rows: Vec<ReportGridRow>,
+}
+
+/// One row of a [`ReportGrid`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportGridRow {
+    /// What the row is about (a step of the procedure, an owner, the total).
+    pub label: String,
+    /// The published values, one per column.
+    pub cells: Vec<String>,
+}
+
+/// The procedure's performance in the period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportPerformance {
+    /// The share of decisions taken on time (`83.3%`), when published.
+    pub decision_on_time: Option<String>,
+    /// Decisions whose time was extended, as published.
+    pub extended_decisions: String,
+    /// The share of responses sent on time, when published.
+    pub response_on_time: Option<String>,
+    /// Responses to applicants against the deadline.
+    pub responses: ReportTable,
+    /// The time from application to response (one row).
+    pub time_to_response: ReportGrid,
 }

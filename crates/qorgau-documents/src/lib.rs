@@ -1,8 +1,10 @@
-//! Qorgau's documents: the order to a resource owner and the response letter
-//! to an applicant, rendered to PDF, plain text and HTML.
+//! Qorgau's documents: the order to a resource owner, the response letter to
+//! an applicant, the referral package for law enforcement and the
+//! transparency report, rendered to PDF, plain text and HTML.
 //!
 //! ```text
-//! OrderDocument / ResponseLetter ──▶ template (minijinja, per document and language)
+//! OrderDocument / ResponseLetter / ReferralDocument / TransparencyReportDocument
+//!     ──▶ template (minijinja, per document and language)
 //!     ──▶ block markup ──▶ markup::parse ──▶ Document (sections of blocks)
 //!                                              ├─▶ text::render   (e-mail body)
 //!                                              ├─▶ html::render   (e-mail body, escaped)
@@ -31,7 +33,10 @@ mod text;
 pub use error::DocumentError;
 pub use input::{
     Bilingual, Language, NextSteps, OrderDocument, OrderKind, OrderLanguage, OrderReference,
-    Outcome, Regime, ReportBack, ResponseLetter, Verification,
+    Outcome, ReceiptReference, Referral, ReferralDecision, ReferralDocument, ReferralEntry,
+    ReferralEvidence, ReferralIndicator, Regime, ReportBack, ReportCheckpoint, ReportGrid,
+    ReportGridRow, ReportPerformance, ReportRow, ReportSource, ReportTable, ResponseLetter,
+    TransparencyReportDocument, Verification,
 };
 pub use templates::{Templates, template_names};
 
@@ -67,6 +72,29 @@ pub fn render_response(
 ) -> Result<Rendered, DocumentError> {
     let document = templates.response_markup(letter)?;
     finish(&document, &letter.case_number, letter.date)
+}
+
+/// Renders the referral package for law enforcement in its language
+/// (Kazakh or Russian), dated the Almaty day it was prepared.
+pub fn render_referral(
+    templates: &Templates,
+    referral: &ReferralDocument,
+) -> Result<Rendered, DocumentError> {
+    let document = templates.referral_markup(referral)?;
+    let prepared_on = templates::almaty(referral.prepared_at)?.date();
+    finish(&document, &referral.case_number, prepared_on)
+}
+
+/// Renders a transparency report in its language, dated the Almaty day its
+/// figures were computed. It shows the values it is given, which are the
+/// published (suppressed) ones: the input has no place for an exact count.
+pub fn render_report(
+    templates: &Templates,
+    report: &TransparencyReportDocument,
+) -> Result<Rendered, DocumentError> {
+    let document = templates.report_markup(report)?;
+    let computed_on = templates::almaty(report.computed_at)?.date();
+    finish(&document, &format!("Qorgau {}", report.period), computed_on)
 }
 
 fn finish(

@@ -2,7 +2,9 @@
 //! checked when loaded.
 //!
 //! Loading parses each template and renders it with sample documents covering
-//! every order kind and every outcome, then parses the resulting markup — so a
+//! every order kind, every outcome, a referral package with and without
+//! each optional part and transparency reports (with and without a
+//! checkpoint, empty and provisional), then parses the resulting markup — so a
 //! syntax error, a misspelt variable or a broken markup line stops the service
 //! at start-up with the file, the line and the reason, instead of failing when
 //! an order is due to go out.
@@ -16,12 +18,16 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use crate::error::DocumentError;
 use crate::input::{
     Bilingual, Language, NextSteps, OrderDocument, OrderKind, OrderLanguage, OrderReference,
-    Outcome, Regime, ReportBack, ResponseLetter, Verification,
+    Outcome, ReceiptReference, Referral, ReferralDecision, ReferralDocument, ReferralEntry,
+    ReferralEvidence, ReferralIndicator, Regime, ReportBack, ResponseLetter,
+    TransparencyReportDocument, Verification,
 };
 use crate::markup::{self, Document, Section};
 
+mod report;
+
 /// Every template a document uses, with its embedded text.
-const EMBEDDED: [(&str, &str); 5] = [
+const EMBEDDED: [(&str, &str); 10] = [
     (
         "order.kk.jinja",
         include_str!("../templates/order.kk.jinja"),
@@ -41,6 +47,26 @@ const EMBEDDED: [(&str, &str); 5] = [
     (
         "response.en.jinja",
         include_str!("../templates/response.en.jinja"),
+    ),
+    (
+        "referral.kk.jinja",
+        include_str!("../templates/referral.kk.jinja"),
+    ),
+    (
+        "referral.ru.jinja",
+        include_str!("../templates/referral.ru.jinja"),
+    ),
+    (
+        "report.kk.jinja",
+        include_str!("../templates/report.kk.jinja"),
+    ),
+    (
+        "report.ru.jinja",
+        include_str!("../templates/report.ru.jinja"),
+    ),
+    (
+        "report.en.jinja",
+        include_str!("../templates/report.en.jinja"),
     ),
 ];
 
@@ -197,6 +223,21 @@ impl Templates {
                     letter.outcome.code()
                 )))?;
         }
+        for (index, referral) in samples::referrals().iter().enumerate() {
+            self.referral_markup(referral)
+                .map_err(while_checking(format!(
+                    "referral package no. {} in {}",
+                    index + 1,
+                    referral.language.code()
+                )))?;
+        }
+        for (index, sample) in report::samples().iter().enumerate() {
+            self.report_markup(sample).map_err(while_checking(format!(
+                "transparency report no. {} in {}",
+                index + 1,
+                sample.language.code()
+            )))?;
+        }
         Ok(())
     }
 
@@ -244,6 +285,35 @@ impl Templates {
         let markup = self.render(name, response_context(letter))?;
         let origin = self.origin(name).unwrap_or(name);
         markup::parse(&markup, letter.language.code(), origin)
+    }
+
+    /// The referral package's markup, parsed.
+    pub(crate) fn referral_markup(
+        &self,
+        referral: &ReferralDocument,
+    ) -> Result<Document, DocumentError> {
+        let name = match referral.language {
+            OrderLanguage::Kk => "referral.kk.jinja",
+            OrderLanguage::Ru => "referral.ru.jinja",
+        };
+        let markup = self.render(name, referral_context(referral)?)?;
+        let origin = self.origin(name).unwrap_or(name);
+        markup::parse(&markup, referral.language.code(), origin)
+    }
+
+    /// The transparency report's markup, parsed.
+    pub(crate) fn report_markup(
+        &self,
+        document: &TransparencyReportDocument,
+    ) -> Result<Document, DocumentError> {
+        let name = match document.language {
+            Language::Kk => "report.kk.jinja",
+            Language::Ru => "report.ru.jinja",
+            Language::En => "report.en.jinja",
+        };
+        let markup = self.render(name, report::context(document)?)?;
+        let origin = self.origin(name).unwrap_or(name);
+        markup::parse(&markup, document.language.code(), origin)
     }
 }
 
@@ -294,6 +364,36 @@ fn date_value(date: jiff::civil::Date) -> Value {
     ])
 }
 
+/// `instant` as a civil date and time in Almaty, from the bundled tz database
+/// (never a fixed offset: the country moved to UTC+5 on 2024-03-01).
+pub(crate) fn almaty(instant: jiff::Timestamp) -> Result<jiff::civil::DateTime, DocumentError> {
+    let zone = jiff::tz::TimeZone::get("Asia/Almaty")
+        .map_err(|error| DocumentError::TimeZone(error.to_string()))?;
+    Ok(instant.to_zoned_datetime(zone).datetime())
+}
+
+/// A moment for templates: `.date` (a date object), `.time` (`14:30`) and
+/// `.seconds` (`14:30:05`), in Almaty.
+fn datetime_value(instant: jiff::Timestamp) -> Result<Value, DocumentError> {
+    let local = almaty(instant)?;
+    Ok(map(vec![
+        ("date", date_value(local.date())),
+        (
+            "time",
+            Value::from(format!("{:02}:{:02}", local.hour(), local.minute())),
+        ),
+        (
+            "seconds",
+            Value::from(format!(
+                "{:02}:{:02}:{:02}",
+                local.hour(),
+                local.minute(),
+                local.second()
+            )),
+        ),
+    ]))
+}
+
 /// Groups digits in threes with a no-break space: "43 250".
 fn group_digits(number: u64) -> String {
     let digits = number.to_string();
@@ -308,9 +408,7 @@ fn group_digits(number: u64) -> String {
 }
 
 fn order_context(order: &OrderDocument, language: OrderLanguage) -> Result<Value, DocumentError> {
-    let almaty = jiff::tz::TimeZone::get("Asia/Almaty")
-        .map_err(|error| DocumentError::TimeZone(error.to_string()))?;
-    let due = order.removal_due.to_zoned_datetime(almaty).datetime();
+    let due = almaty(order.removal_due)?;
     let removal_due = map(vec![
         ("date", date_value(due.date())),
         (
@@ -417,6 +515,96 @@ fn response_context(letter: &ResponseLetter) -> Value {
     ])
 }
 
+fn referral_context(referral: &ReferralDocument) -> Result<Value, DocumentError> {
+    let decision = match &referral.decision {
+        Some(decision) => map(vec![
+            ("confirmed", Value::from(decision.confirmed)),
+            ("category", Value::from(decision.category.clone())),
+            ("decided_at", datetime_value(decision.decided_at)?),
+        ]),
+        None => Value::from(()),
+    };
+    let referred = match &referral.referral {
+        Some(referred) => map(vec![
+            ("authority", Value::from(referred.authority.clone())),
+            ("referred_at", datetime_value(referred.referred_at)?),
+        ]),
+        None => Value::from(()),
+    };
+    let mut timeline = Vec::new();
+    for entry in &referral.timeline {
+        timeline.push(map(vec![
+            ("at", datetime_value(entry.at)?),
+            ("case_number", Value::from(entry.case_number.clone())),
+            ("account", Value::from(entry.account.clone())),
+            ("platform", Value::from(entry.platform.clone())),
+            ("detail", Value::from(entry.detail.clone())),
+            ("reference", Value::from(entry.reference.clone())),
+        ]));
+    }
+    let indicators: Vec<Value> = referral
+        .indicators
+        .iter()
+        .map(|indicator| {
+            map(vec![
+                ("name", Value::from(indicator.name.clone())),
+                ("explanation", Value::from(indicator.explanation.clone())),
+                ("rests_on", strings(&indicator.rests_on)),
+            ])
+        })
+        .collect();
+    let mut evidence = Vec::new();
+    for item in &referral.evidence {
+        let captured_at = match item.captured_at {
+            Some(instant) => datetime_value(instant)?,
+            None => Value::from(()),
+        };
+        let receipt = match &item.receipt {
+            Some(receipt) => map(vec![
+                ("log", Value::from(receipt.log.clone())),
+                ("tree_size", Value::from(receipt.tree_size)),
+                ("root_hash", Value::from(receipt.root_hash.clone())),
+            ]),
+            None => Value::from(()),
+        };
+        evidence.push(map(vec![
+            ("case_number", Value::from(item.case_number.clone())),
+            ("evidence_id", Value::from(item.evidence_id.clone())),
+            ("kind", Value::from(item.kind.clone())),
+            ("url", Value::from(item.url.clone())),
+            ("digest", Value::from(item.digest.clone())),
+            ("size", item.size.map_or(Value::from(()), Value::from)),
+            ("captured_at", captured_at),
+            (
+                "log_index",
+                item.log_index.map_or(Value::from(()), Value::from),
+            ),
+            ("receipt", receipt),
+        ]));
+    }
+    let optional_text = |text: &Option<String>| match text {
+        Some(text) => Value::from(text.clone()),
+        None => Value::from(()),
+    };
+    Ok(map(vec![
+        ("language", Value::from(referral.language.code())),
+        ("case_number", Value::from(referral.case_number.clone())),
+        ("prepared_at", datetime_value(referral.prepared_at)?),
+        ("received_at", datetime_value(referral.received_at)?),
+        ("regime", Value::from(referral.regime.clone())),
+        ("legal_basis", strings(&referral.legal_basis)),
+        ("decision", decision),
+        ("referral", referred),
+        ("accounts", strings(&referral.accounts)),
+        ("linked_cases", strings(&referral.linked_cases)),
+        ("timeline", Value::from(timeline)),
+        ("indicators", Value::from(indicators)),
+        ("suggestion", optional_text(&referral.suggestion)),
+        ("evidence", Value::from(evidence)),
+        ("electronic_copy", optional_text(&referral.electronic_copy)),
+    ]))
+}
+
 /// Documents that exercise every branch a template is expected to have.
 /// Used only to check templates at load time; never rendered for anyone.
 mod samples {
@@ -518,6 +706,100 @@ mod samples {
             }
         }
         letters
+    }
+
+    /// A full package and a bare one (nothing decided, referred, linked or
+    /// found; an item without size, time, leaf or receipt), in each language.
+    pub(super) fn referrals() -> Vec<ReferralDocument> {
+        let mut referrals = Vec::new();
+        for language in OrderLanguage::ALL {
+            let full = ReferralDocument {
+                case_number: "CHECK-4".to_owned(),
+                language,
+                prepared_at: jiff::Timestamp::UNIX_EPOCH,
+                received_at: jiff::Timestamp::UNIX_EPOCH,
+                regime: "check".to_owned(),
+                legal_basis: vec!["check".to_owned()],
+                decision: Some(ReferralDecision {
+                    confirmed: true,
+                    category: "check".to_owned(),
+                    decided_at: jiff::Timestamp::UNIX_EPOCH,
+                }),
+                referral: Some(Referral {
+                    authority: "check".to_owned(),
+                    referred_at: jiff::Timestamp::UNIX_EPOCH,
+                }),
+                accounts: vec!["check".to_owned()],
+                linked_cases: vec!["CHECK-5".to_owned()],
+                timeline: vec![ReferralEntry {
+                    at: jiff::Timestamp::UNIX_EPOCH,
+                    case_number: "CHECK-5".to_owned(),
+                    account: "check".to_owned(),
+                    platform: "check".to_owned(),
+                    detail: "check".to_owned(),
+                    reference: "check".to_owned(),
+                }],
+                indicators: vec![ReferralIndicator {
+                    name: "check".to_owned(),
+                    explanation: "check".to_owned(),
+                    rests_on: vec!["check".to_owned()],
+                }],
+                suggestion: Some("check".to_owned()),
+                evidence: ["capture", "upload", "recapture", "check"]
+                    .into_iter()
+                    .map(|kind| ReferralEvidence {
+                        case_number: "CHECK-4".to_owned(),
+                        evidence_id: "check".to_owned(),
+                        kind: kind.to_owned(),
+                        url: "https://example.invalid/check".to_owned(),
+                        digest: "sha256:check".to_owned(),
+                        size: Some(1),
+                        captured_at: Some(jiff::Timestamp::UNIX_EPOCH),
+                        log_index: Some(0),
+                        receipt: Some(ReceiptReference {
+                            log: "example.invalid/log".to_owned(),
+                            tree_size: 1,
+                            root_hash: "check".to_owned(),
+                        }),
+                    })
+                    .collect(),
+                electronic_copy: Some("sha256:check".to_owned()),
+            };
+            let mut not_confirmed = full.clone();
+            not_confirmed.decision = Some(ReferralDecision {
+                confirmed: false,
+                category: "check".to_owned(),
+                decided_at: jiff::Timestamp::UNIX_EPOCH,
+            });
+            let bare = ReferralDocument {
+                decision: None,
+                referral: None,
+                accounts: Vec::new(),
+                linked_cases: Vec::new(),
+                timeline: Vec::new(),
+                indicators: Vec::new(),
+                suggestion: None,
+                evidence: vec![ReferralEvidence {
+                    case_number: "CHECK-4".to_owned(),
+                    evidence_id: "check".to_owned(),
+                    kind: "upload".to_owned(),
+                    url: String::new(),
+                    digest: "sha256:check".to_owned(),
+                    size: None,
+                    captured_at: None,
+                    log_index: None,
+                    receipt: None,
+                }],
+                electronic_copy: None,
+                ..full.clone()
+            };
+            let empty = ReferralDocument {
+                evidence: Vec::new(),
+                ..bare.clone()
+            };
+            referrals.extend([full, not_confirmed, bare, empty]);
+        }
+        referrals
     }
 }
 

@@ -9,10 +9,10 @@ mod fixtures;
 use std::path::Path;
 use std::process::Command;
 
-use fixtures::{KAZAKH_LETTERS, RUSSIAN_LETTERS};
+use fixtures::{KAZAKH_LETTERS, REFERRAL_DIGESTS, RUSSIAN_LETTERS};
 use qorgau_documents::{
-    DocumentError, Language, OrderDocument, OrderKind, OrderReference, Outcome, Rendered,
-    Templates, render_order, render_response,
+    DocumentError, Language, OrderDocument, OrderKind, OrderLanguage, OrderReference, Outcome,
+    ReferralDocument, Rendered, Templates, render_order, render_referral, render_response,
 };
 
 fn in_ci() -> bool {
@@ -517,6 +517,10 @@ fn every_document_matches_its_snapshot() {
             );
         }
     }
+    for language in OrderLanguage::ALL {
+        let rendered = render_referral(&templates(), &fixtures::referral(language)).unwrap();
+        check_snapshot(&format!("referral.{}", language.code()), &rendered.text);
+    }
 }
 
 /// The service loads the templates once and shares them between tasks.
@@ -526,4 +530,520 @@ fn templates_and_documents_can_be_shared_between_threads() {
     shareable::<Templates>();
     shareable::<Rendered>();
     shareable::<DocumentError>();
+}
+
+/// Whether `haystack` (lines joined) has `fact`, ignoring spaces: joined lines
+/// lose the spaces at line ends.
+fn has_fact(haystack: &str, fact: &str) -> bool {
+    haystack.replace(' ', "").contains(&fact.replace(' ', ""))
+}
+
+#[test]
+fn a_referral_reads_back_with_every_kazakh_letter_its_cases_digests_and_almaty_times() {
+    for language in OrderLanguage::ALL {
+        let referral = fixtures::referral(language);
+        let rendered = render_referral(&templates(), &referral).unwrap();
+        assert!(rendered.pdf.starts_with(b"%PDF-1.7"));
+        let (title, legal_basis, capture_time) = match language {
+            OrderLanguage::Kk => (
+                "KZ-2026-004512 ісі бойынша құқық қорғау органдарына арналған материалдар",
+                "Әкімшілік құқық бұзушылық туралы кодексі, 127-2-бап",
+                "Тіркелген уақыты: 20.11.2026, 14:30:05",
+            ),
+            OrderLanguage::Ru => (
+                "Материалы для правоохранительных органов по делу № KZ-2026-004512",
+                "об административных правонарушениях, ст. 127-2",
+                "Зафиксировано: 20.11.2026, 14:30:05",
+            ),
+        };
+        assert_eq!(rendered.title, title);
+        // Almaty time (UTC+5), every fact of the record, in the text form.
+        let mut facts: Vec<String> = vec![
+            "KZ-2026-004512".to_owned(),
+            "KZ-2026-004377".to_owned(),
+            legal_basis.to_owned(),
+            "kz-562-nk-2025".to_owned(),
+            "02.12.2026, 15:45".to_owned(),
+            "28.11.2026, 11:10".to_owned(),
+            "20.11.2026, 05:00".to_owned(),
+            "https://t.me/class_7a".to_owned(),
+            "№ 17".to_owned(),
+            "№ 0".to_owned(),
+            "qorgau.example.kz/log".to_owned(),
+            "3q2+7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".to_owned(),
+            "48213".to_owned(),
+            "ev-capture-1".to_owned(),
+            "ev-upload-2".to_owned(),
+            referral.electronic_copy.clone().unwrap(),
+        ];
+        facts.extend(REFERRAL_DIGESTS.iter().map(|digest| (*digest).to_owned()));
+        facts.extend(referral.accounts.iter().cloned());
+        facts.extend(referral.timeline.iter().map(|entry| entry.detail.clone()));
+        facts.extend(
+            referral
+                .indicators
+                .iter()
+                .flat_map(|indicator| [indicator.name.clone(), indicator.explanation.clone()]),
+        );
+        facts.extend(referral.suggestion.clone());
+        facts.push(referral.referral.clone().unwrap().authority);
+        facts.push(referral.decision.clone().unwrap().category);
+        for fact in &facts {
+            assert!(
+                rendered.text.contains(fact.as_str()),
+                "{language:?} text lacks {fact}:\n{}",
+                rendered.text
+            );
+            assert!(
+                rendered.html.contains(fact.as_str()),
+                "{language:?} HTML lacks {fact}"
+            );
+        }
+        assert!(rendered.text.contains(capture_time), "{}", rendered.text);
+        assert!(
+            rendered
+                .html
+                .contains(&format!("<html lang=\"{}\">", language.code()))
+        );
+        let Some(pages) = pdftotext(&rendered.pdf) else {
+            continue;
+        };
+        let text = pages.concat();
+        if language == OrderLanguage::Kk {
+            for letter in KAZAKH_LETTERS.chars() {
+                assert!(
+                    text.contains(letter),
+                    "{letter} is missing from the PDF's text"
+                );
+            }
+        }
+        let whole = joined(&text);
+        // The PDF sets a row's key and value in columns of their own.
+        for fact in facts
+            .iter()
+            .map(String::as_str)
+            .chain([title, "20.11.2026, 14:30:05"])
+        {
+            assert!(has_fact(&whole, fact), "{language:?} PDF lacks {fact}");
+        }
+        // Every page has the footer: the case number and the page label.
+        let total = pages.len();
+        for (index, page) in pages.iter().enumerate() {
+            let label = match language {
+                OrderLanguage::Kk => format!("Бет {} / {total}", index + 1),
+                OrderLanguage::Ru => format!("Стр. {} из {total}", index + 1),
+            };
+            assert!(page.contains(&label), "page {} lacks {label}", index + 1);
+            assert!(has_fact(&joined(page), "KZ-2026-004512"));
+        }
+    }
+}
+
+#[test]
+fn a_referral_escapes_what_it_is_given_and_values_cannot_add_markup() {
+    let mut referral = fixtures::referral(OrderLanguage::Ru);
+    referral.timeline[0].detail =
+        "<script>alert('detail')</script> & co\n# Injected title\n- injected item".to_owned();
+    referral.accounts[0] = "<img src=x onerror=alert(1)>".to_owned();
+    referral.suggestion = Some("# not a title".to_owned());
+    let rendered = render_referral(&templates(), &referral).unwrap();
+    assert!(!rendered.html.contains("<script"), "{}", rendered.html);
+    assert!(!rendered.html.contains("<img"), "{}", rendered.html);
+    assert!(
+        rendered
+            .html
+            .contains("&lt;script&gt;alert(&#39;detail&#39;)&lt;/script&gt; &amp; co")
+    );
+    // The line breaks became spaces: still one timeline item, no new title.
+    assert!(
+        rendered
+            .text
+            .contains("& co # Injected title - injected item"),
+        "{}",
+        rendered.text
+    );
+    assert_eq!(rendered.text.matches("\n- injected item").count(), 0);
+    assert!(!rendered.text.contains("Injected title\n="));
+    // A value at the start of a line stays a paragraph, whatever it starts with.
+    assert!(
+        rendered.text.contains("\n# not a title\n"),
+        "{}",
+        rendered.text
+    );
+    assert!(!rendered.text.contains("not a title\n="));
+}
+
+#[test]
+fn a_referral_template_can_be_overridden_and_a_broken_one_is_refused() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("referral.ru.jinja"),
+        "@title: Пакет {{ case_number }}\n# Пакет для полиции\n{% for item in evidence %}\n- {{ item.digest }}\n{% endfor %}\n",
+    )
+    .unwrap();
+    let templates = Templates::with_overrides(folder.path()).unwrap();
+    let rendered = render_referral(&templates, &fixtures::referral(OrderLanguage::Ru)).unwrap();
+    assert_eq!(rendered.title, "Пакет KZ-2026-004512");
+    assert!(
+        rendered.text.starts_with("Пакет для полиции\n"),
+        "{}",
+        rendered.text
+    );
+    for digest in REFERRAL_DIGESTS {
+        assert!(rendered.text.contains(&format!("- {digest}\n")));
+    }
+    assert_eq!(
+        templates.origin("referral.kk.jinja"),
+        Some("referral.kk.jinja (embedded)")
+    );
+    let kazakh = render_referral(&templates, &fixtures::referral(OrderLanguage::Kk)).unwrap();
+    assert!(kazakh.text.contains("құқық қорғау органдарына"));
+    // A misspelt variable is found by the sample packages, with its line.
+    let message = refused(
+        "referral.kk.jinja",
+        "# Материалдар\n\n| Іс | {{ case_numbr }}\n",
+    );
+    assert!(message.contains("line 3"), "{message}");
+    assert!(message.contains("undefined"), "{message}");
+    assert!(message.contains("referral package"), "{message}");
+    // An attribute that only a full package has, used without a test, is
+    // found by the bare sample (no decision).
+    let message = refused(
+        "referral.ru.jinja",
+        "# Материалы\n| Решение | {{ decision.category }}\n",
+    );
+    assert!(message.contains("line 2"), "{message}");
+}
+
+#[test]
+fn a_referral_is_the_same_bytes_for_the_same_input() {
+    let referral = fixtures::referral(OrderLanguage::Kk);
+    let first = render_referral(&templates(), &referral).unwrap();
+    assert_eq!(first, render_referral(&templates(), &referral).unwrap());
+    let mut other = referral.clone();
+    other.evidence[0].digest = REFERRAL_DIGESTS[2].to_owned();
+    assert_ne!(
+        render_referral(&templates(), &other).unwrap().pdf,
+        first.pdf
+    );
+}
+
+/// As for the order: this destructuring names every field of the referral
+/// package, so a new one (say, `child_name`) breaks the build here and draws
+/// review. The package names cases, never the child: no name, birth date or
+/// IIN (PRODUCT.md, "A child's data goes only where it must").
+#[test]
+fn a_referral_has_no_field_for_the_child() {
+    let ReferralDocument {
+        case_number: _,
+        language: _,
+        prepared_at: _,
+        received_at: _,
+        regime: _,
+        legal_basis: _,
+        decision: _,
+        referral: _,
+        accounts: _,
+        linked_cases: _,
+        timeline: _,
+        indicators: _,
+        suggestion: _,
+        evidence: _,
+        electronic_copy: _,
+    } = fixtures::referral(OrderLanguage::Kk);
+}
+
+/// `text` as the HTML renderer escapes it.
+fn html_escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn report_in(language: Language) -> Rendered {
+    qorgau_documents::render_report(&templates(), &fixtures::report(language)).unwrap()
+}
+
+#[test]
+fn a_report_reads_back_with_its_period_checkpoint_and_every_published_value() {
+    for language in Language::ALL {
+        let report = fixtures::report(language);
+        let rendered = report_in(language);
+        assert!(rendered.pdf.starts_with(b"%PDF-1.7"));
+        let (title, computed, page_label): (&str, &str, fn(usize, usize) -> String) = match language
+        {
+            Language::Kk => (
+                "2026-H1 ашықтық есебі",
+                "15.07.2026, 10:00 (Алматы уақыты)",
+                |page, pages| format!("Бет {page} / {pages}"),
+            ),
+            Language::Ru => (
+                "Отчёт о прозрачности 2026-H1",
+                "15.07.2026, 10:00 (время Алматы)",
+                |page, pages| format!("Стр. {page} из {pages}"),
+            ),
+            Language::En => (
+                "Transparency report 2026-H1",
+                "15.07.2026, 10:00 (Almaty time)",
+                |page, pages| format!("Page {page} of {pages}"),
+            ),
+        };
+        assert_eq!(rendered.title, title);
+        // Every label and every published value, as the rows of the text
+        // and HTML forms: the tables' rows, the durations' cells beside their
+        // columns, the owners' cells (the owner with a bar in its name stays
+        // the key).
+        let mut rows: Vec<(String, String)> = vec![
+            (String::new(), fixtures::REPORT_ROOT.to_owned()),
+            (String::new(), "48213".to_owned()),
+            (String::new(), computed.to_owned()),
+        ];
+        let performance = &report.performance;
+        for table in report.tables.iter().chain([&performance.responses]) {
+            for row in table.rows.iter().chain(&table.total) {
+                rows.push((row.label.clone(), row.value.clone()));
+            }
+        }
+        for grid in [
+            &report.durations,
+            &report.compliance,
+            &performance.time_to_response,
+        ] {
+            for row in &grid.rows {
+                let cells: Vec<String> = grid
+                    .columns
+                    .iter()
+                    .zip(&row.cells)
+                    .map(|(column, cell)| format!("{column}: {cell}"))
+                    .collect();
+                rows.push((row.label.replace(" | ", " ¦ "), cells.join("; ")));
+            }
+        }
+        for (label, value) in &rows {
+            let row = format!("{label}: {value}");
+            assert!(
+                rendered.text.contains(row.trim_start_matches(": ")),
+                "{language:?} text lacks {row}:\n{}",
+                rendered.text
+            );
+            assert!(
+                rendered
+                    .html
+                    .contains(&format!("{}</th>", html_escaped(label)))
+                    && rendered
+                        .html
+                        .contains(&format!(">{}</td></tr>", html_escaped(value))),
+                "{language:?} HTML lacks {row}"
+            );
+        }
+        let mut titles: Vec<&str> = report
+            .tables
+            .iter()
+            .chain([&performance.responses])
+            .map(|table| table.title.as_str())
+            .collect();
+        titles.extend([
+            report.durations.title.as_str(),
+            report.compliance.title.as_str(),
+        ]);
+        for fact in titles.iter().copied().chain([
+            title,
+            "2026-H1",
+            "01.01.2026",
+            "30.06.2026",
+            "48210",
+            "91.7%",
+            report.suppression.as_str(),
+        ]) {
+            assert!(
+                rendered.text.contains(fact),
+                "{language:?} text lacks {fact}"
+            );
+            assert!(
+                rendered.html.contains(&html_escaped(fact)),
+                "{language:?} HTML lacks {fact}"
+            );
+        }
+        assert!(rendered.text.contains("Meta ¦ Instagram: "));
+        check_snapshot(&format!("report.{}", language.code()), &rendered.text);
+        // The same input, the same bytes.
+        assert_eq!(rendered, report_in(language));
+        let Some(pages) = pdftotext(&rendered.pdf) else {
+            continue;
+        };
+        let text = pages.concat();
+        let whole = joined(&text);
+        if language == Language::Kk {
+            for letter in KAZAKH_LETTERS.chars() {
+                assert!(text.contains(letter), "{letter} is missing from the PDF");
+            }
+        }
+        for fact in [
+            title,
+            fixtures::REPORT_ROOT,
+            "48210",
+            "48213",
+            "01.01.2026",
+            "30.06.2026",
+            &report.suppression,
+            &report.tables[0].rows[0].value,
+            &report.tables[0].rows[2].value,
+            "<5",
+        ] {
+            assert!(has_fact(&whole, fact), "{language:?} PDF lacks {fact}");
+        }
+        for table in report.tables.iter().chain([&performance.responses]) {
+            assert!(
+                has_fact(&whole, &table.title),
+                "{language:?} PDF lacks {}",
+                table.title
+            );
+            for row in table.rows.iter().chain(&table.total) {
+                assert!(
+                    has_fact(&whole, &format!("{}{}", row.label, row.value)),
+                    "{language:?} PDF lacks the row {} = {}",
+                    row.label,
+                    row.value
+                );
+            }
+        }
+        let total = pages.len();
+        for (index, page) in pages.iter().enumerate() {
+            let label = page_label(index + 1, total);
+            assert!(page.contains(&label), "page {} lacks {label}", index + 1);
+            assert!(has_fact(&joined(page), "2026-H1"));
+        }
+    }
+}
+
+#[test]
+fn a_report_says_when_it_is_provisional_empty_or_has_no_checkpoint() {
+    let mut report = fixtures::report(Language::Ru);
+    report.provisional = true;
+    report.empty = true;
+    report.source.checkpoint = None;
+    report.performance.decision_on_time = None;
+    report.compliance.rows.clear();
+    let rendered = qorgau_documents::render_report(&templates(), &report).unwrap();
+    for fact in [
+        "Предварительно: период не закончился",
+        "В этот период заявлений не поступало.",
+        "Последняя подписанная контрольная точка: ещё нет",
+        "Предписаний нет.",
+    ] {
+        assert!(rendered.text.contains(fact), "{fact}:\n{}", rendered.text);
+    }
+    assert!(!rendered.text.contains("Корневой хеш"));
+    assert!(!rendered.text.contains("Решено в срок"));
+    // And the full one says none of that.
+    let full = report_in(Language::Ru);
+    assert!(!full.text.contains("Предварительно"));
+    assert!(!full.text.contains("ещё нет"));
+}
+
+#[test]
+fn a_report_escapes_what_it_is_given_and_values_cannot_add_markup() {
+    let mut report = fixtures::report(Language::En);
+    report.compliance.rows[0].label =
+        "<script>alert('owner')</script> & co\n# Injected title\n- injected item".to_owned();
+    report.tables[0].rows[0].value = "<img src=x onerror=alert(1)>".to_owned();
+    report.suppression = "# not a title".to_owned();
+    let rendered = qorgau_documents::render_report(&templates(), &report).unwrap();
+    assert!(!rendered.html.contains("<script"), "{}", rendered.html);
+    assert!(!rendered.html.contains("<img"), "{}", rendered.html);
+    assert!(
+        rendered
+            .html
+            .contains("&lt;script&gt;alert(&#39;owner&#39;)&lt;/script&gt; &amp; co")
+    );
+    // The line breaks became spaces: still one row, no new title or item.
+    assert!(
+        rendered
+            .text
+            .contains("& co # Injected title - injected item: Orders: 21;"),
+        "{}",
+        rendered.text
+    );
+    assert_eq!(rendered.text.matches("\n- injected item").count(), 0);
+    assert!(!rendered.text.contains("Injected title\n="));
+    assert!(
+        rendered.text.contains("\n# not a title\n"),
+        "{}",
+        rendered.text
+    );
+}
+
+#[test]
+fn a_report_template_can_be_overridden_and_a_broken_one_is_refused() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("report.en.jinja"),
+        "@title: Figures {{ period }}\n# Our figures\n{% for table in tables %}\n{% for row in table.rows %}\n- {{ row.label }} = {{ row.value }}\n{% endfor %}\n{% endfor %}\n",
+    )
+    .unwrap();
+    let templates = Templates::with_overrides(folder.path()).unwrap();
+    let rendered =
+        qorgau_documents::render_report(&templates, &fixtures::report(Language::En)).unwrap();
+    assert_eq!(rendered.title, "Figures 2026-H1");
+    assert!(
+        rendered.text.starts_with("Our figures\n"),
+        "{}",
+        rendered.text
+    );
+    assert!(rendered.text.contains("- 2026-01 = 12\n"));
+    assert!(rendered.text.contains("- 2026-02 = <5\n"));
+    assert_eq!(
+        templates.origin("report.kk.jinja"),
+        Some("report.kk.jinja (embedded)")
+    );
+    let kazakh =
+        qorgau_documents::render_report(&templates, &fixtures::report(Language::Kk)).unwrap();
+    assert!(kazakh.text.contains("2026-H1 ашықтық есебі"));
+    // A misspelt variable is found by the sample reports, with its line.
+    let message = refused("report.kk.jinja", "# Есеп\n\n| Кезең | {{ periodd }}\n");
+    assert!(message.contains("line 3"), "{message}");
+    assert!(message.contains("undefined"), "{message}");
+    assert!(message.contains("transparency report"), "{message}");
+    // The checkpoint's hash used without a test is found by the sample
+    // without a checkpoint.
+    let message = refused(
+        "report.ru.jinja",
+        "# Отчёт\n| Хеш | {{ source.checkpoint.root_hash }}\n",
+    );
+    assert!(message.contains("line 2"), "{message}");
+}
+
+/// This destructuring names every field of the report: a new one (say, an
+/// exact count beside a published one) breaks the build here and draws
+/// review. Every figure in it is text as published — a count, `<5` or the
+/// withheld word — never a number that has not been through suppression
+/// (docs/statistics.md).
+#[test]
+fn a_report_has_only_published_values() {
+    let qorgau_documents::TransparencyReportDocument {
+        language: _,
+        period: _,
+        first_day: _,
+        last_day: _,
+        provisional: _,
+        empty: _,
+        computed_at: _,
+        source: _,
+        threshold: _,
+        suppression: _,
+        performance:
+            qorgau_documents::ReportPerformance {
+                decision_on_time: _,
+                extended_decisions: _,
+                response_on_time: _,
+                responses: _,
+                time_to_response: _,
+            },
+        tables: _,
+        durations: _,
+        referred: _,
+        compliance: _,
+    } = fixtures::report(Language::Kk);
 }

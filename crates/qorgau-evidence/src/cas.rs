@@ -108,7 +108,27 @@ impl FsBlobStore {
         };
         let temporary = root.join("tmp");
         fs::create_dir_all(&temporary).map_err(|source| io_error(&temporary, source))?;
-        fs::create_dir_all(root.join("sha256")).map_err(|source| io_error(root, source))?;
+        let shards = root.join("sha256");
+        fs::create_dir_all(&shards).map_err(|source| io_error(root, source))?;
+        // All 256 shard folders up front, made durable once: a write then
+        // never creates a folder (a new inode, and a parent entry to sync)
+        // on its way to disk. A folder removed later is still made again.
+        let mut made_any = false;
+        for prefix in 0..=255_u8 {
+            let folder = shards.join(format!("{prefix:02x}"));
+            match fs::create_dir(&folder) {
+                Ok(()) => made_any = true,
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(source) => return Err(io_error(&folder, source)),
+            }
+        }
+        if made_any {
+            for folder in [&shards, root] {
+                fs::File::open(folder)
+                    .and_then(|handle| handle.sync_all())
+                    .map_err(|source| io_error(folder, source))?;
+            }
+        }
         let store = FsBlobStore {
             root: root.to_path_buf(),
             group: GroupCommit::for_root(root).map_err(|source| io_error(root, source))?,
@@ -590,7 +610,9 @@ mod tests {
         let blocked_digest = Sha256Digest::of(&blocked);
         let prefix = blocked_digest.hex()[..2].to_owned();
         // A regular file where the blob's first-level folder should be: its
-        // rename fails, inside the same group as the good writes.
+        // rename fails, inside the same group as the good writes. (`open`
+        // made the folder; an operator removed it and left a file.)
+        fs::remove_dir(folder.path().join("sha256").join(&prefix)).unwrap();
         fs::write(folder.path().join("sha256").join(&prefix), b"in the way").unwrap();
         let good: Vec<Vec<u8>> = (0..40)
             .map(page)

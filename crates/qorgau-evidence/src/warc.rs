@@ -276,7 +276,9 @@ impl<W: Write> WarcWriter<W> {
         WarcWriter {
             out,
             records: 0,
-            compressor: Compress::new(Compression::new(6), false),
+            // Level 1: about a tenth less CPU per capture than the usual 6
+            // for a WARC file about 1.5 % larger (bench/evidence).
+            compressor: Compress::new(Compression::new(1), false),
             buffer: Vec::new(),
         }
     }

@@ -13,7 +13,7 @@ mod auth;
 mod language;
 mod metrics;
 mod pages;
-pub use pages::stats::{build_report, report_csv, report_html};
+pub use pages::stats::{build_report, report_csv, report_document, report_html, report_pdf};
 mod problem;
 mod referral;
 mod state;
@@ -96,6 +96,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/cases/{case_id}/referral-package",
             get(api::linked::referral_preview).post(api::linked::referral_prepare),
+        )
+        .route(
+            "/v1/cases/{case_id}/referral-package.pdf",
+            get(api::linked::referral_pdf),
         )
         .route(
             "/v1/cases/{case_id}/links/{other_case_id}/unlink",

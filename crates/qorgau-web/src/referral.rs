@@ -3,19 +3,24 @@
 //! evidence item of the case and of the linked cases about the same child
 //! with its digest and its transparency-log receipt, the linked timeline and
 //! the pursuit indicators — as structured data ([`ReferralPackage`], the
-//! API's JSON) and as a self-contained HTML document in Kazakh or Russian,
-//! which is kept in the blob store and recorded as
-//! `referral_package_prepared`.
+//! API's JSON), as a self-contained HTML document in Kazakh or Russian (every
+//! receipt in full), kept in the blob store as an upload of the case with its
+//! log leaf, and as a PDF of the same package in the same language
+//! (`qorgau-documents`' `render_referral`: facts, timeline, indicators, and
+//! each item's digest, size, time, leaf and receipt checkpoint), kept as a
+//! blob beside it. Both are recorded in one `referral_package_prepared`,
+//! whose entry commits to the PDF's digest; staff fetch the PDF at
+//! `GET /api/v1/cases/{id}/referral-package.pdf` or from the linked page.
 //!
 //! The package carries the child's case numbers, not the child: the police
-//! receive the case files through the authority, and the HTML holds no name,
-//! birth date or IIN. (A PDF waits for `qorgau-documents` to offer rendering
-//! of a document that is neither an order nor a response.)
+//! receive the case files through the authority, and neither the HTML nor
+//! the PDF holds a name, birth date or IIN (`ReferralDocument` has no field
+//! for one).
 
 use askama::Template;
 use jiff::Timestamp;
 use qorgau_app::Evidence;
-use qorgau_app::linked::LinkedTimeline;
+use qorgau_documents as documents;
 use qorgau_domain::deadline::rfc3339_almaty;
 use qorgau_domain::linking::{EntrySource, block_message};
 use qorgau_domain::message::{Language, Message};
@@ -88,14 +93,15 @@ pub struct ReferralPackage {
     pub suggestion: Option<String>,
 }
 
-/// Builds the package from the record (nothing is recorded here).
+/// Builds the package from the record (nothing is recorded here): its
+/// content, and the same content as the PDF's input.
 pub async fn build(
     state: &AppState,
     evidence: Option<&Evidence>,
     case_id: &str,
     language: Language,
     now: Timestamp,
-) -> Result<(ReferralPackage, LinkedTimeline), ApiError> {
+) -> Result<(ReferralPackage, documents::ReferralDocument), ApiError> {
     let tr = Tr { language };
     let procedure = state.procedure();
     let case = procedure
@@ -107,20 +113,26 @@ pub async fn build(
         .linked_timeline(case_id)
         .await
         .map_err(ApiError::from_service)?;
-    let (authority, referred_at) = case
-        .events
-        .iter()
-        .rev()
-        .find_map(|event| match event {
-            CaseEvent::ReferredToLawEnforcement {
-                authority,
-                referred_at,
-                ..
-            } => Some((Some(authority.clone()), Some(rfc3339_almaty(*referred_at)))),
-            _ => None,
-        })
-        .unwrap_or((None, None));
+    let referral = case.events.iter().rev().find_map(|event| match event {
+        CaseEvent::ReferredToLawEnforcement {
+            authority,
+            referred_at,
+            ..
+        } => Some(documents::Referral {
+            authority: authority.clone(),
+            referred_at: *referred_at,
+        }),
+        _ => None,
+    });
+    let (authority, referred_at) = match &referral {
+        Some(referral) => (
+            Some(referral.authority.clone()),
+            Some(rfc3339_almaty(referral.referred_at)),
+        ),
+        None => (None, None),
+    };
     let mut items = Vec::new();
+    let mut document_items = Vec::new();
     for listed in &timeline.cases {
         for row in state
             .store
@@ -131,15 +143,30 @@ pub async fn build(
             if row.digest.is_none() {
                 continue;
             }
-            let receipt = match (evidence, row.log_index) {
+            let issued = match (evidence, row.log_index) {
                 (Some(evidence), Some(index)) => evidence
                     .log
                     .receipt(state.store.as_ref(), index, now)
                     .await
-                    .ok()
-                    .and_then(|receipt| serde_json::from_str(&receipt.to_json()).ok()),
+                    .ok(),
                 _ => None,
             };
+            let receipt = issued
+                .as_ref()
+                .and_then(|receipt| serde_json::from_str(&receipt.to_json()).ok());
+            document_items.push(documents::ReferralEvidence {
+                case_number: listed.clone(),
+                evidence_id: row.evidence_id.clone(),
+                kind: row.kind.clone(),
+                url: row.url.clone(),
+                digest: row.digest.clone().unwrap_or_default(),
+                size: row.size,
+                captured_at: row.captured_at,
+                log_index: row.log_index,
+                receipt: issued
+                    .as_ref()
+                    .and_then(|receipt| receipt_reference(&receipt.checkpoint)),
+            });
             items.push(PackageEvidence {
                 case_id: listed.clone(),
                 evidence_id: row.evidence_id,
@@ -160,6 +187,7 @@ pub async fn build(
         .collect();
     accounts.sort();
     accounts.dedup();
+    let mut document_entries = Vec::new();
     let entries = timeline
         .entries
         .iter()
@@ -182,6 +210,14 @@ pub async fn build(
                     ("block", tr.say(&block_message(*reported, by)))
                 }
             };
+            document_entries.push(documents::ReferralEntry {
+                at: item.entry.at,
+                case_number: item.case_id.clone(),
+                account: item.entry.account.clone(),
+                platform: item.entry.platform.display_name().to_owned(),
+                detail: detail.clone(),
+                reference: item.entry.reference.clone(),
+            });
             PackageEntry {
                 at: rfc3339_almaty(item.entry.at),
                 date: qorgau_domain::deadline::almaty_date(item.entry.at).to_string(),
@@ -194,7 +230,7 @@ pub async fn build(
             }
         })
         .collect();
-    let indicators = timeline
+    let indicators: Vec<PackageIndicator> = timeline
         .assessment
         .findings
         .iter()
@@ -241,7 +277,67 @@ pub async fn build(
             .as_ref()
             .map(|suggestion| tr.say(&suggestion.explain())),
     };
-    Ok((package, timeline))
+    let document = documents::ReferralDocument {
+        case_number: case_id.to_owned(),
+        language: match language {
+            Language::Ru => documents::OrderLanguage::Ru,
+            // Kazakh, the state language, for anything else (the routes
+            // only ask for kk or ru).
+            _ => documents::OrderLanguage::Kk,
+        },
+        prepared_at: now,
+        received_at: case_state.received_at,
+        regime: package.regime.clone(),
+        legal_basis: vec![tr.t("referral-legal-basis")],
+        decision: decision.map(|decision| documents::ReferralDecision {
+            confirmed: decision.outcome == Outcome::Confirmed,
+            category: category_name(tr, package.category.as_deref()),
+            decided_at: decision.decided_at,
+        }),
+        referral,
+        accounts: package.accounts.clone(),
+        linked_cases: package.linked_cases.clone(),
+        timeline: document_entries,
+        indicators: package
+            .indicators
+            .iter()
+            .map(|indicator| documents::ReferralIndicator {
+                name: indicator.name.clone(),
+                explanation: indicator.explanation.clone(),
+                rests_on: indicator.rests_on.clone(),
+            })
+            .collect(),
+        suggestion: package.suggestion.clone(),
+        evidence: document_items,
+        electronic_copy: None,
+    };
+    Ok((package, document))
+}
+
+/// The checkpoint a receipt's inclusion proof ends in, from its signed note
+/// (C2SP tlog-checkpoint: origin, tree size, base64 root hash, then a blank
+/// line and the signatures).
+fn receipt_reference(note: &str) -> Option<documents::ReceiptReference> {
+    let (body, _signatures) = note.split_once("\n\n")?;
+    let checkpoint =
+        qorgau_evidence::checkpoint::Checkpoint::parse_body(&format!("{body}\n")).ok()?;
+    Some(documents::ReceiptReference {
+        log: checkpoint.origin,
+        tree_size: checkpoint.tree_size,
+        root_hash: body.lines().nth(2)?.to_owned(),
+    })
+}
+
+/// A category's name in `tr`'s language (empty without one).
+fn category_name(tr: Tr, category: Option<&str>) -> String {
+    let id = match category {
+        Some("cyberbullying") => "category-cyberbullying",
+        Some("cyberstalking") => "category-cyberstalking",
+        Some("criminal") => "category-criminal",
+        Some(_) => "category-none",
+        None => return String::new(),
+    };
+    tr.t(id)
 }
 
 #[derive(Template)]
@@ -253,14 +349,7 @@ struct ReferralDocument<'a> {
 
 impl ReferralDocument<'_> {
     fn category_name(&self) -> String {
-        let id = match self.package.category.as_deref() {
-            Some("cyberbullying") => "category-cyberbullying",
-            Some("cyberstalking") => "category-cyberstalking",
-            Some("criminal") => "category-criminal",
-            Some(_) => "category-none",
-            None => return String::new(),
-        };
-        self.tr.t(id)
+        category_name(self.tr, self.package.category.as_deref())
     }
 
     fn outcome_name(&self) -> String {
@@ -290,4 +379,78 @@ pub fn render_html(package: &ReferralPackage, language: Language) -> Result<Stri
         eprintln!("qorgau: the referral package failed to render: {error}");
         ApiError::Internal
     })
+}
+
+/// The package as a PDF, with the templates the service loaded (overrides
+/// included) or, without an outbox, the embedded ones.
+pub fn render_pdf(
+    state: &AppState,
+    document: &documents::ReferralDocument,
+) -> Result<Vec<u8>, ApiError> {
+    let failed = |error: documents::DocumentError| {
+        eprintln!("qorgau: the referral package's PDF failed to render: {error}");
+        ApiError::Internal
+    };
+    let rendered = match &state.outbox {
+        Some(outbox) => documents::render_referral(&outbox.templates, document),
+        None => {
+            documents::render_referral(&documents::Templates::embedded().map_err(failed)?, document)
+        }
+    }
+    .map_err(failed)?;
+    Ok(rendered.pdf)
+}
+
+/// The PDF of a prepared package of `case_id` — the one whose document is
+/// `package` (an evidence id), or the latest that has a PDF — read back from
+/// the blob store and verified against the digest its event recorded.
+/// Returns the package's evidence id and the bytes.
+pub async fn stored_pdf(
+    state: &AppState,
+    case_id: &str,
+    package: Option<&str>,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let evidence = state.evidence.as_deref().ok_or(ApiError::NotFound)?;
+    let case = state
+        .procedure()
+        .load(case_id)
+        .await
+        .map_err(ApiError::from_service)?;
+    let case_state = case.state().map_err(ApiError::from)?;
+    let (evidence_id, pdf_digest) = case_state
+        .referral_packages
+        .iter()
+        .rev()
+        .filter(|record| package.is_none_or(|wanted| record.evidence_id == wanted))
+        .find_map(|record| Some((record.evidence_id.clone(), record.pdf_digest.clone()?)))
+        .ok_or(ApiError::NotFound)?;
+    let digest: qorgau_evidence::Sha256Digest =
+        pdf_digest.parse().map_err(|_| ApiError::Internal)?;
+    // `read` checks the bytes against the digest: a damaged blob is never served.
+    let bytes = evidence.read(&digest).await.map_err(|error| {
+        eprintln!(
+            "qorgau: the referral package PDF {pdf_digest} of {case_id} cannot be read: {error}"
+        );
+        ApiError::Internal
+    })?;
+    Ok((evidence_id, bytes))
+}
+
+/// The package's PDF as a response: shown inline, never cached.
+pub fn pdf_response(bytes: Vec<u8>, case_id: &str, evidence_id: &str) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    let disposition = format!("inline; filename=\"referral-{case_id}-{evidence_id}.pdf\"");
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("inline")),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }

@@ -26,6 +26,20 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // End the session first, so ChromeDriver closes the browser: killing
+        // ChromeDriver alone leaves Chromium running, orphaned. Blocking and
+        // best effort (this also runs while a failed test unwinds).
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", self.port)) {
+            use std::io::{Read, Write};
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+            let request = format!(
+                "DELETE /session/{} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                self.session
+            );
+            if stream.write_all(request.as_bytes()).is_ok() {
+                let _ = stream.read_to_end(&mut Vec::new());
+            }
+        }
         let _ = self.process.kill();
         let _ = self.process.wait();
     }

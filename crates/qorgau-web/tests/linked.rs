@@ -1,15 +1,18 @@
 //! Issue 7 over HTTP: automatic links at intake, the linked timeline
 //! (`GET /api/v1/cases/{id}/timeline`, staff only), links and unlinks with
-//! reasons, a chat export imported into a case, the referral and its package;
-//! and the same on the staff pages. A real server on port 0; the store is
-//! SQLite, or PostgreSQL with `QORGAU_TEST_STORE=postgres`.
+//! reasons, a chat export imported into a case, the referral and its package
+//! (the HTML document and its PDF, read back with `pdftotext`); and the same
+//! on the staff pages. A real server on port 0; the store is SQLite, or
+//! PostgreSQL with `QORGAU_TEST_STORE=postgres`.
 
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
 
-use common::{TestApp, input_value};
+use common::{TestApp, input_value, pdf_text, squeezed};
+use qorgau_domain::procedure::CaseEvent;
+use qorgau_store::Store;
 use serde_json::{Value, json};
 
 const CHILD_IIN: &str = "130105500019";
@@ -191,10 +194,16 @@ async fn the_linked_timeline_links_chats_and_the_referral_package_over_the_api()
         .await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let package_path = format!("/api/v1/cases/{second}/referral-package");
+    let pdf_path = format!("/api/v1/cases/{second}/referral-package.pdf");
     let reply = app
         .post(&package_path, Some(&expert), json!({"language": "kk"}))
         .await;
     assert_eq!(reply.status, 409, "not referred yet: {}", reply.body);
+    assert_eq!(
+        app.get_bytes(&pdf_path, Some(&expert)).await.status,
+        404,
+        "no package prepared yet"
+    );
     let coordinator = app.sign_in("coord").await;
     let reply = app
         .post(
@@ -227,6 +236,109 @@ async fn the_linked_timeline_links_chats_and_the_referral_package_over_the_api()
     assert!(html.contains(&first), "{html}");
     assert!(html.contains("Қудалау белгілері"), "{html}");
     assert!(!html.contains(CHILD_IIN) && !html.contains("Айгерім Серікова"));
+
+    // The same package as a PDF, kept beside it: staff only, like the package.
+    for refused in [None, Some(access_code.as_str()), Some("qgk_telegram")] {
+        let reply = app.get_bytes(&pdf_path, refused).await;
+        assert_eq!(reply.status, 401, "{refused:?}");
+        assert!(!reply.body.starts_with(b"%PDF-"));
+    }
+    // Nor does the applicant's own route hand it out: it is no evidence item.
+    let reply = app
+        .get(
+            &format!("/api/v1/applications/{second}/evidence"),
+            Some(&access_code),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let pdf_digest = prepared["pdf_digest"].as_str().unwrap().to_owned();
+    assert!(pdf_digest.starts_with("sha256:"), "{prepared}");
+    assert!(!reply.body.contains(&pdf_digest), "{}", reply.body);
+    // Nor the HTML document: it holds the linked cases' timeline and evidence,
+    // which may be other applicants' about other children.
+    let html_id = prepared["evidence_id"].as_str().unwrap();
+    assert!(!reply.body.contains(html_id), "{}", reply.body);
+    assert!(
+        !reply.body.contains(prepared["digest"].as_str().unwrap()),
+        "{}",
+        reply.body
+    );
+    let reply = app
+        .get_bytes(
+            &format!("/api/v1/applications/{second}/evidence/{html_id}"),
+            Some(&access_code),
+        )
+        .await;
+    assert_eq!(reply.status, 404);
+    let reply = app
+        .get_bytes(
+            &format!("/api/v1/applications/{second}/evidence/{html_id}"),
+            Some(&expert),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "staff still read the document");
+    let reply = app.get_bytes(&pdf_path, Some(&expert)).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("content-type"), Some("application/pdf"));
+    assert!(reply.body.starts_with(b"%PDF-"));
+    let pdf = reply.body;
+    // What is served is the blob `referral_package_prepared` commits to.
+    let stored_pdf = app
+        .evidence
+        .read(&pdf_digest.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(stored_pdf, pdf);
+    let record = app.store.load_case(&second).await.unwrap().unwrap();
+    let recorded = record.events.iter().find_map(|event| match event {
+        CaseEvent::ReferralPackagePrepared { pdf_digest, .. } => pdf_digest.clone(),
+        _ => None,
+    });
+    assert_eq!(recorded.as_deref(), Some(pdf_digest.as_str()));
+    let evidence_id = prepared["evidence_id"].as_str().unwrap();
+    let named = app
+        .get_bytes(
+            &format!("{pdf_path}?package={evidence_id}"),
+            Some(&coordinator),
+        )
+        .await;
+    assert_eq!(named.status, 200);
+    assert_eq!(named.body, pdf);
+    let unknown = app
+        .get_bytes(&format!("{pdf_path}?package=nothing"), Some(&expert))
+        .await;
+    assert_eq!(unknown.status, 404);
+    if let Some(text) = pdf_text(&pdf) {
+        for fact in [
+            "Құқық қорғау органдарына арналған материалдар",
+            "Қудалау белгілері",
+            "127-2",
+            second.as_str(),
+            first.as_str(),
+            imported["digest"].as_str().unwrap(),
+            chat["digest"].as_str().unwrap(),
+            // The electronic copy it summarizes: the HTML document.
+            prepared["digest"].as_str().unwrap(),
+            "Алматы қаласының полиция департаменті",
+            "пишет, что ждёт её у школы",
+        ] {
+            assert!(
+                text.to_lowercase()
+                    .contains(&squeezed(&fact.to_lowercase())),
+                "the PDF lacks {fact}: {text}"
+            );
+        }
+        for person in [
+            "Айгерім",
+            "Серікова",
+            "Сәуле",
+            CHILD_IIN,
+            "05.01.2013",
+            "2013-01-05",
+        ] {
+            assert!(!text.contains(person), "the PDF names {person}: {text}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -433,6 +545,51 @@ async fn the_case_page_shows_the_suggestion_and_the_linked_page_links_and_unlink
     assert_eq!(reply.status, 303, "{}", reply.body);
     let page = app.get_with_cookie(&linked_path, &cookie).await;
     assert!(page.body.contains("(ru)"), "{}", page.body);
+    // The page links the package's PDF beside its document.
+    let start = page.body.find("id=\"packages\"").unwrap();
+    let link_start = page.body[start..]
+        .find("/staff/cases/")
+        .map(|offset| start + offset)
+        .unwrap();
+    let pdf_link = page.body[link_start..]
+        .split('"')
+        .find(|part| part.contains("referral-package.pdf"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no PDF link: {}", page.body));
+    let pdf_link = pdf_link.replace("&amp;", "&");
+    assert!(pdf_link.starts_with(&format!(
+        "/staff/cases/{second}/referral-package.pdf?package="
+    )));
+    let reply = app.get_with_cookie(&pdf_link, &cookie).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("content-type"), Some("application/pdf"));
+    assert!(reply.body.starts_with("%PDF-"));
+    // Signed out, the page sends to the login instead.
+    let reply = app.get(&pdf_link, None).await;
+    assert_eq!(reply.status, 303);
+    assert!(!reply.body.starts_with("%PDF-"));
+    // In Russian, the package's language; the same bytes over the API.
+    let pdf = app
+        .get_bytes(
+            &format!("/api/v1/cases/{second}/referral-package.pdf"),
+            Some(&coordinator),
+        )
+        .await;
+    assert_eq!(pdf.status, 200);
+    if let Some(text) = pdf_text(&pdf.body) {
+        for fact in [
+            "Материалы для правоохранительных органов",
+            "Признаки преследования",
+            "ст. 127-2",
+            second.as_str(),
+        ] {
+            assert!(
+                text.contains(&squeezed(fact)),
+                "the PDF lacks {fact}: {text}"
+            );
+        }
+        assert!(!text.contains("Айгерім") && !text.contains("Aigerim"));
+    }
 }
 
 /// The indicators that fired, by name.

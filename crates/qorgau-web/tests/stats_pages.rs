@@ -1,12 +1,13 @@
 //! The public dashboard and transparency reports: snapshots in three
 //! languages, accessible charts beside their tables, no small number shown,
-//! the report's formats and the open data.
+//! the report's formats (HTML, PDF read back with `pdftotext`, CSV, JSON)
+//! and the open data.
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, page_rows, pdf_text, squeezed};
 use qorgau_app::Clock;
 use qorgau_domain::category::Category;
 use qorgau_domain::procedure::event::SystematicAssessment;
@@ -197,6 +198,61 @@ async fn reports_come_as_json_and_csv_and_say_when_they_are_provisional_or_empty
     let bad = app.get("/stats/report?period=2026-H3&lang=en", None).await;
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("is not a reporting period"));
+    let unknown = app
+        .get("/stats/report?period=2026-H2&format=docx&lang=en", None)
+        .await;
+    assert_eq!(unknown.status, 400);
+    assert!(unknown.body.contains("html, pdf, csv or json"));
+
+    // The PDF, in Kazakh: the page's own published values under the page's
+    // labels, the period and the checkpoint the figures were read at.
+    let root = report["source"]["checkpoint_root"].as_str().unwrap();
+    assert_eq!(root.len(), 64, "{root}");
+    let page = app.get("/stats/report/2026-H2?lang=kk", None).await;
+    assert!(
+        page.body
+            .contains("/stats/report?period=2026-H2&amp;format=pdf&amp;lang=kk\">PDF</a>")
+    );
+    let pdf = app
+        .get_bytes("/stats/report?period=2026-H2&format=pdf&lang=kk", None)
+        .await;
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert_eq!(
+        pdf.header("content-disposition"),
+        Some("inline; filename=\"qorgau-report-2026-H2.pdf\"")
+    );
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    let Some(text) = pdf_text(&pdf.body) else {
+        return;
+    };
+    let rows = page_rows(&page.body);
+    assert!(rows.len() > 30, "{rows:?}");
+    // December's twelve applications are published; other cells are <5 or
+    // withheld, on the page and in the PDF alike.
+    assert!(
+        rows.contains(&("2026-12".to_owned(), "12".to_owned())),
+        "{rows:?}"
+    );
+    for fact in [
+        "2026-H2 ашықтық есебі",
+        root,
+        "2026-1212",
+        "<5",
+        "жасырылды",
+        "Түбір хеші",
+    ] {
+        assert!(
+            text.contains(&squeezed(fact)),
+            "the PDF lacks {fact}: {text}"
+        );
+    }
+    for (label, value) in &rows {
+        assert!(
+            text.contains(&squeezed(&format!("{label}{value}"))),
+            "the PDF lacks the page's row {label} = {value}: {text}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -123,8 +123,8 @@ enum TopCommand {
     /// The transparency log: its public key.
     #[command(subcommand)]
     Log(commands::log::LogCommand),
-    /// A transparency report of a period (2025, 2025-H1, 2025-Q3, 2025-07) as HTML, CSV or
-    /// JSON, with small numbers suppressed (docs/statistics.md).
+    /// A transparency report of a period (2025, 2025-H1, 2025-Q3, 2025-07) as HTML, PDF,
+    /// CSV or JSON, with small numbers suppressed (docs/statistics.md).
     Report(commands::report::ReportArgs),
 }
 

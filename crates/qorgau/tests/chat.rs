@@ -1,11 +1,16 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 //! `qorgau import chat` end to end: the real binary on the chat fixtures of
 //! `crates/qorgau-chat/tests/fixtures` (written for the tests, no real chat),
-//! and `qorgau import FILE` still loading an archive beside it.
+//! and `qorgau import FILE` still loading an archive beside it. The stores
+//! are embedded, or PostgreSQL databases with `QORGAU_TEST_STORE=postgres`.
+
+mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+use common::TestStore;
 
 struct Run {
     code: Option<i32>,
@@ -46,6 +51,18 @@ fn command() -> Command {
 
 fn qorgau(args: &[&str]) -> Run {
     Run::from(command().args(args).output().unwrap())
+}
+
+/// `qorgau STORE ARGS`: `qorgau ARGS` on the test's store, in its folder.
+fn on_store(store: &TestStore, args: &[&str]) -> Run {
+    Run::from(
+        command()
+            .current_dir(store.folder())
+            .args(store.args())
+            .args(args)
+            .output()
+            .unwrap(),
+    )
 }
 
 fn fixture(name: &str) -> String {
@@ -247,23 +264,23 @@ fn signals_name_the_lexicon_entry_and_decide_nothing() {
 
 #[test]
 fn broken_files_are_refused_whole_and_nothing_is_stored() {
-    let folder = tempfile::tempdir().unwrap();
-    let data = folder.path().join("data");
+    let store = TestStore::from_env("chat");
     let whole = std::fs::read(fixture("telegram/result.json")).unwrap();
-    let truncated = folder.path().join("result.json");
+    let truncated = store.folder().join("result.json");
     std::fs::write(&truncated, &whole[..whole.len() / 2]).unwrap();
-    let run = qorgau(&[
-        "--lang",
-        "en",
-        "--data",
-        data.to_str().unwrap(),
-        "import",
-        "chat",
-        truncated.to_str().unwrap(),
-        "--format",
-        "telegram",
-        "--json",
-    ])
+    let run = on_store(
+        &store,
+        &[
+            "--lang",
+            "en",
+            "import",
+            "chat",
+            truncated.to_str().unwrap(),
+            "--format",
+            "telegram",
+            "--json",
+        ],
+    )
     .exits(2);
     assert_eq!(run.stdout, "");
     assert!(
@@ -277,7 +294,7 @@ fn broken_files_are_refused_whole_and_nothing_is_stored() {
         run.stderr
     );
     // The preview never opened, let alone created, a store.
-    assert!(!data.exists());
+    assert!(!store.exists());
 
     let run = qorgau(&[
         "--lang",
@@ -367,23 +384,14 @@ fn standard_input_is_read_with_a_dash() {
 
 #[test]
 fn import_of_an_archive_still_works_beside_import_chat() {
-    let folder = tempfile::tempdir().unwrap();
-    let source = folder.path().join("source");
-    let target = folder.path().join("target");
-    let archive: PathBuf = folder.path().join("archive.jsonl");
-    let data = |path: &Path| path.to_str().unwrap().to_owned();
-    qorgau(&["--data", &data(&source), "init"]).exits(0);
-    qorgau(&["--data", &data(&source), "export", &data(&archive)]).exits(0);
-    qorgau(&["--data", &data(&target), "init"]).exits(0);
-    let run = qorgau(&[
-        "--lang",
-        "en",
-        "--data",
-        &data(&target),
-        "import",
-        &data(&archive),
-    ])
-    .exits(0);
+    let source = TestStore::from_env("chat_source");
+    let target = TestStore::from_env("chat_target");
+    let archive: PathBuf = source.folder().join("archive.jsonl");
+    let archive = archive.to_str().unwrap();
+    on_store(&source, &["init"]).exits(0);
+    on_store(&source, &["export", archive]).exits(0);
+    on_store(&target, &["init"]).exits(0);
+    let run = on_store(&target, &["--lang", "en", "import", archive]).exits(0);
     assert!(run.stdout.contains("Imported"), "{}", run.stdout);
     // Neither a file nor a subcommand: clap's usage error.
     qorgau(&["import"]).exits(2);

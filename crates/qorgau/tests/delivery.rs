@@ -160,6 +160,55 @@ async fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
     }
 }
 
+/// Waits until the cases' records hold every notice that reached its
+/// receiver: the webhooks answered 204 and the letters in the mailbox (staff
+/// reminders aside, recorded as reminders). The worker records a notice after
+/// it arrives, and the webhook sink writes its entry before it answers, so a
+/// kill in between sends the notice again after the restart, with the same
+/// `webhook-id` and Message-ID (at-least-once delivery; receivers
+/// de-duplicate, docs/delivery.md). The test moves the clock by killing only
+/// after this, so "every message arrived once" fails only on a real duplicate.
+async fn wait_recorded(
+    store: &TestStore,
+    case_ids: &[&str],
+    python: &Path,
+    mailbox: &Path,
+    out: &Path,
+) {
+    let mut arrived: Vec<String> = received(out)
+        .iter()
+        .filter(|entry| entry["status"] == 204)
+        .map(|entry| entry["webhook_id"].as_str().unwrap().to_owned())
+        .collect();
+    for letter in letters(python, mailbox) {
+        // `<qorgau.{delivery_id}@{domain}>`
+        let message_id = letter["message_id"].as_str().unwrap();
+        let delivery_id = message_id
+            .strip_prefix("<qorgau.")
+            .and_then(|rest| rest.split_once('@'))
+            .unwrap_or_else(|| panic!("Message-ID {message_id}"))
+            .0;
+        if !delivery_id.starts_with("rem_") {
+            arrived.push(delivery_id.to_owned());
+        }
+    }
+    eventually("every notice that arrived is recorded", || {
+        let mut recorded = Vec::new();
+        for case_id in case_ids {
+            let run = qorgau(store, &["case", "show", case_id, "--json"]).ok();
+            let document: Value = serde_json::from_str(&run.stdout).unwrap();
+            for notice in document["state"]["notices"].as_array().unwrap() {
+                recorded.push(notice["delivery_id"].as_str().unwrap().to_owned());
+            }
+        }
+        arrived
+            .iter()
+            .all(|delivery_id| recorded.contains(delivery_id))
+            .then_some(())
+    })
+    .await;
+}
+
 fn after_line(stdout: &str, marker: &str) -> String {
     stdout
         .lines()
@@ -202,7 +251,7 @@ async fn a_confirmed_case_reaches_the_owner_and_the_applicant_and_non_compliance
         eprintln!("note: the python venv is missing; delivery end-to-end test skipped outside CI");
         return;
     };
-    let store = TestStore::embedded();
+    let store = TestStore::from_env("delivery");
     let folder = store.folder().to_owned();
     let mailbox = folder.join("mailbox");
     std::fs::create_dir_all(&mailbox).unwrap();
@@ -456,8 +505,10 @@ async fn a_confirmed_case_reaches_the_owner_and_the_applicant_and_non_compliance
 
     // The webhook could not be delivered (nobody listening): the server dies
     // with it pending. The receiver comes up; an hour later the retry is due.
-    server.kill();
     let out = folder.join("webhooks.json");
+    let cases = [case_id.as_str(), undecided.as_str()];
+    wait_recorded(&store, &cases, &python, &mailbox, &out).await;
+    server.kill();
     let now_file = folder.join("now.txt");
     std::fs::write(&now_file, "2026-12-02T11:00:00+05:00").unwrap();
     let _hooks = webhook_sink(&python, hook_port, &secret_file, &now_file, &out).await;
@@ -485,6 +536,7 @@ async fn a_confirmed_case_reaches_the_owner_and_the_applicant_and_non_compliance
         ("2026-12-03T11:00:00+05:00", "order.reminder"),
         ("2026-12-04T11:30:00+05:00", "order.escalated"),
     ] {
+        wait_recorded(&store, &cases, &python, &mailbox, &out).await;
         server.kill();
         std::fs::write(&now_file, now).unwrap();
         server.set_env("QORGAU_TEST_NOW", now.to_owned());
@@ -514,6 +566,7 @@ async fn a_confirmed_case_reaches_the_owner_and_the_applicant_and_non_compliance
 
     // A day before the undecided case's decision deadline the coordinator
     // (who gave an address) is reminded, once per deadline.
+    wait_recorded(&store, &cases, &python, &mailbox, &out).await;
     server.kill();
     std::fs::write(&now_file, "2026-12-07T01:00:00+05:00").unwrap();
     server.set_env("QORGAU_TEST_NOW", "2026-12-07T01:00:00+05:00".to_owned());

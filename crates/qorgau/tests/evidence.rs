@@ -4,56 +4,25 @@
 //! the API verifies offline with `qorgau receipt verify` (and a changed one
 //! does not), the WARC passes `warcio check`, and after a clean stop
 //! `qorgau verify` checks the transparency log and its signed checkpoint.
+//! On the embedded store, or PostgreSQL with `QORGAU_TEST_STORE=postgres`.
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use common::{TestStore, run};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// Wednesday 2 December 2026, 10:00 Almaty.
-const NOW: &str = "2026-12-02T10:00:00+05:00";
 
 const PAGE: &str = "<!doctype html><html><head><meta charset=utf-8><title>Post</title></head>\
     <body><article><p>Nobody wants you here, everyone laughs at you. Do not come to school \
     tomorrow or the video goes to everyone.</p></article></body></html>";
-
-fn qorgau(data: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_qorgau"));
-    command
-        .arg("--data")
-        .arg(data)
-        .env("QORGAU_LANG", "en")
-        .env("QORGAU_TEST_NOW", NOW)
-        .env_remove("QORGAU_USER")
-        .env_remove("QORGAU_DATA")
-        .env_remove("QORGAU_DATABASE_URL")
-        .env_remove("QORGAU_BLOBS")
-        .env_remove("QORGAU_LOG_KEY")
-        .env_remove("QORGAU_JOBS")
-        .env_remove("QORGAU_PUBLIC_URL");
-    command
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(command: &mut Command) -> Run {
-    let output = command.output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
 
 /// A site on 127.0.0.1:0 answering every request with the post.
 async fn site() -> SocketAddr {
@@ -90,8 +59,9 @@ struct Server {
 }
 
 impl Server {
-    fn start(data: &Path, site: SocketAddr) -> Server {
-        let mut child = qorgau(data)
+    fn start(store: &TestStore, site: SocketAddr) -> Server {
+        let mut child = store
+            .command()
             .args(["serve", "--addr", "127.0.0.1:0"])
             .env("QORGAU_CAPTURE_ALLOW_LOOPBACK", "1")
             .env(
@@ -207,27 +177,27 @@ fn warcio() -> Option<PathBuf> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_capture_taken_by_the_service_has_a_receipt_the_binary_verifies_offline() {
-    let folder = tempfile::tempdir().unwrap();
-    let data = folder.path().join("data");
+    let store = TestStore::from_env("evidence");
+    let folder = store.folder();
     let site = site().await;
 
     // `init` creates the log key, private to its owner.
-    let init = run(qorgau(&data).arg("init"));
+    let init = run(store.command().arg("init"));
     assert_eq!(init.code, 0, "{}", init.stderr);
     assert!(init.stdout.contains("public key"), "{}", init.stdout);
-    let key_file = data.join("log.key");
+    let key_file = store.log_key();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    let printed = run(qorgau(&data).args(["log", "public-key"]));
+    let printed = run(store.command().args(["log", "public-key"]));
     assert_eq!(printed.code, 0, "{}", printed.stderr);
     let public_key = printed.stdout.trim().to_owned();
     assert!(public_key.starts_with("qorgau.local/log+"), "{public_key}");
 
-    let server = Server::start(&data, site);
+    let server = Server::start(&store, site);
     let url = "https://evidence.test/posts/7";
     let application = json!({
         "language": "en",
@@ -280,7 +250,7 @@ async fn a_capture_taken_by_the_service_has_a_receipt_the_binary_verifies_offlin
     .await;
     assert_eq!(status, 200);
     if let Some(warcio) = warcio() {
-        let path = folder.path().join("capture.warc.gz");
+        let path = folder.join("capture.warc.gz");
         std::fs::write(&path, &warc).unwrap();
         let output = Command::new(warcio)
             .arg("check")
@@ -308,9 +278,10 @@ async fn a_capture_taken_by_the_service_has_a_receipt_the_binary_verifies_offlin
     .await;
     assert_eq!(status, 200);
     server.stop();
-    let file = folder.path().join("receipt.json");
+    let file = folder.join("receipt.json");
     std::fs::write(&file, &receipt).unwrap();
-    let verified = run(qorgau(&data)
+    let verified = run(store
+        .command()
         .args(["receipt", "verify"])
         .arg(&file)
         .args(["--public-key", &public_key]));
@@ -321,9 +292,10 @@ async fn a_capture_taken_by_the_service_has_a_receipt_the_binary_verifies_offlin
         verified.stdout
     );
     // The key file works as well as the key text… the public one, that is:
-    let key_text = folder.path().join("public.key");
+    let key_text = folder.join("public.key");
     std::fs::write(&key_text, format!("{public_key}\n")).unwrap();
-    let verified = run(qorgau(&data)
+    let verified = run(store
+        .command()
         .args(["receipt", "verify"])
         .arg(&file)
         .arg("--public-key")
@@ -334,7 +306,8 @@ async fn a_capture_taken_by_the_service_has_a_receipt_the_binary_verifies_offlin
     let forged = text.replacen("\"log_index\": ", "\"log_index\": 1", 1);
     assert_ne!(forged, text);
     std::fs::write(&file, forged).unwrap();
-    let refused = run(qorgau(&data)
+    let refused = run(store
+        .command()
         .args(["receipt", "verify"])
         .arg(&file)
         .args(["--public-key", &public_key]));
@@ -342,7 +315,7 @@ async fn a_capture_taken_by_the_service_has_a_receipt_the_binary_verifies_offlin
 
     // `qorgau verify` checks the record, the log against it, and the signed
     // checkpoint the receipt was issued under.
-    let verify = run(qorgau(&data).arg("verify"));
+    let verify = run(store.command().arg("verify"));
     assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
     assert!(
         verify.stdout.contains("The case record is intact"),

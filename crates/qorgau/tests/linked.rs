@@ -1,12 +1,13 @@
 //! `qorgau case link | unlink | timeline | import-chat` end to end: a real
-//! binary, a real SQLite file, a pinned clock (issue 7).
+//! binary, a real store (the embedded one, or PostgreSQL with
+//! `QORGAU_TEST_STORE=postgres`), a pinned clock (issue 7).
 
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use std::process::Command;
+mod common;
 
-const RECEIVED: &str = "2026-12-02T10:00:00+05:00";
+use common::TestStore;
 
 fn application(resource: &str, actor: &str, day: &str) -> String {
     format!(
@@ -21,25 +22,14 @@ fn application(resource: &str, actor: &str, day: &str) -> String {
 }
 
 struct Qorgau {
-    folder: tempfile::TempDir,
+    store: TestStore,
 }
 
 impl Qorgau {
-    /// `qorgau ARGS` in English at `RECEIVED`: (exit code, stdout, stderr).
+    /// `qorgau ARGS` in English at `common::NOW`: (exit code, stdout, stderr).
     fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let output = Command::new(env!("CARGO_BIN_EXE_qorgau"))
-            .args(args)
-            .env("QORGAU_DATA", self.folder.path())
-            .env("QORGAU_LANG", "en")
-            .env("QORGAU_TEST_NOW", RECEIVED)
-            .env_remove("QORGAU_USER")
-            .output()
-            .unwrap();
-        (
-            output.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
+        let run = common::qorgau(&self.store, args);
+        (run.code, run.stdout, run.stderr)
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -49,7 +39,7 @@ impl Qorgau {
     }
 
     fn submit(&self, json: &str) -> String {
-        let file = self.folder.path().join("application.json");
+        let file = self.store.folder().join("application.json");
         std::fs::write(&file, json).unwrap();
         let stdout = self.ok(&[
             "--as",
@@ -70,7 +60,7 @@ impl Qorgau {
 #[test]
 fn cases_are_linked_at_intake_and_a_chat_joins_the_timeline() {
     let qorgau = Qorgau {
-        folder: tempfile::tempdir().unwrap(),
+        store: TestStore::from_env("linked"),
     };
     qorgau.ok(&["init"]);
     qorgau.ok(&[
@@ -100,7 +90,7 @@ fn cases_are_linked_at_intake_and_a_chat_joins_the_timeline() {
     assert!(text.contains("linked at intake"), "{text}");
     assert!(text.contains(&second), "{text}");
 
-    let chat = qorgau.folder.path().join("chat.txt");
+    let chat = qorgau.store.folder().join("chat.txt");
     std::fs::write(
         &chat,
         "[26.11.2026 21:10] Stalker: почему ты молчишь\n[26.11.2026 21:12] Айгерім: отстань\n[28.11.2026 08:05] Stalker: жду у школы\n",

@@ -7,113 +7,12 @@
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
+mod common;
+
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-/// The server's maintenance database; override with `QORGAU_TEST_POSTGRES`.
-fn admin_url() -> String {
-    std::env::var("QORGAU_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
-
-/// Runs one statement on the maintenance database, on a runtime of its own
-/// (these tests are synchronous, and a guard's `Drop` cannot be async).
-fn admin(statement: String) {
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url())
-                .await
-                .unwrap_or_else(|error| {
-                    panic!("PostgreSQL (is it running? `.ci/run` starts it): {error}")
-                });
-            sqlx::query(sqlx::AssertSqlSafe(statement))
-                .execute(&mut connection)
-                .await
-                .unwrap();
-        });
-    })
-    .join()
-    .unwrap();
-}
-
-/// A database of the test's own, dropped with the guard (also on failure).
-struct PgDatabase {
-    name: String,
-}
-
-impl PgDatabase {
-    /// A name for a database that does not exist yet (`qorgau init` creates it).
-    fn named() -> PgDatabase {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let mut hasher = RandomState::new().build_hasher();
-        hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-        hasher.write_u32(std::process::id());
-        PgDatabase {
-            name: format!("qorgau_cli_{:016x}", hasher.finish()),
-        }
-    }
-
-    /// An empty database, with no Qorgau schema.
-    fn created() -> PgDatabase {
-        let database = PgDatabase::named();
-        admin(format!("CREATE DATABASE \"{}\"", database.name));
-        database
-    }
-
-    /// The URL with a password, which the server (trust auth) ignores and
-    /// Qorgau must never print.
-    fn url(&self) -> String {
-        let admin = admin_url();
-        let base = admin
-            .rsplit_once('/')
-            .map_or(admin.as_str(), |(base, _)| base);
-        let with_password = base.replacen("postgres@", "postgres:hunter2@", 1);
-        format!("{with_password}/{}", self.name)
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let statement = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
-        let dropped = std::panic::catch_unwind(|| admin(statement));
-        if dropped.is_err() && !std::thread::panicking() {
-            panic!("could not drop test database {}", self.name);
-        }
-    }
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn ok(self) -> Run {
-        assert_eq!(
-            self.code, 0,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn fails(self, code: i32) -> Run {
-        assert_eq!(
-            self.code, code,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-}
+use common::{PgDatabase, Run};
 
 /// Wednesday 2 December 2026, 10:00 Almaty.
 const RECEIVED: &str = "2026-12-02T10:00:00+05:00";
@@ -277,8 +176,8 @@ fn a_pilot_moves_to_postgresql_by_export_and_import() {
     // An export never overwrites.
     qorgau(&sqlite, &["export", archive.to_str().unwrap()]).fails(2);
 
-    let database = PgDatabase::named();
-    let url = database.url();
+    let database = PgDatabase::named("cli");
+    let url = database.url_with_password();
     // With PostgreSQL the evidence folder and log key default to the working
     // folder: keep this test's in its own.
     let (blobs, key) = (folder.path().join("blobs"), folder.path().join("log.key"));
@@ -339,8 +238,8 @@ fn a_pilot_moves_to_postgresql_by_export_and_import() {
 
 #[test]
 fn a_shared_database_is_migrated_only_by_qorgau_migrate() {
-    let database = PgDatabase::created();
-    let url = database.url();
+    let database = PgDatabase::created("cli");
+    let url = database.url_with_password();
     let postgres = ["--database-url", url.as_str()];
     // An empty database: every command says what is missing and what to run.
     let run = qorgau(&postgres, &["verify"]).fails(5);
@@ -357,8 +256,8 @@ fn a_shared_database_is_migrated_only_by_qorgau_migrate() {
     assert!(run.stdout.contains("0 events"), "{}", run.stdout);
 
     // A database that does not exist: `init` creates it.
-    let missing = PgDatabase::named();
-    let missing_url = missing.url();
+    let missing = PgDatabase::named("cli");
+    let missing_url = missing.url_with_password();
     let run = qorgau(&["--database-url", missing_url.as_str()], &["verify"]).fails(5);
     assert!(run.stderr.contains("qorgau init"), "{}", run.stderr);
 }
@@ -386,8 +285,8 @@ fn a_broken_archive_is_refused_naming_the_entry() {
     let tampered = folder.path().join("tampered.jsonl");
     std::fs::write(&tampered, lines.join("\n") + "\n").unwrap();
 
-    let database = PgDatabase::named();
-    let url = database.url();
+    let database = PgDatabase::named("cli");
+    let url = database.url_with_password();
     let (blobs, key) = (folder.path().join("blobs"), folder.path().join("log.key"));
     let postgres = [
         "--database-url",

@@ -183,13 +183,7 @@ pub enum Command {
     /// summary. Yields the upload's `evidence_captured` and `chat_imported`.
     ImportChat(Box<ChatImport>),
     /// The referral package, already rendered and in the blob store.
-    PrepareReferral {
-        evidence_id: String,
-        language: crate::message::Language,
-        digest: String,
-        size: u64,
-        linked_cases: Vec<String>,
-    },
+    PrepareReferral(PreparedReferral),
     /// Records that two actor accounts are one person, with the staff
     /// member's reason (`actors_linked`, in this case).
     LinkActors {
@@ -224,6 +218,22 @@ pub struct ChatImport {
     pub skipped: u64,
     pub actor_messages: u64,
     pub occasions: Vec<ChatOccasion>,
+}
+
+/// What `Command::PrepareReferral` records: the package's document (an
+/// upload of the case: `evidence_captured`, then `referral_package_prepared`)
+/// and the same package as a PDF, a blob beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedReferral {
+    pub evidence_id: String,
+    pub language: crate::message::Language,
+    /// `sha256:<hex>` of the stored document.
+    pub digest: String,
+    pub size: u64,
+    /// Cases whose entries are in the package's timeline.
+    pub linked_cases: Vec<String>,
+    /// `sha256:<hex>` of the stored PDF.
+    pub pdf_digest: Option<String>,
 }
 
 /// An earlier case that an application matches (found by the shell in the
@@ -762,21 +772,7 @@ pub fn handle(
             on,
             reported,
         } => record_block(state, context, account, on, reported),
-        Command::PrepareReferral {
-            evidence_id,
-            language,
-            digest,
-            size,
-            linked_cases,
-        } => prepare_referral(
-            state,
-            context,
-            evidence_id,
-            language,
-            digest,
-            size,
-            linked_cases,
-        ),
+        Command::PrepareReferral(prepared) => prepare_referral(state, context, prepared),
     }
 }
 
@@ -988,16 +984,20 @@ fn uploaded(evidence_id: &str, digest: &str, size: u64, now: Timestamp) -> CaseE
 fn prepare_referral(
     state: &CaseState,
     context: &Context<'_>,
-    evidence_id: String,
-    language: crate::message::Language,
-    digest: String,
-    size: u64,
-    linked_cases: Vec<String>,
+    prepared: PreparedReferral,
 ) -> Result<Vec<CaseEvent>, ProcedureError> {
     require_expert_group(context, "prepare the referral package")?;
     if !state.referred {
         return Err(ProcedureError::NotReferred);
     }
+    let PreparedReferral {
+        evidence_id,
+        language,
+        digest,
+        size,
+        linked_cases,
+        pdf_digest,
+    } = prepared;
     Ok(vec![
         uploaded(&evidence_id, &digest, size, context.now),
         CaseEvent::ReferralPackagePrepared {
@@ -1007,6 +1007,7 @@ fn prepare_referral(
             linked_cases,
             by: context.actor.name.clone(),
             prepared_at: context.now,
+            pdf_digest,
         },
     ])
 }

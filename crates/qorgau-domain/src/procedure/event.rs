@@ -365,6 +365,11 @@ pub enum CaseEvent {
         linked_cases: Vec<String>,
         by: String,
         prepared_at: Timestamp,
+        /// The same package as a PDF (`sha256:…`), a blob of the blob store
+        /// beside the document; like a browser snapshot's blobs, the entry
+        /// commits to it. Absent in packages prepared before there was one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pdf_digest: Option<String>,
     },
     /// An expert or the coordinator recorded that two actor accounts are one
     /// person (docs/linking.md), in the case where it was decided. The

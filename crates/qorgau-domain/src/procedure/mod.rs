@@ -10,15 +10,15 @@ pub mod event;
 pub mod state;
 
 pub use command::{
-    Actor, ChatImport, Command, Context, IncidentKey, IntakeError, LinkCandidate, ProcedureError,
-    Role, automatic_links, handle, receive_application,
+    Actor, ChatImport, Command, Context, IncidentKey, IntakeError, LinkCandidate, PreparedReferral,
+    ProcedureError, Role, automatic_links, handle, receive_application,
 };
 pub use event::{
     BrowserSnapshot, CaseEvent, EvidenceKind, Outcome, VerificationResult, VoteChoice,
 };
 pub use state::{
     CasePhase, CaseState, DeadlineKind, EvidenceRecord, EvidenceStatus, OrderState, OrderStatus,
-    PendingDeadline, TimeLeft,
+    PendingDeadline, ReferralPackageRecord, TimeLeft,
 };
 
 #[cfg(test)]

@@ -246,6 +246,17 @@ pub struct ExtensionRecord {
     pub notice_sent_at: Option<Timestamp>,
 }
 
+/// A prepared referral package, as `referral_package_prepared` tells it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReferralPackageRecord {
+    /// The document's evidence id (an upload of the case).
+    pub evidence_id: String,
+    pub language: crate::message::Language,
+    /// The PDF beside it (`sha256:<hex>`, a blob); none for packages
+    /// prepared before there was one.
+    pub pdf_digest: Option<String>,
+}
+
 /// Everything the procedure needs to know about a case, derived from its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseState {
@@ -280,8 +291,8 @@ pub struct CaseState {
     pub links: Vec<CaseLink>,
     /// Imported chat exports.
     pub chats: Vec<ChatRecord>,
-    /// Referral packages prepared: `(evidence_id, language)`.
-    pub referral_packages: Vec<(String, crate::message::Language)>,
+    /// Referral packages prepared, in order.
+    pub referral_packages: Vec<ReferralPackageRecord>,
     /// Accounts recorded in this case as one person, in the order first linked.
     pub actor_links: Vec<ActorLink>,
     /// Blocks and reports of accounts recorded in this case, in order.
@@ -929,6 +940,7 @@ impl CaseState {
                 evidence_id,
                 language,
                 digest,
+                pdf_digest,
                 ..
             } => {
                 let stored = self.evidence_item(evidence_id).is_some_and(|item| {
@@ -937,8 +949,11 @@ impl CaseState {
                 if !stored {
                     return Err("a referral package is a stored upload");
                 }
-                self.referral_packages
-                    .push((evidence_id.clone(), *language));
+                self.referral_packages.push(ReferralPackageRecord {
+                    evidence_id: evidence_id.clone(),
+                    language: *language,
+                    pdf_digest: pdf_digest.clone(),
+                });
             }
             CaseEvent::RemovalRechecked {
                 order_id,

@@ -1108,6 +1108,69 @@ fn referral_needs_stalking_or_criminal_indicators() {
     );
 }
 
+#[test]
+fn a_referral_package_records_its_pdf_and_records_without_one_still_fold() {
+    let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+    for who in [expert("e1"), expert("e2"), chair()] {
+        case.ok(
+            &who,
+            Command::Vote {
+                vote: VoteChoice::Confirm,
+                category: Category::Cyberstalking,
+                indicators: vec![],
+                reasons: "pursuit".into(),
+            },
+        );
+    }
+    case.decide().unwrap();
+    let prepared = |pdf_digest: Option<&str>| {
+        Command::PrepareReferral(super::PreparedReferral {
+            evidence_id: "ev-package".into(),
+            language: crate::message::Language::Kk,
+            digest: "sha256:aa".into(),
+            size: 10,
+            linked_cases: vec![],
+            pdf_digest: pdf_digest.map(str::to_owned),
+        })
+    };
+    assert_eq!(
+        error_code(case.run(&expert("e1"), prepared(Some("sha256:bb")))),
+        "not_referred"
+    );
+    case.ok(
+        &coordinator(),
+        Command::ReferToLawEnforcement {
+            authority: "Police of Almaty".into(),
+            note: None,
+        },
+    );
+    let events = case.ok(&expert("e1"), prepared(Some("sha256:bb")));
+    let payload = crate::record::canonical_json(&events[1]).unwrap();
+    assert!(
+        payload.contains("\"pdf_digest\":\"sha256:bb\""),
+        "{payload}"
+    );
+    let packages = case.state().referral_packages;
+    assert_eq!(packages[0].pdf_digest.as_deref(), Some("sha256:bb"));
+
+    // A record written before packages had a PDF: the same payload, byte for
+    // byte, when it is read back and written again (the hash chain covers the
+    // stored payload), and it still folds.
+    let mut older: serde_json::Value = serde_json::from_str(&payload).unwrap();
+    older.as_object_mut().unwrap().remove("pdf_digest");
+    let older_payload = older.to_string();
+    let event: CaseEvent = serde_json::from_str(&older_payload).unwrap();
+    assert_eq!(
+        crate::record::canonical_json(&event).unwrap(),
+        older_payload
+    );
+    let last = case.events.len() - 1;
+    case.events[last] = event;
+    let packages = case.state().referral_packages;
+    assert_eq!(packages[0].evidence_id, "ev-package");
+    assert_eq!(packages[0].pdf_digest, None);
+}
+
 // ---------------------------------------------------------------------------
 // Property: no sequence of commands reaches a forbidden state.
 

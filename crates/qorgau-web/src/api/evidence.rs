@@ -25,7 +25,7 @@ use qorgau_store::{EvidenceRow, Store};
 use serde_json::{Value, json};
 
 use super::parse_json;
-use crate::auth::{Staff, case_reader};
+use crate::auth::{CaseReader, Staff, case_reader};
 use crate::language::RequestLanguage;
 use crate::problem::{ApiError, FieldProblem, Problem};
 use crate::state::AppState;
@@ -64,14 +64,25 @@ async fn readable_evidence(
     let reader = case_reader(state, headers, access_code.as_deref())
         .await
         .map_err(fail)?;
-    let (Some(case_state), Some(_)) = (case_state, reader) else {
+    let (Some(case_state), Some(reader)) = (case_state, reader) else {
         return Err(fail(ApiError::NotFound));
     };
-    let rows = state
+    let mut rows = state
         .store
         .case_evidence(case_id)
         .await
         .map_err(|error| fail(error.into()))?;
+    if matches!(reader, CaseReader::Applicant) {
+        // A referral package is the authority's document for the police: it
+        // carries the timelines and evidence of linked cases, which may be
+        // other applicants' cases about other children. Staff only.
+        rows.retain(|row| {
+            !case_state
+                .referral_packages
+                .iter()
+                .any(|package| package.evidence_id == row.evidence_id)
+        });
+    }
     Ok((rows, case_state))
 }
 

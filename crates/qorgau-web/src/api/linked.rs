@@ -590,9 +590,9 @@ struct ReferralRequest {
 
 /// `POST /api/v1/cases/{case_id}/referral-package` `{"language":"kk|ru"}` (an
 /// expert or the coordinator, after the referral) → the package is rendered,
-/// kept as an upload of the case with its receipt and recorded
-/// (`referral_package_prepared`); the answer has its evidence id, digest and
-/// content.
+/// kept as an upload of the case with its receipt, its PDF kept beside it,
+/// and recorded (`referral_package_prepared`); the answer has its evidence
+/// id, digest, the PDF's digest and the content.
 pub async fn referral_prepare(
     State(state): State<AppState>,
     RequestLanguage(language): RequestLanguage,
@@ -611,7 +611,7 @@ pub async fn referral_prepare(
         .evidence
         .clone()
         .ok_or_else(|| fail(ApiError::Internal))?;
-    let (evidence_id, digest, package) =
+    let (recorded, package) =
         prepare_package(&state, &evidence, &staff.actor, &case_id, package_language)
             .await
             .map_err(fail)?;
@@ -619,8 +619,9 @@ pub async fn referral_prepare(
         axum::http::StatusCode::CREATED,
         Json(json!({
             "case_id": case_id,
-            "evidence_id": evidence_id,
-            "digest": digest,
+            "evidence_id": recorded.evidence_id,
+            "digest": recorded.digest,
+            "pdf_digest": recorded.pdf_digest,
             "recorded": ["evidence_captured", "referral_package_prepared"],
             "package": package,
         })),
@@ -628,32 +629,70 @@ pub async fn referral_prepare(
         .into_response())
 }
 
-/// Builds, renders, keeps and records the package; shared by the API and the
-/// staff page.
+#[derive(Debug, Deserialize)]
+pub struct ReferralPdfQuery {
+    /// The package's evidence id; the latest package when absent.
+    #[serde(default)]
+    pub package: Option<String>,
+}
+
+/// `GET /api/v1/cases/{case_id}/referral-package.pdf[?package={evidence_id}]`
+/// (staff: experts and the coordinator, like the package itself) → the PDF
+/// of a prepared package, as it was kept (verified against its recorded
+/// digest); the latest one unless `package` names another.
+pub async fn referral_pdf(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    _staff: Staff,
+    Path(case_id): Path<String>,
+    Query(query): Query<ReferralPdfQuery>,
+) -> Result<Response, Problem> {
+    let (evidence_id, bytes) =
+        crate::referral::stored_pdf(&state, &case_id, query.package.as_deref())
+            .await
+            .map_err(|error| error.in_language(language))?;
+    Ok(crate::referral::pdf_response(bytes, &case_id, &evidence_id))
+}
+
+/// Builds, renders (HTML and PDF), keeps and records the package; shared by
+/// the API and the staff page.
 pub async fn prepare_package(
     state: &AppState,
     evidence: &qorgau_app::Evidence,
     actor: &qorgau_domain::procedure::Actor,
     case_id: &str,
     language: Language,
-) -> Result<(String, String, crate::referral::ReferralPackage), ApiError> {
+) -> Result<
+    (
+        qorgau_app::linked::RecordedReferral,
+        crate::referral::ReferralPackage,
+    ),
+    ApiError,
+> {
     let now = state.clock.now();
-    let (package, _) =
+    let (package, mut document) =
         crate::referral::build(state, Some(evidence), case_id, language, now).await?;
-    let html = crate::referral::render_html(&package, language)?;
-    let (evidence_id, digest) = state
+    let html = crate::referral::render_html(&package, language)?.into_bytes();
+    // The PDF names the electronic copy it summarizes, whose receipts it
+    // does not reproduce in full.
+    document.electronic_copy = Some(qorgau_evidence::Sha256Digest::of(&html).to_string());
+    let pdf = crate::referral::render_pdf(state, &document)?;
+    let recorded = state
         .procedure()
         .record_referral_package(
             case_id,
             actor,
-            language,
-            html.into_bytes(),
-            package.linked_cases.clone(),
+            qorgau_app::linked::RenderedReferral {
+                language,
+                document: html,
+                pdf,
+                linked_cases: package.linked_cases.clone(),
+            },
             evidence,
         )
         .await
         .map_err(ApiError::from_service)?;
-    Ok((evidence_id, digest, package))
+    Ok((recorded, package))
 }
 
 #[derive(Debug, Deserialize)]
@@ -856,10 +895,19 @@ pub fn openapi_paths() -> Value {
                 "parameters": [case_id, lang],
                 "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object",
                     "properties": {"language": {"type": "string", "enum": ["kk", "ru"]}}}}}},
-                "responses": {"201": object("Recorded: the document's evidence id and digest, and the package."),
+                "responses": {"201": object("Recorded: the document's evidence id and digest, the PDF's digest (`pdf_digest`), and the package."),
                     "401": problem("Not signed in as staff."), "404": problem("No such case."),
                     "409": problem("The case has not been referred."), "422": problem("Invalid language.")}
             }
-        }
+        },
+        "/api/v1/cases/{case_id}/referral-package.pdf": {"get": {
+            "summary": "A prepared referral package as a PDF, in its language (staff): the latest, or the one `package` names; verified against the digest its `referral_package_prepared` recorded",
+            "security": [{"staffToken": []}],
+            "parameters": [case_id, lang,
+                query("package", "The package's evidence id (the `evidence_id` its preparation answered); the latest package when absent.", false)],
+            "responses": {"200": {"description": "The PDF.", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+                "401": problem("Not signed in as staff."),
+                "404": problem("No such case, no package prepared with a PDF, or no such package.")}
+        }}
     })
 }

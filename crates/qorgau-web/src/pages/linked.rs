@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use qorgau_app::linked::LinkedTimeline;
@@ -75,9 +75,16 @@ struct LinkedPage {
     entries: Vec<EntryView>,
     indicators: Vec<IndicatorView>,
     suggestion: Option<String>,
-    packages: Vec<(String, String)>,
+    packages: Vec<PackageView>,
     /// The platforms an account may be on, as `(value, name)`.
     platforms: &'static [(&'static str, &'static str)],
+}
+
+/// A prepared referral package: its document, and its PDF when it has one.
+struct PackageView {
+    evidence_id: String,
+    language: &'static str,
+    pdf: bool,
 }
 
 /// The platforms of the account fields (the values `Platform::parse` reads).
@@ -277,7 +284,11 @@ async fn render(
         Ok(case_state) => case_state
             .referral_packages
             .iter()
-            .map(|(evidence_id, language)| (evidence_id.clone(), language.tag().to_owned()))
+            .map(|record| PackageView {
+                evidence_id: record.evidence_id.clone(),
+                language: record.language.tag(),
+                pdf: record.pdf_digest.is_some(),
+            })
             .collect(),
         Err(_) => Vec::new(),
     };
@@ -579,6 +590,22 @@ pub async fn import_chat(
         .map(drop)
         .map_err(|error| message_of(chat_error(error)));
     after(&state, language, &staff, &case_id, result).await
+}
+
+/// `GET /staff/cases/{case_id}/referral-package.pdf[?package={evidence_id}]`
+/// (signed-in staff, as for the package's document): the PDF of a prepared
+/// package, the latest unless `package` names another.
+pub async fn referral_pdf(
+    State(state): State<AppState>,
+    _staff: StaffPage,
+    Path(case_id): Path<String>,
+    Query(query): Query<crate::api::linked::ReferralPdfQuery>,
+) -> Response {
+    match crate::referral::stored_pdf(&state, &case_id, query.package.as_deref()).await {
+        Ok((evidence_id, bytes)) => crate::referral::pdf_response(bytes, &case_id, &evidence_id),
+        Err(ApiError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }
 
 pub async fn referral(

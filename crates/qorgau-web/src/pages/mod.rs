@@ -233,6 +233,10 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(linked::referral),
         )
         .route(
+            "/staff/cases/{case_id}/referral-package.pdf",
+            get(linked::referral_pdf),
+        )
+        .route(
             "/staff/cases/{case_id}/evidence/{evidence_id}",
             get(staff::evidence_file),
         )

@@ -1,5 +1,5 @@
 //! The public figures in the browser: the dashboard (`GET /stats`) and the
-//! transparency reports (`GET /stats/report?period=…&format=html|csv|json`).
+//! transparency reports (`GET /stats/report?period=…&format=html|pdf|csv|json`).
 //! No login: every number has been through `qorgau_domain::statistics`'
 //! suppression, and the pages show nothing else. Charts are server-rendered
 //! SVG with `role="img"`, a `<title>` and a `<desc>`, each beside the table of
@@ -9,7 +9,9 @@
 //! The dashboard is exactly `GET /api/v1/stats` (all cases, the operator's
 //! threshold): one more rendering of the same publication, not another view
 //! of the cases. A report of a period is its year's joint publication
-//! (`statistics::report`).
+//! (`statistics::report`). A report's PDF is built from the very view its
+//! HTML page renders (`report_page`), so both show the same published values
+//! with the same labels.
 
 use std::collections::HashMap;
 
@@ -20,6 +22,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
+use qorgau_documents as documents;
 use qorgau_domain::category::Category;
 use qorgau_domain::deadline::format_almaty;
 use qorgau_domain::message::{Explain, Language};
@@ -350,6 +353,12 @@ pub fn report_html(
     report: &TransparencyReport,
     language: Language,
 ) -> Result<String, askama::Error> {
+    report_page(report, language).render()
+}
+
+/// What the report's page shows in `language`: every published value as
+/// text, with its label. The HTML and the PDF are both made from it.
+fn report_page(report: &TransparencyReport, language: Language) -> ReportPage {
     let tr = Tr { language };
     let view = figures_view(&tr, &report.statistics);
     ReportPage {
@@ -385,7 +394,108 @@ pub fn report_html(
         ),
         response_on_time: percent(report.performance.response_on_time_share),
     }
-    .render()
+}
+
+/// A report as the document `qorgau-documents` renders to PDF, in `language`:
+/// the page's own view (`report_page`) — the same published values, `<5`s
+/// and withheld words, under the same Fluent labels — never the report's
+/// figures a second way.
+pub fn report_document(
+    report: &TransparencyReport,
+    language: Language,
+) -> documents::TransparencyReportDocument {
+    let page = report_page(report, language);
+    let tr = page.tr;
+    let table = |chart: &Chart| documents::ReportTable {
+        title: chart.title.clone(),
+        rows: chart
+            .bars
+            .iter()
+            .map(|bar| documents::ReportRow {
+                label: bar.label.clone(),
+                value: bar.shown.clone(),
+            })
+            .collect(),
+        total: chart.total.clone().map(|value| documents::ReportRow {
+            label: tr.t("stats-total"),
+            value,
+        }),
+    };
+    let durations = |rows: &[&DurationRow]| documents::ReportGrid {
+        title: tr.t("stats-durations"),
+        label_column: tr.t("stats-column-item"),
+        columns: vec![
+            tr.t("stats-column-count"),
+            tr.t("stats-median"),
+            tr.t("stats-p90"),
+        ],
+        rows: rows
+            .iter()
+            .map(|row| documents::ReportGridRow {
+                label: row.label.clone(),
+                cells: vec![row.count.clone(), row.median.clone(), row.p90.clone()],
+            })
+            .collect(),
+    };
+    documents::TransparencyReportDocument {
+        language: match language {
+            Language::Kk => documents::Language::Kk,
+            Language::Ru => documents::Language::Ru,
+            Language::En => documents::Language::En,
+        },
+        period: page.period.clone(),
+        first_day: report.first_day,
+        last_day: report.last_day,
+        provisional: page.provisional,
+        empty: page.empty,
+        computed_at: report.computed_at,
+        source: documents::ReportSource {
+            log_size: page.log_size,
+            checkpoint: page.checkpoint.clone().map(|(tree_size, root_hash)| {
+                documents::ReportCheckpoint {
+                    tree_size,
+                    root_hash,
+                }
+            }),
+        },
+        threshold: page.view.threshold,
+        suppression: tr.t_with("stats-report-threshold", "threshold", page.view.threshold),
+        performance: documents::ReportPerformance {
+            decision_on_time: page.decision_on_time.clone(),
+            extended_decisions: page.extended.clone(),
+            response_on_time: page.response_on_time.clone(),
+            responses: table(&page.responses),
+            time_to_response: durations(&[&page.time_to_response]),
+        },
+        tables: page.view.charts.iter().map(table).collect(),
+        durations: durations(&page.view.durations.iter().collect::<Vec<_>>()),
+        referred: page.view.referred.clone(),
+        compliance: documents::ReportGrid {
+            title: tr.t("stats-chart-compliance"),
+            label_column: tr.t("stats-compliance-owner"),
+            columns: page.view.compliance_columns.clone(),
+            rows: page
+                .view
+                .compliance
+                .iter()
+                .map(|row| documents::ReportGridRow {
+                    label: row.owner.clone(),
+                    cells: row.cells.clone(),
+                })
+                .collect(),
+        },
+    }
+}
+
+/// A report as a PDF in `language`, with `templates` (the service's, which an
+/// operator may have overridden; `qorgau report` loads its own).
+pub fn report_pdf(
+    report: &TransparencyReport,
+    language: Language,
+    templates: &documents::Templates,
+) -> Result<Vec<u8>, documents::DocumentError> {
+    documents::render_report(templates, &report_document(report, language))
+        .map(|rendered| rendered.pdf)
 }
 
 /// A report as CSV: `section,key,column,value`, one published number a line
@@ -534,6 +644,37 @@ pub async fn build_report<S: Statistics>(
     ))
 }
 
+/// The report's PDF, rendered with the service's templates (overrides
+/// included) or, without an outbox, the embedded ones; named after its period.
+fn report_pdf_response(
+    state: &AppState,
+    report: &TransparencyReport,
+    language: Language,
+) -> Response {
+    let rendered = match &state.outbox {
+        Some(outbox) => report_pdf(report, language, &outbox.templates),
+        None => documents::Templates::embedded()
+            .and_then(|templates| report_pdf(report, language, &templates)),
+    };
+    match rendered {
+        Ok(pdf) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"qorgau-report-{}.pdf\"", report.period),
+                ),
+            ],
+            pdf,
+        )
+            .into_response(),
+        Err(error) => {
+            eprintln!("qorgau: a report's PDF failed to render: {error}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 /// `GET /stats/report/{period}`: the same, with the period in the path (so
 /// the language switch keeps it).
 async fn report_at(
@@ -582,6 +723,7 @@ async fn report(
             report_csv(&report),
         )
             .into_response(),
+        "pdf" => report_pdf_response(&state, &report, language),
         "html" => match report_html(&report, language) {
             Ok(html) => {
                 ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()

@@ -1,8 +1,13 @@
-//! The harness shared by the multi-process tests (`instances.rs`, `crash.rs`):
-//! a store of the test's own (an embedded folder or a fresh PostgreSQL
-//! database, dropped with its guard), real `qorgau serve` processes killed
-//! with theirs, a minimal HTTP/1.1 client over `tokio::net::TcpStream`, the
-//! applications the clients send, and the checks on the record afterwards.
+//! The harness shared by the command line's end-to-end tests: a store of the
+//! test's own (an embedded folder or a fresh PostgreSQL database, dropped with
+//! its guard), real `qorgau serve` processes killed with theirs, a minimal
+//! HTTP/1.1 client over `tokio::net::TcpStream`, the applications the clients
+//! send, and the checks on the record afterwards.
+//!
+//! `TestStore::from_env` is the store `QORGAU_TEST_STORE` selects: the
+//! embedded one by default, a PostgreSQL database with
+//! `QORGAU_TEST_STORE=postgres` (the server at `QORGAU_TEST_POSTGRES`, default
+//! 127.0.0.1:5432), so one suite runs on both stores (`.ci/run` runs it twice).
 
 #![allow(clippy::unwrap_used, clippy::panic, dead_code)]
 
@@ -25,34 +30,55 @@ pub const NOW: &str = "2026-12-02T10:00:00+05:00";
 // ---------------------------------------------------------------------------
 // Stores
 
+/// The store the suites run on: `QORGAU_TEST_STORE=postgres`, or the
+/// embedded one. Anything else is refused, so a typo cannot silently test
+/// the wrong store.
+pub fn on_postgres() -> bool {
+    match std::env::var("QORGAU_TEST_STORE").as_deref() {
+        Err(_) | Ok("" | "sqlite") => false,
+        Ok("postgres") => true,
+        Ok(other) => panic!("QORGAU_TEST_STORE={other}: use sqlite or postgres"),
+    }
+}
+
 /// The server's maintenance database; override with `QORGAU_TEST_POSTGRES`.
 fn admin_url() -> String {
     std::env::var("QORGAU_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
-/// Runs one statement on the maintenance database, on a thread and runtime of
-/// its own (a guard's `Drop` cannot be async, and may run inside a runtime).
-fn admin(statement: String) {
+/// Runs `work` on a thread and runtime of its own: a guard's `Drop` cannot
+/// be async and may run inside the test's runtime, and the synchronous tests
+/// have none. A panic in `work` is a panic here.
+fn on_own_runtime<T: Send + 'static>(
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
+        tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .unwrap();
-        runtime.block_on(async {
-            let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url())
-                .await
-                .unwrap_or_else(|error| {
-                    panic!("PostgreSQL (is it running? `.ci/run` starts it): {error}")
-                });
-            sqlx::query(sqlx::AssertSqlSafe(statement))
-                .execute(&mut connection)
-                .await
-                .unwrap();
-        });
+            .unwrap()
+            .block_on(work)
     })
     .join()
-    .unwrap();
+    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+async fn connect(url: &str) -> sqlx::PgConnection {
+    <sqlx::PgConnection as sqlx::Connection>::connect(url)
+        .await
+        .unwrap_or_else(|error| panic!("PostgreSQL (is it running? `.ci/run` starts it): {error}"))
+}
+
+/// Runs one statement on the maintenance database.
+fn admin(statement: String) {
+    on_own_runtime(async move {
+        let mut connection = connect(&admin_url()).await;
+        sqlx::query(sqlx::AssertSqlSafe(statement))
+            .execute(&mut connection)
+            .await
+            .unwrap();
+    });
 }
 
 /// A PostgreSQL database of the test's own, named at random; `qorgau init`
@@ -62,6 +88,7 @@ pub struct PgDatabase {
 }
 
 impl PgDatabase {
+    /// A name for a database that does not exist yet.
     pub fn named(prefix: &str) -> PgDatabase {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let mut hasher = RandomState::new().build_hasher();
@@ -72,6 +99,13 @@ impl PgDatabase {
         }
     }
 
+    /// An empty database, with no Qorgau schema.
+    pub fn created(prefix: &str) -> PgDatabase {
+        let database = PgDatabase::named(prefix);
+        admin(format!("CREATE DATABASE \"{}\"", database.name));
+        database
+    }
+
     pub fn url(&self) -> String {
         let admin = admin_url();
         let base = admin
@@ -79,10 +113,32 @@ impl PgDatabase {
             .map_or(admin.as_str(), |(base, _)| base);
         format!("{base}/{}", self.name)
     }
+
+    /// The URL with a password, which the server (trust auth) ignores and
+    /// Qorgau must never print.
+    pub fn url_with_password(&self) -> String {
+        self.url().replacen("postgres@", "postgres:hunter2@", 1)
+    }
+
+    /// Whether the database exists (`qorgau init` creates it).
+    pub fn exists(&self) -> bool {
+        let name = self.name.clone();
+        on_own_runtime(async move {
+            let mut connection = connect(&admin_url()).await;
+            sqlx::query_scalar::<_, bool>(
+                "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)",
+            )
+            .bind(name)
+            .fetch_one(&mut connection)
+            .await
+            .unwrap()
+        })
+    }
 }
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
+        // `WITH (FORCE)` ends the connections a killed server may still hold.
         let statement = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
         let dropped = std::panic::catch_unwind(|| admin(statement));
         if dropped.is_err() && !std::thread::panicking() {
@@ -92,14 +148,23 @@ impl Drop for PgDatabase {
 }
 
 /// Where a test's record lives. Every process runs in its folder, which
-/// also holds the servers' logs and, with PostgreSQL, what `qorgau` keeps in
-/// its working folder (the evidence blobs and the log key).
+/// also holds the servers' logs, the evidence blobs and the log key (the
+/// embedded store keeps them in its data folder, FOLDER/data).
 pub struct TestStore {
     pub folder: tempfile::TempDir,
     pub database: Option<PgDatabase>,
 }
 
 impl TestStore {
+    /// The store `QORGAU_TEST_STORE` selects; `prefix` names the database.
+    pub fn from_env(prefix: &str) -> TestStore {
+        if on_postgres() {
+            TestStore::postgres(prefix)
+        } else {
+            TestStore::embedded()
+        }
+    }
+
     /// An embedded store in a fresh folder.
     pub fn embedded() -> TestStore {
         TestStore {
@@ -125,19 +190,85 @@ impl TestStore {
                 "--database-url".to_owned(),
                 database.url(),
                 "--blobs".to_owned(),
-                self.folder.path().join("blobs").display().to_string(),
+                self.blobs().display().to_string(),
                 "--log-key".to_owned(),
-                self.folder.path().join("log.key").display().to_string(),
+                self.log_key().display().to_string(),
             ],
-            None => vec![
-                "--data".to_owned(),
-                self.folder.path().join("data").display().to_string(),
-            ],
+            None => vec!["--data".to_owned(), self.data().display().to_string()],
         }
     }
 
     pub fn folder(&self) -> &Path {
         self.folder.path()
+    }
+
+    /// The embedded store's data folder (unused with PostgreSQL).
+    fn data(&self) -> PathBuf {
+        self.folder.path().join("data")
+    }
+
+    /// The evidence store's folder, where `qorgau` keeps it by default.
+    pub fn blobs(&self) -> PathBuf {
+        match &self.database {
+            Some(_) => self.folder.path().join("blobs"),
+            None => self.data().join("blobs"),
+        }
+    }
+
+    /// The transparency log's key file, where `qorgau` keeps it by default.
+    pub fn log_key(&self) -> PathBuf {
+        match &self.database {
+            Some(_) => self.folder.path().join("log.key"),
+            None => self.data().join("log.key"),
+        }
+    }
+
+    /// Whether the store exists: `qorgau init` (or a command that creates
+    /// it) has made its data folder or its database.
+    pub fn exists(&self) -> bool {
+        match &self.database {
+            Some(database) => database.exists(),
+            None => self.data().exists(),
+        }
+    }
+
+    /// Runs SQL statements directly on the store's database, past Qorgau, as
+    /// someone with access to the database could.
+    pub fn execute(&self, statements: &[&str]) {
+        let statements: Vec<String> = statements.iter().map(|&s| s.to_owned()).collect();
+        match &self.database {
+            Some(database) => {
+                let url = database.url();
+                on_own_runtime(async move {
+                    let mut connection = connect(&url).await;
+                    for statement in statements {
+                        sqlx::query(sqlx::AssertSqlSafe(statement))
+                            .execute(&mut connection)
+                            .await
+                            .unwrap();
+                    }
+                });
+            }
+            None => {
+                let data = self.data();
+                on_own_runtime(async move {
+                    let store = qorgau_store::SqliteStore::open(&data).await.unwrap();
+                    for statement in statements {
+                        sqlx::query(sqlx::AssertSqlSafe(statement))
+                            .execute(store.pool())
+                            .await
+                            .unwrap();
+                    }
+                    store.close().await;
+                });
+            }
+        }
+    }
+
+    /// `qorgau STORE` in English, on the pinned clock, in the test's folder,
+    /// untouched by the environment the tests run in.
+    pub fn command(&self) -> Command {
+        command(&self.args(), self.folder())
     }
 }
 
@@ -159,6 +290,15 @@ impl Run {
         );
         self
     }
+
+    pub fn fails(self, code: i32) -> Run {
+        assert_eq!(
+            self.code, code,
+            "stdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        self
+    }
 }
 
 fn command(store_args: &[String], folder: &Path) -> Command {
@@ -173,16 +313,21 @@ fn command(store_args: &[String], folder: &Path) -> Command {
         .env_remove("QORGAU_CAPTURE_REWRITE")
         .env_remove("QORGAU_USER")
         .env_remove("QORGAU_DATA")
-        .env_remove("QORGAU_DATABASE_URL");
+        .env_remove("QORGAU_DATABASE_URL")
+        .env_remove("QORGAU_BLOBS")
+        .env_remove("QORGAU_LOG_KEY")
+        .env_remove("QORGAU_PUBLIC_URL");
     command
 }
 
 /// `qorgau STORE ARGS`, in English, on the pinned clock.
 pub fn qorgau(store: &TestStore, args: &[&str]) -> Run {
-    let output = command(&store.args(), store.folder())
-        .args(args)
-        .output()
-        .unwrap();
+    run(store.command().args(args))
+}
+
+/// Runs `command` to its end: its exit code and what it printed.
+pub fn run(command: &mut Command) -> Run {
+    let output = command.output().unwrap();
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -756,4 +901,35 @@ impl Record {
         case_ids.dedup();
         assert_eq!(case_ids.len(), before, "one case number acknowledged twice");
     }
+}
+
+/// The PDF's text as `pdftotext` (Debian's poppler-utils) reads it, lines
+/// trimmed and joined, spaces dropped; `None` outside CI when pdftotext is
+/// not installed (in CI, `CI=true`, it must be).
+pub fn pdf_text(path: &std::path::Path) -> Option<String> {
+    let output = match std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+    {
+        Ok(output) => output,
+        Err(error) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "pdftotext is required in CI (poppler-utils): {error}"
+            );
+            eprintln!("note: pdftotext is not installed; PDF read-back skipped outside CI");
+            return None;
+        }
+    };
+    let complaints = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "pdftotext failed: {complaints}");
+    assert!(complaints.is_empty(), "pdftotext complained: {complaints}");
+    let text = String::from_utf8(output.stdout).unwrap();
+    Some(squeezed(&text.lines().map(str::trim).collect::<String>()))
+}
+
+/// `text` without spaces, as [`pdf_text`] gives it.
+pub fn squeezed(text: &str) -> String {
+    text.replace([' ', '\u{a0}'], "")
 }

@@ -1,0 +1,193 @@
+//! `qorgau report` end to end: a real binary on a real store (the embedded
+//! one, or PostgreSQL with `QORGAU_TEST_STORE=postgres`) with twelve
+//! applications; the PDF written with `--out` and read back with `pdftotext`
+//! holds the HTML report's published values, and `--format pdf` without
+//! `--out` is refused before anything is read.
+
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use common::{TestStore, application, pdf_text, qorgau, squeezed};
+
+/// Twelve applications received on the pinned day (2 December 2026).
+fn with_applications() -> TestStore {
+    let store = TestStore::from_env("report");
+    qorgau(&store, &["init"]).ok();
+    qorgau(
+        &store,
+        &[
+            "staff",
+            "add",
+            "coord",
+            "--name",
+            "Coordinator",
+            "--role",
+            "coordinator",
+        ],
+    )
+    .ok();
+    for index in 0..12 {
+        let file = store.folder().join(format!("application-{index}.json"));
+        std::fs::write(&file, application(&format!("report-{index}"), index)).unwrap();
+        qorgau(
+            &store,
+            &[
+                "--as",
+                "coord",
+                "case",
+                "submit",
+                "--json",
+                file.to_str().unwrap(),
+            ],
+        )
+        .ok();
+    }
+    store
+}
+
+/// Every one-value row of the HTML report's tables, `(label, value)`, its
+/// escapes undone.
+fn html_rows(html: &str) -> Vec<(String, String)> {
+    let unescape = |text: &str| {
+        text.replace("&#60;", "<")
+            .replace("&lt;", "<")
+            .replace("&#62;", ">")
+            .replace("&gt;", ">")
+            .replace("&#39;", "'")
+            .replace("&#34;", "\"")
+            .replace("&quot;", "\"")
+            .replace("&#38;", "&")
+            .replace("&amp;", "&")
+    };
+    html.split("<tr><th scope=\"row\">")
+        .skip(1)
+        .filter_map(|row| {
+            let (label, rest) = row.split_once("</th><td>")?;
+            let (value, after) = rest.split_once("</td>")?;
+            after
+                .starts_with("</tr>")
+                .then(|| (unescape(label), unescape(value)))
+        })
+        .collect()
+}
+
+#[test]
+fn a_pdf_report_goes_to_a_file_with_the_published_values_of_the_html_one() {
+    let store = with_applications();
+    let json = qorgau(
+        &store,
+        &["report", "--period", "2026-H2", "--format", "json"],
+    )
+    .ok();
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let html = qorgau(
+        &store,
+        &[
+            "--lang", "kk", "report", "--period", "2026-H2", "--format", "html",
+        ],
+    )
+    .ok();
+    let rows = html_rows(&html.stdout);
+    assert!(rows.len() > 30, "{rows:?}");
+    // December's twelve applications are published; the months before are <5.
+    assert!(
+        rows.contains(&("2026-12".to_owned(), "12".to_owned())),
+        "{rows:?}"
+    );
+    assert!(rows.contains(&("2026-11".to_owned(), "<5".to_owned())));
+
+    let out = store.folder().join("report-2026-H2.pdf");
+    let run = qorgau(
+        &store,
+        &[
+            "--lang",
+            "kk",
+            "report",
+            "--period",
+            "2026-H2",
+            "--format",
+            "pdf",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let pdf = std::fs::read(&out).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let Some(text) = pdf_text(&out) else {
+        return;
+    };
+    let mut facts = vec![
+        "2026-H2 ашықтық есебі".to_owned(),
+        "01.07.2026 – 31.12.2026".to_owned(),
+        "<5".to_owned(),
+        format!(
+            "Ашықтық журналындағы жазбалар{}",
+            report["source"]["log_size"]
+        ),
+    ];
+    // The report signs a checkpoint of the whole log first and names it.
+    let root = report["source"]["checkpoint_root"]
+        .as_str()
+        .expect("the report names a checkpoint");
+    assert_eq!(
+        report["source"]["checkpoint_tree_size"], report["source"]["log_size"],
+        "{report}"
+    );
+    facts.push(format!("Түбір хеші{root}"));
+    for fact in &facts {
+        assert!(
+            text.contains(&squeezed(fact)),
+            "the PDF lacks {fact}: {text}"
+        );
+    }
+    for (label, value) in &rows {
+        assert!(
+            text.contains(&squeezed(&format!("{label}{value}"))),
+            "the PDF lacks the HTML's row {label} = {value}: {text}"
+        );
+    }
+}
+
+#[test]
+fn a_pdf_report_without_out_is_refused_naming_the_flag() {
+    let store = TestStore::from_env("report");
+    qorgau(&store, &["init"]).ok();
+    let refused = qorgau(
+        &store,
+        &["report", "--period", "2026-H2", "--format", "pdf"],
+    )
+    .fails(2);
+    assert!(refused.stdout.is_empty(), "{}", refused.stdout);
+    assert!(
+        refused
+            .stderr
+            .contains("A PDF report is written to a file: add --out FILE"),
+        "{}",
+        refused.stderr
+    );
+    let kazakh = qorgau(
+        &store,
+        &[
+            "--lang", "kk", "report", "--period", "2026-H2", "--format", "pdf",
+        ],
+    )
+    .fails(2);
+    assert!(
+        kazakh
+            .stderr
+            .contains("PDF есебі файлға жазылады: --out ФАЙЛ қосыңыз"),
+        "{}",
+        kazakh.stderr
+    );
+    // The other formats still print to standard output.
+    let csv = qorgau(
+        &store,
+        &["report", "--period", "2026-H2", "--format", "csv"],
+    )
+    .ok();
+    assert!(csv.stdout.starts_with("section,key,column,value\n"));
+}
