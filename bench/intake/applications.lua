@@ -11,14 +11,17 @@ local bodies = {
   [[{"language":"ru","applicant":{"name":"Гульнара Касымова","relation":"legal_representative","phone":"+7 777 123 45 67"},"child":{"name":"Алия","birth_date":"2011-06-12"},"resources":[{"url":"https://t.me/aliya_leaks"},{"url":"https://youtube.com/@aliya_leaks"}],"incidents":[{"occurred_on":"2026-11-01","resource_url":"https://t.me/aliya_leaks","description":"Публикация личной переписки"},{"occurred_on":"2026-11-15","resource_url":"https://youtube.com/@aliya_leaks","description":"Видео с насмешками"}],"description":"Канал публикует личные данные девочки."}]],
 }
 
-local requests = {}
-for i, body in ipairs(bodies) do
-  requests[i] = wrk.format("POST", "/api/v1/applications",
-    {["Content-Type"] = "application/json"}, body)
-end
-
+-- Each request is about a different child and names a different account
+-- (a number appended to the child's name and the actor), as real intake is:
+-- the same child or account in every request would measure the automatic
+-- links between cases (capped per application: docs/linking.md), not intake.
 local counter = 0
 request = function()
   counter = counter + 1
-  return requests[(counter % #requests) + 1]
+  local body = bodies[(counter % #bodies) + 1]
+  local suffix = " " .. counter
+  body = body:gsub('("child":{"name":"[^"]*)"', '%1' .. suffix .. '"', 1)
+  body = body:gsub('("actor":"@[%w_]+)"', '%1_' .. counter .. '"')
+  return wrk.format("POST", "/api/v1/applications",
+    {["Content-Type"] = "application/json"}, body)
 end

@@ -770,7 +770,7 @@ mod tests {
     }
 
     #[test]
-    fn one_prolific_account_links_only_the_most_recent_cases_but_every_case_of_the_child() {
+    fn one_prolific_account_links_only_the_most_recent_cases_but_the_childs_cases_too() {
         use crate::procedure::command::MAX_AUTOMATIC_ACTOR_LINKS;
         let now: Timestamp = "2026-12-03T10:00:00+05:00".parse().unwrap();
         let mut candidates: Vec<LinkCandidate> = (1..=40)
@@ -800,6 +800,36 @@ mod tests {
         assert!(linked.contains(&"QG-2026-000040".to_owned()));
         assert!(linked.contains(&"QG-2026-000031".to_owned()));
         assert!(!linked.contains(&"QG-2026-000030".to_owned()));
+    }
+
+    #[test]
+    fn the_same_child_posted_again_and_again_links_only_the_most_recent_cases() {
+        use crate::procedure::command::MAX_AUTOMATIC_CHILD_LINKS;
+        let now: Timestamp = "2026-12-03T10:00:00+05:00".parse().unwrap();
+        let candidates: Vec<LinkCandidate> = (1..=40)
+            .map(|number| LinkCandidate {
+                case_id: format!("QG-2026-{number:06}"),
+                actor_key: None,
+                child_match: Some(if number % 2 == 0 {
+                    ChildMatch::Iin
+                } else {
+                    ChildMatch::NameAndBirthDate
+                }),
+            })
+            .collect();
+        let linked: Vec<String> = automatic_links(&candidates, now)
+            .into_iter()
+            .map(|event| match event {
+                CaseEvent::CasesLinked { other_case_id, .. } => other_case_id,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(linked.len(), MAX_AUTOMATIC_CHILD_LINKS);
+        assert!(linked.contains(&"QG-2026-000040".to_owned()));
+        assert!(linked.contains(&"QG-2026-000016".to_owned()));
+        assert!(!linked.contains(&"QG-2026-000015".to_owned()));
+        // A handful, as a real child has, are all linked.
+        assert_eq!(automatic_links(&candidates[..5], now).len(), 5);
     }
 
     #[test]

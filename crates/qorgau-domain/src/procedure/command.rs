@@ -252,13 +252,21 @@ pub struct LinkCandidate {
 /// many children — a public channel reported by hundreds of families — must
 /// not make every new case link to every earlier one (a record growing with
 /// the square of the cases); the most recent cases show the pattern, and
-/// experts link older ones by hand. Cases about the same child are always
-/// linked: they are few, and each is part of the child's timeline.
+/// experts link older ones by hand.
 pub const MAX_AUTOMATIC_ACTOR_LINKS: usize = 10;
+
+/// At most this many earlier cases about the same child are linked
+/// automatically (the most recent ones). A real child has a handful; the cap
+/// is for the form anyone can post without an account: the same child's name
+/// and birth date sent a thousand times must not make each new case carry a
+/// link to every earlier one (a record growing with the square of the posts,
+/// and intake slowing with it). Experts link older cases by hand.
+pub const MAX_AUTOMATIC_CHILD_LINKS: usize = 25;
 
 /// The `cases_linked` events recorded by the system with a new application:
 /// one per earlier case, `same_child` when the child matched (with the shared
-/// account too, when there is one), else `same_actor` (the most recent
+/// account too, when there is one; the most recent
+/// [`MAX_AUTOMATIC_CHILD_LINKS`] of those), else `same_actor` (the most recent
 /// [`MAX_AUTOMATIC_ACTOR_LINKS`] of those).
 pub fn automatic_links(candidates: &[LinkCandidate], now: Timestamp) -> Vec<CaseEvent> {
     let mut by_case: BTreeMap<&str, (Option<String>, Option<ChildMatch>)> = BTreeMap::new();
@@ -280,10 +288,16 @@ pub fn automatic_links(candidates: &[LinkCandidate], now: Timestamp) -> Vec<Case
         .filter(|(_, (actor_key, child_match))| actor_key.is_some() && child_match.is_none())
         .map(|(case_id, _)| *case_id)
         .collect();
+    let about_the_child: Vec<&str> = by_case
+        .iter()
+        .filter(|(_, (_, child_match))| child_match.is_some())
+        .map(|(case_id, _)| *case_id)
+        .collect();
     let too_old: Vec<&str> = actor_only
         .iter()
         .rev()
         .skip(MAX_AUTOMATIC_ACTOR_LINKS)
+        .chain(about_the_child.iter().rev().skip(MAX_AUTOMATIC_CHILD_LINKS))
         .copied()
         .collect();
     by_case
