@@ -131,6 +131,24 @@ pub(crate) fn link_rows_of(
     Ok(links)
 }
 
+/// The rows of the one lookup query, `(kind, case_id, key)` with kind
+/// `actor` or `child`, as [`candidates`] takes them.
+#[allow(clippy::type_complexity)]
+pub(crate) fn split_candidate_rows(
+    rows: Vec<(String, String, String)>,
+) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    let mut actors = Vec::new();
+    let mut children = Vec::new();
+    for (kind, case_id, key) in rows {
+        if kind == "actor" {
+            actors.push((case_id, key));
+        } else {
+            children.push((case_id, key));
+        }
+    }
+    (actors, children)
+}
+
 /// Candidates from the rows found: `(case_id, actor_key)` sharing an actor
 /// and `(case_id, child_key)` matching the child.
 pub(crate) fn candidates(

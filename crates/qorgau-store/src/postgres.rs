@@ -79,6 +79,9 @@ pub struct PgStore {
     description: String,
     /// Case writes go through this instance's writer task (`batch.rs`).
     writer: Arc<Writer<PgCommitter>>,
+    /// The database's secret for the child-match hashes (`links.rs`), read
+    /// once: it never changes, and intake needs it for every application.
+    match_key: Arc<std::sync::OnceLock<Vec<u8>>>,
 }
 
 fn parse_url(url: &str) -> Result<PgConnectOptions, StoreError> {
@@ -192,6 +195,7 @@ impl PgStore {
             pool,
             description,
             writer,
+            match_key: Arc::default(),
         })
     }
 

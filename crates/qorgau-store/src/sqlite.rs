@@ -55,6 +55,9 @@ pub struct SqliteStore {
     /// instead of racing for `BEGIN IMMEDIATE` and sleeping in SQLite's busy
     /// handler; a batch shares one commit and one fsync.
     writer: Arc<Writer<SqliteCommitter>>,
+    /// The database's secret for the child-match hashes (`links.rs`), read
+    /// once: it never changes, and intake needs it for every application.
+    match_key: Arc<std::sync::OnceLock<Vec<u8>>>,
 }
 
 fn options(path: &Path, create: bool) -> SqliteConnectOptions {
@@ -103,7 +106,12 @@ impl SqliteStore {
             return Err(error);
         }
         let writer = Arc::new(Writer::new(SqliteCommitter { pool: pool.clone() }));
-        Ok(SqliteStore { pool, path, writer })
+        Ok(SqliteStore {
+            pool,
+            path,
+            writer,
+            match_key: Arc::default(),
+        })
     }
 
     /// Applies the migrations the database lacks (`qorgau migrate`), creating

@@ -17,22 +17,26 @@ impl Links for SqliteStore {
         child: &Child,
     ) -> Result<Vec<LinkCandidate>, StoreError> {
         let mut connection = self.pool.acquire().await?;
-        let key = match_key(&mut connection).await?;
+        let key = match self.match_key.get() {
+            Some(key) => key.clone(),
+            None => {
+                let key = match_key(&mut connection).await?;
+                self.match_key.get_or_init(|| key).clone()
+            }
+        };
         let child_keys = child_match_keys(child, &key);
-        let actors: Vec<(String, String)> = sqlx::query_as(
-            "SELECT case_id, actor_key FROM case_actors \
-             WHERE actor_key IN (SELECT value FROM json_each(?)) ORDER BY case_id, actor_key",
+        // One round trip for both lookups: intake waits for it.
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT 'actor', case_id, actor_key FROM case_actors \
+             WHERE actor_key IN (SELECT value FROM json_each(?1)) \
+             UNION ALL SELECT 'child', case_id, child_key FROM case_children \
+             WHERE child_key IN (SELECT value FROM json_each(?2)) ORDER BY 2, 3",
         )
         .bind(links::json_list(actor_keys)?)
-        .fetch_all(&mut *connection)
-        .await?;
-        let children: Vec<(String, String)> = sqlx::query_as(
-            "SELECT case_id, child_key FROM case_children \
-             WHERE child_key IN (SELECT value FROM json_each(?)) ORDER BY case_id, child_key",
-        )
         .bind(links::json_list(&child_keys)?)
         .fetch_all(&mut *connection)
         .await?;
+        let (actors, children) = links::split_candidate_rows(rows);
         Ok(links::candidates(actors, children))
     }
 
