@@ -273,6 +273,9 @@ QORGAU_DB="qorgau_bench_$$"
 CEILING_DB="qorgau_ceiling_$$"
 DATABASES+=("$QORGAU_DB" "$CEILING_DB")
 QORGAU_URL="$(database_url "$QORGAU_DB")"
+# With PostgreSQL the log key and blobs default to the working folder: keep
+# them in the benchmark's own folder, never in the source tree.
+export QORGAU_LOG_KEY="$WORK/pg-log.key" QORGAU_BLOBS="$WORK/pg-blobs"
 QORGAU_LANG=en "$QORGAU" --database-url "$QORGAU_URL" init
 start_server --database-url "$QORGAU_URL"
 drive postgres
