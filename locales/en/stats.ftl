@@ -76,3 +76,4 @@ stats-dsa-facts-cyberstalking = Content about a child, named in an application t
 stats-dsa-facts-criminal = Content about a child, named in an application to the authorized body; confirmed by the expert group, with signs of a crime.
 stats-dsa-content-type-other = Online content named in an application (a page, post, account or channel)
 stats-report-threshold = Every count below { $threshold } is shown as “<{ $threshold }”, and some further counts are withheld so that a hidden one cannot be worked out from the totals of this report or of any other report of the same year.
+cli-report-no-checkpoint = Warning: no checkpoint of the transparency log could be signed now ({ $detail }); the report names the latest one there is.

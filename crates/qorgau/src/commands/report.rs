@@ -65,13 +65,20 @@ pub async fn run(session: &Session, args: ReportArgs) -> Result<u8, AppError> {
     // A signed checkpoint of the log as it is now, so the report names one
     // an auditor can recompute from — as the web route does. Only with the
     // store's existing key: a report never creates one.
-    match KeyPair::load(&session.evidence.log_key) {
-        Ok(key) => {
-            if let Err(error) = EvidenceLog::new(key).checkpoint(&store, now).await {
-                eprintln!("qorgau: no checkpoint for the report: {error}");
-            }
-        }
-        Err(error) => eprintln!("qorgau: no checkpoint for the report: {error}"),
+    let signed = match KeyPair::load(&session.evidence.log_key) {
+        Ok(key) => EvidenceLog::new(key)
+            .checkpoint(&store, now)
+            .await
+            .map(drop)
+            .map_err(|error| error.to_string()),
+        Err(error) => Err(error.to_string()),
+    };
+    if let Err(detail) = signed {
+        // The report still goes out, naming the latest checkpoint there is.
+        eprintln!(
+            "{}",
+            session.say(&Message::new("cli-report-no-checkpoint").with("detail", detail))
+        );
     }
     let report = qorgau_web::build_report(&store, period, now).await?;
     let bytes: Vec<u8> = match args.format {
