@@ -23,7 +23,7 @@ command -v jq >/dev/null || { echo "jq is required (apt-get install jq)"; exit 1
 [ -x /usr/bin/time ] || { echo "GNU time is required (apt-get install time)"; exit 1; }
 
 echo "== machine"
-echo "cores: $(nproc); cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1); memory: $(free -g | awk '/^Mem:/ {print $2}') GiB"
+echo "cores: $(nproc); cpu: $(lscpu | sed -n 's/^Model name: *//p' | sed -n 1p); memory: $(free -g | awk '/^Mem:/ {print $2}') GiB"
 jq --version
 
 echo "== build (release)"

@@ -19,8 +19,8 @@ trap 'rm -rf "$WORK"' EXIT
 command -v pdftotext >/dev/null || { echo "pdftotext is required (apt-get install poppler-utils)"; exit 1; }
 
 echo "== machine"
-echo "cores: $(nproc); cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1); memory: $(free -g | awk '/^Mem:/ {print $2}') GiB"
-pdftotext -v 2>&1 | head -n 1
+echo "cores: $(nproc); cpu: $(lscpu | sed -n 's/^Model name: *//p' | sed -n 1p); memory: $(free -g | awk '/^Mem:/ {print $2}') GiB"
+pdftotext -v 2>&1 | sed -n 1p
 
 echo "== build (release)"
 cargo build --release --quiet -p qorgau-documents --example render-order

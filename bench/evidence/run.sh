@@ -28,8 +28,8 @@ if [ ! -x "$VENV/bin/warcio" ]; then
 fi
 
 echo "== machine"
-echo "cores: $(nproc); cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
-wget --version | head -1
+echo "cores: $(nproc); cpu: $(lscpu | sed -n 's/^Model name: *//p' | sed -n 1p)"
+wget --version | sed -n 1p
 echo "warcio $("$VENV/bin/warcio" --version 2>&1 | tail -1)"
 
 echo "== build (release)"

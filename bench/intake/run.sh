@@ -64,12 +64,12 @@ url_part() {
   python3 -c 'import sys, urllib.parse as u; p = u.urlparse(sys.argv[1]); print({"host": p.hostname or "127.0.0.1", "port": p.port or 5432, "user": p.username or "postgres"}[sys.argv[2]])' "$ADMIN_URL" "$1"
 }
 
-echo "== code: $(git rev-parse --short HEAD 2>/dev/null || echo 'not a git checkout') $(git status --porcelain 2>/dev/null | grep -q . && echo '(with local changes)')"
+echo "== code: $(git rev-parse --short HEAD 2>/dev/null || echo 'not a git checkout') $([ -n "$(git status --porcelain 2>/dev/null)" ] && echo '(with local changes)')"
 echo "== machine"
-echo "cores: $(nproc); cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1); memory: $(free -g | awk '/^Mem:/ {print $2}') GiB; kernel: $(uname -r)"
+echo "cores: $(nproc); cpu: $(lscpu | sed -n 's/^Model name: *//p' | sed -n 1p); memory: $(free -g | awk '/^Mem:/ {print $2}') GiB; kernel: $(uname -r)"
 echo "benchmark folder: $WORK on $(df --output=source,fstype "$WORK" | tail -1 | tr -s ' ')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-wrk --version 2>&1 | head -1 || true
+wrk --version 2>&1 | sed -n 1p || true
 pgbench --version
 admin_psql --tuples-only --no-align -c "SELECT version()"
 echo "PostgreSQL: synchronous_commit=$(admin_psql -tAc 'SHOW synchronous_commit'), fsync=$(admin_psql -tAc 'SHOW fsync'), wal_sync_method=$(admin_psql -tAc 'SHOW wal_sync_method'), commit_delay=$(admin_psql -tAc 'SHOW commit_delay')"
@@ -95,7 +95,7 @@ start_server() {
   SERVER_PID=$!
   ADDRESS=""
   for _ in $(seq 300); do
-    ADDRESS="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$WORK/serve.log" | head -1 || true)"
+    ADDRESS="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$WORK/serve.log" | sed -n 1p || true)"
     [ -n "$ADDRESS" ] && break
     kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.1
@@ -243,7 +243,7 @@ pgbench_ceiling() {
     pgbench --no-vacuum --file="$WORK/insert.sql" --client="$clients" --jobs="$threads" \
     --time="$DURATION" --log --log-prefix=pgbench-log "$database" >"$WORK/pgbench-$clients.txt" 2>&1)
   local rate
-  rate=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$WORK/pgbench-$clients.txt" | head -1)
+  rate=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$WORK/pgbench-$clients.txt" | sed -n 1p)
   # Each log line: client, transaction, latency (µs), script, epoch, µs.
   read -r p50 p99 < <(cat "$WORK"/pgbench-log* | python3 -c '
 import sys
