@@ -55,7 +55,8 @@ measure "qorgau report --period 2025-H1" \
 measure "sqlite3 half-year.sql" \
     sqlite3 "$work/qorgau.sqlite" ".read $root/bench/stats/half-year.sql"
 
-echo "--- the report's applications and the query's outcome counts, for the eye:"
-"$qorgau" --data "$work" report --period 2025-H1 --format csv | grep -E '^(applications|outcomes),' | sed -n 1,8p
-sqlite3 "$work/qorgau.sqlite" ".read $root/bench/stats/half-year.sql" | grep -E '^outcome\|' 
+echo "--- the report's applications, outcomes and quantiles (hours) beside the query's (ms), for the eye:"
+"$qorgau" --data "$work" report --period 2025-H1 --format csv \
+    | grep -E '^(applications|outcomes),|,(median|p90),' | sed -n 1,16p
+sqlite3 "$work/qorgau.sqlite" ".read $root/bench/stats/half-year.sql" | grep -E '^(outcome|time_to_)' 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), sqlite3 $(sqlite3 --version | cut -d' ' -f1)"

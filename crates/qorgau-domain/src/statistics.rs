@@ -36,6 +36,7 @@ pub mod dsa;
 pub mod facts;
 pub mod report;
 pub mod suppression;
+pub mod tally;
 
 use std::collections::BTreeMap;
 
@@ -48,9 +49,9 @@ use crate::category::Category;
 use crate::deadline::almaty_date;
 use crate::procedure::event::Outcome;
 use crate::procedure::state::{CaseState, OrderState, OrderStatus};
-use crate::validation::resource::Platform;
 pub use facts::{CaseFacts, OrderFacts};
 use suppression::{CellId, Grid, Visibility};
+pub use tally::{Tally, figures_of_tallies};
 
 /// Counts below this are never published as numbers (PRODUCT.md; issue 8).
 pub const DEFAULT_THRESHOLD: u64 = 5;
@@ -324,12 +325,12 @@ fn month_key(date: Date) -> String {
     date.strftime("%Y-%m").to_string()
 }
 
-/// Every month from `first` to `last`, both included.
-fn months_between(first: Date, last: Date) -> Vec<String> {
+/// The first day of every month from `first` to `last`, both included.
+fn months_between(first: Date, last: Date) -> Vec<Date> {
     let mut months = Vec::new();
     let mut month = first.first_of_month();
     while month <= last {
-        months.push(month_key(month));
+        months.push(month);
         match month.checked_add(1.month()) {
             Ok(next) => month = next,
             Err(_) => break,
@@ -350,127 +351,15 @@ pub fn compute_figures<'a>(
 }
 
 /// [`compute_figures`] from the statistics read model (one [`CaseFacts`]
-/// per case), without folding any case.
+/// per case), without folding any case: the cases summed per day
+/// ([`Tally::per_day`]), then [`figures_of_tallies`].
 pub fn compute_figures_of<'a>(
     cases: impl IntoIterator<Item = &'a CaseFacts>,
     period: Period,
     now: Timestamp,
 ) -> Figures {
-    let mut figures = Figures {
-        period,
-        outcomes: OutcomeRow::ALL.iter().map(|row| (*row, 0)).collect(),
-        categories: CATEGORIES.iter().map(|category| (*category, 0)).collect(),
-        age_bands: AgeBand::ALL.iter().map(|band| (*band, 0)).collect(),
-        decision_timing: DecisionTiming::ALL
-            .iter()
-            .map(|timing| (*timing, 0))
-            .collect(),
-        ..Figures::default()
-    };
-    let mut months: BTreeMap<(i16, i8), u64> = BTreeMap::new();
-    let mut platforms: BTreeMap<String, u64> = Platform::ALL
-        .iter()
-        .map(|platform| (platform.slug().to_owned(), 0))
-        .collect();
-    let (mut first, mut last): (Option<Date>, Option<Date>) = (None, None);
-    for state in cases {
-        let received_on = almaty_date(state.received_at);
-        if !period.contains(received_on) {
-            continue;
-        }
-        first = Some(first.map_or(received_on, |first| first.min(received_on)));
-        last = Some(last.map_or(received_on, |last| last.max(received_on)));
-        figures.applications += 1;
-        *months
-            .entry((received_on.year(), received_on.month()))
-            .or_default() += 1;
-        let outcome = state.outcome;
-        *figures.outcomes.entry(outcome).or_default() += 1;
-        if let Some(decided_at) = state.decided_at {
-            if outcome == OutcomeRow::Confirmed
-                && let Some(category) = state.category
-            {
-                *figures.categories.entry(category).or_default() += 1;
-            }
-            let seconds = decided_at.duration_since(state.received_at).as_secs();
-            figures.decision_seconds.push(seconds.max(0));
-        }
-        if state.referred {
-            figures.referred_to_law_enforcement += 1;
-        }
-        for platform in &state.platforms {
-            match platforms.get_mut(platform.as_str()) {
-                Some(count) => *count += 1,
-                None => {
-                    platforms.insert(platform.clone(), 1);
-                }
-            }
-        }
-        *figures.age_bands.entry(state.age_band).or_default() += 1;
-        if let Some(timing) = DecisionTiming::of_facts(state, now) {
-            *figures.decision_timing.entry(timing).or_default() += 1;
-        }
-        for order in &state.orders {
-            let column = ComplianceColumn::of_facts(order, now);
-            if !figures.compliance.contains_key(order.owner.as_str()) {
-                figures.compliance.insert(
-                    order.owner.clone(),
-                    ComplianceColumn::ALL.iter().map(|c| (*c, 0)).collect(),
-                );
-            }
-            if let Some(columns) = figures.compliance.get_mut(order.owner.as_str()) {
-                *columns.entry(column).or_default() += 1;
-            }
-            if let Some(removed) = order.removed_at {
-                let started = order.delivered_at.unwrap_or(order.issued_at);
-                figures
-                    .removal_seconds
-                    .push(removed.duration_since(started).as_secs().max(0));
-            }
-        }
-    }
-    // The months of the period when it is bounded, else of the data.
-    let first_month = period.from.or(first);
-    let last_month = period
-        .until
-        .and_then(|until| until.yesterday().ok())
-        .or(last);
-    if let (Some(first_month), Some(last_month)) = (first_month, last_month) {
-        figures.per_month = months_between(first_month, last_month)
-            .into_iter()
-            .map(|month| {
-                let count = month
-                    .split_once('-')
-                    .and_then(|(year, month)| Some((year.parse().ok()?, month.parse().ok()?)))
-                    .and_then(|key: (i16, i8)| months.get(&key).copied())
-                    .unwrap_or(0);
-                (month, count)
-            })
-            .collect();
-    }
-    // Known platforms in their fixed order, then any other name a record holds.
-    let known: Vec<&str> = Platform::ALL
-        .iter()
-        .map(|platform| platform.slug())
-        .collect();
-    figures.platforms = known
-        .iter()
-        .map(|slug| {
-            (
-                (*slug).to_owned(),
-                platforms.get(*slug).copied().unwrap_or(0),
-            )
-        })
-        .chain(
-            platforms
-                .iter()
-                .filter(|(name, _)| !known.contains(&name.as_str()))
-                .map(|(name, count)| (name.clone(), *count)),
-        )
-        .collect();
-    figures.decision_seconds.sort_unstable();
-    figures.removal_seconds.sort_unstable();
-    figures
+    let days = Tally::per_day(cases);
+    figures_of_tallies(&days, period, now).0
 }
 
 /// The median: the middle value, or the mean of the two middle values.

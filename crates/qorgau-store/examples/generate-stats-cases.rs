@@ -3,8 +3,9 @@
 //! `case_stats_orders` rows, written in one transaction in multi-row
 //! statements, with realistic shares (refusals, decisions within days,
 //! extensions, orders per platform, removals in and out of time,
-//! non-compliance). Only these tables: the report reads nothing else, and
-//! folding a million generated event histories would measure the generator.
+//! non-compliance), then the per-day tallies summed from them. Only these
+//! tables: the report reads nothing else, and folding a million generated
+//! event histories would measure the generator.
 //!
 //! Usage: generate-stats-cases DATA_DIR CASES [YEAR]
 
@@ -15,7 +16,7 @@ use std::str::FromStr;
 use jiff::{SignedDuration, Timestamp};
 use qorgau_domain::deadline::almaty_date;
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, QueryBuilder, Sqlite};
+use sqlx::{ConnectOptions, Connection, QueryBuilder, Sqlite};
 
 struct Dice(u64);
 
@@ -237,10 +238,15 @@ async fn generate(data: &str, cases: u64, year: i16) {
         .execute(&mut connection)
         .await
         .unwrap();
-    sqlx::query("ANALYZE")
-        .execute(&mut connection)
+    connection.close().await.unwrap();
+    // The per-day tallies reports read, summed from the rows just written
+    // (as applying migration 0008 sums them; a write would change them).
+    let store = qorgau_store::SqliteStore::open(std::path::Path::new(data))
         .await
         .unwrap();
+    store.rebuild_statistics_tallies().await.unwrap();
+    sqlx::query("ANALYZE").execute(store.pool()).await.unwrap();
+    store.close().await;
     println!("{cases} cases, {orders_total} orders in {year}");
 }
 

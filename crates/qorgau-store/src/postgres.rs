@@ -230,6 +230,12 @@ impl PgStore {
                     .map_err(|error| StoreError::Schema(error.to_string()))?;
                 catch_up_log(&pool).await?;
                 stats::backfill(&pool).await?;
+                if pending
+                    .iter()
+                    .any(|migration| migration.version == stats::TALLY_MIGRATION)
+                {
+                    stats::rebuild(&pool).await?;
+                }
             }
             Ok(pending)
         }

@@ -422,7 +422,7 @@ impl ReadModel {
                 .collect(),
             links: state.links.clone(),
             child: state.application.child.clone(),
-            stats: qorgau_domain::statistics::CaseFacts::of(state),
+            stats: crate::stats::as_stored(qorgau_domain::statistics::CaseFacts::of(state)),
         })
     }
 }

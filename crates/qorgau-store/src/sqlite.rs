@@ -180,6 +180,12 @@ async fn apply_pending(pool: &SqlitePool) -> Result<Vec<MigrationName>, StoreErr
             .map_err(|error| StoreError::Schema(error.to_string()))?;
         catch_up_log(pool).await?;
         stats::backfill(pool).await?;
+        if pending
+            .iter()
+            .any(|migration| migration.version == stats::TALLY_MIGRATION)
+        {
+            stats::rebuild(pool).await?;
+        }
     }
     Ok(pending)
 }

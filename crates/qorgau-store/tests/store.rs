@@ -328,6 +328,7 @@ macro_rules! on_both_stores {
 
 on_both_stores!(
     the_statistics_read_model_matches_the_events,
+    the_tallies_are_summed_when_their_migration_is_applied,
     case_numbers_count_up_per_year_and_cases_reload,
     a_stale_write_is_a_conflict_and_writes_nothing,
     an_append_to_a_missing_case_is_not_found,
@@ -2663,6 +2664,26 @@ mod statistics;
 async fn the_statistics_read_model_matches_the_events(backend: Backend) {
     let test = TestStore::new(backend).await;
     statistics::the_statistics_read_model_matches_the_events(&test.store).await;
+}
+
+async fn the_tallies_are_summed_when_their_migration_is_applied(backend: Backend) {
+    let test = TestStore::new(backend).await;
+    let ids = statistics::write_histories(&test.store, 2026, 40).await;
+    // The database as the release before migration 0008 left it.
+    for statement in [
+        "DROP TABLE stats_tally",
+        "DROP TABLE stats_tally_durations",
+        "DELETE FROM _sqlx_migrations WHERE version = 8",
+    ] {
+        test.execute(statement).await.unwrap();
+    }
+    test.store.close().await;
+    if backend == Backend::Postgres {
+        AnyStore::migrate(&test.place.location()).await.unwrap();
+    }
+    let migrated = test.another_instance().await;
+    statistics::the_tallies_match_the_cases(&migrated, &ids).await;
+    migrated.close().await;
 }
 
 // ---------------------------------------------------------------------------

@@ -25,12 +25,12 @@ use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use serde::{Serialize, Serializer};
 
-use crate::deadline::{almaty_date, rfc3339_almaty, start_of_day};
+use crate::deadline::{rfc3339_almaty, start_of_day};
 use crate::message::{Explain, Message};
 use crate::statistics::suppression::{CellId, Grid, Visibility};
 use crate::statistics::{
-    CaseFacts, Durations, Figure, Figures, Period, Placement, PublicStatistics, Row, Table,
-    compute_figures_of, durations, keyed, published, share_of,
+    CaseFacts, Durations, Figure, Figures, Period, Placement, PublicStatistics, Row, Table, Tally,
+    durations, figures_of_tallies, keyed, published, share_of,
 };
 
 /// A fixed reporting period: a calendar month, quarter, half-year or year
@@ -243,28 +243,8 @@ pub fn compute_performance<'a>(
     period: Period,
     now: Timestamp,
 ) -> Performance {
-    let mut performance = Performance {
-        responses: StepTiming::ALL.iter().map(|timing| (*timing, 0)).collect(),
-        ..Performance::default()
-    };
-    for case in cases {
-        if !period.contains(almaty_date(case.received_at)) {
-            continue;
-        }
-        if case.extended {
-            performance.extended += 1;
-        }
-        if let Some(timing) = StepTiming::of_response(case, now) {
-            *performance.responses.entry(timing).or_default() += 1;
-        }
-        if let Some(sent) = case.response_sent_at {
-            performance
-                .response_seconds
-                .push(sent.duration_since(case.received_at).as_secs().max(0));
-        }
-    }
-    performance.response_seconds.sort_unstable();
-    performance
+    let days = Tally::per_day(cases);
+    figures_of_tallies(&days, period, now).1
 }
 
 /// The procedure's performance as published.
@@ -457,31 +437,25 @@ fn merged(parts: &[&PeriodFigures], period: Period) -> PeriodFigures {
     }
 }
 
-/// The exact figures of every reporting period of `year`, from the facts of
-/// the cases (those received in other years are left out).
-pub(crate) fn figures_of_year<'a>(
-    cases: impl IntoIterator<Item = &'a CaseFacts>,
+/// The exact figures of every reporting period of `year`, from the tallies
+/// of its days (other days are left out): each month from its days, then
+/// the quarters, halves and year as sums of their parts.
+pub(crate) fn figures_of_year(
+    days: &BTreeMap<Date, Tally>,
     year: i16,
     now: Timestamp,
 ) -> BTreeMap<ReportPeriod, PeriodFigures> {
-    let mut by_month: Vec<Vec<&CaseFacts>> = vec![Vec::new(); 12];
-    for case in cases {
-        let received_on = almaty_date(case.received_at);
-        if received_on.year() == year
-            && let Some(bucket) = by_month.get_mut((received_on.month() - 1) as usize)
-        {
-            bucket.push(case);
-        }
-    }
     let mut all: BTreeMap<ReportPeriod, PeriodFigures> = BTreeMap::new();
-    for (index, bucket) in by_month.iter().enumerate() {
-        let month = ReportPeriod::Month(year, index as i8 + 1);
+    for month in 1..=12 {
+        let month = ReportPeriod::Month(year, month);
         let period = month.period();
+        let (figures, performance) =
+            figures_of_tallies(days.range(month.first_day()..month.end()), period, now);
         all.insert(
             month,
             PeriodFigures {
-                figures: compute_figures_of(bucket.iter().copied(), period, now),
-                performance: compute_performance(bucket.iter().copied(), period, now),
+                figures,
+                performance,
             },
         );
     }
@@ -500,9 +474,7 @@ pub(crate) fn figures_of_year<'a>(
     all
 }
 
-/// The report of `period`, suppressed together with every other reporting
-/// period of its year (module documentation). `cases` should hold at least
-/// the year's cases; others are ignored.
+/// [`transparency_report_of_tallies`] from the facts of the cases.
 pub fn transparency_report<'a>(
     cases: impl IntoIterator<Item = &'a CaseFacts>,
     period: ReportPeriod,
@@ -510,8 +482,22 @@ pub fn transparency_report<'a>(
     now: Timestamp,
     source: LogSource,
 ) -> TransparencyReport {
+    let days = Tally::per_day(cases);
+    transparency_report_of_tallies(&days, period, threshold, now, source)
+}
+
+/// The report of `period`, suppressed together with every other reporting
+/// period of its year (module documentation). `days` should hold at least
+/// the tallies of the year's days; others are ignored.
+pub fn transparency_report_of_tallies(
+    days: &BTreeMap<Date, Tally>,
+    period: ReportPeriod,
+    threshold: u64,
+    now: Timestamp,
+    source: LogSource,
+) -> TransparencyReport {
     let year = period.year();
-    let all = figures_of_year(cases, year, now);
+    let all = figures_of_year(days, year, now);
     let mut grid = Grid::new();
     let mut placed: BTreeMap<ReportPeriod, (Placement, PerformanceCells)> = BTreeMap::new();
     for (each, figures) in &all {

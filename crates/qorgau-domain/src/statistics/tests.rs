@@ -960,7 +960,7 @@ fn facts(histories: &[Vec<CaseEvent>]) -> Vec<CaseFacts> {
 fn every_period_of_a_year_sums_its_parts_and_matches_the_direct_computation() {
     let histories = histories(88, 500);
     let facts = facts(&histories);
-    let year = figures_of_year(&facts, 2025, now());
+    let year = figures_of_year(&Tally::per_day(&facts), 2025, now());
     assert_eq!(year.len(), 19);
     for (period, figures) in &year {
         let direct = compute_figures_of(&facts, period.period(), now());

@@ -6,12 +6,12 @@ use qorgau_domain::procedure::CaseState;
 use sqlx::{PgConnection, PgPool};
 
 use super::{PgStore, load_events};
-use crate::StoreError;
 use crate::rows::{ReadModel, checkpoint_row};
 use crate::stats::{
     self, CASE_STATS_COLUMNS, CaseStatsRow, ORDER_STATS_COLUMNS, OrderStatsRow, Statistics,
-    StatsSnapshot,
+    StatsSnapshot, TallyChanges, TallySnapshot,
 };
+use crate::{StoreError, StoredCheckpoint};
 
 impl Statistics for PgStore {
     async fn statistics_facts(
@@ -26,42 +26,90 @@ impl Statistics for PgStore {
             .execute(&mut *transaction)
             .await?;
         // One row per day, its cases packed (`stats::facts_of_days`).
-        let days: Vec<String> = sqlx::query_scalar(
+        let days: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT string_agg(line, E'\\n') FROM ( \
-             SELECT c.received_on AS day, concat_ws(',', c.case_id, c.received_at, c.outcome, \
-             coalesce(c.category, ''), c.indicators, CASE WHEN c.referred THEN '1' ELSE '0' END, \
-             c.age_band, c.platforms, coalesce(c.decided_at::TEXT, ''), \
-             coalesce(c.decision_due::TEXT, ''), CASE WHEN c.extended THEN '1' ELSE '0' END, \
-             c.response_due, coalesce(c.response_sent_at::TEXT, ''), \
-             coalesce(c.first_incident_on, ''), coalesce((SELECT string_agg(concat_ws(' ', \
-             o.owner, o.position, o.issued_at, coalesce(o.delivered_at::TEXT, '-'), \
-             coalesce(o.removal_due::TEXT, '-'), coalesce(o.removal_reported_at::TEXT, '-'), \
-             coalesce(o.removed_at::TEXT, '-'), CASE WHEN o.not_complied THEN '1' ELSE '0' END), \
-             ';') FROM case_stats_orders o \
-             WHERE o.received_on = c.received_on AND o.case_id = c.case_id), '')) AS line \
+             SELECT c.received_on AS day, {CASE_LINE} AS line \
              FROM case_stats c WHERE c.received_on >= $1 AND c.received_on < $2) AS lines \
-             GROUP BY day ORDER BY day",
+             GROUP BY day ORDER BY day"
+        )))
+        .bind(&from)
+        .bind(&until)
+        .fetch_all(&mut *transaction)
+        .await?;
+        let (log_size, checkpoint) = log_position(&mut transaction).await?;
+        transaction.commit().await?;
+        Ok(StatsSnapshot {
+            cases: stats::facts_of_days(days)?,
+            log_size,
+            checkpoint,
+        })
+    }
+
+    async fn statistics_tallies(
+        &self,
+        from: Option<Date>,
+        until: Option<Date>,
+    ) -> Result<TallySnapshot, StoreError> {
+        let (from, until) = stats::date_bounds(from, until);
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *transaction)
+            .await?;
+        // One row per day, its items packed (`stats::tallies_of_rows`).
+        let counts: Vec<(String, String)> = sqlx::query_as(
+            "SELECT received_on, string_agg(count || ' ' || item, E'\\n') FROM stats_tally \
+             WHERE received_on >= $1 AND received_on < $2 GROUP BY received_on",
         )
         .bind(&from)
         .bind(&until)
         .fetch_all(&mut *transaction)
         .await?;
-        let log_size: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM log_leaves")
-            .fetch_one(&mut *transaction)
-            .await?;
-        let checkpoint: Option<(i64, Vec<u8>, String, String)> = sqlx::query_as(
-            "SELECT tree_size, root, note, signed_at FROM log_checkpoints \
-             ORDER BY tree_size DESC LIMIT 1",
+        let durations: Vec<(String, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT received_on, kind, seconds FROM stats_tally_durations \
+             WHERE received_on >= $1 AND received_on < $2",
         )
-        .fetch_optional(&mut *transaction)
+        .bind(&from)
+        .bind(&until)
+        .fetch_all(&mut *transaction)
         .await?;
+        let (log_size, checkpoint) = log_position(&mut transaction).await?;
         transaction.commit().await?;
-        Ok(StatsSnapshot {
-            cases: stats::facts_of_days(days)?,
-            log_size: log_size as u64,
-            checkpoint: checkpoint.map(checkpoint_row).transpose()?,
+        Ok(TallySnapshot {
+            days: stats::tallies_of_rows(counts, durations)?,
+            log_size,
+            checkpoint,
         })
     }
+}
+
+/// A case's `case_stats` row and its orders as one line
+/// (`stats::facts_of_days`), from `case_stats c`.
+const CASE_LINE: &str = "concat_ws(',', c.case_id, c.received_at, c.outcome, \
+    coalesce(c.category, ''), c.indicators, CASE WHEN c.referred THEN '1' ELSE '0' END, \
+    c.age_band, c.platforms, coalesce(c.decided_at::TEXT, ''), \
+    coalesce(c.decision_due::TEXT, ''), CASE WHEN c.extended THEN '1' ELSE '0' END, \
+    c.response_due, coalesce(c.response_sent_at::TEXT, ''), \
+    coalesce(c.first_incident_on, ''), coalesce((SELECT string_agg(concat_ws(' ', \
+    o.owner, o.position, o.issued_at, coalesce(o.delivered_at::TEXT, '-'), \
+    coalesce(o.removal_due::TEXT, '-'), coalesce(o.removal_reported_at::TEXT, '-'), \
+    coalesce(o.removed_at::TEXT, '-'), CASE WHEN o.not_complied THEN '1' ELSE '0' END), \
+    ';') FROM case_stats_orders o \
+    WHERE o.received_on = c.received_on AND o.case_id = c.case_id), ''))";
+
+/// The log's size and latest checkpoint, in the reading transaction.
+async fn log_position(
+    connection: &mut PgConnection,
+) -> Result<(u64, Option<StoredCheckpoint>), StoreError> {
+    let log_size: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM log_leaves")
+        .fetch_one(&mut *connection)
+        .await?;
+    let checkpoint: Option<(i64, Vec<u8>, String, String)> = sqlx::query_as(
+        "SELECT tree_size, root, note, signed_at FROM log_checkpoints \
+         ORDER BY tree_size DESC LIMIT 1",
+    )
+    .fetch_optional(&mut *connection)
+    .await?;
+    Ok((log_size as u64, checkpoint.map(checkpoint_row).transpose()?))
 }
 
 /// Rewrites `case_stats` and `case_stats_orders` for the cases written (the
@@ -72,7 +120,16 @@ pub(super) async fn write_stats(
     replaced: &[String],
     models: &[(String, ReadModel)],
 ) -> Result<(), StoreError> {
+    let mut before = Vec::new();
     if !replaced.is_empty() {
+        // The facts the tallies hold for these cases, to take off.
+        let lines: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT {CASE_LINE} FROM case_stats c WHERE c.case_id = ANY($1)"
+        )))
+        .bind(replaced)
+        .fetch_all(&mut *connection)
+        .await?;
+        before = stats::facts_of_days(lines)?;
         for table_delete in [
             "DELETE FROM case_stats_orders WHERE case_id = ANY($1)",
             "DELETE FROM case_stats WHERE case_id = ANY($1)",
@@ -84,7 +141,7 @@ pub(super) async fn write_stats(
         }
     }
     if models.is_empty() {
-        return Ok(());
+        return change_tallies(connection, &stats::tally_changes(&before, [])).await;
     }
     let cases: Vec<CaseStatsRow> = models
         .iter()
@@ -136,6 +193,101 @@ pub(super) async fn write_stats(
         .execute(&mut *connection)
         .await?;
     }
+    let after = models.iter().map(|(_, model)| &model.stats);
+    change_tallies(connection, &stats::tally_changes(&before, after)).await
+}
+
+/// Applies a write's changes to `stats_tally` and `stats_tally_durations`.
+async fn change_tallies(
+    connection: &mut PgConnection,
+    changes: &TallyChanges,
+) -> Result<(), StoreError> {
+    if !changes.counts.is_empty() {
+        sqlx::query(
+            "INSERT INTO stats_tally (received_on, item, count) \
+             SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BIGINT[]) \
+             ON CONFLICT (received_on, item) \
+             DO UPDATE SET count = stats_tally.count + EXCLUDED.count",
+        )
+        .bind(
+            changes
+                .counts
+                .iter()
+                .map(|c| c.0.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            changes
+                .counts
+                .iter()
+                .map(|c| c.1.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(changes.counts.iter().map(|c| c.2).collect::<Vec<_>>())
+        .execute(&mut *connection)
+        .await?;
+        sqlx::query("DELETE FROM stats_tally WHERE count = 0")
+            .execute(&mut *connection)
+            .await?;
+    }
+    if changes.durations.is_empty() {
+        return Ok(());
+    }
+    let days: Vec<&str> = changes.durations.iter().map(|c| c.day.as_str()).collect();
+    let stored: Vec<(String, String, Vec<u8>)> = sqlx::query_as(
+        "SELECT received_on, kind, seconds FROM stats_tally_durations \
+         WHERE received_on = ANY($1)",
+    )
+    .bind(days)
+    .fetch_all(&mut *connection)
+    .await?;
+    for (day, kind, run) in stats::changed_runs(stored, &changes.durations)? {
+        let statement = match run {
+            None => sqlx::query(
+                "DELETE FROM stats_tally_durations WHERE received_on = $1 AND kind = $2",
+            )
+            .bind(day)
+            .bind(kind),
+            Some(run) => sqlx::query(
+                "INSERT INTO stats_tally_durations (received_on, kind, seconds) \
+                 VALUES ($1, $2, $3) \
+                 ON CONFLICT (received_on, kind) DO UPDATE SET seconds = EXCLUDED.seconds",
+            )
+            .bind(day)
+            .bind(kind)
+            .bind(run),
+        };
+        statement.execute(&mut *connection).await?;
+    }
+    Ok(())
+}
+
+/// The migration that made the tallies: applying it sums them afresh.
+pub(super) const TALLY_MIGRATION: i64 = 8;
+
+/// Sums the tallies afresh from `case_stats` (when migration 0008 is
+/// applied), under the chain head's lock so no write changes them meanwhile.
+pub(super) async fn rebuild(pool: &PgPool) -> Result<(), StoreError> {
+    let mut transaction = pool.begin().await?;
+    sqlx::query("SELECT 1 FROM chain_head FOR UPDATE")
+        .execute(&mut *transaction)
+        .await?;
+    for table in [
+        "DELETE FROM stats_tally",
+        "DELETE FROM stats_tally_durations",
+    ] {
+        sqlx::query(table).execute(&mut *transaction).await?;
+    }
+    let days: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT string_agg(line, E'\\n') FROM ( \
+         SELECT c.received_on AS day, {CASE_LINE} AS line FROM case_stats c) AS lines \
+         GROUP BY day"
+    )))
+    .fetch_all(&mut *transaction)
+    .await?;
+    let facts = stats::facts_of_days(days)?;
+    change_tallies(&mut transaction, &stats::tally_changes(&[], &facts)).await?;
+    transaction.commit().await?;
     Ok(())
 }
 

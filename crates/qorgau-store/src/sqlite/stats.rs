@@ -3,15 +3,15 @@
 
 use jiff::civil::Date;
 use qorgau_domain::procedure::CaseState;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
-use super::{SqliteStore, insert_rows, load_events};
-use crate::StoreError;
+use super::{ROWS_PER_STATEMENT, SqliteStore, insert_rows, load_events};
 use crate::rows::{ReadModel, checkpoint_row};
 use crate::stats::{
     self, CASE_STATS_COLUMNS, CaseStatsRow, ORDER_STATS_COLUMNS, OrderStatsRow, Statistics,
-    StatsSnapshot,
+    StatsSnapshot, TallyChanges, TallySnapshot,
 };
+use crate::{StoreError, StoredCheckpoint};
 
 impl Statistics for SqliteStore {
     async fn statistics_facts(
@@ -23,42 +23,87 @@ impl Statistics for SqliteStore {
         // One read transaction: the rows and the log as of one moment.
         let mut transaction = self.pool.begin().await?;
         // One row per day, its cases packed (`stats::facts_of_days`).
-        let days: Vec<String> = sqlx::query_scalar(
+        let days: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT group_concat(line, char(10)) FROM ( \
-             SELECT c.received_on AS day, c.case_id || ',' || c.received_at || ',' || c.outcome \
-             || ',' || ifnull(c.category, '') || ',' || c.indicators || ',' || c.referred \
-             || ',' || c.age_band || ',' || c.platforms || ',' || ifnull(c.decided_at, '') \
-             || ',' || ifnull(c.decision_due, '') || ',' || c.extended || ',' || c.response_due \
-             || ',' || ifnull(c.response_sent_at, '') || ',' || ifnull(c.first_incident_on, '') \
-             || ',' || ifnull((SELECT group_concat(o.owner || ' ' || o.position || ' ' \
-             || o.issued_at || ' ' || ifnull(o.delivered_at, '-') || ' ' \
-             || ifnull(o.removal_due, '-') || ' ' || ifnull(o.removal_reported_at, '-') || ' ' \
-             || ifnull(o.removed_at, '-') || ' ' || o.not_complied, ';') \
-             FROM case_stats_orders o \
-             WHERE o.received_on = c.received_on AND o.case_id = c.case_id), '') AS line \
+             SELECT c.received_on AS day, {CASE_LINE} AS line \
              FROM case_stats c WHERE c.received_on >= ?1 AND c.received_on < ?2) \
-             GROUP BY day ORDER BY day",
+             GROUP BY day ORDER BY day"
+        )))
+        .bind(&from)
+        .bind(&until)
+        .fetch_all(&mut *transaction)
+        .await?;
+        let (log_size, checkpoint) = log_position(&mut transaction).await?;
+        transaction.commit().await?;
+        Ok(StatsSnapshot {
+            cases: stats::facts_of_days(days)?,
+            log_size,
+            checkpoint,
+        })
+    }
+
+    async fn statistics_tallies(
+        &self,
+        from: Option<Date>,
+        until: Option<Date>,
+    ) -> Result<TallySnapshot, StoreError> {
+        let (from, until) = stats::date_bounds(from, until);
+        let mut transaction = self.pool.begin().await?;
+        // One row per day, its items packed (`stats::tallies_of_rows`).
+        let counts: Vec<(String, String)> = sqlx::query_as(
+            "SELECT received_on, group_concat(count || ' ' || item, char(10)) FROM stats_tally \
+             WHERE received_on >= ?1 AND received_on < ?2 GROUP BY received_on",
         )
         .bind(&from)
         .bind(&until)
         .fetch_all(&mut *transaction)
         .await?;
-        let log_size: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM log_leaves")
-            .fetch_one(&mut *transaction)
-            .await?;
-        let checkpoint: Option<(i64, Vec<u8>, String, String)> = sqlx::query_as(
-            "SELECT tree_size, root, note, signed_at FROM log_checkpoints \
-             ORDER BY tree_size DESC LIMIT 1",
+        let durations: Vec<(String, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT received_on, kind, seconds FROM stats_tally_durations \
+             WHERE received_on >= ?1 AND received_on < ?2",
         )
-        .fetch_optional(&mut *transaction)
+        .bind(&from)
+        .bind(&until)
+        .fetch_all(&mut *transaction)
         .await?;
+        let (log_size, checkpoint) = log_position(&mut transaction).await?;
         transaction.commit().await?;
-        Ok(StatsSnapshot {
-            cases: stats::facts_of_days(days)?,
-            log_size: log_size as u64,
-            checkpoint: checkpoint.map(checkpoint_row).transpose()?,
+        Ok(TallySnapshot {
+            days: stats::tallies_of_rows(counts, durations)?,
+            log_size,
+            checkpoint,
         })
     }
+}
+
+/// A case's `case_stats` row and its orders as one line
+/// (`stats::facts_of_days`), from `case_stats c`.
+const CASE_LINE: &str = "c.case_id || ',' || c.received_at || ',' || c.outcome \
+    || ',' || ifnull(c.category, '') || ',' || c.indicators || ',' || c.referred \
+    || ',' || c.age_band || ',' || c.platforms || ',' || ifnull(c.decided_at, '') \
+    || ',' || ifnull(c.decision_due, '') || ',' || c.extended || ',' || c.response_due \
+    || ',' || ifnull(c.response_sent_at, '') || ',' || ifnull(c.first_incident_on, '') \
+    || ',' || ifnull((SELECT group_concat(o.owner || ' ' || o.position || ' ' \
+    || o.issued_at || ' ' || ifnull(o.delivered_at, '-') || ' ' \
+    || ifnull(o.removal_due, '-') || ' ' || ifnull(o.removal_reported_at, '-') || ' ' \
+    || ifnull(o.removed_at, '-') || ' ' || o.not_complied, ';') \
+    FROM case_stats_orders o \
+    WHERE o.received_on = c.received_on AND o.case_id = c.case_id), '')";
+
+/// The log's size and latest checkpoint, in the reading transaction.
+async fn log_position(
+    connection: &mut SqliteConnection,
+) -> Result<(u64, Option<StoredCheckpoint>), StoreError> {
+    let log_size: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM log_leaves")
+        .fetch_one(&mut *connection)
+        .await?;
+    let checkpoint: Option<(i64, Vec<u8>, String, String)> = sqlx::query_as(
+        "SELECT tree_size, root, note, signed_at FROM log_checkpoints \
+         ORDER BY tree_size DESC LIMIT 1",
+    )
+    .fetch_optional(&mut *connection)
+    .await?;
+    Ok((log_size as u64, checkpoint.map(checkpoint_row).transpose()?))
 }
 
 /// Rewrites `case_stats` and `case_stats_orders` for the cases written (the
@@ -69,9 +114,19 @@ pub(super) async fn write_stats(
     replaced: &[String],
     models: &[(String, ReadModel)],
 ) -> Result<(), StoreError> {
+    let mut before = Vec::new();
     if !replaced.is_empty() {
         let replaced = serde_json::to_string(replaced)
             .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        // The facts the tallies hold for these cases, to take off.
+        let lines: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT {CASE_LINE} FROM case_stats c \
+             WHERE c.case_id IN (SELECT value FROM json_each(?))"
+        )))
+        .bind(&replaced)
+        .fetch_all(&mut *connection)
+        .await?;
+        before = stats::facts_of_days(lines)?;
         for table_delete in [
             "DELETE FROM case_stats_orders WHERE case_id IN (SELECT value FROM json_each(?))",
             "DELETE FROM case_stats WHERE case_id IN (SELECT value FROM json_each(?))",
@@ -131,7 +186,104 @@ pub(super) async fn write_stats(
         },
     )
     .await?;
+    let after = models.iter().map(|(_, model)| &model.stats);
+    change_tallies(connection, &stats::tally_changes(&before, after)).await
+}
+
+/// Applies a write's changes to `stats_tally` and `stats_tally_durations`.
+async fn change_tallies(
+    connection: &mut SqliteConnection,
+    changes: &TallyChanges,
+) -> Result<(), StoreError> {
+    if !changes.counts.is_empty() {
+        for chunk in changes.counts.chunks(ROWS_PER_STATEMENT) {
+            let mut upsert =
+                QueryBuilder::<Sqlite>::new("INSERT INTO stats_tally (received_on, item, count) ");
+            upsert.push_values(chunk, |mut row, (day, item, change)| {
+                row.push_bind(day.as_str())
+                    .push_bind(item.as_str())
+                    .push_bind(*change);
+            });
+            upsert.push(
+                " ON CONFLICT (received_on, item) DO UPDATE SET count = count + excluded.count",
+            );
+            upsert
+                .build()
+                .persistent(false)
+                .execute(&mut *connection)
+                .await?;
+        }
+        sqlx::query("DELETE FROM stats_tally WHERE count = 0")
+            .execute(&mut *connection)
+            .await?;
+    }
+    if changes.durations.is_empty() {
+        return Ok(());
+    }
+    let days: Vec<&str> = changes.durations.iter().map(|c| c.day.as_str()).collect();
+    let days =
+        serde_json::to_string(&days).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    let stored: Vec<(String, String, Vec<u8>)> = sqlx::query_as(
+        "SELECT received_on, kind, seconds FROM stats_tally_durations \
+         WHERE received_on IN (SELECT value FROM json_each(?))",
+    )
+    .bind(days)
+    .fetch_all(&mut *connection)
+    .await?;
+    for (day, kind, run) in stats::changed_runs(stored, &changes.durations)? {
+        let statement = match run {
+            None => {
+                sqlx::query("DELETE FROM stats_tally_durations WHERE received_on = ? AND kind = ?")
+                    .bind(day)
+                    .bind(kind)
+            }
+            Some(run) => sqlx::query(
+                "INSERT INTO stats_tally_durations (received_on, kind, seconds) VALUES (?, ?, ?) \
+                 ON CONFLICT (received_on, kind) DO UPDATE SET seconds = excluded.seconds",
+            )
+            .bind(day)
+            .bind(kind)
+            .bind(run),
+        };
+        statement.execute(&mut *connection).await?;
+    }
     Ok(())
+}
+
+/// The migration that made the tallies: applying it sums them afresh.
+pub(super) const TALLY_MIGRATION: i64 = 8;
+
+impl SqliteStore {
+    /// Sums the statistics tallies afresh from `case_stats`, as applying
+    /// migration 0008 does (the statistics benchmark writes `case_stats`
+    /// rows directly).
+    pub async fn rebuild_statistics_tallies(&self) -> Result<(), StoreError> {
+        rebuild(&self.pool).await
+    }
+}
+
+pub(super) async fn rebuild(pool: &SqlitePool) -> Result<(), StoreError> {
+    let mut transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+    rebuild_tallies(&mut transaction).await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+async fn rebuild_tallies(connection: &mut SqliteConnection) -> Result<(), StoreError> {
+    for table in [
+        "DELETE FROM stats_tally",
+        "DELETE FROM stats_tally_durations",
+    ] {
+        sqlx::query(table).execute(&mut *connection).await?;
+    }
+    let days: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT group_concat(line, char(10)) FROM ( \
+         SELECT c.received_on AS day, {CASE_LINE} AS line FROM case_stats c) GROUP BY day"
+    )))
+    .fetch_all(&mut *connection)
+    .await?;
+    let facts = stats::facts_of_days(days)?;
+    change_tallies(connection, &stats::tally_changes(&[], &facts)).await
 }
 
 /// Gives every case recorded before migration 0007 its statistics rows,

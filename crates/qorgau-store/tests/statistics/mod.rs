@@ -17,8 +17,9 @@ use qorgau_domain::procedure::{
     CaseEvent, CaseState, Outcome, VerificationResult, receive_application,
 };
 use qorgau_domain::regime::Regimes;
+use qorgau_domain::statistics::report::compute_performance;
 use qorgau_domain::statistics::{
-    CaseFacts, OutcomeRow, Period, compute_figures, compute_figures_of,
+    CaseFacts, OutcomeRow, Period, Tally, compute_figures, compute_figures_of, figures_of_tallies,
 };
 use qorgau_store::{AnyStore, Statistics, Store};
 
@@ -313,4 +314,41 @@ pub async fn the_statistics_read_model_matches_the_events(store: &AnyStore) {
     assert_eq!(orders, orders_by_owner);
     // The log read in the same snapshot: every entry has its leaf.
     assert!(all.log_size > 0);
+
+    // The per-day tallies, kept up by every write (each history went in
+    // several writes, so each later write took its case's old facts off),
+    // equal the tallies summed afresh from the folded cases...
+    let tallies = store.statistics_tallies(None, None).await.unwrap();
+    assert_eq!(tallies.days, Tally::per_day(&expected_facts));
+    assert_eq!(tallies.log_size, all.log_size);
+    // ...and give the same figures, at a `now` before and after every
+    // deadline they name.
+    let long_after: Timestamp = "2027-06-01T00:00:00+05:00".parse().unwrap();
+    for period in [Period::default(), half] {
+        let snapshot = store
+            .statistics_tallies(period.from, period.until)
+            .await
+            .unwrap();
+        for at in [now(), long_after] {
+            let (figures, performance) = figures_of_tallies(&snapshot.days, period, at);
+            assert_eq!(figures, compute_figures(&states, period, at), "{period:?}");
+            assert_eq!(
+                performance,
+                compute_performance(&expected_facts, period, at),
+                "{period:?}"
+            );
+        }
+    }
+}
+
+/// The stored tallies equal those summed afresh from the folded cases `ids`.
+pub async fn the_tallies_match_the_cases(store: &AnyStore, ids: &[String]) {
+    let mut facts = Vec::new();
+    for case_id in ids {
+        let stored = store.load_case(case_id).await.unwrap().unwrap();
+        facts.push(CaseFacts::of(&stored.state().unwrap()));
+    }
+    let tallies = store.statistics_tallies(None, None).await.unwrap();
+    assert!(!tallies.days.is_empty());
+    assert_eq!(tallies.days, Tally::per_day(&facts));
 }

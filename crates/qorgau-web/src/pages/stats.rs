@@ -27,13 +27,13 @@ use qorgau_domain::category::Category;
 use qorgau_domain::deadline::format_almaty;
 use qorgau_domain::message::{Explain, Language};
 use qorgau_domain::statistics::report::{
-    LogSource, ReportPeriod, TransparencyReport, transparency_report,
+    LogSource, ReportPeriod, TransparencyReport, transparency_report_of_tallies,
 };
 use qorgau_domain::statistics::{
-    DEFAULT_THRESHOLD, Durations, Figure, Period, PublicStatistics, Table, compute_figures_of,
+    DEFAULT_THRESHOLD, Durations, Figure, Period, PublicStatistics, Table, figures_of_tallies,
     publish,
 };
-use qorgau_store::{Statistics, StatsSnapshot, StoreError};
+use qorgau_store::{Statistics, StoreError, TallySnapshot};
 
 use super::{Tr, page};
 use crate::language::RequestLanguage;
@@ -298,9 +298,9 @@ struct DashboardPage {
 
 /// The public statistics over every case, as `GET /api/v1/stats` serves them.
 pub async fn all_time(state: &AppState) -> Result<PublicStatistics, StoreError> {
-    let snapshot = state.store.statistics_facts(None, None).await?;
+    let snapshot = state.store.statistics_tallies(None, None).await?;
     let now = state.clock.now();
-    let figures = compute_figures_of(&snapshot.cases, Period::default(), now);
+    let (figures, _) = figures_of_tallies(&snapshot.days, Period::default(), now);
     Ok(publish(&figures, DEFAULT_THRESHOLD, now))
 }
 
@@ -624,8 +624,8 @@ pub async fn build_report<S: Statistics>(
     now: Timestamp,
 ) -> Result<TransparencyReport, StoreError> {
     let year = ReportPeriod::Year(period.year());
-    let snapshot: StatsSnapshot = store
-        .statistics_facts(Some(year.first_day()), Some(year.end()))
+    let snapshot: TallySnapshot = store
+        .statistics_tallies(Some(year.first_day()), Some(year.end()))
         .await?;
     let source = LogSource {
         log_size: snapshot.log_size,
@@ -635,8 +635,8 @@ pub async fn build_report<S: Statistics>(
             .as_ref()
             .map(|checkpoint| hex::encode(checkpoint.root)),
     };
-    Ok(transparency_report(
-        &snapshot.cases,
+    Ok(transparency_report_of_tallies(
+        &snapshot.days,
         period,
         DEFAULT_THRESHOLD,
         now,
