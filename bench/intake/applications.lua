@@ -12,16 +12,30 @@ local bodies = {
 }
 
 -- Each request is about a different child and names a different account
--- (a number appended to the child's name and the actor), as real intake is:
--- the same child or account in every request would measure the automatic
--- links between cases (capped per application: docs/linking.md), not intake.
+-- (a tag appended to the child's name and the actor), as real intake is: the
+-- same child or account in every request would measure the automatic links
+-- between cases (capped per application: docs/linking.md), not intake. The
+-- tag is unique across wrk's threads (each numbered by setup) and across
+-- runs against the same store (each starts at another second): a counter
+-- alone restarts in every thread and every run, and repeated the same
+-- children and accounts.
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+
+local run
 local counter = 0
 request = function()
+  if run == nil then
+    run = os.time() .. "-" .. (thread_number or 0)
+  end
   counter = counter + 1
   local body = bodies[(counter % #bodies) + 1]
-  local suffix = " " .. counter
-  body = body:gsub('("child":{"name":"[^"]*)"', '%1' .. suffix .. '"', 1)
-  body = body:gsub('("actor":"@[%w_]+)"', '%1_' .. counter .. '"')
+  local tag = run .. "-" .. counter
+  body = body:gsub('("child":{"name":"[^"]*)"', '%1 ' .. tag .. '"', 1)
+  body = body:gsub('("actor":"@[%w_]+)"', '%1_' .. tag:gsub("-", "_") .. '"')
   return wrk.format("POST", "/api/v1/applications",
     {["Content-Type"] = "application/json"}, body)
 end
