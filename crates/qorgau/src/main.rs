@@ -174,7 +174,9 @@ fn main() -> ExitCode {
         clock,
         evidence,
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    // Every core: `serve` parses, validates and answers requests on all of
+    // them while the store's writer seals the previous batch (bench/intake).
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
