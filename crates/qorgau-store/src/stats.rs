@@ -463,13 +463,15 @@ pub(crate) fn tally_changes<'a>(
     before: &[CaseFacts],
     after: impl IntoIterator<Item = &'a CaseFacts>,
 ) -> TallyChanges {
-    let mut counts: BTreeMap<(Date, TallyItem), i64> = BTreeMap::new();
+    // Keyed as stored, so two items can never become one row twice in a
+    // statement (PostgreSQL refuses an upsert that touches a row twice).
+    let mut counts: BTreeMap<(Date, String), i64> = BTreeMap::new();
     let mut durations: BTreeMap<(Date, DurationKind), BTreeMap<i64, i64>> = BTreeMap::new();
     let mut change = |facts: &CaseFacts, sign: i64| {
         let contribution = Contribution::of(facts);
         let day = contribution.received_on;
-        for item in contribution.items {
-            *counts.entry((day, item)).or_default() += sign;
+        for item in &contribution.items {
+            *counts.entry((day, item_key(item))).or_default() += sign;
         }
         for (kind, value) in contribution.durations {
             *durations
@@ -489,7 +491,7 @@ pub(crate) fn tally_changes<'a>(
         counts: counts
             .into_iter()
             .filter(|(_, change)| *change != 0)
-            .map(|((day, item), change)| (day.to_string(), item_key(&item), change))
+            .map(|((day, key), change)| (day.to_string(), key, change))
             .collect(),
         durations: durations
             .into_iter()
