@@ -83,6 +83,12 @@ cli-verify-log-intact = The transparency log mirrors the record: { $leaves } lea
 cli-verify-checkpoint = The latest signed checkpoint covers { $size } leaves, matches the log, and its signature by { $key } is valid.
 cli-verify-checkpoint-unchecked = The latest signed checkpoint covers { $size } leaves and matches the log; its signature was not checked (no log key at { $path }).
 cli-verify-no-checkpoint = No checkpoint has been signed yet.
+cli-verify-statistics-intact = { $days ->
+    [0] No cases yet, and no statistics tallies.
+    [one] The statistics tallies match the cases of the one day with cases.
+   *[other] The statistics tallies match the cases of all { $days } days with cases.
+}
+cli-verify-statistics-broken = The statistics tallies of { $day } do not match that day's cases, so published figures would be wrong. `qorgau export` and `qorgau import` into a new store rebuild them from the record.
 cli-verify-log-broken = The transparency log does not match the record: { $detail }
 cli-verify-checkpoint-forged = The latest signed checkpoint ({ $size } leaves) is not validly signed by this log's key: { $detail }
 cli-evidence-error = Evidence storage or the log key failed: { $detail }

@@ -40,7 +40,7 @@ pub use log::{LOG_PAGE, place_evidence_leaves};
 pub use postgres::PgStore;
 pub use schema::MigrationName;
 pub use sqlite::SqliteStore;
-pub use stats::{Statistics, StatsSnapshot, TallySnapshot};
+pub use stats::{Statistics, StatsSnapshot, TallyCheck, TallySnapshot};
 
 /// A case as loaded: its events and their count (the version a write must match).
 #[derive(Debug, Clone)]

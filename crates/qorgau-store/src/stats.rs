@@ -65,6 +65,10 @@ pub trait Statistics {
         from: Option<Date>,
         until: Option<Date>,
     ) -> impl Future<Output = Result<TallySnapshot, StoreError>> + Send;
+
+    /// The stored tallies against tallies summed afresh from `case_stats`,
+    /// read in one transaction (`qorgau verify`).
+    fn verify_tallies(&self) -> impl Future<Output = Result<TallyCheck, StoreError>> + Send;
 }
 
 impl Statistics for AnyStore {
@@ -87,6 +91,13 @@ impl Statistics for AnyStore {
         match self {
             AnyStore::Sqlite(store) => store.statistics_tallies(from, until).await,
             AnyStore::Postgres(store) => store.statistics_tallies(from, until).await,
+        }
+    }
+
+    async fn verify_tallies(&self) -> Result<TallyCheck, StoreError> {
+        match self {
+            AnyStore::Sqlite(store) => store.verify_tallies().await,
+            AnyStore::Postgres(store) => store.verify_tallies().await,
         }
     }
 }
@@ -371,6 +382,29 @@ pub struct TallySnapshot {
     pub log_size: u64,
     /// The latest signed checkpoint at the time of reading.
     pub checkpoint: Option<StoredCheckpoint>,
+}
+
+/// Whether the stored tallies are the sums of the case rows beside them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TallyCheck {
+    /// Days with cases.
+    pub days: usize,
+    /// The first day whose stored tally differs from its cases' sum.
+    pub first_difference: Option<Date>,
+}
+
+pub(crate) fn check_tallies(facts: &[CaseFacts], stored: &BTreeMap<Date, Tally>) -> TallyCheck {
+    let summed = Tally::per_day(facts);
+    let first_difference = summed
+        .keys()
+        .chain(stored.keys())
+        .filter(|day| summed.get(*day) != stored.get(*day))
+        .min()
+        .copied();
+    TallyCheck {
+        days: summed.len(),
+        first_difference,
+    }
 }
 
 /// A tally item as `stats_tally.item` holds it: a name, then its values

@@ -32,7 +32,7 @@ use qorgau_evidence::receipt::LogEntry;
 use qorgau_store::archive::{self, ArchiveError};
 use qorgau_store::{
     AnyStore, JobStatus, LogBreak, NewJob, PgStore, ResourceOwner, StaffMember, StaffRole,
-    StaffSession, Store, StoreError, StoreLocation, StoredCheckpoint, VerifyError,
+    StaffSession, Statistics, Store, StoreError, StoreLocation, StoredCheckpoint, VerifyError,
     place_evidence_leaves,
 };
 
@@ -2669,6 +2669,28 @@ async fn the_statistics_read_model_matches_the_events(backend: Backend) {
 async fn the_tallies_are_summed_when_their_migration_is_applied(backend: Backend) {
     let test = TestStore::new(backend).await;
     let ids = statistics::write_histories(&test.store, 2026, 40).await;
+    let check = test.store.verify_tallies().await.unwrap();
+    assert!(check.days > 0);
+    assert_eq!(check.first_difference, None);
+    // A count changed behind the store's back is found, by its day.
+    let day: String = match &test.store {
+        AnyStore::Sqlite(store) => sqlx::query_scalar("SELECT MIN(received_on) FROM stats_tally")
+            .fetch_one(store.pool())
+            .await
+            .unwrap(),
+        AnyStore::Postgres(store) => sqlx::query_scalar("SELECT MIN(received_on) FROM stats_tally")
+            .fetch_one(store.pool())
+            .await
+            .unwrap(),
+    };
+    test.execute(&format!(
+        "UPDATE stats_tally SET count = count + 1 \
+         WHERE received_on = '{day}' AND item = 'application'"
+    ))
+    .await
+    .unwrap();
+    let check = test.store.verify_tallies().await.unwrap();
+    assert_eq!(check.first_difference, Some(day.parse().unwrap()));
     // The database as the release before migration 0008 left it.
     for statement in [
         "DROP TABLE stats_tally",
@@ -2683,6 +2705,10 @@ async fn the_tallies_are_summed_when_their_migration_is_applied(backend: Backend
     }
     let migrated = test.another_instance().await;
     statistics::the_tallies_match_the_cases(&migrated, &ids).await;
+    assert_eq!(
+        migrated.verify_tallies().await.unwrap().first_difference,
+        None
+    );
     migrated.close().await;
 }
 

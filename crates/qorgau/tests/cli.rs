@@ -596,6 +596,31 @@ fn a_tampered_database_fails_verification_naming_the_event() {
     assert!(run.stderr.contains("sequence number 5"), "{}", run.stderr);
 }
 
+/// The statistics tallies every published figure is summed from are checked
+/// against the case rows beside them; a tally changed behind the store's
+/// back is named by its day.
+#[test]
+fn verification_checks_the_statistics_tallies() {
+    let qorgau = Qorgau::new();
+    qorgau.confirmed();
+    let run = qorgau.at(RECEIVED, &["verify"]).ok();
+    assert!(
+        run.stdout
+            .contains("The statistics tallies match the cases of the one day with cases."),
+        "{}",
+        run.stdout
+    );
+    qorgau
+        .store
+        .execute(&["UPDATE stats_tally SET count = count + 1 WHERE item = 'outcome:confirmed'"]);
+    let run = qorgau.at(RECEIVED, &["verify"]).fails(1);
+    assert!(
+        run.stderr.contains("The statistics tallies of 2026-"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn calendar_and_iin_commands() {
     let qorgau = Qorgau::new();

@@ -1,15 +1,18 @@
 //! [`Statistics`] on PostgreSQL, and the `case_stats` / `case_stats_orders`
 //! read models (`stats.rs` decides the rows).
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 use qorgau_domain::procedure::CaseState;
+use qorgau_domain::statistics::{CaseFacts, Tally};
 use sqlx::{PgConnection, PgPool};
 
 use super::{PgStore, load_events};
 use crate::rows::{ReadModel, checkpoint_row};
 use crate::stats::{
     self, CASE_STATS_COLUMNS, CaseStatsRow, ORDER_STATS_COLUMNS, OrderStatsRow, Statistics,
-    StatsSnapshot, TallyChanges, TallySnapshot,
+    StatsSnapshot, TallyChanges, TallyCheck, TallySnapshot,
 };
 use crate::{StoreError, StoredCheckpoint};
 
@@ -19,27 +22,16 @@ impl Statistics for PgStore {
         from: Option<Date>,
         until: Option<Date>,
     ) -> Result<StatsSnapshot, StoreError> {
-        let (from, until) = stats::date_bounds(from, until);
-        // One snapshot: the rows and the log as of one moment.
+        // One read transaction: the rows and the log as of one moment.
         let mut transaction = self.pool.begin().await?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *transaction)
             .await?;
-        // One row per day, its cases packed (`stats::facts_of_days`).
-        let days: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT string_agg(line, E'\\n') FROM ( \
-             SELECT c.received_on AS day, {CASE_LINE} AS line \
-             FROM case_stats c WHERE c.received_on >= $1 AND c.received_on < $2) AS lines \
-             GROUP BY day ORDER BY day"
-        )))
-        .bind(&from)
-        .bind(&until)
-        .fetch_all(&mut *transaction)
-        .await?;
+        let cases = read_facts(&mut transaction, from, until).await?;
         let (log_size, checkpoint) = log_position(&mut transaction).await?;
         transaction.commit().await?;
         Ok(StatsSnapshot {
-            cases: stats::facts_of_days(days)?,
+            cases,
             log_size,
             checkpoint,
         })
@@ -50,36 +42,78 @@ impl Statistics for PgStore {
         from: Option<Date>,
         until: Option<Date>,
     ) -> Result<TallySnapshot, StoreError> {
-        let (from, until) = stats::date_bounds(from, until);
         let mut transaction = self.pool.begin().await?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *transaction)
             .await?;
-        // One row per day, its items packed (`stats::tallies_of_rows`).
-        let counts: Vec<(String, String)> = sqlx::query_as(
-            "SELECT received_on, string_agg(count || ' ' || item, E'\\n') FROM stats_tally \
-             WHERE received_on >= $1 AND received_on < $2 GROUP BY received_on",
-        )
-        .bind(&from)
-        .bind(&until)
-        .fetch_all(&mut *transaction)
-        .await?;
-        let durations: Vec<(String, String, Vec<u8>)> = sqlx::query_as(
-            "SELECT received_on, kind, seconds FROM stats_tally_durations \
-             WHERE received_on >= $1 AND received_on < $2",
-        )
-        .bind(&from)
-        .bind(&until)
-        .fetch_all(&mut *transaction)
-        .await?;
+        let days = read_tallies(&mut transaction, from, until).await?;
         let (log_size, checkpoint) = log_position(&mut transaction).await?;
         transaction.commit().await?;
         Ok(TallySnapshot {
-            days: stats::tallies_of_rows(counts, durations)?,
+            days,
             log_size,
             checkpoint,
         })
     }
+
+    async fn verify_tallies(&self) -> Result<TallyCheck, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *transaction)
+            .await?;
+        let facts = read_facts(&mut transaction, None, None).await?;
+        let stored = read_tallies(&mut transaction, None, None).await?;
+        transaction.commit().await?;
+        Ok(stats::check_tallies(&facts, &stored))
+    }
+}
+
+/// The facts of the cases received `from` .. `until`, one row per day
+/// with its cases packed (`stats::facts_of_days`).
+async fn read_facts(
+    connection: &mut PgConnection,
+    from: Option<Date>,
+    until: Option<Date>,
+) -> Result<Vec<CaseFacts>, StoreError> {
+    let (from, until) = stats::date_bounds(from, until);
+    let days: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT string_agg(line, E'\\n') FROM ( \
+         SELECT c.received_on AS day, {CASE_LINE} AS line \
+         FROM case_stats c WHERE c.received_on >= $1 AND c.received_on < $2) AS lines \
+         GROUP BY day ORDER BY day"
+    )))
+    .bind(&from)
+    .bind(&until)
+    .fetch_all(&mut *connection)
+    .await?;
+    stats::facts_of_days(days)
+}
+
+/// The tallies of the days `from` .. `until`: one row of counts per day,
+/// its items packed, and the runs of durations (`stats::tallies_of_rows`).
+async fn read_tallies(
+    connection: &mut PgConnection,
+    from: Option<Date>,
+    until: Option<Date>,
+) -> Result<BTreeMap<Date, Tally>, StoreError> {
+    let (from, until) = stats::date_bounds(from, until);
+    let counts: Vec<(String, String)> = sqlx::query_as(
+        "SELECT received_on, string_agg(count || ' ' || item, E'\\n') FROM stats_tally \
+         WHERE received_on >= $1 AND received_on < $2 GROUP BY received_on",
+    )
+    .bind(&from)
+    .bind(&until)
+    .fetch_all(&mut *connection)
+    .await?;
+    let durations: Vec<(String, String, Vec<u8>)> = sqlx::query_as(
+        "SELECT received_on, kind, seconds FROM stats_tally_durations \
+         WHERE received_on >= $1 AND received_on < $2",
+    )
+    .bind(&from)
+    .bind(&until)
+    .fetch_all(&mut *connection)
+    .await?;
+    stats::tallies_of_rows(counts, durations)
 }
 
 /// A case's `case_stats` row and its orders as one line

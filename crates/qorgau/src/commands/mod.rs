@@ -30,7 +30,7 @@ use qorgau_app::evidence::{BLOBS_FOLDER, LOG_KEY_FILE, load_or_create_key};
 use qorgau_app::{Evidence, EvidenceLog, EvidencePaths};
 use qorgau_evidence::cas::FsBlobStore;
 use qorgau_evidence::checkpoint::{KeyError, KeyPair, verify_checkpoint};
-use qorgau_store::{AnyStore, StaffRole, Store, StoreLocation};
+use qorgau_store::{AnyStore, StaffRole, Statistics, Store, StoreLocation};
 
 use crate::Session;
 use crate::error::{AppError, exit};
@@ -184,6 +184,20 @@ pub async fn verify(session: &Session) -> Result<u8, AppError> {
                 .with("evidence", log.evidence as i64)
                 .with("root", hex_head(&log.root))
         )
+    );
+    // Every published figure is summed from the per-day tallies: they must
+    // be the sums of the case rows beside them (docs/statistics.md).
+    let tallies = store.verify_tallies().await?;
+    if let Some(day) = tallies.first_difference {
+        return Err(AppError::Explained {
+            message: Message::new("cli-verify-statistics-broken").with("day", day.to_string()),
+            exit_code: exit::FAILED_CHECK,
+        });
+    }
+    println!(
+        "{}",
+        session
+            .say(&Message::new("cli-verify-statistics-intact").with("days", tallies.days as i64))
     );
     let Some(checkpoint) = log.latest else {
         println!("{}", session.say(&Message::new("cli-verify-no-checkpoint")));
