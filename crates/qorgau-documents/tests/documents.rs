@@ -7,7 +7,6 @@
 mod fixtures;
 
 use std::path::Path;
-use std::process::Command;
 
 use fixtures::{KAZAKH_LETTERS, REFERRAL_DIGESTS, RUSSIAN_LETTERS};
 use qorgau_documents::{
@@ -15,33 +14,13 @@ use qorgau_documents::{
     ReferralDocument, Rendered, Templates, render_order, render_referral, render_response,
 };
 
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|value| value == "true")
-}
-
 /// The PDF's text as `pdftotext` reads it (one string per page), or `None`
 /// outside CI when poppler-utils is not installed. In CI it must be there.
 fn pdftotext(pdf: &[u8]) -> Option<Vec<String>> {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("document.pdf");
     std::fs::write(&path, pdf).unwrap();
-    let output = match Command::new("pdftotext").arg(&path).arg("-").output() {
-        Ok(output) => output,
-        Err(error) => {
-            assert!(
-                !in_ci(),
-                "pdftotext is required in CI (poppler-utils): {error}"
-            );
-            eprintln!("note: pdftotext is not installed; PDF read-back skipped outside CI");
-            return None;
-        }
-    };
-    // Poppler reports any syntax problem it meets on stderr, even when it
-    // recovers: a clean PDF gives nothing there.
-    let complaints = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "pdftotext failed: {complaints}");
-    assert!(complaints.is_empty(), "pdftotext complained: {complaints}");
-    let text = String::from_utf8(output.stdout).unwrap();
+    let text = qorgau_testkit::pdftotext(&path)?;
     // pdftotext ends every page with a form feed.
     let mut pages: Vec<String> = text.split('\u{c}').map(str::to_owned).collect();
     if pages.last().is_some_and(|page| page.trim().is_empty()) {

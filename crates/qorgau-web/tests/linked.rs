@@ -10,9 +10,10 @@
 
 mod common;
 
-use common::{TestApp, input_value, pdf_text, squeezed};
+use common::{TestApp, input_value, pdf_text};
 use qorgau_domain::procedure::CaseEvent;
 use qorgau_store::Store;
+use qorgau_testkit::squeezed;
 use serde_json::{Value, json};
 
 const CHILD_IIN: &str = "130105500019";

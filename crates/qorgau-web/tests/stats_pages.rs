@@ -7,12 +7,13 @@
 
 mod common;
 
-use common::{TestApp, page_rows, pdf_text, squeezed};
+use common::{TestApp, pdf_text};
 use qorgau_app::Clock;
 use qorgau_domain::category::Category;
 use qorgau_domain::procedure::event::SystematicAssessment;
 use qorgau_domain::procedure::{CaseEvent, Outcome};
 use qorgau_store::Store;
+use qorgau_testkit::{page_rows, squeezed};
 use serde_json::{Value, json};
 
 /// The page with every 64-digit hex hash (the log's root) masked: the log

@@ -9,7 +9,8 @@
 
 mod common;
 
-use common::{TestStore, application, pdf_text, qorgau, squeezed};
+use common::{TestStore, application, qorgau};
+use qorgau_testkit::{page_rows, pdf_text, squeezed};
 
 /// Twelve applications received on the pinned day (2 December 2026).
 fn with_applications() -> TestStore {
@@ -47,32 +48,6 @@ fn with_applications() -> TestStore {
     store
 }
 
-/// Every one-value row of the HTML report's tables, `(label, value)`, its
-/// escapes undone.
-fn html_rows(html: &str) -> Vec<(String, String)> {
-    let unescape = |text: &str| {
-        text.replace("&#60;", "<")
-            .replace("&lt;", "<")
-            .replace("&#62;", ">")
-            .replace("&gt;", ">")
-            .replace("&#39;", "'")
-            .replace("&#34;", "\"")
-            .replace("&quot;", "\"")
-            .replace("&#38;", "&")
-            .replace("&amp;", "&")
-    };
-    html.split("<tr><th scope=\"row\">")
-        .skip(1)
-        .filter_map(|row| {
-            let (label, rest) = row.split_once("</th><td>")?;
-            let (value, after) = rest.split_once("</td>")?;
-            after
-                .starts_with("</tr>")
-                .then(|| (unescape(label), unescape(value)))
-        })
-        .collect()
-}
-
 #[test]
 fn a_pdf_report_goes_to_a_file_with_the_published_values_of_the_html_one() {
     let store = with_applications();
@@ -89,7 +64,7 @@ fn a_pdf_report_goes_to_a_file_with_the_published_values_of_the_html_one() {
         ],
     )
     .ok();
-    let rows = html_rows(&html.stdout);
+    let rows = page_rows(&html.stdout);
     assert!(rows.len() > 30, "{rows:?}");
     // December's twelve applications are published; the months before are <5.
     assert!(

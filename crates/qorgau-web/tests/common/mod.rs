@@ -631,63 +631,11 @@ impl TestApp {
     }
 }
 
-/// The PDF's text as `pdftotext` (Debian's poppler-utils) reads it, its lines
-/// trimmed and joined and its spaces dropped — so a digest or a title wrapped
-/// across lines reads whole; compare with [`squeezed`] facts. `None` outside
-/// CI when pdftotext is not installed; in CI (`CI=true`) it must be there.
+/// The PDF's text as [`qorgau_testkit::pdf_text`] reads it (lines trimmed
+/// and joined, spaces dropped), from its bytes.
 pub fn pdf_text(pdf: &[u8]) -> Option<String> {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("package.pdf");
     std::fs::write(&path, pdf).unwrap();
-    let output = match std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-    {
-        Ok(output) => output,
-        Err(error) => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "pdftotext is required in CI (poppler-utils): {error}"
-            );
-            eprintln!("note: pdftotext is not installed; PDF read-back skipped outside CI");
-            return None;
-        }
-    };
-    let complaints = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "pdftotext failed: {complaints}");
-    assert!(complaints.is_empty(), "pdftotext complained: {complaints}");
-    let text = String::from_utf8(output.stdout).unwrap();
-    Some(squeezed(&text.lines().map(str::trim).collect::<String>()))
-}
-
-/// `text` without spaces, as [`pdf_text`] gives it.
-pub fn squeezed(text: &str) -> String {
-    text.replace([' ', '\u{a0}'], "")
-}
-
-/// Every one-value row of a report page's tables, `(label, value)` with the
-/// HTML's escapes undone: what the PDF must show too.
-pub fn page_rows(html: &str) -> Vec<(String, String)> {
-    let unescape = |text: &str| {
-        text.replace("&#60;", "<")
-            .replace("&lt;", "<")
-            .replace("&#62;", ">")
-            .replace("&gt;", ">")
-            .replace("&#39;", "'")
-            .replace("&#34;", "\"")
-            .replace("&quot;", "\"")
-            .replace("&#38;", "&")
-            .replace("&amp;", "&")
-    };
-    html.split("<tr><th scope=\"row\">")
-        .skip(1)
-        .filter_map(|row| {
-            let (label, rest) = row.split_once("</th><td>")?;
-            let (value, after) = rest.split_once("</td>")?;
-            after
-                .starts_with("</tr>")
-                .then(|| (unescape(label), unescape(value)))
-        })
-        .collect()
+    qorgau_testkit::pdf_text(&path)
 }

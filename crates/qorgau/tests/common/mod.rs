@@ -902,34 +902,3 @@ impl Record {
         assert_eq!(case_ids.len(), before, "one case number acknowledged twice");
     }
 }
-
-/// The PDF's text as `pdftotext` (Debian's poppler-utils) reads it, lines
-/// trimmed and joined, spaces dropped; `None` outside CI when pdftotext is
-/// not installed (in CI, `CI=true`, it must be).
-pub fn pdf_text(path: &std::path::Path) -> Option<String> {
-    let output = match std::process::Command::new("pdftotext")
-        .arg(path)
-        .arg("-")
-        .output()
-    {
-        Ok(output) => output,
-        Err(error) => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "pdftotext is required in CI (poppler-utils): {error}"
-            );
-            eprintln!("note: pdftotext is not installed; PDF read-back skipped outside CI");
-            return None;
-        }
-    };
-    let complaints = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "pdftotext failed: {complaints}");
-    assert!(complaints.is_empty(), "pdftotext complained: {complaints}");
-    let text = String::from_utf8(output.stdout).unwrap();
-    Some(squeezed(&text.lines().map(str::trim).collect::<String>()))
-}
-
-/// `text` without spaces, as [`pdf_text`] gives it.
-pub fn squeezed(text: &str) -> String {
-    text.replace([' ', '\u{a0}'], "")
-}
