@@ -76,3 +76,20 @@ pub fn page_rows(html: &str) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Asserts that a PDF's text (as [`pdf_text`] gives it) shows every fact and
+/// every `(label, value)` row of the page it was rendered beside.
+pub fn assert_pdf_shows(text: &str, facts: &[String], rows: &[(String, String)]) {
+    for fact in facts {
+        assert!(
+            text.contains(&squeezed(fact)),
+            "the PDF lacks {fact}: {text}"
+        );
+    }
+    for (label, value) in rows {
+        assert!(
+            text.contains(&squeezed(&format!("{label}{value}"))),
+            "the PDF lacks the page's row {label} = {value}: {text}"
+        );
+    }
+}

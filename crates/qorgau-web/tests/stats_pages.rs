@@ -13,7 +13,7 @@ use qorgau_domain::category::Category;
 use qorgau_domain::procedure::event::SystematicAssessment;
 use qorgau_domain::procedure::{CaseEvent, Outcome};
 use qorgau_store::Store;
-use qorgau_testkit::{page_rows, squeezed};
+use qorgau_testkit::{assert_pdf_shows, page_rows};
 use serde_json::{Value, json};
 
 /// The page with every 64-digit hex hash (the log's root) masked: the log
@@ -235,25 +235,16 @@ async fn reports_come_as_json_and_csv_and_say_when_they_are_provisional_or_empty
         rows.contains(&("2026-12".to_owned(), "12".to_owned())),
         "{rows:?}"
     );
-    for fact in [
+    let facts = [
         "2026-H2 ашықтық есебі",
         root,
         "2026-1212",
         "<5",
         "жасырылды",
         "Түбір хеші",
-    ] {
-        assert!(
-            text.contains(&squeezed(fact)),
-            "the PDF lacks {fact}: {text}"
-        );
-    }
-    for (label, value) in &rows {
-        assert!(
-            text.contains(&squeezed(&format!("{label}{value}"))),
-            "the PDF lacks the page's row {label} = {value}: {text}"
-        );
-    }
+    ]
+    .map(str::to_owned);
+    assert_pdf_shows(&text, &facts, &rows);
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@
 mod common;
 
 use common::{TestStore, application, qorgau};
-use qorgau_testkit::{page_rows, pdf_text, squeezed};
+use qorgau_testkit::{assert_pdf_shows, page_rows, pdf_text};
 
 /// Twelve applications received on the pinned day (2 December 2026).
 fn with_applications() -> TestStore {
@@ -113,18 +113,7 @@ fn a_pdf_report_goes_to_a_file_with_the_published_values_of_the_html_one() {
         "{report}"
     );
     facts.push(format!("Түбір хеші{root}"));
-    for fact in &facts {
-        assert!(
-            text.contains(&squeezed(fact)),
-            "the PDF lacks {fact}: {text}"
-        );
-    }
-    for (label, value) in &rows {
-        assert!(
-            text.contains(&squeezed(&format!("{label}{value}"))),
-            "the PDF lacks the HTML's row {label} = {value}: {text}"
-        );
-    }
+    assert_pdf_shows(&text, &facts, &rows);
 }
 
 #[test]

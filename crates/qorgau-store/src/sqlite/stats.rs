@@ -244,9 +244,12 @@ async fn change_tallies(
                 .execute(&mut *connection)
                 .await?;
         }
-        sqlx::query("DELETE FROM stats_tally WHERE count = 0")
-            .execute(&mut *connection)
-            .await?;
+        // Only a change that takes off can leave a zero (intake never does).
+        if changes.counts.iter().any(|(_, _, change)| *change < 0) {
+            sqlx::query("DELETE FROM stats_tally WHERE count = 0")
+                .execute(&mut *connection)
+                .await?;
+        }
     }
     if changes.durations.is_empty() {
         return Ok(());
