@@ -49,6 +49,16 @@ async fn readable_evidence(
     language: Language,
 ) -> Result<(Vec<EvidenceRow>, CaseState), Problem> {
     let fail = |error: ApiError| error.in_language(language);
+    // The rows first, then the case: both are written by one transaction, so
+    // the case read after the rows is at least as new as they are, and a row
+    // that says "captured" finds its record (with the browser's snapshot).
+    // Read the other way round, a capture landing in between showed an item
+    // captured without its screenshot.
+    let mut rows = state
+        .store
+        .case_evidence(case_id)
+        .await
+        .map_err(|error| fail(error.into()))?;
     let case = state
         .store
         .load_case(case_id)
@@ -67,11 +77,6 @@ async fn readable_evidence(
     let (Some(case_state), Some(reader)) = (case_state, reader) else {
         return Err(fail(ApiError::NotFound));
     };
-    let mut rows = state
-        .store
-        .case_evidence(case_id)
-        .await
-        .map_err(|error| fail(error.into()))?;
     if matches!(reader, CaseReader::Applicant) {
         // A referral package is the authority's document for the police: it
         // carries the timelines and evidence of linked cases, which may be

@@ -19,7 +19,7 @@ use qorgau_domain::procedure::command::order_status_name;
 use qorgau_domain::procedure::{
     CasePhase, Command, OrderStatus, Role, TimeLeft, VerificationResult, VoteChoice,
 };
-use qorgau_store::Store;
+use qorgau_store::{EvidenceRow, Store};
 
 use super::{Tr, page};
 use crate::api::staff::ClientAddress;
@@ -315,6 +315,9 @@ async fn render_case(
     notice: Option<String>,
     status: StatusCode,
 ) -> Response {
+    // The evidence rows before the case, as in the evidence API: the case
+    // read after them is at least as new, so a captured row finds its record.
+    let evidence_rows = state.store.case_evidence(case_id).await.unwrap_or_default();
     let procedure = state.procedure();
     let Ok(case) = procedure.load(case_id).await else {
         return StatusCode::NOT_FOUND.into_response();
@@ -474,7 +477,7 @@ async fn render_case(
         votes,
         orders,
         order_actions,
-        evidence: evidence_views(state, case_id, &case_state).await,
+        evidence: evidence_views(state, case_id, evidence_rows, &case_state).await,
         capture_urls: if state.evidence.is_some() {
             qorgau_app::evidence::case_urls(&case_state)
         } else {
@@ -863,11 +866,9 @@ pub async fn escalate(
 async fn evidence_views(
     state: &AppState,
     case_id: &str,
+    rows: Vec<EvidenceRow>,
     case_state: &qorgau_domain::procedure::CaseState,
 ) -> Vec<EvidenceView> {
-    let Ok(rows) = state.store.case_evidence(case_id).await else {
-        return Vec::new();
-    };
     let mut views = Vec::new();
     for row in rows {
         let stored = row.digest.is_some() && row.status == "ok";
