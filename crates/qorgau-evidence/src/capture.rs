@@ -625,8 +625,14 @@ impl Capturer {
             last.content_encoding.as_deref(),
             self.config.max_decoded_bytes,
         );
+        let payload_digest = Sha256Digest::of(&last.body);
         let fingerprint = PageFingerprint {
-            content_digest: Sha256Digest::of(&decoded),
+            // Most pages come without a content coding: the same bytes.
+            content_digest: if decoded == last.body {
+                payload_digest
+            } else {
+                Sha256Digest::of(&decoded)
+            },
             text: text_fingerprint(last.content_type.as_deref(), &decoded),
         };
         let warc = write_warc(
@@ -658,7 +664,7 @@ impl Capturer {
             final_url: last.url.to_string(),
             status: last.status,
             content_type: last.content_type.clone(),
-            payload_digest: Sha256Digest::of(&last.body),
+            payload_digest,
             payload_size: last.body.len() as u64,
             remote_address: last.remote_address,
             redirects,
@@ -719,7 +725,13 @@ impl Capturer {
         let response_head = response_head(&response);
 
         let limit = self.config.max_body_bytes;
-        let mut body: Vec<u8> = Vec::new();
+        // Room for the announced length up front, up to 1 MiB: a server may
+        // announce anything, and larger bodies grow as they arrive.
+        let announced = response
+            .content_length()
+            .unwrap_or(0)
+            .min(limit.min(1 << 20));
+        let mut body: Vec<u8> = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
         let mut truncated = None;
         loop {
             match tokio::time::timeout_at(deadline, response.chunk()).await {
