@@ -81,24 +81,30 @@ pub(super) async fn write_links(
     if models.is_empty() {
         return Ok(());
     }
-    for (case_id, other_case_id, active, link) in links::link_rows(models)? {
-        sqlx::query(
-            "INSERT INTO case_links (case_id, other_case_id, active, link) VALUES (?, ?, ?, ?)",
-        )
-        .bind(case_id)
-        .bind(other_case_id)
-        .bind(active)
-        .bind(link)
-        .execute(&mut *connection)
-        .await?;
-    }
+    // Multi-row statements: a row per statement was a round trip to the
+    // connection's thread per child key of every case of the batch.
+    super::insert_rows(
+        connection,
+        "INSERT INTO case_links (case_id, other_case_id, active, link) ",
+        &links::link_rows(models)?,
+        |row, (case_id, other_case_id, active, link)| {
+            row.push_bind(case_id.as_str())
+                .push_bind(other_case_id.as_str())
+                .push_bind(*active)
+                .push_bind(link.as_str());
+        },
+    )
+    .await?;
     let key = match_key(&mut *connection).await?;
-    for (case_id, child_key) in links::child_rows(models, &key) {
-        sqlx::query("INSERT OR IGNORE INTO case_children (case_id, child_key) VALUES (?, ?)")
-            .bind(case_id)
-            .bind(child_key)
-            .execute(&mut *connection)
-            .await?;
-    }
+    super::insert_rows(
+        connection,
+        "INSERT OR IGNORE INTO case_children (case_id, child_key) ",
+        &links::child_rows(models, &key),
+        |row, (case_id, child_key)| {
+            row.push_bind(case_id.as_str())
+                .push_bind(child_key.as_str());
+        },
+    )
+    .await?;
     Ok(())
 }
