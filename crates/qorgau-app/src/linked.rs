@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 
-use jiff::Timestamp;
 use qorgau_chat::signals::{Lexicon, SignalCategory};
 use qorgau_chat::{ChatFormat, ImportError, ImportOptions, ImportSummary};
 use qorgau_domain::deadline::almaty_date;
@@ -18,9 +17,7 @@ use qorgau_domain::linking::{
     sort_timeline,
 };
 use qorgau_domain::message::{Explain, Message};
-use qorgau_domain::procedure::{
-    Actor, CaseEvent, CaseState, ChatImport, Command, LinkCandidate, automatic_links, handle,
-};
+use qorgau_domain::procedure::{Actor, ChatImport, Command, handle};
 use qorgau_domain::pursuit::{
     ContactFlags, Persons, PursuitAssessment, PursuitThresholds, assess_persons,
 };
@@ -148,26 +145,6 @@ pub fn description_flags(text: &str) -> ContactFlags {
 }
 
 impl<S: Store> Procedure<'_, S> {
-    /// The automatic links of a new application (issue 7): the earlier cases
-    /// that name one of its actor accounts or are about the same child.
-    pub async fn automatic_links_for(
-        &self,
-        state: &CaseState,
-        now: Timestamp,
-    ) -> Result<Vec<CaseEvent>, ServiceError> {
-        let actor_keys: Vec<String> = state
-            .application
-            .incidents
-            .iter()
-            .filter_map(|incident| incident.actor_key.clone())
-            .collect();
-        let candidates: Vec<LinkCandidate> = self
-            .store
-            .link_candidates(&actor_keys, &state.application.child)
-            .await?;
-        Ok(automatic_links(&candidates, now))
-    }
-
     /// Links two cases, from either one's page: the link is recorded in the
     /// later case (`qorgau_domain::linking`).
     pub async fn link_cases(

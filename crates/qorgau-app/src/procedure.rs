@@ -13,7 +13,7 @@ use qorgau_domain::procedure::{
 };
 use qorgau_domain::procedure::{IntakeError, ProcedureError};
 use qorgau_domain::regime::{RegimeError, Regimes};
-use qorgau_store::{StaffRole, Store, StoreError, StoredCase};
+use qorgau_store::{LinkKeys, StaffRole, Store, StoreError, StoredCase};
 
 use crate::clock::Clock;
 use crate::credentials::{RandomnessError, new_access_code, random_bytes, secret_hash};
@@ -143,17 +143,6 @@ impl<'a, S: Store> Procedure<'a, S> {
         // exists iff the case does, and the applicant does not wait for it.
         let jobs = jobs_for(&state, &events, now)?;
         let mut state = state;
-        // Issue 7: earlier cases that name one of its accounts, or are about
-        // the same child, are linked by the system in the new case's first
-        // events (`crate::linked`).
-        if state.refusal.is_empty() {
-            for link in self.automatic_links_for(&state, now).await? {
-                state
-                    .apply(&link)
-                    .map_err(|why| StoreError::Corrupt(why.to_owned()))?;
-                events.push(link);
-            }
-        }
         if !uploads.is_empty() {
             let evidence = evidence.ok_or_else(|| {
                 EvidenceError::Log("files were attached, but no blob store is configured".into())
@@ -188,7 +177,20 @@ impl<'a, S: Store> Procedure<'a, S> {
             .iter()
             .any(|event| matches!(event, CaseEvent::EvidenceCaptured { .. }));
         let year = almaty_date(received_at).year();
-        let case_id = if has_evidence {
+        let case_id = if state.refusal.is_empty() {
+            // Issue 7: earlier cases that name one of its accounts, or are
+            // about the same child, are linked by the system in the new
+            // case's first events, looked up by the store under its write
+            // lock (`Store::create_application`).
+            let links = LinkKeys::of(&state.application);
+            let (case_id, recorded) = self
+                .store
+                .create_application(year, &events, &jobs, &actor.name, now, &links)
+                .await?;
+            state = CaseState::replay(&recorded)
+                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+            case_id
+        } else if has_evidence {
             // The store places the uploads' leaves under its write lock, so
             // a busy log (every write moves it on) cannot make intake conflict.
             let (case_id, recorded) = self

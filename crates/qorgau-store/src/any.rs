@@ -8,10 +8,10 @@ use qorgau_domain::procedure::{CaseEvent, CasePhase, IncidentKey};
 use qorgau_domain::record::ChainSummary;
 
 use crate::{
-    ArchiveError, ArchiveItem, ArchiveSummary, CaseSummary, DeadlineRow, EvidenceRow, Job, LogLeaf,
-    LogSummary, Maintenance, MigrationName, NewJob, OrderRow, PgStore, ResourceOwner, SqliteStore,
-    StaffMember, StaffSession, Store, StoreError, StoredCase, StoredCheckpoint, StoredEntry,
-    StoredOwner, StoredStaff, TimelineEntry, VerifyError,
+    ArchiveError, ArchiveItem, ArchiveSummary, CaseSummary, DeadlineRow, EvidenceRow, Job,
+    LinkKeys, LogLeaf, LogSummary, Maintenance, MigrationName, NewJob, OrderRow, PgStore,
+    ResourceOwner, SqliteStore, StaffMember, StaffSession, Store, StoreError, StoredCase,
+    StoredCheckpoint, StoredEntry, StoredOwner, StoredStaff, TimelineEntry, VerifyError,
 };
 
 /// Where the store is.
@@ -105,6 +105,18 @@ impl Store for AnyStore {
         now: Timestamp,
     ) -> Result<(String, Vec<CaseEvent>), StoreError> {
         forward!(self, store => store.create_case_placed(year, events, jobs, actor, now))
+    }
+
+    async fn create_application(
+        &self,
+        year: i16,
+        events: &[CaseEvent],
+        jobs: &[NewJob],
+        actor: &str,
+        now: Timestamp,
+        links: &LinkKeys,
+    ) -> Result<(String, Vec<CaseEvent>), StoreError> {
+        forward!(self, store => store.create_application(year, events, jobs, actor, now, links))
     }
 
     async fn load_case(&self, case_id: &str) -> Result<Option<StoredCase>, StoreError> {

@@ -41,6 +41,7 @@ use qorgau_domain::procedure::{CaseEvent, CaseState};
 use qorgau_domain::record::RecordEntry;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::links::LinkKeys;
 use crate::log::{self, Misplaced, NewLeaf};
 use crate::rows::{self, ReadModel};
 use crate::{NewJob, StoreError};
@@ -78,10 +79,15 @@ pub(crate) struct Write {
     /// the lock) instead of checking the caller's: a busy log cannot make
     /// the write conflict.
     pub place_leaves: bool,
+    /// A new application to link, in this transaction, to the earlier cases
+    /// that share one of its actor accounts or its child (issue 7;
+    /// `with_automatic_links`).
+    pub links: Option<LinkKeys>,
 }
 
 /// A write as committed: its case, and the events as recorded when the
-/// store placed their leaves (`Write::place_leaves`).
+/// store placed their leaves or added links (`Write::place_leaves`,
+/// `Write::links`).
 #[derive(Debug)]
 pub(crate) struct Written {
     pub case_id: String,
@@ -168,7 +174,8 @@ impl<C: Committer> Writer<C> {
         }
     }
 
-    /// A new case: its id, and its events as recorded when placed.
+    /// A new case: its id, and its events as recorded when placed or linked.
+    #[allow(clippy::too_many_arguments)]
     pub async fn create(
         &self,
         year: i16,
@@ -177,6 +184,7 @@ impl<C: Committer> Writer<C> {
         actor: &str,
         now: Timestamp,
         place_leaves: bool,
+        links: Option<&LinkKeys>,
     ) -> Answer {
         self.write(Write {
             target: Target::New { year },
@@ -185,6 +193,7 @@ impl<C: Committer> Writer<C> {
             actor: actor.to_owned(),
             now,
             place_leaves,
+            links: links.cloned(),
         })
         .await
     }
@@ -211,6 +220,7 @@ impl<C: Committer> Writer<C> {
             actor: actor.to_owned(),
             now,
             place_leaves,
+            links: None,
         })
         .await
     }
@@ -384,9 +394,11 @@ fn check_one(
     loaded: &mut BTreeMap<String, Result<Loaded, String>>,
     next_leaf: u64,
 ) -> Result<(Checked, u64), StoreError> {
-    let placed = write.place_leaves.then(|| {
+    let placed = (write.place_leaves || write.links.is_some()).then(|| {
         let mut events = write.events.clone();
-        log::place_evidence_leaves(&mut events, next_leaf);
+        if write.place_leaves {
+            log::place_evidence_leaves(&mut events, next_leaf);
+        }
         events
     });
     let events = placed.as_deref().unwrap_or(&write.events);
@@ -629,6 +641,7 @@ mod tests {
             actor: "coord".into(),
             now: now(),
             place_leaves: false,
+            links: None,
         }
     }
 
@@ -643,6 +656,7 @@ mod tests {
             actor: "e1".into(),
             now: now(),
             place_leaves: false,
+            links: None,
         }
     }
 

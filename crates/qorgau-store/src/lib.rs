@@ -35,7 +35,7 @@ pub use archive::{
     ArchiveError, ArchiveItem, ArchiveSummary, StoredEntry, StoredOwner, StoredStaff,
 };
 pub use delivery::{Deliveries, OwnerContact, StaffContact, WebhookEndpoint};
-pub use links::{LinkRow, Links};
+pub use links::{LinkKeys, LinkRow, Links};
 pub use log::{LOG_PAGE, place_evidence_leaves};
 pub use postgres::PgStore;
 pub use schema::MigrationName;
@@ -344,6 +344,22 @@ pub trait Store: Send + Sync + Deliveries + Links + Statistics {
         jobs: &[NewJob],
         actor: &str,
         now: Timestamp,
+    ) -> impl Future<Output = Result<(String, Vec<CaseEvent>), StoreError>> + Send;
+
+    /// A new application: `create_case_placed`, and in the same transaction,
+    /// under the write lock, the `cases_linked` events that link it to the
+    /// earlier cases sharing one of `links`' actor accounts or its child
+    /// (`qorgau_domain::procedure::automatic_links`), appended to `events`.
+    /// Every case committed before it, by any instance, is seen. Returns the
+    /// case id and the events as recorded.
+    fn create_application(
+        &self,
+        year: i16,
+        events: &[CaseEvent],
+        jobs: &[NewJob],
+        actor: &str,
+        now: Timestamp,
+        links: &LinkKeys,
     ) -> impl Future<Output = Result<(String, Vec<CaseEvent>), StoreError>> + Send;
 
     fn load_case(

@@ -10,13 +10,15 @@
 //! `match_key`). The secret never leaves the database and is not exported:
 //! an imported store draws a new one and recomputes every hash from the events.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::future::Future;
 
-use qorgau_domain::application::Child;
+use qorgau_domain::application::{Application, Child};
 use qorgau_domain::linking::{CaseLink, ChildMatch, child_match_keys};
-use qorgau_domain::procedure::LinkCandidate;
+use qorgau_domain::procedure::{LinkCandidate, automatic_links};
 
+use crate::batch::Write;
 use crate::rows::ReadModel;
 use crate::{AnyStore, StoreError};
 
@@ -28,6 +30,113 @@ pub struct LinkRow {
     /// The case whose record holds the link (the later of the two).
     pub recorded_in: String,
     pub link: CaseLink,
+}
+
+/// What a new application is linked by (issue 7): its incidents' actor
+/// accounts and its child. The store looks them up in the transaction that
+/// writes the application (`Store::create_application`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkKeys {
+    pub actor_keys: Vec<String>,
+    pub child: Child,
+}
+
+impl LinkKeys {
+    /// An application's keys: its incidents' actor accounts and its child.
+    pub fn of(application: &Application) -> LinkKeys {
+        LinkKeys {
+            actor_keys: application
+                .incidents
+                .iter()
+                .filter_map(|incident| incident.actor_key.clone())
+                .collect(),
+            child: application.child.clone(),
+        }
+    }
+}
+
+/// The automatic links of a batch's new applications, found with one lookup
+/// for the whole batch under the write lock: every case committed before the
+/// batch — by this instance or another — is seen. (Applications of the same
+/// batch do not see each other: their numbers are taken after their events
+/// are checked. They arrived within one commit of each other, and a person
+/// can still link them.)
+pub(crate) struct BatchLinks {
+    /// For each write of the batch, its actor keys and child keys when it
+    /// is to be linked.
+    keys: Vec<Option<(Vec<String>, Vec<String>)>>,
+}
+
+impl BatchLinks {
+    /// The keys of the writes to be linked, the child's under `match_key`.
+    pub(crate) fn of(writes: &[Write], match_key: &[u8]) -> BatchLinks {
+        let keys = writes
+            .iter()
+            .map(|write| {
+                write.links.as_ref().map(|links| {
+                    (
+                        links.actor_keys.clone(),
+                        child_match_keys(&links.child, match_key),
+                    )
+                })
+            })
+            .collect();
+        BatchLinks { keys }
+    }
+
+    /// Every actor key and every child key to look up, each once.
+    pub(crate) fn lookup(&self) -> (Vec<String>, Vec<String>) {
+        let mut actors: Vec<String> = Vec::new();
+        let mut children: Vec<String> = Vec::new();
+        for (actor_keys, child_keys) in self.keys.iter().flatten() {
+            actors.extend(actor_keys.iter().cloned());
+            children.extend(child_keys.iter().cloned());
+        }
+        for keys in [&mut actors, &mut children] {
+            keys.sort();
+            keys.dedup();
+        }
+        (actors, children)
+    }
+
+    /// `writes` with each linked write's `cases_linked` events appended
+    /// (`automatic_links` of the rows that match its keys); borrowed when
+    /// none got a link.
+    pub(crate) fn apply<'w>(
+        &self,
+        writes: &'w [Write],
+        rows: &[(String, String, String)],
+    ) -> Cow<'w, [Write]> {
+        let mut linked: Option<Vec<Write>> = None;
+        for (index, (write, keys)) in writes.iter().zip(&self.keys).enumerate() {
+            let Some((actor_keys, child_keys)) = keys else {
+                continue;
+            };
+            let matching: Vec<(String, String, String)> = rows
+                .iter()
+                .filter(|(kind, _, key)| {
+                    if kind == "actor" {
+                        actor_keys.contains(key)
+                    } else {
+                        child_keys.contains(key)
+                    }
+                })
+                .cloned()
+                .collect();
+            if matching.is_empty() {
+                continue;
+            }
+            let (actors, children) = split_candidate_rows(matching);
+            let events = automatic_links(&candidates(actors, children), write.now);
+            linked.get_or_insert_with(|| writes.to_vec())[index]
+                .events
+                .extend(events);
+        }
+        match linked {
+            Some(writes) => Cow::Owned(writes),
+            None => Cow::Borrowed(writes),
+        }
+    }
 }
 
 pub trait Links {

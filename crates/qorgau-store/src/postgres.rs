@@ -29,6 +29,7 @@ mod delivery;
 mod links;
 mod stats;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -47,6 +48,7 @@ use crate::archive::{
     ArchiveError, ArchiveItem, ArchiveSummary, StoredEntry, StoredOwner, StoredStaff,
 };
 use crate::batch::{self, Answer, BatchError, Committer, Write, Writer};
+use crate::links::{BatchLinks, LinkKeys};
 use crate::log::{self, Misplaced, NewLeaf};
 use crate::rows::{self, ReadModel, StaffRow};
 use crate::schema::{self, AppliedMigration, MigrationName};
@@ -449,6 +451,16 @@ async fn write_batch(
         .await?;
         batch::fold_loaded(rows)
     };
+    // New applications' automatic links, looked up under the write lock.
+    let linked = if writes.iter().any(|write| write.links.is_some()) {
+        let batch_links = BatchLinks::of(writes, &links::match_key(&mut *connection).await?);
+        let (actor_keys, child_keys) = batch_links.lookup();
+        let rows = links::candidate_rows(&mut *connection, &actor_keys, &child_keys).await?;
+        batch_links.apply(writes, &rows)
+    } else {
+        Cow::Borrowed(writes)
+    };
+    let writes: &[Write] = &linked;
     let checked = batch::check(writes, &mut loaded, log_size);
     let mut first_numbers = BTreeMap::new();
     for (year, count) in batch::new_cases_per_year(&checked) {
@@ -958,7 +970,7 @@ impl Store for PgStore {
         now: Timestamp,
     ) -> Result<String, StoreError> {
         self.writer
-            .create(year, events, jobs, actor, now, false)
+            .create(year, events, jobs, actor, now, false, None)
             .await
             .map(|written| written.case_id)
     }
@@ -973,7 +985,23 @@ impl Store for PgStore {
     ) -> Result<(String, Vec<CaseEvent>), StoreError> {
         let written = self
             .writer
-            .create(year, events, jobs, actor, now, true)
+            .create(year, events, jobs, actor, now, true, None)
+            .await?;
+        Ok((written.case_id, written.placed.unwrap_or_default()))
+    }
+
+    async fn create_application(
+        &self,
+        year: i16,
+        events: &[CaseEvent],
+        jobs: &[NewJob],
+        actor: &str,
+        now: Timestamp,
+        links: &LinkKeys,
+    ) -> Result<(String, Vec<CaseEvent>), StoreError> {
+        let written = self
+            .writer
+            .create(year, events, jobs, actor, now, true, Some(links))
             .await?;
         Ok((written.case_id, written.placed.unwrap_or_default()))
     }

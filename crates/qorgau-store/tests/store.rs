@@ -2052,7 +2052,142 @@ async fn an_archive_rebuilds_the_log_and_the_evidence_index(backend: Backend) {
 on_both_stores!(
     cases_about_one_child_are_found_by_keyed_hash_and_linked_both_ways,
     an_unlinked_case_no_longer_counts_towards_the_incidents,
+    applications_are_linked_in_the_transaction_that_writes_them,
 );
+
+/// A new application through `create_application`, linked by its actor keys
+/// and child: its case id and its events as recorded.
+async fn apply_linked(store: &AnyStore, form: &ApplicationForm) -> (String, Vec<CaseEvent>) {
+    let now = at(RECEIVED);
+    let events = receive_application(
+        form,
+        Channel::Electronic,
+        now,
+        now,
+        WorkingCalendar::embedded(),
+        Regimes::embedded(),
+    )
+    .unwrap();
+    let state = qorgau_domain::procedure::CaseState::replay(&events).unwrap();
+    let links = qorgau_store::LinkKeys::of(&state.application);
+    store
+        .create_application(2026, &events, &[], "qorgau", now, &links)
+        .await
+        .unwrap()
+}
+
+/// The earlier cases a case is linked to (links recorded in it).
+fn linked_from(events: &[CaseEvent]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|event| match event {
+            CaseEvent::CasesLinked { other_case_id, .. } => Some(other_case_id.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+async fn applications_are_linked_in_the_transaction_that_writes_them(backend: Backend) {
+    const IIN: &str = "130105500019";
+    let test = TestStore::new(backend).await;
+    let first = test
+        .submit(
+            &about_child(
+                "https://t.me/a",
+                "@first",
+                "2026-11-20",
+                "Әлия Серік",
+                Some(IIN),
+            ),
+            RECEIVED,
+        )
+        .await;
+    let by_actor = test
+        .submit(
+            &about_child(
+                "https://t.me/c",
+                "@stalker",
+                "2026-11-22",
+                "Other Child",
+                None,
+            ),
+            RECEIVED,
+        )
+        .await;
+    // One application: linked to both, and told so in the events returned.
+    let (one, recorded) = apply_linked(
+        &test.store,
+        &about_child(
+            "https://vk.com/d",
+            "https://t.me/Stalker",
+            "2026-11-23",
+            "әлия серік",
+            Some(IIN),
+        ),
+    )
+    .await;
+    let stored = test.store.load_case(&one).await.unwrap().unwrap();
+    assert_eq!(recorded, stored.events);
+    let mut linked = linked_from(&recorded);
+    linked.sort();
+    assert_eq!(linked, [first.clone(), by_actor.clone()]);
+
+    // Two instances on one database, many applications about the child at
+    // once: each sees every case committed before its batch, whichever
+    // instance wrote it, and only earlier ones.
+    let other = AnyStore::open(&test.place.location(), false).await.unwrap();
+    let mut writes = tokio::task::JoinSet::new();
+    for number in 0..8 {
+        let store = if number % 2 == 0 {
+            test.store.clone()
+        } else {
+            other.clone()
+        };
+        let form = about_child(
+            &format!("https://t.me/post{number}"),
+            &format!("@account{number}"),
+            "2026-11-24",
+            "Әлия Серік",
+            Some(IIN),
+        );
+        writes.spawn(async move { apply_linked(&store, &form).await });
+    }
+    let mut written: Vec<(String, Vec<CaseEvent>)> = writes.join_all().await;
+    written.sort_by_key(|(case_id, _)| case_number(case_id));
+    for (index, (case_id, events)) in written.iter().enumerate() {
+        let links = linked_from(events);
+        assert!(
+            links.contains(&first) && links.contains(&one),
+            "{case_id}: {links:?}"
+        );
+        let earlier: Vec<&String> = written[..index].iter().map(|(id, _)| id).collect();
+        for link in &links {
+            assert!(
+                [&first, &one].contains(&link) || earlier.contains(&link),
+                "{case_id} links to {link}, not an earlier case"
+            );
+        }
+    }
+    // Afterwards, one more: linked to all ten cases about the child.
+    let (_, last) = apply_linked(
+        &other,
+        &about_child(
+            "https://t.me/z",
+            "@late",
+            "2026-11-25",
+            "Әлия Серік",
+            Some(IIN),
+        ),
+    )
+    .await;
+    assert_eq!(linked_from(&last).len(), 10);
+    test.store.verify().await.unwrap();
+}
+
+/// The number part of a case id (`2026-000123` → 123).
+fn case_number(case_id: &str) -> u64 {
+    case_id.rsplit('-').next().unwrap().parse().unwrap()
+}
 
 fn about_child(
     resource: &str,

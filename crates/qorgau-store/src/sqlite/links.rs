@@ -25,17 +25,7 @@ impl Links for SqliteStore {
             }
         };
         let child_keys = child_match_keys(child, &key);
-        // One round trip for both lookups: intake waits for it.
-        let rows: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT 'actor', case_id, actor_key FROM case_actors \
-             WHERE actor_key IN (SELECT value FROM json_each(?1)) \
-             UNION ALL SELECT 'child', case_id, child_key FROM case_children \
-             WHERE child_key IN (SELECT value FROM json_each(?2)) ORDER BY 2, 3",
-        )
-        .bind(links::json_list(actor_keys)?)
-        .bind(links::json_list(&child_keys)?)
-        .fetch_all(&mut *connection)
-        .await?;
+        let rows = candidate_rows(&mut connection, actor_keys, &child_keys).await?;
         let (actors, children) = links::split_candidate_rows(rows);
         Ok(links::candidates(actors, children))
     }
@@ -52,7 +42,29 @@ impl Links for SqliteStore {
     }
 }
 
-async fn match_key(connection: &mut SqliteConnection) -> Result<Vec<u8>, StoreError> {
+/// The one lookup behind automatic links, for one application or a whole
+/// batch: `(kind, case_id, key)` rows, kind `actor` or `child`, of the cases
+/// that name one of `actor_keys` or whose child has one of `child_keys`.
+pub(super) async fn candidate_rows(
+    connection: &mut SqliteConnection,
+    actor_keys: &[String],
+    child_keys: &[String],
+) -> Result<Vec<(String, String, String)>, StoreError> {
+    // One round trip for both lookups.
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT 'actor', case_id, actor_key FROM case_actors \
+         WHERE actor_key IN (SELECT value FROM json_each(?1)) \
+         UNION ALL SELECT 'child', case_id, child_key FROM case_children \
+         WHERE child_key IN (SELECT value FROM json_each(?2)) ORDER BY 2, 3",
+    )
+    .bind(links::json_list(actor_keys)?)
+    .bind(links::json_list(child_keys)?)
+    .fetch_all(connection)
+    .await?;
+    Ok(rows)
+}
+
+pub(super) async fn match_key(connection: &mut SqliteConnection) -> Result<Vec<u8>, StoreError> {
     let (key,): (Vec<u8>,) = sqlx::query_as("SELECT key FROM match_key WHERE id = 1")
         .fetch_one(connection)
         .await?;
