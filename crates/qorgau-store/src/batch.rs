@@ -81,7 +81,7 @@ pub(crate) struct Write {
     pub place_leaves: bool,
     /// A new application to link, in this transaction, to the earlier cases
     /// that share one of its actor accounts or its child (issue 7;
-    /// `with_automatic_links`).
+    /// `links::BatchLinks`).
     pub links: Option<LinkKeys>,
 }
 
