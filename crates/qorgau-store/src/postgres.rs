@@ -32,7 +32,7 @@ mod stats;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -83,7 +83,7 @@ pub struct PgStore {
     writer: Arc<Writer<PgCommitter>>,
     /// The database's secret for the child-match hashes (`links.rs`), read
     /// once: it never changes, and intake needs it for every application.
-    match_key: Arc<std::sync::OnceLock<Vec<u8>>>,
+    match_key: Arc<OnceLock<Vec<u8>>>,
 }
 
 fn parse_url(url: &str) -> Result<PgConnectOptions, StoreError> {
@@ -192,12 +192,16 @@ impl PgStore {
             pool.close().await;
             return Err(schema::behind(&pending, &description));
         }
-        let writer = Arc::new(Writer::new(PgCommitter { pool: pool.clone() }));
+        let match_key: Arc<OnceLock<Vec<u8>>> = Arc::default();
+        let writer = Arc::new(Writer::new(PgCommitter {
+            pool: pool.clone(),
+            match_key: match_key.clone(),
+        }));
         Ok(PgStore {
             pool,
             description,
             writer,
-            match_key: Arc::default(),
+            match_key,
         })
     }
 
@@ -406,6 +410,8 @@ async fn insert_jobs(
 #[derive(Debug, Clone)]
 struct PgCommitter {
     pool: PgPool,
+    /// The store's child-match key, once read (`links::match_key`).
+    match_key: Arc<OnceLock<Vec<u8>>>,
 }
 
 impl Committer for PgCommitter {
@@ -415,7 +421,7 @@ impl Committer for PgCommitter {
             .begin()
             .await
             .map_err(|error| BatchError::Statement(error.into()))?;
-        let answers = write_batch(&mut transaction, writes)
+        let answers = write_batch(&mut transaction, writes, &self.match_key)
             .await
             .map_err(BatchError::Statement)?;
         transaction
@@ -433,6 +439,7 @@ impl Committer for PgCommitter {
 async fn write_batch(
     connection: &mut PgConnection,
     writes: &[Write],
+    match_key: &OnceLock<Vec<u8>>,
 ) -> Result<Vec<Answer>, StoreError> {
     let head = lock_head(connection).await?;
     let log_size = next_leaf(connection).await?;
@@ -452,8 +459,9 @@ async fn write_batch(
         batch::fold_loaded(rows)
     };
     // New applications' automatic links, looked up under the write lock.
+    let match_key = links::match_key(&mut *connection, match_key).await?;
     let linked = if writes.iter().any(|write| write.links.is_some()) {
-        let batch_links = BatchLinks::of(writes, &links::match_key(&mut *connection).await?);
+        let batch_links = BatchLinks::of(writes, &match_key);
         let (actor_keys, child_keys) = batch_links.lookup();
         let rows = links::candidate_rows(&mut *connection, &actor_keys, &child_keys).await?;
         batch_links.apply(writes, &rows)
@@ -480,7 +488,7 @@ async fn write_batch(
         insert_entries(connection, &sealed.entries).await?;
         insert_leaves(connection, &sealed.leaves).await?;
         move_head(connection, sealed.head).await?;
-        write_models(connection, &sealed.replaced, &sealed.models).await?;
+        write_models(connection, &sealed.replaced, &sealed.models, &match_key).await?;
         insert_batch_jobs(connection, &sealed.jobs).await?;
     }
     Ok(sealed.answers)
@@ -599,7 +607,11 @@ async fn insert_batch_jobs(
 }
 
 /// Folds the case's events and rewrites its read models.
-async fn rebuild_case(connection: &mut PgConnection, case_id: &str) -> Result<(), StoreError> {
+async fn rebuild_case(
+    connection: &mut PgConnection,
+    case_id: &str,
+    match_key: &[u8],
+) -> Result<(), StoreError> {
     let all_events = load_events(connection, case_id).await?;
     let state = CaseState::replay(&all_events)
         .map_err(|error| StoreError::Corrupt(format!("{case_id}: {error}")))?;
@@ -608,6 +620,7 @@ async fn rebuild_case(connection: &mut PgConnection, case_id: &str) -> Result<()
         connection,
         &[case_id.to_owned()],
         &[(case_id.to_owned(), model)],
+        match_key,
     )
     .await
 }
@@ -635,6 +648,7 @@ async fn write_models(
     connection: &mut PgConnection,
     replaced: &[String],
     models: &[(String, ReadModel)],
+    match_key: &[u8],
 ) -> Result<(), StoreError> {
     if !replaced.is_empty() {
         for table_delete in [
@@ -911,7 +925,7 @@ async fn write_models(
         .await?;
     }
     stats::write_stats(connection, replaced, models).await?;
-    links::write_links(connection, replaced, models).await?;
+    links::write_links(connection, replaced, models, match_key).await?;
     Ok(())
 }
 
@@ -1659,8 +1673,9 @@ impl Maintenance for PgStore {
         for checkpoint in &checkpoints {
             import_checkpoint(&mut transaction, checkpoint).await?;
         }
+        let match_key = links::match_key(&mut transaction, &self.match_key).await?;
         for case_id in versions.keys() {
-            rebuild_case(&mut transaction, case_id).await?;
+            rebuild_case(&mut transaction, case_id, &match_key).await?;
         }
         for (year, last) in crate::archive::case_counters(versions.keys()) {
             sqlx::query("INSERT INTO case_numbers (year, last) VALUES ($1, $2)")

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -59,7 +59,7 @@ pub struct SqliteStore {
     writer: Arc<Writer<SqliteCommitter>>,
     /// The database's secret for the child-match hashes (`links.rs`), read
     /// once: it never changes, and intake needs it for every application.
-    match_key: Arc<std::sync::OnceLock<Vec<u8>>>,
+    match_key: Arc<OnceLock<Vec<u8>>>,
 }
 
 fn options(path: &Path, create: bool) -> SqliteConnectOptions {
@@ -112,12 +112,16 @@ impl SqliteStore {
             pool.close().await;
             return Err(error);
         }
-        let writer = Arc::new(Writer::new(SqliteCommitter { pool: pool.clone() }));
+        let match_key: Arc<OnceLock<Vec<u8>>> = Arc::default();
+        let writer = Arc::new(Writer::new(SqliteCommitter {
+            pool: pool.clone(),
+            match_key: match_key.clone(),
+        }));
         Ok(SqliteStore {
             pool,
             path,
             writer,
-            match_key: Arc::default(),
+            match_key,
         })
     }
 
@@ -284,6 +288,8 @@ async fn insert_jobs(
 #[derive(Debug, Clone)]
 struct SqliteCommitter {
     pool: SqlitePool,
+    /// The store's child-match key, once read (`links::match_key`).
+    match_key: Arc<OnceLock<Vec<u8>>>,
 }
 
 impl Committer for SqliteCommitter {
@@ -295,7 +301,7 @@ impl Committer for SqliteCommitter {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(|error| BatchError::Statement(error.into()))?;
-        let answers = write_batch(&mut transaction, writes)
+        let answers = write_batch(&mut transaction, writes, &self.match_key)
             .await
             .map_err(BatchError::Statement)?;
         transaction
@@ -339,6 +345,7 @@ where
 async fn write_batch(
     connection: &mut SqliteConnection,
     writes: &[Write],
+    match_key: &OnceLock<Vec<u8>>,
 ) -> Result<Vec<Answer>, StoreError> {
     let head: Option<(i64, Vec<u8>)> =
         sqlx::query_as("SELECT seq, hash FROM case_events ORDER BY seq DESC LIMIT 1")
@@ -365,8 +372,9 @@ async fn write_batch(
         batch::fold_loaded(rows)
     };
     // New applications' automatic links, looked up under the write lock.
+    let match_key = links::match_key(&mut *connection, match_key).await?;
     let linked = if writes.iter().any(|write| write.links.is_some()) {
-        let batch_links = BatchLinks::of(writes, &links::match_key(&mut *connection).await?);
+        let batch_links = BatchLinks::of(writes, &match_key);
         let (actor_keys, child_keys) = batch_links.lookup();
         let rows = links::candidate_rows(&mut *connection, &actor_keys, &child_keys).await?;
         batch_links.apply(writes, &rows)
@@ -428,7 +436,7 @@ async fn write_batch(
         },
     )
     .await?;
-    write_models(connection, &sealed.replaced, &sealed.models).await?;
+    write_models(connection, &sealed.replaced, &sealed.models, &match_key).await?;
     insert_rows(
         connection,
         "INSERT INTO jobs (kind, case_id, payload, run_at, created_at, updated_at) ",
@@ -469,6 +477,7 @@ async fn write_models(
     connection: &mut SqliteConnection,
     replaced: &[String],
     models: &[(String, ReadModel)],
+    match_key: &[u8],
 ) -> Result<(), StoreError> {
     if !replaced.is_empty() {
         let replaced = serde_json::to_string(replaced)
@@ -628,7 +637,7 @@ async fn write_models(
     )
     .await?;
     stats::write_stats(connection, replaced, models).await?;
-    links::write_links(connection, replaced, models).await?;
+    links::write_links(connection, replaced, models, match_key).await?;
     Ok(())
 }
 
@@ -1452,6 +1461,7 @@ impl Maintenance for SqliteStore {
         for checkpoint in &checkpoints {
             import_checkpoint(&mut transaction, checkpoint).await?;
         }
+        let match_key = links::match_key(&mut transaction, &self.match_key).await?;
         for case_id in versions.keys() {
             let events = load_events(&mut transaction, case_id).await?;
             let state = CaseState::replay(&events)
@@ -1461,6 +1471,7 @@ impl Maintenance for SqliteStore {
                 &mut transaction,
                 std::slice::from_ref(case_id),
                 &[(case_id.clone(), model)],
+                &match_key,
             )
             .await?;
         }

@@ -1,5 +1,7 @@
 //! [`Links`] on PostgreSQL, and the `case_links` / `case_children` read models.
 
+use std::sync::OnceLock;
+
 use qorgau_domain::application::Child;
 use qorgau_domain::linking::child_match_keys;
 use qorgau_domain::procedure::LinkCandidate;
@@ -17,13 +19,7 @@ impl Links for PgStore {
         child: &Child,
     ) -> Result<Vec<LinkCandidate>, StoreError> {
         let mut connection = self.pool.acquire().await?;
-        let key = match self.match_key.get() {
-            Some(key) => key.clone(),
-            None => {
-                let key = match_key(&mut connection).await?;
-                self.match_key.get_or_init(|| key).clone()
-            }
-        };
+        let key = match_key(&mut connection, &self.match_key).await?;
         let child_keys = child_match_keys(child, &key);
         let rows = candidate_rows(&mut connection, actor_keys, &child_keys).await?;
         let (actors, children) = links::split_candidate_rows(rows);
@@ -63,11 +59,19 @@ pub(super) async fn candidate_rows(
     Ok(rows)
 }
 
-pub(super) async fn match_key(connection: &mut PgConnection) -> Result<Vec<u8>, StoreError> {
+/// The key of the child hashes in `case_children`: drawn by the migration
+/// that made the table and never changed, so read once per store (`cache`).
+pub(super) async fn match_key(
+    connection: &mut PgConnection,
+    cache: &OnceLock<Vec<u8>>,
+) -> Result<Vec<u8>, StoreError> {
+    if let Some(key) = cache.get() {
+        return Ok(key.clone());
+    }
     let (key,): (Vec<u8>,) = sqlx::query_as("SELECT key FROM match_key WHERE id = 1")
         .fetch_one(connection)
         .await?;
-    Ok(key)
+    Ok(cache.get_or_init(|| key).clone())
 }
 
 /// Rewrites `case_links` and `case_children` for the cases written (the rows
@@ -76,6 +80,7 @@ pub(super) async fn write_links(
     connection: &mut PgConnection,
     replaced: &[String],
     models: &[(String, ReadModel)],
+    key: &[u8],
 ) -> Result<(), StoreError> {
     if !replaced.is_empty() {
         for table_delete in [
@@ -114,8 +119,7 @@ pub(super) async fn write_links(
         .execute(&mut *connection)
         .await?;
     }
-    let key = match_key(&mut *connection).await?;
-    let children = links::child_rows(models, &key);
+    let children = links::child_rows(models, key);
     if !children.is_empty() {
         let (case_ids, child_keys): (Vec<String>, Vec<String>) = children.into_iter().unzip();
         sqlx::query(

@@ -1,5 +1,7 @@
 //! [`Links`] on SQLite, and the `case_links` / `case_children` read models.
 
+use std::sync::OnceLock;
+
 use qorgau_domain::application::Child;
 use qorgau_domain::linking::child_match_keys;
 use qorgau_domain::procedure::LinkCandidate;
@@ -17,13 +19,7 @@ impl Links for SqliteStore {
         child: &Child,
     ) -> Result<Vec<LinkCandidate>, StoreError> {
         let mut connection = self.pool.acquire().await?;
-        let key = match self.match_key.get() {
-            Some(key) => key.clone(),
-            None => {
-                let key = match_key(&mut connection).await?;
-                self.match_key.get_or_init(|| key).clone()
-            }
-        };
+        let key = match_key(&mut connection, &self.match_key).await?;
         let child_keys = child_match_keys(child, &key);
         let rows = candidate_rows(&mut connection, actor_keys, &child_keys).await?;
         let (actors, children) = links::split_candidate_rows(rows);
@@ -64,11 +60,19 @@ pub(super) async fn candidate_rows(
     Ok(rows)
 }
 
-pub(super) async fn match_key(connection: &mut SqliteConnection) -> Result<Vec<u8>, StoreError> {
+/// The key of the child hashes in `case_children`: drawn by the migration
+/// that made the table and never changed, so read once per store (`cache`).
+pub(super) async fn match_key(
+    connection: &mut SqliteConnection,
+    cache: &OnceLock<Vec<u8>>,
+) -> Result<Vec<u8>, StoreError> {
+    if let Some(key) = cache.get() {
+        return Ok(key.clone());
+    }
     let (key,): (Vec<u8>,) = sqlx::query_as("SELECT key FROM match_key WHERE id = 1")
         .fetch_one(connection)
         .await?;
-    Ok(key)
+    Ok(cache.get_or_init(|| key).clone())
 }
 
 /// Rewrites `case_links` and `case_children` for the cases written (the rows
@@ -77,6 +81,7 @@ pub(super) async fn write_links(
     connection: &mut SqliteConnection,
     replaced: &[String],
     models: &[(String, ReadModel)],
+    key: &[u8],
 ) -> Result<(), StoreError> {
     if !replaced.is_empty() {
         let replaced = links::json_list(replaced)?;
@@ -107,11 +112,10 @@ pub(super) async fn write_links(
         },
     )
     .await?;
-    let key = match_key(&mut *connection).await?;
     super::insert_rows(
         connection,
         "INSERT OR IGNORE INTO case_children (case_id, child_key) ",
-        &links::child_rows(models, &key),
+        &links::child_rows(models, key),
         |row, (case_id, child_key)| {
             row.push_bind(case_id.as_str())
                 .push_bind(child_key.as_str());
