@@ -24,6 +24,11 @@ use qorgau_evidence::merkle::{self, MemoryLeafStore, MerkleLog};
 use qorgau_evidence::receipt::{EvidenceKind, LogEntry};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// The allocator the `qorgau` binary ships with, so that the capturer is
+/// measured as it runs there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     let runtime = tokio::runtime::Builder::new_multi_thread()
