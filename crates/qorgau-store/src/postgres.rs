@@ -458,8 +458,8 @@ async fn write_batch(
         .await?;
         batch::fold_loaded(rows)
     };
-    // New applications' automatic links, looked up under the write lock.
     let match_key = links::match_key(&mut *connection, match_key).await?;
+    // New applications' automatic links, looked up under the write lock.
     let linked = if writes.iter().any(|write| write.links.is_some()) {
         let batch_links = BatchLinks::of(writes, &match_key);
         let (actor_keys, child_keys) = batch_links.lookup();

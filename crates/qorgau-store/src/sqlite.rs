@@ -101,8 +101,8 @@ impl SqliteStore {
             .max_connections(4)
             // A file on this machine has no connection to lose: the check
             // sqlx runs on every acquire is a round trip to the connection's
-            // thread for nothing (two thread switches per query; a fifth of
-            // intake's switches, bench/intake).
+            // thread for nothing (two thread switches per query; about a sixth
+            // of intake's switches, bench/intake).
             .test_before_acquire(false)
             .connect_with(options(&path, create))
             .await?;
@@ -371,8 +371,8 @@ async fn write_batch(
         .await?;
         batch::fold_loaded(rows)
     };
-    // New applications' automatic links, looked up under the write lock.
     let match_key = links::match_key(&mut *connection, match_key).await?;
+    // New applications' automatic links, looked up under the write lock.
     let linked = if writes.iter().any(|write| write.links.is_some()) {
         let batch_links = BatchLinks::of(writes, &match_key);
         let (actor_keys, child_keys) = batch_links.lookup();
