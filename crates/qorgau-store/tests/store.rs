@@ -397,9 +397,9 @@ fn form(resource: &str, actor: &str, day: &str) -> ApplicationForm {
     }
 }
 
-async fn submit_to(store: &AnyStore, form: &ApplicationForm, when: &str) -> String {
-    let now = at(when);
-    let events = receive_application(
+/// The events of an electronic application received at `now`.
+fn received(form: &ApplicationForm, now: Timestamp) -> Vec<CaseEvent> {
+    receive_application(
         form,
         Channel::Electronic,
         now,
@@ -407,7 +407,12 @@ async fn submit_to(store: &AnyStore, form: &ApplicationForm, when: &str) -> Stri
         WorkingCalendar::embedded(),
         Regimes::embedded(),
     )
-    .unwrap();
+    .unwrap()
+}
+
+async fn submit_to(store: &AnyStore, form: &ApplicationForm, when: &str) -> String {
+    let now = at(when);
+    let events = received(form, now);
     store
         .create_case(2026, &events, "coord", now)
         .await
@@ -529,15 +534,10 @@ async fn case_numbers_count_up_per_year_and_cases_reload(backend: Backend) {
         ("QG-2026-000001", "QG-2026-000002")
     );
     let now = at(RECEIVED);
-    let events = receive_application(
+    let events = received(
         &form("https://t.me/c_channel", "@third_actor", "2026-11-20"),
-        Channel::Electronic,
         now,
-        now,
-        WorkingCalendar::embedded(),
-        Regimes::embedded(),
-    )
-    .unwrap();
+    );
     let next_year = test
         .store
         .create_case(2027, &events, "coord", now)
@@ -1452,15 +1452,7 @@ async fn root_of(store: &AnyStore, size: u64) -> [u8; 32] {
 async fn jobs_exist_iff_their_events_were_recorded(backend: Backend) {
     let test = TestStore::new(backend).await;
     let now = at(RECEIVED);
-    let events = receive_application(
-        &form("https://t.me/a_channel", "@x", "2026-11-20"),
-        Channel::Electronic,
-        now,
-        now,
-        WorkingCalendar::embedded(),
-        Regimes::embedded(),
-    )
-    .unwrap();
+    let events = received(&form("https://t.me/a_channel", "@x", "2026-11-20"), now);
     let jobs = [
         a_job(
             "capture",
@@ -2059,15 +2051,7 @@ on_both_stores!(
 /// and child: its case id and its events as recorded.
 async fn apply_linked(store: &AnyStore, form: &ApplicationForm) -> (String, Vec<CaseEvent>) {
     let now = at(RECEIVED);
-    let events = receive_application(
-        form,
-        Channel::Electronic,
-        now,
-        now,
-        WorkingCalendar::embedded(),
-        Regimes::embedded(),
-    )
-    .unwrap();
+    let events = received(form, now);
     let state = qorgau_domain::procedure::CaseState::replay(&events).unwrap();
     let links = qorgau_store::LinkKeys::of(&state.application);
     store
@@ -2327,15 +2311,7 @@ async fn cases_about_one_child_are_found_by_keyed_hash_and_linked_both_ways(back
 
     // The new case records its automatic links; both sides see them.
     let now = at(RECEIVED);
-    let mut events = receive_application(
-        &new,
-        Channel::Electronic,
-        now,
-        now,
-        WorkingCalendar::embedded(),
-        Regimes::embedded(),
-    )
-    .unwrap();
+    let mut events = received(&new, now);
     events.extend(qorgau_domain::procedure::automatic_links(&candidates, now));
     let newest = test
         .store
@@ -2549,15 +2525,7 @@ async fn a_failing_write_in_a_batch_fails_alone(backend: Backend) {
                     "@actor_z",
                     "2026-11-21",
                 );
-                let events = receive_application(
-                    &form,
-                    Channel::Electronic,
-                    at(RECEIVED),
-                    at(RECEIVED),
-                    WorkingCalendar::embedded(),
-                    Regimes::embedded(),
-                )
-                .unwrap();
+                let events = received(&form, at(RECEIVED));
                 store
                     .create_case(2026, &events, "coord", at(RECEIVED))
                     .await
@@ -2619,15 +2587,7 @@ async fn a_failing_write_in_a_batch_fails_alone(backend: Backend) {
             "refused",
             tokio::spawn(async move {
                 let form = form("https://t.me/refused", "@actor_v", "2026-11-21");
-                let events = receive_application(
-                    &form,
-                    Channel::Electronic,
-                    at(RECEIVED),
-                    at(RECEIVED),
-                    WorkingCalendar::embedded(),
-                    Regimes::embedded(),
-                )
-                .unwrap();
+                let events = received(&form, at(RECEIVED));
                 let jobs = [a_job("refused", "{}", RECEIVED)];
                 store
                     .create_case_with(2026, &events, &jobs, "coord", at(RECEIVED))
