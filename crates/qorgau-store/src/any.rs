@@ -8,8 +8,8 @@ use qorgau_domain::procedure::{CaseEvent, CasePhase, IncidentKey};
 use qorgau_domain::record::ChainSummary;
 
 use crate::{
-    ArchiveError, ArchiveItem, ArchiveSummary, CaseSummary, DeadlineRow, EvidenceRow, Job,
-    LinkKeys, LogLeaf, LogSummary, Maintenance, MigrationName, NewJob, OrderRow, PgStore,
+    ArchiveError, ArchiveItem, ArchiveSummary, CaseGauges, CaseSummary, DeadlineRow, EvidenceRow,
+    Job, LinkKeys, LogLeaf, LogSummary, Maintenance, MigrationName, NewJob, OrderRow, PgStore,
     ResourceOwner, SqliteStore, StaffMember, StaffSession, Store, StoreError, StoredCase,
     StoredCheckpoint, StoredEntry, StoredOwner, StoredStaff, TimelineEntry, VerifyError,
 };
@@ -157,6 +157,10 @@ impl Store for AnyStore {
 
     async fn deadlines(&self) -> Result<Vec<DeadlineRow>, StoreError> {
         forward!(self, store => store.deadlines())
+    }
+
+    async fn case_gauges(&self, now: Timestamp) -> Result<CaseGauges, StoreError> {
+        forward!(self, store => store.case_gauges(now))
     }
 
     async fn linked_incidents(&self, case_id: &str) -> Result<Vec<IncidentKey>, StoreError> {

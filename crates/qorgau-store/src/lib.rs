@@ -12,6 +12,7 @@
 //! the domain produced, folds them with the domain's `CaseState::replay`, and
 //! answers queries; deciding what may happen is `qorgau_domain::procedure`'s job.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 
 use jiff::Timestamp;
@@ -84,6 +85,32 @@ pub struct DeadlineRow {
     pub case_id: String,
     pub phase: String,
     pub deadline: PendingDeadline,
+}
+
+/// What `/metrics` shows of the cases, counted by the database: a scrape
+/// reads two small aggregates, not every case and deadline.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseGauges {
+    /// Phase (`CasePhase::as_str`) → cases in it; phases without cases are absent.
+    pub cases_per_phase: BTreeMap<String, u64>,
+    /// Deadline kind → pending deadlines of that kind already past; every
+    /// kind with a pending deadline is present, with 0 if none is overdue.
+    pub overdue_per_kind: BTreeMap<String, u64>,
+}
+
+impl CaseGauges {
+    /// From the stores' `(phase, count)` and `(kind, overdue)` rows.
+    pub(crate) fn from_counts(phases: Vec<(String, i64)>, overdue: Vec<(String, i64)>) -> Self {
+        let count = |rows: Vec<(String, i64)>| {
+            rows.into_iter()
+                .map(|(key, count)| (key, count.max(0) as u64))
+                .collect()
+        };
+        CaseGauges {
+            cases_per_phase: count(phases),
+            overdue_per_kind: count(overdue),
+        }
+    }
 }
 
 /// A member of the authority's staff.
@@ -421,6 +448,12 @@ pub trait Store: Send + Sync + Deliveries + Links + Statistics {
 
     /// Every pending deadline of every open case, earliest first.
     fn deadlines(&self) -> impl Future<Output = Result<Vec<DeadlineRow>, StoreError>> + Send;
+
+    /// Cases per phase and deadlines overdue at `now` per kind.
+    fn case_gauges(
+        &self,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<CaseGauges, StoreError>> + Send;
 
     /// Incidents of other cases that share a resource or an actor account with `case_id`.
     fn linked_incidents(

@@ -340,6 +340,7 @@ on_both_stores!(
     a_store_behind_this_build_is_migrated_only_where_allowed,
     changing_any_byte_of_any_event_fails_verification_at_that_event,
     the_board_lists_pending_deadlines_earliest_first,
+    the_metrics_gauges_count_what_the_full_reads_show,
     cases_sharing_an_actor_or_a_resource_link_their_incidents,
     staff_are_unique_by_username,
     concurrent_instances_keep_one_gapless_chain,
@@ -861,6 +862,52 @@ async fn the_board_lists_pending_deadlines_earliest_first(backend: Backend) {
         rows.windows(2)
             .all(|pair| pair[0].deadline.due_at <= pair[1].deadline.due_at)
     );
+}
+
+/// `case_gauges` counts in the database what `/metrics` once counted from
+/// every case and deadline read: the two must agree at every instant.
+async fn the_metrics_gauges_count_what_the_full_reads_show(backend: Backend) {
+    let test = populated(backend).await;
+    let cases = test.store.list_cases(None).await.unwrap();
+    let deadlines = test.store.deadlines().await.unwrap();
+    assert!(deadlines.len() >= 2, "{deadlines:?}");
+    let mut instants: Vec<Timestamp> = deadlines.iter().map(|row| row.deadline.due_at).collect();
+    instants.extend(
+        deadlines
+            .iter()
+            .map(|row| row.deadline.due_at - jiff::SignedDuration::from_millis(1)),
+    );
+    let received: Timestamp = RECEIVED.parse().unwrap();
+    instants.push(received);
+    for now in instants {
+        let gauges = test.store.case_gauges(now).await.unwrap();
+        let mut per_phase: std::collections::BTreeMap<String, u64> = Default::default();
+        for case in &cases {
+            *per_phase.entry(case.phase.clone()).or_default() += 1;
+        }
+        assert_eq!(gauges.cases_per_phase, per_phase);
+        let mut overdue: std::collections::BTreeMap<String, u64> = Default::default();
+        for row in &deadlines {
+            *overdue
+                .entry(row.deadline.kind.as_str().to_owned())
+                .or_default() += u64::from(now >= row.deadline.due_at);
+        }
+        assert_eq!(gauges.overdue_per_kind, overdue, "at {now}");
+    }
+    // Some instant sees a deadline overdue and another none, or the test
+    // proves nothing about the comparison.
+    let latest = deadlines
+        .iter()
+        .map(|row| row.deadline.due_at)
+        .max()
+        .unwrap();
+    let all = test.store.case_gauges(latest).await.unwrap();
+    assert_eq!(
+        all.overdue_per_kind.values().sum::<u64>(),
+        deadlines.len() as u64
+    );
+    let none = test.store.case_gauges(received).await.unwrap();
+    assert_eq!(none.overdue_per_kind.values().sum::<u64>(), 0);
 }
 
 async fn cases_sharing_an_actor_or_a_resource_link_their_incidents(backend: Backend) {

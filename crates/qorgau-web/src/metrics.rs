@@ -102,28 +102,19 @@ pub async fn render(State(state): State<AppState>) -> Response {
             );
         }
     }
+    let gauges = state.store.case_gauges(state.clock.now()).await;
     text.push_str("# HELP qorgau_cases Cases by state.\n# TYPE qorgau_cases gauge\n");
-    if let Ok(cases) = state.store.list_cases(None).await {
+    if let Ok(gauges) = &gauges {
         for phase in CasePhase::ALL {
-            let count = cases
-                .iter()
-                .filter(|case| case.phase == phase.as_str())
-                .count();
-            let _ = writeln!(text, "qorgau_cases{{state=\"{}\"}} {count}", phase.as_str());
+            let phase = phase.as_str();
+            let count = gauges.cases_per_phase.get(phase).copied().unwrap_or(0);
+            let _ = writeln!(text, "qorgau_cases{{state=\"{phase}\"}} {count}");
         }
     }
     text.push_str("# HELP qorgau_deadlines_overdue Pending deadlines already past, by kind.\n");
     text.push_str("# TYPE qorgau_deadlines_overdue gauge\n");
-    if let Ok(deadlines) = state.store.deadlines().await {
-        let now = state.clock.now();
-        let mut overdue: BTreeMap<&str, u64> = BTreeMap::new();
-        for row in &deadlines {
-            let entry = overdue.entry(row.deadline.kind.as_str()).or_default();
-            if now >= row.deadline.due_at {
-                *entry += 1;
-            }
-        }
-        for (kind, count) in overdue {
+    if let Ok(gauges) = &gauges {
+        for (kind, count) in &gauges.overdue_per_kind {
             let _ = writeln!(text, "qorgau_deadlines_overdue{{kind=\"{kind}\"}} {count}");
         }
     }
