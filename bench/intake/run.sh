@@ -48,6 +48,7 @@ trap cleanup EXIT
 
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
+command -v curl >/dev/null || missing+=(curl)
 command -v pgbench >/dev/null || missing+=(postgresql-client)
 command -v psql >/dev/null || missing+=(postgresql-client)
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -133,6 +134,22 @@ print(f"{rate:.1f} {p50:.2f} {p99:.2f} {requests} {non2xx.group(1) if non2xx els
 PY
 }
 
+# The instance's case writer, from /metrics: batches, writes, busy seconds.
+writer_counters() {
+  curl -s "$ADDRESS/metrics" | awk '/^qorgau_store_write_batches_total /{b=$2}
+    /^qorgau_store_writes_total /{w=$2} /^qorgau_store_writer_busy_seconds_total /{s=$2}
+    END {print b, w, s}'
+}
+
+# "N writes in M batches (B per batch), writer busy X % of the run" between
+# two readings of writer_counters.
+writer_summary() {
+  python3 -c 'import sys
+b0, w0, s0, b1, w1, s1, seconds = map(float, sys.argv[1:])
+batches, writes = b1 - b0, w1 - w0
+print(f"{writes:.0f} writes in {batches:.0f} batches ({writes / max(batches, 1):.1f} per batch), writer busy {100 * (s1 - s0) / seconds:.0f} % of the run")' "$@"
+}
+
 drive() {
   local store=$1
   ANSWERED=0
@@ -140,12 +157,16 @@ drive() {
   wrk -t2 -c16 -d2s -s bench/intake/applications.lua "$ADDRESS" >"$WORK/wrk-warm.txt"
   ANSWERED=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$WORK/wrk-warm.txt")
   for connections in "${CONNECTIONS[@]}"; do
-    local threads=$((connections < 2 ? 1 : 2))
+    local threads=$((connections < 2 ? 1 : 2)) before after
+    before=$(writer_counters)
     wrk -t"$threads" -c"$connections" -d"${DURATION}s" --timeout 10s --latency \
       -s bench/intake/applications.lua "$ADDRESS" >"$WORK/wrk-$store-$connections.txt"
+    after=$(writer_counters)
     read -r rate p50 p99 requests non2xx errors < <(parse_wrk "$WORK/wrk-$store-$connections.txt")
     ANSWERED=$((ANSWERED + requests))
     echo "Qorgau on $store, $connections connections: $rate applications/s, p50 $p50 ms, p99 $p99 ms ($requests answered, $non2xx non-2xx, $errors socket errors)"
+    # shellcheck disable=SC2086 # six numbers, split on purpose
+    echo "  $(writer_summary $before $after "$DURATION")"
     printf 'intake\t%s\t%s\t%s\t%s\t%s\t%s\n' "$store" "$connections" "$rate" "$p50" "$p99" "$((non2xx + errors))" >>"$RESULTS"
   done
 }

@@ -12,6 +12,7 @@ use crate::{
     Job, LinkKeys, LogLeaf, LogSummary, Maintenance, MigrationName, NewJob, OrderRow, PgStore,
     ResourceOwner, SqliteStore, StaffMember, StaffSession, Store, StoreError, StoredCase,
     StoredCheckpoint, StoredEntry, StoredOwner, StoredStaff, TimelineEntry, VerifyError,
+    WriterStats,
 };
 
 /// Where the store is.
@@ -63,6 +64,14 @@ impl AnyStore {
         match self {
             AnyStore::Sqlite(store) => store.path().display().to_string(),
             AnyStore::Postgres(store) => store.describe().to_owned(),
+        }
+    }
+
+    /// What this instance's writer task has done (`/metrics`).
+    pub fn writer_stats(&self) -> WriterStats {
+        match self {
+            AnyStore::Sqlite(store) => store.writer_stats(),
+            AnyStore::Postgres(store) => store.writer_stats(),
         }
     }
 

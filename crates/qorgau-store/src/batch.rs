@@ -33,7 +33,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use qorgau_domain::procedure::state::ReplayError;
@@ -140,6 +142,29 @@ struct Request {
 pub(crate) struct Writer<C: Committer> {
     committer: C,
     queue: Mutex<Option<mpsc::Sender<Request>>>,
+    counters: Arc<Counters>,
+}
+
+/// What a writer task has done, for `/metrics` (`WriterStats`).
+#[derive(Debug, Default)]
+struct Counters {
+    batches: AtomicU64,
+    writes: AtomicU64,
+    busy_micros: AtomicU64,
+}
+
+/// What a store instance's writer has done since the instance started.
+/// `busy` grows by the time each batch took, from its first statement to
+/// its answers (a batch retried write by write counts once, with its
+/// retries): a rate of `busy` near one second per second means the writer
+/// is never idle, and this instance cannot take more writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriterStats {
+    /// Transactions the writer ran (batches of one or more writes).
+    pub batches: u64,
+    /// Writes it was given, answered with success or an error.
+    pub writes: u64,
+    pub busy: Duration,
 }
 
 impl<C: Committer> fmt::Debug for Writer<C> {
@@ -153,6 +178,15 @@ impl<C: Committer> Writer<C> {
         Writer {
             committer,
             queue: Mutex::new(None),
+            counters: Arc::default(),
+        }
+    }
+
+    pub fn stats(&self) -> WriterStats {
+        WriterStats {
+            batches: self.counters.batches.load(Ordering::Relaxed),
+            writes: self.counters.writes.load(Ordering::Relaxed),
+            busy: Duration::from_micros(self.counters.busy_micros.load(Ordering::Relaxed)),
         }
     }
 
@@ -167,7 +201,11 @@ impl<C: Committer> Writer<C> {
             Some(sender) if !sender.is_closed() => sender.clone(),
             _ => {
                 let (sender, receiver) = mpsc::channel(QUEUE);
-                tokio::spawn(run(self.committer.clone(), receiver));
+                tokio::spawn(run(
+                    self.committer.clone(),
+                    receiver,
+                    Arc::clone(&self.counters),
+                ));
                 *queue = Some(sender.clone());
                 sender
             }
@@ -239,7 +277,11 @@ impl<C: Committer> Writer<C> {
 }
 
 /// The writer task: one batch at a time, each of whatever waited meanwhile.
-async fn run<C: Committer>(committer: C, mut queue: mpsc::Receiver<Request>) {
+async fn run<C: Committer>(
+    committer: C,
+    mut queue: mpsc::Receiver<Request>,
+    counters: Arc<Counters>,
+) {
     while let Some(first) = queue.recv().await {
         let mut requests = vec![first];
         while requests.len() < MAX_BATCH {
@@ -258,30 +300,47 @@ async fn run<C: Committer>(committer: C, mut queue: mpsc::Receiver<Request>) {
             .into_iter()
             .map(|request| (request.write, request.answer))
             .unzip();
-        match committer.commit(&writes).await {
-            Ok(results) => {
-                for (answer, result) in answers.into_iter().zip(results) {
-                    // The caller may have gone meanwhile; its write stands.
-                    let _ = answer.send(result);
-                }
+        let started = Instant::now();
+        counters.batches.fetch_add(1, Ordering::Relaxed);
+        counters
+            .writes
+            .fetch_add(writes.len() as u64, Ordering::Relaxed);
+        commit_and_answer(&committer, &writes, answers).await;
+        let busy = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        counters.busy_micros.fetch_add(busy, Ordering::Relaxed);
+    }
+}
+
+/// One batch: committed together, or (if the database refused a statement)
+/// each write alone; every caller answered.
+async fn commit_and_answer<C: Committer>(
+    committer: &C,
+    writes: &[Write],
+    answers: Vec<oneshot::Sender<Answer>>,
+) {
+    match committer.commit(writes).await {
+        Ok(results) => {
+            for (answer, result) in answers.into_iter().zip(results) {
+                // The caller may have gone meanwhile; its write stands.
+                let _ = answer.send(result);
             }
-            Err(BatchError::Statement(_)) if writes.len() > 1 => {
-                // Nothing was written: each write alone, so the one the
-                // database refused fails by itself.
-                for (write, answer) in writes.iter().zip(answers) {
-                    let result = match committer.commit(std::slice::from_ref(write)).await {
-                        Ok(mut results) => results.pop().unwrap_or_else(|| {
-                            Err(StoreError::Corrupt("a write got no answer".to_owned()))
-                        }),
-                        Err(BatchError::Statement(error) | BatchError::Commit(error)) => Err(error),
-                    };
-                    let _ = answer.send(result);
-                }
+        }
+        Err(BatchError::Statement(_)) if writes.len() > 1 => {
+            // Nothing was written: each write alone, so the one the
+            // database refused fails by itself.
+            for (write, answer) in writes.iter().zip(answers) {
+                let result = match committer.commit(std::slice::from_ref(write)).await {
+                    Ok(mut results) => results.pop().unwrap_or_else(|| {
+                        Err(StoreError::Corrupt("a write got no answer".to_owned()))
+                    }),
+                    Err(BatchError::Statement(error) | BatchError::Commit(error)) => Err(error),
+                };
+                let _ = answer.send(result);
             }
-            Err(BatchError::Statement(error) | BatchError::Commit(error)) => {
-                for answer in answers {
-                    let _ = answer.send(Err(shared(&error)));
-                }
+        }
+        Err(BatchError::Statement(error) | BatchError::Commit(error)) => {
+            for answer in answers {
+                let _ = answer.send(Err(shared(&error)));
             }
         }
     }

@@ -35,6 +35,7 @@ pub use any::{AnyStore, StoreLocation};
 pub use archive::{
     ArchiveError, ArchiveItem, ArchiveSummary, StoredEntry, StoredOwner, StoredStaff,
 };
+pub use batch::WriterStats;
 pub use delivery::{Deliveries, OwnerContact, StaffContact, WebhookEndpoint};
 pub use links::{LinkKeys, LinkRow, Links};
 pub use log::{LOG_PAGE, place_evidence_leaves};

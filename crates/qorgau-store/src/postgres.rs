@@ -55,7 +55,7 @@ use crate::schema::{self, AppliedMigration, MigrationName};
 use crate::{
     CaseGauges, CaseSummary, DeadlineRow, EvidenceRow, Job, LogLeaf, LogSummary, Maintenance,
     NewJob, OrderRow, ResourceOwner, StaffMember, StaffSession, Store, StoreError, StoredCase,
-    StoredCheckpoint, TimelineEntry, VerifyError,
+    StoredCheckpoint, TimelineEntry, VerifyError, WriterStats,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -258,6 +258,11 @@ impl PgStore {
     /// The underlying pool, for tests and maintenance.
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// What this instance's writer task has done (`/metrics`).
+    pub fn writer_stats(&self) -> WriterStats {
+        self.writer.stats()
     }
 
     pub async fn close(&self) {

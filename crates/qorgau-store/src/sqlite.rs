@@ -40,7 +40,7 @@ use crate::schema::{self, AppliedMigration, MigrationName};
 use crate::{
     CaseGauges, CaseSummary, DeadlineRow, EvidenceRow, Job, LogLeaf, LogSummary, Maintenance,
     NewJob, OrderRow, ResourceOwner, StaffMember, StaffSession, Store, StoreError, StoredCase,
-    StoredCheckpoint, TimelineEntry, VerifyError,
+    StoredCheckpoint, TimelineEntry, VerifyError, WriterStats,
 };
 
 /// The database file inside the data folder.
@@ -148,6 +148,11 @@ impl SqliteStore {
     /// The underlying pool, for tests and maintenance.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// What this instance's writer task has done (`/metrics`).
+    pub fn writer_stats(&self) -> WriterStats {
+        self.writer.stats()
     }
 
     pub async fn close(&self) {

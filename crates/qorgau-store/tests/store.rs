@@ -341,6 +341,7 @@ on_both_stores!(
     changing_any_byte_of_any_event_fails_verification_at_that_event,
     the_board_lists_pending_deadlines_earliest_first,
     the_metrics_gauges_count_what_the_full_reads_show,
+    the_writer_counts_its_batches_and_writes,
     cases_sharing_an_actor_or_a_resource_link_their_incidents,
     staff_are_unique_by_username,
     concurrent_instances_keep_one_gapless_chain,
@@ -908,6 +909,50 @@ async fn the_metrics_gauges_count_what_the_full_reads_show(backend: Backend) {
     );
     let none = test.store.case_gauges(received).await.unwrap();
     assert_eq!(none.overdue_per_kind.values().sum::<u64>(), 0);
+}
+
+/// `/metrics` shows the writer's work: one batch per lone write, fewer
+/// batches than writes when writes wait together, the time spent on them.
+async fn the_writer_counts_its_batches_and_writes(backend: Backend) {
+    let test = TestStore::new(backend).await;
+    assert_eq!(
+        test.store.writer_stats(),
+        qorgau_store::WriterStats::default()
+    );
+    for number in 0..3 {
+        test.submit(
+            &form(
+                "https://t.me/a_channel",
+                &format!("@account{number}"),
+                "2026-11-20",
+            ),
+            RECEIVED,
+        )
+        .await;
+    }
+    let alone = test.store.writer_stats();
+    assert_eq!((alone.batches, alone.writes), (3, 3));
+    assert!(alone.busy > std::time::Duration::ZERO);
+    let together = 32;
+    let mut writes = tokio::task::JoinSet::new();
+    for number in 0..together {
+        let store = test.store.clone();
+        let form = form(
+            "https://t.me/a_channel",
+            &format!("@other{number}"),
+            "2026-11-21",
+        );
+        writes.spawn(async move { submit_to(&store, &form, RECEIVED).await });
+    }
+    writes.join_all().await;
+    let after = test.store.writer_stats();
+    assert_eq!(after.writes, 3 + together);
+    assert!(
+        (alone.batches + 1..alone.batches + together).contains(&after.batches),
+        "{} batches for {together} writes at once",
+        after.batches - alone.batches
+    );
+    assert!(after.busy > alone.busy);
 }
 
 async fn cases_sharing_an_actor_or_a_resource_link_their_incidents(backend: Backend) {

@@ -102,6 +102,32 @@ pub async fn render(State(state): State<AppState>) -> Response {
             );
         }
     }
+    let writer = state.store.writer_stats();
+    for (name, kind, help, value) in [
+        (
+            "qorgau_store_write_batches_total",
+            "counter",
+            "Transactions of this instance's case writer (group commit: each holds one or more writes).",
+            writer.batches as f64,
+        ),
+        (
+            "qorgau_store_writes_total",
+            "counter",
+            "Case writes this instance's writer committed or refused.",
+            writer.writes as f64,
+        ),
+        (
+            "qorgau_store_writer_busy_seconds_total",
+            "counter",
+            "Time this instance's case writer spent on batches; a rate near 1 means it is saturated.",
+            writer.busy.as_secs_f64(),
+        ),
+    ] {
+        let _ = writeln!(
+            text,
+            "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+        );
+    }
     let gauges = state.store.case_gauges(state.clock.now()).await;
     text.push_str("# HELP qorgau_cases Cases by state.\n# TYPE qorgau_cases gauge\n");
     if let Ok(gauges) = &gauges {

@@ -49,6 +49,25 @@ async fn health_metrics_and_security_headers() {
         !metrics.body.contains("QG-2026"),
         "metrics must not carry case numbers"
     );
+    // The case writer: the application went through it (its evidence may
+    // have added more writes since), in at most as many batches as writes.
+    let counter = |name: &str| -> f64 {
+        let line = metrics
+            .body
+            .lines()
+            .find(|line| line.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("no {name} in {}", metrics.body));
+        line[name.len() + 1..].parse().unwrap()
+    };
+    let (batches, writes) = (
+        counter("qorgau_store_write_batches_total"),
+        counter("qorgau_store_writes_total"),
+    );
+    assert!(
+        writes >= 1.0 && (1.0..=writes).contains(&batches),
+        "{batches} batches of {writes} writes"
+    );
+    assert!(counter("qorgau_store_writer_busy_seconds_total") > 0.0);
 }
 
 #[tokio::test]
