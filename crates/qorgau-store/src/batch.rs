@@ -162,7 +162,8 @@ struct Counters {
 pub struct WriterStats {
     /// Transactions the writer ran (batches of one or more writes).
     pub batches: u64,
-    /// Writes it was given, answered with success or an error.
+    /// Writes it ran: committed, or refused with their error (a write whose
+    /// caller gave up before its batch began is not run, nor counted).
     pub writes: u64,
     pub busy: Duration,
 }
