@@ -1,5 +1,6 @@
-//! `/metrics` in the Prometheus text format: requests, latencies, cases by
-//! state, overdue deadlines. No labels carry case numbers or personal data.
+//! `/metrics` in the Prometheus text format: requests, latencies, the case
+//! writer's batches and busy time, cases by state, overdue deadlines. No
+//! labels carry case numbers or personal data.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -103,29 +104,26 @@ pub async fn render(State(state): State<AppState>) -> Response {
         }
     }
     let writer = state.store.writer_stats();
-    for (name, kind, help, value) in [
+    for (name, help, value) in [
         (
             "qorgau_store_write_batches_total",
-            "counter",
             "Transactions of this instance's case writer (group commit: each holds one or more writes).",
             writer.batches as f64,
         ),
         (
             "qorgau_store_writes_total",
-            "counter",
             "Case writes this instance's writer committed or refused.",
             writer.writes as f64,
         ),
         (
             "qorgau_store_writer_busy_seconds_total",
-            "counter",
             "Time this instance's case writer spent on batches; a rate near 1 means it is saturated.",
             writer.busy.as_secs_f64(),
         ),
     ] {
         let _ = writeln!(
             text,
-            "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
         );
     }
     let gauges = state.store.case_gauges(state.clock.now()).await;
