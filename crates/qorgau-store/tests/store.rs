@@ -2164,7 +2164,6 @@ fn linked_from(events: &[CaseEvent]) -> Vec<String> {
 }
 
 async fn applications_are_linked_in_the_transaction_that_writes_them(backend: Backend) {
-    const IIN: &str = "130105500019";
     let test = TestStore::new(backend).await;
     let first = test
         .submit(
@@ -2265,6 +2264,9 @@ fn case_number(case_id: &str) -> u64 {
     case_id.rsplit('-').next().unwrap().parse().unwrap()
 }
 
+/// The child's IIN in the linking scenarios.
+const IIN: &str = "130105500019";
+
 fn about_child(
     resource: &str,
     actor: &str,
@@ -2308,7 +2310,6 @@ async fn count_rows(test: &TestStore, sql: &str) -> i64 {
 async fn cases_about_one_child_are_found_by_keyed_hash_and_linked_both_ways(backend: Backend) {
     use qorgau_domain::linking::{ChildMatch, LinkBasis};
     use qorgau_store::Links;
-    const IIN: &str = "130105500019";
     let test = TestStore::new(backend).await;
     let by_iin = test
         .submit(
