@@ -93,3 +93,26 @@ pub fn assert_pdf_shows(text: &str, facts: &[String], rows: &[(String, String)])
         );
     }
 }
+
+/// `application/x-www-form-urlencoded`, as a browser posts a form: every
+/// byte but the unreserved ones percent-encoded, spaces as `+`.
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    let encode = |text: &str| {
+        let mut out = String::new();
+        for byte in text.bytes() {
+            match byte {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    out.push(char::from(byte));
+                }
+                b' ' => out.push('+'),
+                _ => out.push_str(&format!("%{byte:02X}")),
+            }
+        }
+        out
+    };
+    fields
+        .iter()
+        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}

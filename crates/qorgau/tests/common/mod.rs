@@ -343,6 +343,8 @@ pub struct Server {
     child: Option<Child>,
     pub address: SocketAddr,
     store_args: Vec<String>,
+    /// Flags of `serve` after `--addr` (e.g. `--demo`).
+    serve_args: Vec<String>,
     env: Vec<(String, String)>,
     folder: PathBuf,
     starts: u32,
@@ -352,10 +354,21 @@ impl Server {
     /// Starts `qorgau serve` on `port` (0: any free port) and waits until it
     /// listens and its store answers.
     pub async fn start(store: &TestStore, port: u16, env: &[(&str, String)]) -> Server {
+        Server::start_with(store, port, env, &[]).await
+    }
+
+    /// `start`, with more flags of `serve` (e.g. `--demo`).
+    pub async fn start_with(
+        store: &TestStore,
+        port: u16,
+        env: &[(&str, String)],
+        serve_args: &[&str],
+    ) -> Server {
         let mut server = Server {
             child: None,
             address: SocketAddr::from(([127, 0, 0, 1], port)),
             store_args: store.args(),
+            serve_args: serve_args.iter().map(|&arg| arg.to_owned()).collect(),
             env: env
                 .iter()
                 .map(|(name, value)| ((*name).to_owned(), value.clone()))
@@ -378,6 +391,7 @@ impl Server {
             let file = std::fs::File::create(&log).unwrap();
             let child = command(&self.store_args, &self.folder)
                 .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+                .args(&self.serve_args)
                 .envs(self.env.iter().map(|(name, value)| (name, value)))
                 .stdin(Stdio::null())
                 .stdout(file.try_clone().unwrap())
@@ -494,19 +508,44 @@ pub async fn request(
     bearer: Option<&str>,
     body: Option<&str>,
 ) -> std::io::Result<Reply> {
+    let authorization = bearer.map(|token| format!("Bearer {token}"));
+    let mut headers = Vec::new();
+    if let Some(value) = &authorization {
+        headers.push(("Authorization", value.as_str()));
+    }
+    if method == "POST" || method == "PUT" {
+        headers.push(("Content-Type", "application/json"));
+    }
+    send(address, method, path, &headers, body.unwrap_or("")).await
+}
+
+/// A form posted as a browser posts it (`application/x-www-form-urlencoded`).
+pub async fn post_form(
+    address: SocketAddr,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> std::io::Result<Reply> {
+    let body = qorgau_testkit::form_body(fields);
+    let headers = [("Content-Type", "application/x-www-form-urlencoded")];
+    send(address, "POST", path, &headers, &body).await
+}
+
+async fn send(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> std::io::Result<Reply> {
     let exchange = async {
         let mut stream = tokio::net::TcpStream::connect(address).await?;
         let mut head =
             format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
-        if let Some(token) = bearer {
-            head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
         }
-        let body = body.unwrap_or("");
         if method == "POST" || method == "PUT" {
-            head.push_str(&format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n",
-                body.len()
-            ));
+            head.push_str(&format!("Content-Length: {}\r\n", body.len()));
         }
         head.push_str("\r\n");
         head.push_str(body);
