@@ -162,3 +162,4 @@ people-domains-hint = Separated by commas, e.g. t.me, telegram.me
 people-add-owner = Add the owner and show its API key
 people-invalid = Fill in every field; a username or owner key is one word without spaces.
 people-exists = “{ $name }” already exists.
+owner-login-throttled = Too many failed sign-ins from this address. Wait a quarter of an hour and try again.

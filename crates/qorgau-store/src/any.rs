@@ -9,8 +9,8 @@ use qorgau_domain::record::ChainSummary;
 
 use crate::{
     ArchiveError, ArchiveItem, ArchiveSummary, CaseGauges, CaseSummary, DeadlineRow, EvidenceRow,
-    Job, LinkKeys, LogLeaf, LogSummary, Maintenance, MigrationName, NewJob, OrderRow, PgStore,
-    ResourceOwner, SqliteStore, StaffMember, StaffSession, Store, StoreError, StoredCase,
+    Job, LinkKeys, LogLeaf, LogSummary, Maintenance, MigrationName, NewJob, OrderRow, OwnerSession,
+    PgStore, ResourceOwner, SqliteStore, StaffMember, StaffSession, Store, StoreError, StoredCase,
     StoredCheckpoint, StoredEntry, StoredOwner, StoredStaff, TimelineEntry, VerifyError,
     WriterStats,
 };
@@ -219,6 +219,23 @@ impl Store for AnyStore {
 
     async fn find_session(&self, token_hash: &str) -> Result<Option<StaffSession>, StoreError> {
         forward!(self, store => store.find_session(token_hash))
+    }
+
+    async fn end_session(&self, token_hash: &str) -> Result<bool, StoreError> {
+        forward!(self, store => store.end_session(token_hash))
+    }
+
+    async fn create_owner_session(&self, session: &OwnerSession) -> Result<(), StoreError> {
+        forward!(self, store => store.create_owner_session(session))
+    }
+
+    async fn touch_owner_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        idle: jiff::SignedDuration,
+    ) -> Result<Option<ResourceOwner>, StoreError> {
+        forward!(self, store => store.touch_owner_session(token_hash, now, idle))
     }
 
     async fn add_owner(&self, owner: &ResourceOwner, now: Timestamp) -> Result<(), StoreError> {

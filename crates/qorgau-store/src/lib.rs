@@ -148,6 +148,18 @@ pub struct StaffSession {
     pub expires_at: Timestamp,
 }
 
+/// A resource owner's session in the owners' portal (only the token's hash
+/// is stored). It lives while the API key it was opened with, whose hash it
+/// keeps, is still the owner's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerSession {
+    pub token_hash: String,
+    pub owner: String,
+    pub api_key_hash: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
 /// The owner or legal representative of Internet resources.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceOwner {
@@ -508,6 +520,28 @@ pub trait Store: Send + Sync + Deliveries + Links + Statistics {
         &self,
         token_hash: &str,
     ) -> impl Future<Output = Result<Option<StaffSession>, StoreError>> + Send;
+
+    /// Ends the staff or owner session whose token hashes to `token_hash`
+    /// (signing out); `false` when there was none.
+    fn end_session(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    fn create_owner_session(
+        &self,
+        session: &OwnerSession,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The owner behind a live portal session — not past its absolute expiry,
+    /// used within `idle`, and opened with the owner's current API key —
+    /// marked as used now; `None` otherwise.
+    fn touch_owner_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        idle: jiff::SignedDuration,
+    ) -> impl Future<Output = Result<Option<ResourceOwner>, StoreError>> + Send;
 
     fn add_owner(
         &self,

@@ -39,8 +39,8 @@ use crate::rows::{self, ReadModel, decode, from_millis, hash_array, millis};
 use crate::schema::{self, AppliedMigration, MigrationName};
 use crate::{
     CaseGauges, CaseSummary, DeadlineRow, EvidenceRow, Job, LogLeaf, LogSummary, Maintenance,
-    NewJob, OrderRow, ResourceOwner, StaffMember, StaffSession, Store, StoreError, StoredCase,
-    StoredCheckpoint, TimelineEntry, VerifyError, WriterStats,
+    NewJob, OrderRow, OwnerSession, ResourceOwner, StaffMember, StaffSession, Store, StoreError,
+    StoredCase, StoredCheckpoint, TimelineEntry, VerifyError, WriterStats,
 };
 
 /// The database file inside the data folder.
@@ -1104,6 +1104,70 @@ impl Store for SqliteStore {
                 expires_at: from_millis(expires_at),
             },
         ))
+    }
+
+    async fn end_session(&self, token_hash: &str) -> Result<bool, StoreError> {
+        // A token is a staff or an owner session, never both: one transaction
+        // deletes it wherever it is.
+        let mut transaction = self.pool.begin().await?;
+        let staff = sqlx::query("DELETE FROM sessions WHERE token_hash = ?1")
+            .bind(token_hash)
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
+        let owners = sqlx::query("DELETE FROM owner_sessions WHERE token_hash = ?1")
+            .bind(token_hash)
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
+        transaction.commit().await?;
+        Ok(staff + owners > 0)
+    }
+
+    async fn create_owner_session(&self, session: &OwnerSession) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO owner_sessions \
+             (token_hash, owner, api_key_hash, created_at, expires_at, last_seen) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
+        )
+        .bind(&session.token_hash)
+        .bind(&session.owner)
+        .bind(&session.api_key_hash)
+        .bind(millis(session.created_at))
+        .bind(millis(session.expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn touch_owner_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        idle: jiff::SignedDuration,
+    ) -> Result<Option<ResourceOwner>, StoreError> {
+        let owner: Option<String> = sqlx::query_scalar(
+            "UPDATE owner_sessions SET last_seen = ?2 \
+             WHERE token_hash = ?1 AND expires_at > ?2 AND last_seen > ?2 - ?3 \
+             AND api_key_hash = \
+                 (SELECT api_key_hash FROM resource_owners WHERE name = owner_sessions.owner) \
+             RETURNING owner",
+        )
+        .bind(token_hash)
+        .bind(millis(now))
+        .bind(idle.as_millis() as i64)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(owner) = owner else {
+            return Ok(None);
+        };
+        let row: Option<(String, String, String, String)> = sqlx::query_as(
+            "SELECT name, display_name, api_key_hash, domains FROM resource_owners WHERE name = ?1",
+        )
+        .bind(owner)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(owner_from_row).transpose()
     }
 
     async fn add_owner(&self, owner: &ResourceOwner, now: Timestamp) -> Result<(), StoreError> {

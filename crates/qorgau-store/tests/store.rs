@@ -31,9 +31,9 @@ use qorgau_evidence::merkle::{MemoryLeafStore, MerkleLog, leaf_hash};
 use qorgau_evidence::receipt::LogEntry;
 use qorgau_store::archive::{self, ArchiveError};
 use qorgau_store::{
-    AnyStore, JobStatus, LogBreak, NewJob, PgStore, ResourceOwner, StaffMember, StaffRole,
-    StaffSession, Statistics, Store, StoreError, StoreLocation, StoredCheckpoint, VerifyError,
-    place_evidence_leaves,
+    AnyStore, JobStatus, LogBreak, NewJob, OwnerSession, PgStore, ResourceOwner, StaffMember,
+    StaffRole, StaffSession, Statistics, Store, StoreError, StoreLocation, StoredCheckpoint,
+    VerifyError, place_evidence_leaves,
 };
 
 // ---------------------------------------------------------------------------
@@ -351,6 +351,7 @@ on_both_stores!(
     a_tampered_archive_is_refused_and_writes_nothing,
     a_backup_restores_to_a_store_that_verifies,
     staff_sign_in_state_is_kept,
+    sessions_end_when_signed_out_idle_expired_or_their_key_changes,
     orders_reach_their_owners_and_only_them,
     jobs_exist_iff_their_events_were_recorded,
     a_job_is_claimed_by_one_worker_and_retried_until_given_up,
@@ -1313,6 +1314,132 @@ async fn a_backup_restores_to_a_store_that_verifies(backend: Backend) {
         }
     };
     assert_eq!(restored, summary);
+}
+
+async fn sessions_end_when_signed_out_idle_expired_or_their_key_changes(backend: Backend) {
+    let test = populated(backend).await;
+    let owner = ResourceOwner {
+        name: "telegram".into(),
+        display_name: "Telegram FZ-LLC".into(),
+        api_key_hash: "0a".repeat(32),
+        domains: vec!["t.me".into()],
+    };
+    test.store.add_owner(&owner, at(RECEIVED)).await.unwrap();
+    let idle = jiff::SignedDuration::from_mins(30);
+    let portal = OwnerSession {
+        token_hash: "1b".repeat(32),
+        owner: "telegram".into(),
+        api_key_hash: owner.api_key_hash.clone(),
+        created_at: at(RECEIVED),
+        expires_at: at("2026-12-02T18:00:00+05:00"),
+    };
+    test.store.create_owner_session(&portal).await.unwrap();
+    let touch = |token_hash: String, when: &'static str| {
+        let store = &test.store;
+        async move {
+            store
+                .touch_owner_session(&token_hash, at(when), idle)
+                .await
+                .unwrap()
+        }
+    };
+    // Live while used within the idle time and before the absolute expiry.
+    assert_eq!(
+        touch(portal.token_hash.clone(), "2026-12-02T10:20:00+05:00").await,
+        Some(owner.clone())
+    );
+    assert!(
+        touch(portal.token_hash.clone(), "2026-12-02T11:00:00+05:00")
+            .await
+            .is_none(),
+        "idle for 40 minutes"
+    );
+    let late = OwnerSession {
+        token_hash: "2c".repeat(32),
+        ..portal.clone()
+    };
+    test.store.create_owner_session(&late).await.unwrap();
+    assert!(
+        touch(late.token_hash.clone(), "2026-12-02T10:05:00+05:00")
+            .await
+            .is_some()
+    );
+    assert!(
+        touch(late.token_hash.clone(), "2026-12-02T18:00:00+05:00")
+            .await
+            .is_none(),
+        "past the absolute expiry"
+    );
+    // A session opened with a key the owner no longer has has ended.
+    let rotated = OwnerSession {
+        token_hash: "3d".repeat(32),
+        ..portal.clone()
+    };
+    test.store.create_owner_session(&rotated).await.unwrap();
+    assert!(
+        touch(rotated.token_hash.clone(), "2026-12-02T10:05:00+05:00")
+            .await
+            .is_some()
+    );
+    test.execute(&format!(
+        "UPDATE resource_owners SET api_key_hash = '{}' WHERE name = 'telegram'",
+        "4e".repeat(32)
+    ))
+    .await
+    .unwrap();
+    assert!(
+        touch(rotated.token_hash.clone(), "2026-12-02T10:06:00+05:00")
+            .await
+            .is_none(),
+        "the key changed"
+    );
+    // Signing out ends a staff or an owner session at once, and only that one.
+    let rekeyed = OwnerSession {
+        token_hash: "5f".repeat(32),
+        api_key_hash: "4e".repeat(32),
+        ..portal.clone()
+    };
+    test.store.create_owner_session(&rekeyed).await.unwrap();
+    let staff = StaffSession {
+        token_hash: "6a".repeat(32),
+        username: "e1".into(),
+        created_at: at(RECEIVED),
+        expires_at: at("2026-12-02T18:00:00+05:00"),
+    };
+    let colleague = StaffSession {
+        token_hash: "7b".repeat(32),
+        ..staff.clone()
+    };
+    test.store.create_session(&staff).await.unwrap();
+    test.store.create_session(&colleague).await.unwrap();
+    assert!(test.store.end_session(&staff.token_hash).await.unwrap());
+    assert!(!test.store.end_session(&staff.token_hash).await.unwrap());
+    let now = at("2026-12-02T10:07:00+05:00");
+    assert!(
+        test.store
+            .touch_session(&staff.token_hash, now, idle)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        test.store
+            .touch_session(&colleague.token_hash, now, idle)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        touch(rekeyed.token_hash.clone(), "2026-12-02T10:07:00+05:00")
+            .await
+            .is_some()
+    );
+    assert!(test.store.end_session(&rekeyed.token_hash).await.unwrap());
+    assert!(
+        touch(rekeyed.token_hash.clone(), "2026-12-02T10:08:00+05:00")
+            .await
+            .is_none()
+    );
 }
 
 async fn staff_sign_in_state_is_kept(backend: Backend) {

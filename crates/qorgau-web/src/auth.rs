@@ -50,6 +50,8 @@ fn language_of(parts: &Parts) -> qorgau_domain::message::Language {
 #[derive(Debug, Clone)]
 pub struct Staff {
     pub actor: Actor,
+    /// The SHA-256 of the session's token, to end it (signing out).
+    pub session_hash: String,
 }
 
 impl Staff {
@@ -213,6 +215,7 @@ pub async fn staff_for_token(state: &AppState, token: &str) -> Result<Option<Sta
             name: member.username,
             role,
         },
+        session_hash: session.token_hash,
     }))
 }
 

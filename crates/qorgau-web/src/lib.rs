@@ -69,7 +69,10 @@ pub fn router(state: AppState) -> Router {
             "/v1/log/proof/consistency",
             get(api::evidence::consistency_proof),
         )
-        .route("/v1/auth/token", post(api::staff::token))
+        .route(
+            "/v1/auth/token",
+            post(api::staff::token).delete(api::staff::sign_out),
+        )
         .route("/v1/cases", get(api::staff::queue))
         .route("/v1/cases/{case_id}", get(api::staff::case))
         .route("/v1/cases/{case_id}/votes", post(api::staff::vote))

@@ -646,3 +646,55 @@ async fn sessions_end_after_thirty_idle_minutes() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_signed_out_token_is_refused_at_once() {
+    let app = TestApp::spawn().await;
+    let token = app.sign_in("coord").await;
+    let other = app.sign_in("coord").await;
+    assert_eq!(app.get("/api/v1/cases", Some(&token)).await.status, 200);
+    let signed_out = app
+        .request(
+            "DELETE",
+            "/api/v1/auth/token",
+            &[("Authorization", &format!("Bearer {token}"))],
+            None,
+        )
+        .await;
+    assert_eq!(signed_out.status, 204, "{}", signed_out.body);
+    assert_eq!(app.get("/api/v1/cases", Some(&token)).await.status, 401);
+    // Only that session: the same person's other sign-in lives on.
+    assert_eq!(app.get("/api/v1/cases", Some(&other)).await.status, 200);
+    let again = app
+        .request(
+            "DELETE",
+            "/api/v1/auth/token",
+            &[("Authorization", &format!("Bearer {token}"))],
+            None,
+        )
+        .await;
+    assert_eq!(again.status, 401);
+}
+
+#[tokio::test]
+async fn sign_ins_are_throttled_per_address_across_accounts() {
+    let app = TestApp::spawn().await;
+    // Four failures per account stay under the account limit (5); twenty
+    // from one address reach the address limit.
+    for attempt in 0..20 {
+        let username = ["coord", "e1", "e2", "chair", "e3"][attempt % 5];
+        let wrong = json!({"username": username, "password": "guess"});
+        assert_eq!(
+            app.post("/api/v1/auth/token", None, wrong).await.status,
+            401
+        );
+    }
+    let blocked = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            json!({"username": "coord", "password": "coord-password"}),
+        )
+        .await;
+    assert_eq!(blocked.status, 429, "{}", blocked.body);
+}

@@ -281,7 +281,7 @@ async fn an_owner_sees_only_its_orders_acknowledges_and_reports_removal() {
         set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
         "{set_cookie}"
     );
-    let key = set_cookie
+    let token = set_cookie
         .split(';')
         .next()
         .unwrap()
@@ -289,7 +289,21 @@ async fn an_owner_sees_only_its_orders_acknowledges_and_reports_removal() {
         .unwrap()
         .1
         .to_owned();
-    let cookie = format!("qorgau_owner={key}");
+    // The cookie holds a session of its own, never the API key.
+    assert!(
+        token.starts_with("qgo_") && !token.contains("qgk_telegram"),
+        "{set_cookie}"
+    );
+    let cookie = format!("qorgau_owner={token}");
+    let key_as_cookie = app
+        .request(
+            "GET",
+            "/owner/orders?lang=ru",
+            &[("Cookie", "qorgau_owner=qgk_telegram")],
+            None,
+        )
+        .await;
+    assert_eq!(key_as_cookie.status, 303, "the key is not a session");
     let orders = app
         .request("GET", "/owner/orders?lang=ru", &[("Cookie", &cookie)], None)
         .await;
@@ -348,6 +362,76 @@ async fn an_owner_sees_only_its_orders_acknowledges_and_reports_removal() {
         .request("GET", "/owner/orders?lang=en", &[("Cookie", &cookie)], None)
         .await;
     assert!(after.body.contains("removal reported"), "{}", after.body);
+
+    // Signing out needs the form's token, then ends the session on the server:
+    // the same cookie, replayed, leads to the sign-in page.
+    let forged = app
+        .request(
+            "POST",
+            "/owner/logout?lang=en",
+            &[
+                ("Cookie", &cookie),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            Some(&common::form_body(&[("csrf", "forged")])),
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let signed_out = app
+        .request(
+            "POST",
+            "/owner/logout?lang=en",
+            &[
+                ("Cookie", &cookie),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            Some(&common::form_body(&[("csrf", &csrf)])),
+        )
+        .await;
+    assert_eq!(signed_out.status, 303, "{}", signed_out.body);
+    assert!(
+        signed_out
+            .header("set-cookie")
+            .unwrap()
+            .contains("Max-Age=0"),
+        "the cookie is cleared"
+    );
+    let replayed = app
+        .request("GET", "/owner/orders?lang=en", &[("Cookie", &cookie)], None)
+        .await;
+    assert_eq!(replayed.status, 303, "a signed-out session is over");
+}
+
+#[tokio::test]
+async fn owner_sign_ins_are_throttled_per_address() {
+    let app = TestApp::spawn().await;
+    for _ in 0..20 {
+        let refused = app
+            .post_form("/owner/login?lang=kk", &[("api_key", "qgk_guess")], None)
+            .await;
+        assert_eq!(refused.status, 401);
+    }
+    // Even the right key waits now: the address has used up its attempts.
+    let blocked = app
+        .post_form("/owner/login?lang=kk", &[("api_key", "qgk_telegram")], None)
+        .await;
+    assert_eq!(blocked.status, 429, "{}", blocked.body);
+    assert!(blocked.body.contains("тым көп"), "{}", blocked.body);
+}
+
+#[tokio::test]
+async fn signing_out_of_the_staff_pages_ends_the_session_on_the_server() {
+    let app = TestApp::spawn().await;
+    let session = app.page_session("coord").await;
+    let queue = app.get_with_cookie("/staff?lang=en", &session).await;
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    let csrf = input_value(&queue.body, "csrf").unwrap();
+    let signed_out = app
+        .post_form("/staff/logout?lang=en", &[("csrf", &csrf)], Some(&session))
+        .await;
+    assert_eq!(signed_out.status, 303, "{}", signed_out.body);
+    let replayed = app.get_with_cookie("/staff?lang=en", &session).await;
+    assert_eq!(replayed.status, 303, "the copied cookie is worthless");
 }
 
 #[tokio::test]

@@ -299,6 +299,13 @@ fn core_document() -> Value {
                     "401": problem_response("Wrong username or password."),
                     "429": problem_response("Too many failed attempts; see Retry-After.")
                 }
+            }, "delete": {
+                "summary": "Sign out (staff): the bearer token's session ends at once",
+                "security": [{"staffToken": []}],
+                "responses": {
+                    "204": {"description": "The session has ended."},
+                    "401": problem_response("No live session.")
+                }
             }},
             "/api/v1/cases": {"get": {
                 "summary": "The queue, earliest deadline first",

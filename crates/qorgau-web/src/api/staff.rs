@@ -104,6 +104,21 @@ pub async fn token(
     .into_response())
 }
 
+/// `DELETE /api/v1/auth/token` (with the token as bearer) → `204`: the
+/// session ends at once, on every instance (it is deleted from the store).
+pub async fn sign_out(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+) -> Result<Response, Problem> {
+    state
+        .store
+        .end_session(&staff.session_hash)
+        .await
+        .map_err(|error| ApiError::from(error).in_language(language))?;
+    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
+}
+
 #[derive(serde::Deserialize)]
 pub struct QueueQuery {
     state: Option<String>,

@@ -154,6 +154,7 @@ pub fn routes() -> Router<AppState> {
         .route("/verify/{order_id}/{code}", get(verify::verify))
         .route("/owner", get(owner::login_form))
         .route("/owner/login", axum::routing::post(owner::login))
+        .route("/owner/logout", axum::routing::post(owner::logout))
         .route("/owner/orders", get(owner::orders))
         .route(
             "/owner/orders/{order_id}/document.pdf",

@@ -1,9 +1,12 @@
 //! The resource owner's portal: their orders only — what to remove, by when,
 //! under which rule — never who complained or anything about the child.
 //!
-//! The owner signs in with its API key; the cookie holds the key itself
-//! (`HttpOnly; SameSite=Strict; Secure`), the same secret the API takes, so
-//! rotating the key ends every portal session too.
+//! The owner signs in with its API key and gets a session, as staff do: the
+//! cookie (`HttpOnly; SameSite=Strict; Secure`) holds a new random token, never
+//! the key, whose hash the store keeps with idle and absolute expiry; signing
+//! out ends it on the server, and a session lives only while the key it was
+//! opened with is the owner's key. Failed sign-ins are throttled per client
+//! address like the staff's.
 
 use std::collections::HashMap;
 
@@ -13,14 +16,17 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use qorgau_app::credentials::secret_hash;
+use jiff::SignedDuration;
+use qorgau_app::credentials::{new_token, secret_hash};
 use qorgau_domain::deadline::format_almaty;
 use qorgau_domain::message::{Explain, Message};
 use qorgau_domain::procedure::{Actor, Command, Role};
 use qorgau_domain::regime::Regimes;
-use qorgau_store::{ResourceOwner, Store};
+use qorgau_store::{OwnerSession, ResourceOwner, Store};
 
 use super::{Tr, page};
+use crate::api::staff::ClientAddress;
+use crate::auth::MAX_FAILURES_PER_ADDRESS;
 use crate::language::RequestLanguage;
 use crate::state::AppState;
 
@@ -29,6 +35,7 @@ const COOKIE: &str = "qorgau_owner";
 /// A signed-in resource owner on a page.
 pub struct OwnerPage {
     owner: ResourceOwner,
+    session_hash: String,
     csrf: String,
 }
 
@@ -38,17 +45,20 @@ impl FromRequestParts<AppState> for OwnerPage {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let language = crate::language::negotiate(parts.uri.query(), None);
         let to_login = || Redirect::to(&format!("/owner?lang={}", language.tag())).into_response();
-        let key = super::cookie(&parts.headers, COOKIE).ok_or_else(to_login)?;
+        let token = super::cookie(&parts.headers, COOKIE).ok_or_else(to_login)?;
+        let session_hash = secret_hash(&token);
+        let idle = SignedDuration::from_mins(i64::from(state.config.session_idle_minutes));
         let owner = state
             .store
-            .find_owner_by_key(&secret_hash(&key))
+            .touch_owner_session(&session_hash, state.clock.now(), idle)
             .await
             .ok()
             .flatten()
             .ok_or_else(to_login)?;
         Ok(OwnerPage {
             owner,
-            csrf: super::csrf_token(&key),
+            session_hash,
+            csrf: super::csrf_token(&token),
         })
     }
 }
@@ -90,43 +100,99 @@ pub async fn login_form(RequestLanguage(language): RequestLanguage) -> Response 
 pub async fn login(
     State(state): State<AppState>,
     RequestLanguage(language): RequestLanguage,
+    ClientAddress(address): ClientAddress,
     Form(values): Form<HashMap<String, String>>,
 ) -> Response {
+    let tr = Tr { language };
+    let refused = |status: StatusCode, message: String| {
+        page(
+            &LoginPage {
+                tr,
+                path: "/owner",
+                error: Some(message),
+            },
+            status,
+        )
+    };
+    let now = state.clock.now();
+    // Keys are 256 random bits, so guessing one is hopeless; the throttle
+    // keeps a client from trying at all.
+    let keys: Vec<(String, usize)> = address
+        .map(|address| {
+            vec![(
+                format!("owner-address:{}", address.ip()),
+                MAX_FAILURES_PER_ADDRESS,
+            )]
+        })
+        .unwrap_or_default();
+    if state.throttle.blocked_for(&keys, now).is_some() {
+        return refused(StatusCode::TOO_MANY_REQUESTS, tr.t("owner-login-throttled"));
+    }
     let key = values
         .get("api_key")
         .map(|value| value.trim().to_owned())
         .unwrap_or_default();
-    let known = state
-        .store
-        .find_owner_by_key(&secret_hash(&key))
-        .await
-        .ok()
-        .flatten()
-        .is_some();
-    if !known {
-        let tr = Tr { language };
-        return page(
-            &LoginPage {
-                tr,
-                path: "/owner",
-                error: Some(tr.t("owner-login-failed")),
-            },
-            StatusCode::UNAUTHORIZED,
-        );
+    let api_key_hash = secret_hash(&key);
+    let Ok(found) = state.store.find_owner_by_key(&api_key_hash).await else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    let Some(owner) = found else {
+        state.throttle.record_failure(&keys, now);
+        return refused(StatusCode::UNAUTHORIZED, tr.t("owner-login-failed"));
+    };
+    let hours = SignedDuration::from_hours(i64::from(state.config.session_hours));
+    let (Ok(token), Ok(expires_at)) = (new_token("qgo"), now.checked_add(hours)) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let session = OwnerSession {
+        token_hash: secret_hash(&token),
+        owner: owner.name,
+        api_key_hash,
+        created_at: now,
+        expires_at,
+    };
+    if state.store.create_owner_session(&session).await.is_err() {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
+    let max_age = i64::from(state.config.session_hours) * 3600;
+    let mut response =
+        Redirect::to(&format!("/owner/orders?lang={}", language.tag())).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie(&state, &token, max_age));
+    response
+}
+
+/// Signing out ends the session on the server, then clears the cookie.
+pub async fn logout(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    owner: OwnerPage,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !owner.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    if state.store.end_session(&owner.session_hash).await.is_err() {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    let mut response = Redirect::to(&format!("/owner?lang={}", language.tag())).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie(&state, "", 0));
+    response
+}
+
+fn cookie(state: &AppState, value: &str, max_age_seconds: i64) -> HeaderValue {
     let secure = if state.config.insecure_cookies {
         ""
     } else {
         "; Secure"
     };
-    let cookie =
-        format!("{COOKIE}={key}; HttpOnly; SameSite=Strict; Path=/owner; Max-Age=28800{secure}");
-    let mut response =
-        Redirect::to(&format!("/owner/orders?lang={}", language.tag())).into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    response
+    let text = format!(
+        "{COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/owner; Max-Age={max_age_seconds}{secure}"
+    );
+    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("qorgau_owner=; Max-Age=0"))
 }
 
 pub struct OrderView {

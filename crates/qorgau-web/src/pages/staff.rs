@@ -165,6 +165,16 @@ pub async fn logout(
     if !staff.check_csrf(&values) {
         return StatusCode::FORBIDDEN.into_response();
     }
+    // The session ends on the server, not only in this browser: a copy of
+    // the cookie is worthless from now on.
+    if state
+        .store
+        .end_session(&staff.staff.session_hash)
+        .await
+        .is_err()
+    {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
     let mut response =
         Redirect::to(&format!("/staff/login?lang={}", language.tag())).into_response();
     response
