@@ -48,3 +48,18 @@ timeline-event = { $event ->
     [removal_rechecked] Qorgau checked the page again to see whether the content is gone
    *[other] { $event }
 }
+# An instant in words, in Almaty time ($month: jan … dec).
+when-in-words = { $day } { $month ->
+    [jan] January
+    [feb] February
+    [mar] March
+    [apr] April
+    [may] May
+    [jun] June
+    [jul] July
+    [aug] August
+    [sep] September
+    [oct] October
+    [nov] November
+   *[dec] December
+} { $year }, { $time }

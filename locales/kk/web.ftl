@@ -45,3 +45,18 @@ timeline-event = { $event ->
     [removal_rechecked] Qorgau мазмұнның жойылғанын білу үшін бетті қайта тексерді
    *[other] { $event }
 }
+# Уақыт сәті сөзбен, Алматы уақытымен ($month: jan … dec).
+when-in-words = { $year } жылғы { $day } { $month ->
+    [jan] қаңтар
+    [feb] ақпан
+    [mar] наурыз
+    [apr] сәуір
+    [may] мамыр
+    [jun] маусым
+    [jul] шілде
+    [aug] тамыз
+    [sep] қыркүйек
+    [oct] қазан
+    [nov] қараша
+   *[dec] желтоқсан
+}, сағат { $time }

@@ -49,3 +49,18 @@ timeline-event = { $event ->
     [removal_rechecked] Qorgau повторно проверил страницу: удалено ли содержимое
    *[other] { $event }
 }
+# Момент времени словами, по времени Алматы ($month: jan … dec).
+when-in-words = { $day } { $month ->
+    [jan] января
+    [feb] февраля
+    [mar] марта
+    [apr] апреля
+    [may] мая
+    [jun] июня
+    [jul] июля
+    [aug] августа
+    [sep] сентября
+    [oct] октября
+    [nov] ноября
+   *[dec] декабря
+} { $year } г., { $time }

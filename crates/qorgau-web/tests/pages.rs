@@ -113,6 +113,17 @@ async fn a_parent_applies_and_follows_the_case() {
         "{}",
         tracked.body
     );
+    // Dates in words, in Almaty time, in the application's language.
+    assert!(
+        tracked.body.contains("2 декабря 2026 г., 10:00"),
+        "{}",
+        tracked.body
+    );
+    assert!(
+        applied.body.contains("декабря 2026 г., "),
+        "{}",
+        applied.body
+    );
     let wrong = app
         .post_form(
             "/track?lang=ru",

@@ -278,6 +278,12 @@ async fn a_newcomer_files_in_kazakh_and_the_demo_staff_carry_it_to_a_response() 
             tracked.body
         );
     }
+    // When it was received, in words and in Almaty time (the tests' clock).
+    assert!(
+        tracked.body.contains("2026 жылғы 2 желтоқсан, сағат 10:00"),
+        "{}",
+        tracked.body
+    );
 
     // A second `serve --demo` on the same store seeds nothing again: the same
     // logins, the same cases plus the parent's.

@@ -13,7 +13,6 @@ use qorgau_app::{Intake, ServiceError, upload};
 use qorgau_domain::application::{
     ApplicantForm, ApplicationForm, Channel, ChildForm, IncidentForm, Relation, ResourceForm,
 };
-use qorgau_domain::deadline::format_almaty;
 use qorgau_domain::message::Message;
 use qorgau_domain::procedure::{Actor, IntakeError, Role};
 use qorgau_domain::regime::Regimes;
@@ -358,8 +357,8 @@ pub async fn submit(
                     path: "/apply",
                     case_id: submitted.case_id,
                     access_code: submitted.access_code,
-                    decision_due: format_almaty(submitted.state.decision_due.due_at),
-                    response_due: format_almaty(submitted.state.response_due.due_at),
+                    decision_due: tr.when(submitted.state.decision_due.due_at),
+                    response_due: tr.when(submitted.state.response_due.due_at),
                 };
                 return page(&applied, StatusCode::CREATED);
             }

@@ -59,6 +59,24 @@ impl Tr {
         Localizer::embedded().render(self.language, message)
     }
 
+    /// An instant as people write it, in Almaty time: "3 декабря 2026 г.,
+    /// 10:00", "2026 жылғы 3 желтоқсан, сағат 10:00", "3 December 2026,
+    /// 10:00" (the month's name is the locale's, so it is a Fluent message).
+    pub fn when(&self, instant: jiff::Timestamp) -> String {
+        const MONTHS: [&str; 12] = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ];
+        let local = instant.to_zoned_datetime(qorgau_domain::deadline::almaty().clone());
+        let month = usize::try_from(local.month() - 1).map_or("jan", |index| MONTHS[index]);
+        self.say(
+            &Message::new("when-in-words")
+                .with("day", local.day().to_string())
+                .with("month", month)
+                .with("year", local.year().to_string())
+                .with("time", local.strftime("%H:%M").to_string()),
+        )
+    }
+
     /// The language switch: (tag, name in its own language, current?).
     pub fn switch(&self) -> Vec<(&'static str, &'static str, bool)> {
         [

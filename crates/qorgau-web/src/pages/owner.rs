@@ -18,7 +18,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::SignedDuration;
 use qorgau_app::credentials::{new_token, secret_hash};
-use qorgau_domain::deadline::format_almaty;
 use qorgau_domain::message::{Explain, Message};
 use qorgau_domain::procedure::{Actor, Command, Role};
 use qorgau_domain::regime::Regimes;
@@ -264,7 +263,10 @@ async fn render_orders(
             status: tr
                 .say(&Message::new("order-status-name").with("status", order.status.as_str())),
             urls: order.urls.clone(),
-            due: order.removal_due.map(format_almaty).unwrap_or_default(),
+            due: order
+                .removal_due
+                .map(|due| tr.when(due))
+                .unwrap_or_default(),
             overdue: order.removal_due.is_some_and(|due| now >= due) && order.status != "removed",
             basis,
             can_acknowledge: order.status == "delivered",

@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use qorgau_app::credentials::secret_matches;
-use qorgau_domain::deadline::format_almaty;
 use qorgau_domain::message::Message;
 use qorgau_store::Store;
 
@@ -100,7 +99,7 @@ pub async fn show(
         .filter(|(event, _)| crate::api::applications::visible_to_applicant(event))
         .map(|(event, entry)| {
             (
-                format_almaty(entry.recorded_at),
+                tr.when(entry.recorded_at),
                 tr.say(&Message::new("timeline-event").with("event", event.type_name())),
             )
         })
@@ -118,9 +117,9 @@ pub async fn show(
         path: "/track",
         status: tr.say(&Message::new("phase-name").with("phase", case_state.phase.as_str())),
         refusal,
-        received_at: format_almaty(case_state.received_at),
-        decision_due: format_almaty(case_state.decision_due.due_at),
-        response_due: format_almaty(case_state.response_due.due_at),
+        received_at: tr.when(case_state.received_at),
+        decision_due: tr.when(case_state.decision_due.due_at),
+        response_due: tr.when(case_state.response_due.due_at),
         timeline: entries,
         case_id,
     };
