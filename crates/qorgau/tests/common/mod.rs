@@ -464,6 +464,41 @@ impl Server {
         }
     }
 
+    /// SIGTERM, as an operator's `systemctl stop` sends it; the process is
+    /// left to drain and exit by itself (see `wait_exit`).
+    pub fn terminate(&self) {
+        let child = self.child.as_ref().expect("the server is running");
+        let status = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// Waits (at most `limit`) for the process to exit by itself: its exit
+    /// code, `None` when it was ended by a signal.
+    pub async fn wait_exit(&mut self, limit: Duration) -> Option<i32> {
+        let deadline = Instant::now() + limit;
+        let child = self.child.as_mut().expect("the server is running");
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                self.child = None;
+                return status.code();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not exit within {limit:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Starts the process again on the same store and port after it exited.
+    pub async fn start_again(&mut self) {
+        assert!(self.child.is_none(), "the server is still running");
+        self.launch(self.address.port()).await;
+    }
+
     /// Sets an environment variable for the next start.
     pub fn set_env(&mut self, name: &str, value: String) {
         self.env.retain(|(key, _)| key != name);
