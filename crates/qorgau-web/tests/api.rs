@@ -68,6 +68,38 @@ async fn health_metrics_and_security_headers() {
         "{batches} batches of {writes} writes"
     );
     assert!(counter("qorgau_store_writer_busy_seconds_total") > 0.0);
+    assert_eq!(health.header("referrer-policy"), Some("no-referrer"));
+
+    // Once the decision is late, the scrape counts it as overdue.
+    let on_time = app.get("/metrics", None).await;
+    assert!(
+        on_time
+            .body
+            .contains(r#"qorgau_deadlines_overdue{kind="decision"} 0"#),
+        "{}",
+        on_time.body
+    );
+    app.clock.set("2026-12-20T10:00:00+05:00".parse().unwrap());
+    let late = app.get("/metrics", None).await;
+    assert!(
+        late.body
+            .contains(r#"qorgau_deadlines_overdue{kind="decision"} 1"#),
+        "{}",
+        late.body
+    );
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_before_it_is_read() {
+    let app = TestApp::spawn().await;
+    // 256 KiB is the limit of every JSON route; an application is a few KiB.
+    let mut form = application();
+    form["description"] = json!("x".repeat(300 * 1024));
+    let refused = app.post("/api/v1/applications", None, form).await;
+    assert_eq!(refused.status, 413, "{}", refused.body);
+    let staff = app.sign_in("coord").await;
+    let queue = app.get("/api/v1/cases", Some(&staff)).await.json();
+    assert_eq!(queue.as_array().unwrap().len(), 0, "nothing was recorded");
 }
 
 #[tokio::test]
