@@ -238,6 +238,30 @@ async fn the_order_as_pdf_goes_to_its_owner_and_the_coordinators_preview_only() 
     assert_eq!(undecided.status, 409, "no letter before an outcome");
     app.confirm(&case_id).await;
     let order_id = format!("{case_id}-1");
+    // Not yet delivered: the legal clock has not started, so the order gives
+    // the hours from receipt, not a date counted from its issue.
+    let before = app
+        .get_bytes(
+            &format!("/api/v1/cases/{case_id}/orders/{order_id}/preview"),
+            Some(&coordinator),
+        )
+        .await;
+    assert_eq!(before.status, 200);
+    let read_back = |pdf: &[u8]| {
+        let path = app.folder.path().join("order.pdf");
+        std::fs::write(&path, pdf).unwrap();
+        qorgau_testkit::pdftotext(&path)
+            .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+    if let Some(text) = read_back(&before.body) {
+        assert!(
+            text.contains("в течение 24 часов с момента получения предписания")
+                && !text.contains("03.12.2026"),
+            "{text}"
+        );
+    }
+    // The owner reading it is its delivery: now it states the deadline,
+    // 24 hours later in Almaty time.
     let own = app
         .get_bytes(
             &format!("/api/v1/orders/{order_id}/document"),
@@ -247,6 +271,9 @@ async fn the_order_as_pdf_goes_to_its_owner_and_the_coordinators_preview_only() 
     assert_eq!(own.status, 200);
     assert_eq!(own.header("content-type"), Some("application/pdf"));
     assert!(own.body.starts_with(b"%PDF-"));
+    if let Some(text) = read_back(&own.body) {
+        assert!(text.contains("03.12.2026, 10:00 (время Алматы)"), "{text}");
+    }
     let others = app
         .get_bytes(
             &format!("/api/v1/orders/{order_id}/document"),
