@@ -35,9 +35,9 @@ use qorgau_delivery::webhook::{
     WebhookSecret, WebhookSender,
 };
 use qorgau_documents::{
-    Bilingual, Language as DocumentLanguage, NextSteps, OrderDocument, OrderKind, OrderReference,
-    Outcome as LetterOutcome, Regime as DocumentRegime, Rendered, ReportBack, ResponseLetter,
-    Templates, Verification,
+    Bilingual, ClosureNotice, Fine, FineInTenge, Language as DocumentLanguage, NextSteps,
+    OrderDocument, OrderKind, OrderReference, Outcome as LetterOutcome, Regime as DocumentRegime,
+    Rendered, ReportBack, ResponseLetter, Templates, Verification,
 };
 use qorgau_domain::deadline::almaty_date;
 use qorgau_domain::mci::MciTable;
@@ -392,21 +392,14 @@ impl Outbox {
             None => OrderKind::Order,
             Some((EscalationKind::Reminder, _)) => OrderKind::Reminder { original },
             Some((EscalationKind::RepeatedOrder, _)) => OrderKind::RepeatedOrder { original },
-            Some((EscalationKind::AdministrativeOffence, fine)) => {
-                let day = almaty_date(issued_on);
-                match fine.and_then(|mci| {
-                    MciTable::embedded()
-                        .fine_in_tenge(mci, day)
-                        .map(|tenge| (mci, tenge))
-                }) {
-                    Some((fine_mci, fine_tenge)) => OrderKind::AdministrativeOffence {
-                        original,
-                        fine_mci,
-                        fine_tenge,
-                    },
-                    // No fine stated (the article is not confirmed) or no MCI
-                    // for the year: the step is the repeated demand it is.
-                    None => OrderKind::RepeatedOrder { original },
+            // Always the offence's own record, as its webhook says
+            // (`administrative_offence`). A fine only where the regime states
+            // one (confirmed); otherwise the record leaves it to the body
+            // hearing the case. In tenge only where the day's MCI is known.
+            Some((EscalationKind::AdministrativeOffence, fine_mci)) => {
+                OrderKind::AdministrativeOffence {
+                    original,
+                    fine: fine_mci.map(|mci| fine_on(mci, almaty_date(issued_on))),
                 }
             }
             Some((EscalationKind::AccessRestrictionRequest, _)) => {
@@ -447,9 +440,11 @@ impl Outbox {
             },
             owner_name: owner_name.to_owned(),
             urls: order.urls.clone(),
-            removal_due: order
-                .removal_due
-                .unwrap_or_else(|| qorgau_domain::deadline::hours_after(issued_on, 24)),
+            // Not yet delivered: no deadline yet. The clock runs from the
+            // owner's receipt, so the document says "N hours from receipt"
+            // rather than a date counted from the issue.
+            removal_due: order.removal_due,
+            removal_hours: regime.deadlines.removal_hours,
             report: ReportBack {
                 portal_url: format!("{}/owner", self.public_url),
                 api_base_url: self.public_url.clone(),
@@ -461,6 +456,45 @@ impl Outbox {
             kind,
         };
         qorgau_documents::render_order(&self.templates, &document)
+            .map_err(|error| ServiceError::Document(error.to_string()))
+    }
+
+    /// The notice closing `order`: its removal was verified at
+    /// `verified_at`; dated `issued_on`. Kazakh and Russian.
+    pub fn closure_notice(
+        &self,
+        regime: &Regime,
+        order: &OrderState,
+        owner_name: &str,
+        verified_at: Timestamp,
+        issued_on: Timestamp,
+    ) -> Result<Rendered, ServiceError> {
+        let code = verification_code(order);
+        let (_, _, verification_url) = self.order_links(&order.order_id, &code);
+        let notice = ClosureNotice {
+            number: order.order_id.clone(),
+            order_issued_at: almaty_date(order.issued_at),
+            issued_at: almaty_date(issued_on),
+            regime: DocumentRegime {
+                id: regime.id.clone(),
+                title: Bilingual {
+                    kk: regime.title.kk.clone(),
+                    ru: regime.title.ru.clone(),
+                },
+            },
+            authority: Bilingual {
+                kk: regime.authorized_body.kk.clone(),
+                ru: regime.authorized_body.ru.clone(),
+            },
+            owner_name: owner_name.to_owned(),
+            urls: order.urls.clone(),
+            removal_verified_at: verified_at,
+            verification: Verification {
+                code,
+                url: verification_url,
+            },
+        };
+        qorgau_documents::render_closure(&self.templates, &notice)
             .map_err(|error| ServiceError::Document(error.to_string()))
     }
 
@@ -519,6 +553,17 @@ impl Outbox {
         qorgau_documents::render_response(&self.templates, &letter)
             .map_err(|error| ServiceError::Document(error.to_string()))
     }
+}
+
+/// A fine of `mci` indices on `day`: in tenge too when the MCI of that day
+/// is known (`data/mci.toml`), never a guessed amount.
+fn fine_on(mci: u32, day: jiff::civil::Date) -> Fine {
+    let in_tenge = MciTable::embedded().on(day).map(|value| FineInTenge {
+        mci_value: value.tenge,
+        year: value.from.year(),
+        total: u64::from(mci) * u64::from(value.tenge),
+    });
+    Fine { mci, in_tenge }
 }
 
 /// The expert group's reasons, as recorded with the decision.
@@ -744,15 +789,64 @@ impl<S: Store + 'static> Worker<S> {
                     .into_iter()
                     .find(|owner| owner.name == order.owner)
                     .map_or_else(|| order.owner.clone(), |owner| owner.display_name);
-                let rendered = outbox.order_document(
-                    regime,
-                    order,
-                    &owner_name,
-                    payload.step,
-                    payload.occurred_at,
-                )?;
-                let filename = format!("{}.pdf", order.order_id);
+                // Each notice carries its own document: the order, the
+                // step's document, or the closure notice — never the order
+                // again for a step or a closure.
+                let (rendered, filename) = match payload.notice {
+                    Notice::OrderIssued => (
+                        outbox.order_document(
+                            regime,
+                            order,
+                            &owner_name,
+                            None,
+                            payload.occurred_at,
+                        )?,
+                        format!("{}.pdf", order.order_id),
+                    ),
+                    Notice::OrderReminder | Notice::OrderEscalated => {
+                        let Some(step) = payload.step else {
+                            return Ok(Attempt::GiveUp {
+                                reason: "no_step".to_owned(),
+                            });
+                        };
+                        (
+                            outbox.order_document(
+                                regime,
+                                order,
+                                &owner_name,
+                                Some(step),
+                                payload.occurred_at,
+                            )?,
+                            format!("{}-step-{step}.pdf", order.order_id),
+                        )
+                    }
+                    Notice::OrderClosed => {
+                        let verified_at = order.removed_at.unwrap_or(payload.occurred_at);
+                        (
+                            outbox.closure_notice(
+                                regime,
+                                order,
+                                &owner_name,
+                                verified_at,
+                                payload.occurred_at,
+                            )?,
+                            format!("{}-closed.pdf", order.order_id),
+                        )
+                    }
+                    // The applicant's letter never goes to an owner.
+                    Notice::Response => {
+                        return Ok(Attempt::GiveUp {
+                            reason: "wrong_audience".to_owned(),
+                        });
+                    }
+                };
                 (email, rendered, filename)
+            }
+            Audience::Applicant if payload.notice != Notice::Response => {
+                // Nothing but the response letter goes to the applicant.
+                return Ok(Attempt::GiveUp {
+                    reason: "wrong_audience".to_owned(),
+                });
             }
             Audience::Applicant => {
                 let Some(email) = state.application.applicant.email.clone() else {

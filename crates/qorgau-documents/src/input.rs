@@ -104,9 +104,16 @@ pub struct OrderDocument {
     pub owner_name: String,
     /// The exact addresses of the content to remove, as they were reported.
     pub urls: Vec<String>,
-    /// When removal is due. Shown as date, hour and minute in Almaty time
-    /// (`Asia/Almaty` from the bundled tz database, never a fixed offset).
-    pub removal_due: Timestamp,
+    /// When removal is due, once the order has been delivered. Shown as
+    /// date, hour and minute in Almaty time (`Asia/Almaty` from the bundled
+    /// tz database, never a fixed offset). `None` before delivery: the legal
+    /// clock runs from the owner's receipt of the order, not from its issue,
+    /// so the document then says "within `removal_hours` hours of receipt"
+    /// instead of a date it cannot know yet.
+    pub removal_due: Option<Timestamp>,
+    /// Within how many hours of receiving the order the owner must remove
+    /// (the regime's; 24 by law).
+    pub removal_hours: u32,
     /// How the owner reports back.
     pub report: ReportBack,
     /// How anyone can check that the document is genuine.
@@ -167,15 +174,15 @@ pub enum OrderKind {
         /// The order not complied with.
         original: OrderReference,
     },
-    /// A notice that an administrative-offence record is drawn up for
-    /// non-compliance.
+    /// The record of an administrative offence: the owner did not comply
+    /// with the order in time.
     AdministrativeOffence {
         /// The order not complied with.
         original: OrderReference,
-        /// The fine in monthly calculation indices (MCI).
-        fine_mci: u32,
-        /// The same fine in tenge, at the MCI of the year.
-        fine_tenge: u64,
+        /// The fine, when the regime states one. `None`: no fine for an
+        /// owner's non-compliance could be confirmed from the law, and the
+        /// record says that the body hearing the case sets it.
+        fine: Option<Fine>,
     },
     /// A notice that the authorized body requests that access to the content
     /// be restricted.
@@ -183,6 +190,28 @@ pub enum OrderKind {
         /// The order not complied with.
         original: OrderReference,
     },
+}
+
+/// A fine stated by the regime, in monthly calculation indices (MCI).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fine {
+    /// The number of MCI.
+    pub mci: u32,
+    /// The amount in tenge, when the MCI of the day is known
+    /// (`data/mci.toml`); `None`: the document states the MCI only, never a
+    /// guessed amount.
+    pub in_tenge: Option<FineInTenge>,
+}
+
+/// A fine in tenge: the MCI in force that day times the number of MCI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FineInTenge {
+    /// One MCI in tenge on the day of the document.
+    pub mci_value: u32,
+    /// The year of that MCI (its budget law's).
+    pub year: i16,
+    /// `mci × mci_value`.
+    pub total: u64,
 }
 
 impl OrderKind {
@@ -207,6 +236,33 @@ impl OrderKind {
             | OrderKind::AccessRestrictionRequest { original } => Some(original),
         }
     }
+}
+
+/// The notice that closes an order: its removal was verified. Bilingual
+/// (Kazakh, then Russian) like the order.
+///
+/// Like [`OrderDocument`] it has no field for a person: it names the order,
+/// the content and when removal was verified, never who complained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosureNotice {
+    /// The order's number.
+    pub number: String,
+    /// The day the order was issued.
+    pub order_issued_at: Date,
+    /// The day of the notice (Almaty date).
+    pub issued_at: Date,
+    /// The legal regime the case is handled under.
+    pub regime: Regime,
+    /// The authorized body.
+    pub authority: Bilingual<String>,
+    /// The owner or legal representative of the Internet resource.
+    pub owner_name: String,
+    /// The addresses the order named, now verified removed.
+    pub urls: Vec<String>,
+    /// When removal was verified; shown as date and time in Almaty.
+    pub removal_verified_at: Timestamp,
+    /// How anyone can check the order is genuine.
+    pub verification: Verification,
 }
 
 /// The response to the applicant, in the case's language.

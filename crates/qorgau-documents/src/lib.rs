@@ -1,9 +1,10 @@
-//! Qorgau's documents: the order to a resource owner, the response letter to
-//! an applicant, the referral package for law enforcement and the
-//! transparency report, rendered to PDF, plain text and HTML.
+//! Qorgau's documents: the order to a resource owner and the notice closing
+//! it, the response letter to an applicant, the referral package for law
+//! enforcement and the transparency report, rendered to PDF, plain text and
+//! HTML.
 //!
 //! ```text
-//! OrderDocument / ResponseLetter / ReferralDocument / TransparencyReportDocument
+//! OrderDocument / ClosureNotice / ResponseLetter / ReferralDocument / TransparencyReportDocument
 //!     ──▶ template (minijinja, per document and language)
 //!     ──▶ block markup ──▶ markup::parse ──▶ Document (sections of blocks)
 //!                                              ├─▶ text::render   (e-mail body)
@@ -32,11 +33,11 @@ mod text;
 
 pub use error::DocumentError;
 pub use input::{
-    Bilingual, Language, NextSteps, OrderDocument, OrderKind, OrderLanguage, OrderReference,
-    Outcome, ReceiptReference, Referral, ReferralDecision, ReferralDocument, ReferralEntry,
-    ReferralEvidence, ReferralIndicator, Regime, ReportBack, ReportCheckpoint, ReportGrid,
-    ReportGridRow, ReportPerformance, ReportRow, ReportSource, ReportTable, ResponseLetter,
-    TransparencyReportDocument, Verification,
+    Bilingual, ClosureNotice, Fine, FineInTenge, Language, NextSteps, OrderDocument, OrderKind,
+    OrderLanguage, OrderReference, Outcome, ReceiptReference, Referral, ReferralDecision,
+    ReferralDocument, ReferralEntry, ReferralEvidence, ReferralIndicator, Regime, ReportBack,
+    ReportCheckpoint, ReportGrid, ReportGridRow, ReportPerformance, ReportRow, ReportSource,
+    ReportTable, ResponseLetter, TransparencyReportDocument, Verification,
 };
 pub use templates::{Templates, template_names};
 
@@ -63,6 +64,16 @@ pub fn render_order(
 ) -> Result<Rendered, DocumentError> {
     let document = templates.order_markup(order)?;
     finish(&document, &order.number, order.issued_at)
+}
+
+/// Renders the notice closing an order (Kazakh, then Russian): removal
+/// verified.
+pub fn render_closure(
+    templates: &Templates,
+    closure: &ClosureNotice,
+) -> Result<Rendered, DocumentError> {
+    let document = templates.closure_markup(closure)?;
+    finish(&document, &closure.number, closure.issued_at)
 }
 
 /// Renders the response letter in the case's language.

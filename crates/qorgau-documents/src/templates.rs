@@ -2,8 +2,9 @@
 //! checked when loaded.
 //!
 //! Loading parses each template and renders it with sample documents covering
-//! every order kind, every outcome, a referral package with and without
-//! each optional part and transparency reports (with and without a
+//! every order kind (before and after delivery), a closure notice, every
+//! outcome, a referral package with and without each optional part and
+//! transparency reports (with and without a
 //! checkpoint, empty and provisional), then parses the resulting markup — so a
 //! syntax error, a misspelt variable or a broken markup line stops the service
 //! at start-up with the file, the line and the reason, instead of failing when
@@ -17,17 +18,17 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
 use crate::error::DocumentError;
 use crate::input::{
-    Bilingual, Language, NextSteps, OrderDocument, OrderKind, OrderLanguage, OrderReference,
-    Outcome, ReceiptReference, Referral, ReferralDecision, ReferralDocument, ReferralEntry,
-    ReferralEvidence, ReferralIndicator, Regime, ReportBack, ResponseLetter,
-    TransparencyReportDocument, Verification,
+    Bilingual, ClosureNotice, Fine, FineInTenge, Language, NextSteps, OrderDocument, OrderKind,
+    OrderLanguage, OrderReference, Outcome, ReceiptReference, Referral, ReferralDecision,
+    ReferralDocument, ReferralEntry, ReferralEvidence, ReferralIndicator, Regime, ReportBack,
+    ResponseLetter, TransparencyReportDocument, Verification,
 };
 use crate::markup::{self, Document, Section};
 
 mod report;
 
 /// Every template a document uses, with its embedded text.
-const EMBEDDED: [(&str, &str); 10] = [
+const EMBEDDED: [(&str, &str); 12] = [
     (
         "order.kk.jinja",
         include_str!("../templates/order.kk.jinja"),
@@ -35,6 +36,14 @@ const EMBEDDED: [(&str, &str); 10] = [
     (
         "order.ru.jinja",
         include_str!("../templates/order.ru.jinja"),
+    ),
+    (
+        "closure.kk.jinja",
+        include_str!("../templates/closure.kk.jinja"),
+    ),
+    (
+        "closure.ru.jinja",
+        include_str!("../templates/closure.ru.jinja"),
     ),
     (
         "response.kk.jinja",
@@ -216,6 +225,10 @@ impl Templates {
                 order.kind.code()
             )))?;
         }
+        for closure in samples::closures() {
+            self.closure_markup(&closure)
+                .map_err(while_checking("closure notice".to_owned()))?;
+        }
         for letter in samples::letters() {
             self.response_markup(&letter)
                 .map_err(while_checking(format!(
@@ -266,6 +279,24 @@ impl Templates {
                 OrderLanguage::Ru => "order.ru.jinja",
             };
             let markup = self.render(name, order_context(order, language)?)?;
+            let origin = self.origin(name).unwrap_or(name);
+            sections.extend(markup::parse(&markup, language.code(), origin)?.sections);
+        }
+        Ok(Document { sections })
+    }
+
+    /// The closure notice's markup, parsed: Kazakh, then Russian.
+    pub(crate) fn closure_markup(
+        &self,
+        closure: &ClosureNotice,
+    ) -> Result<Document, DocumentError> {
+        let mut sections: Vec<Section> = Vec::new();
+        for language in OrderLanguage::ALL {
+            let name = match language {
+                OrderLanguage::Kk => "closure.kk.jinja",
+                OrderLanguage::Ru => "closure.ru.jinja",
+            };
+            let markup = self.render(name, closure_context(closure, language)?)?;
             let origin = self.origin(name).unwrap_or(name);
             sections.extend(markup::parse(&markup, language.code(), origin)?.sections);
         }
@@ -408,16 +439,23 @@ fn group_digits(number: u64) -> String {
 }
 
 fn order_context(order: &OrderDocument, language: OrderLanguage) -> Result<Value, DocumentError> {
-    let due = almaty(order.removal_due)?;
-    let removal_due = map(vec![
-        ("date", date_value(due.date())),
-        (
-            "time",
-            Value::from(format!("{:02}:{:02}", due.hour(), due.minute())),
-        ),
-        ("hour", Value::from(due.hour())),
-        ("minute", Value::from(due.minute())),
-    ]);
+    // Before delivery there is no deadline to show: the template says
+    // "within N hours of receipt" instead (`removal_hours`).
+    let removal_due = match order.removal_due {
+        Some(due) => {
+            let due = almaty(due)?;
+            map(vec![
+                ("date", date_value(due.date())),
+                (
+                    "time",
+                    Value::from(format!("{:02}:{:02}", due.hour(), due.minute())),
+                ),
+                ("hour", Value::from(due.hour())),
+                ("minute", Value::from(due.minute())),
+            ])
+        }
+        None => Value::from(()),
+    };
     let original = match order.kind.original() {
         Some(OrderReference { number, issued_at }) => map(vec![
             ("number", Value::from(number.clone())),
@@ -427,13 +465,26 @@ fn order_context(order: &OrderDocument, language: OrderLanguage) -> Result<Value
     };
     let fine = match &order.kind {
         OrderKind::AdministrativeOffence {
-            fine_mci,
-            fine_tenge,
+            fine: Some(Fine { mci, in_tenge }),
             ..
-        } => map(vec![
-            ("mci", Value::from(*fine_mci)),
-            ("tenge", Value::from(group_digits(*fine_tenge))),
-        ]),
+        } => {
+            let in_tenge = match in_tenge {
+                Some(FineInTenge {
+                    mci_value,
+                    year,
+                    total,
+                }) => map(vec![
+                    (
+                        "mci_value",
+                        Value::from(group_digits(u64::from(*mci_value))),
+                    ),
+                    ("year", Value::from(*year)),
+                    ("total", Value::from(group_digits(*total))),
+                ]),
+                None => Value::from(()),
+            };
+            map(vec![("mci", Value::from(*mci)), ("tenge", in_tenge)])
+        }
         _ => Value::from(()),
     };
     let api_base = order.report.api_base_url.trim_end_matches('/');
@@ -459,6 +510,7 @@ fn order_context(order: &OrderDocument, language: OrderLanguage) -> Result<Value
         ("owner", Value::from(order.owner_name.clone())),
         ("urls", strings(&order.urls)),
         ("removal_due", removal_due),
+        ("removal_hours", Value::from(order.removal_hours)),
         (
             "report",
             map(vec![
@@ -479,6 +531,45 @@ fn order_context(order: &OrderDocument, language: OrderLanguage) -> Result<Value
         ("kind", Value::from(order.kind.code())),
         ("original", original),
         ("fine", fine),
+    ]))
+}
+
+fn closure_context(
+    closure: &ClosureNotice,
+    language: OrderLanguage,
+) -> Result<Value, DocumentError> {
+    Ok(map(vec![
+        ("language", Value::from(language.code())),
+        ("number", Value::from(closure.number.clone())),
+        ("order_issued_at", date_value(closure.order_issued_at)),
+        ("issued_at", date_value(closure.issued_at)),
+        (
+            "regime",
+            map(vec![
+                ("id", Value::from(closure.regime.id.clone())),
+                (
+                    "title",
+                    Value::from(closure.regime.title.get(language).clone()),
+                ),
+            ]),
+        ),
+        (
+            "authority",
+            Value::from(closure.authority.get(language).clone()),
+        ),
+        ("owner", Value::from(closure.owner_name.clone())),
+        ("urls", strings(&closure.urls)),
+        (
+            "removal_verified_at",
+            datetime_value(closure.removal_verified_at)?,
+        ),
+        (
+            "verification",
+            map(vec![
+                ("code", Value::from(closure.verification.code.clone())),
+                ("url", Value::from(closure.verification.url.clone())),
+            ]),
+        ),
     ]))
 }
 
@@ -628,16 +719,38 @@ mod samples {
             },
             OrderKind::AdministrativeOffence {
                 original: reference(),
-                fine_mci: 10,
-                fine_tenge: 43_250,
+                fine: None,
+            },
+            OrderKind::AdministrativeOffence {
+                original: reference(),
+                fine: Some(Fine {
+                    mci: 10,
+                    in_tenge: None,
+                }),
+            },
+            OrderKind::AdministrativeOffence {
+                original: reference(),
+                fine: Some(Fine {
+                    mci: 10,
+                    in_tenge: Some(FineInTenge {
+                        mci_value: 4_325,
+                        year: 2026,
+                        total: 43_250,
+                    }),
+                }),
             },
             OrderKind::AccessRestrictionRequest {
                 original: reference(),
             },
         ];
+        // Every kind before delivery (no deadline yet) and after.
         kinds
             .into_iter()
-            .map(|kind| OrderDocument {
+            .flat_map(|kind| {
+                [None, Some(jiff::Timestamp::UNIX_EPOCH)]
+                    .map(|removal_due| (kind.clone(), removal_due))
+            })
+            .map(|(kind, removal_due)| OrderDocument {
                 number: "CHECK-2".to_owned(),
                 issued_at: jiff::civil::date(2026, 1, 6),
                 regime: Regime {
@@ -657,7 +770,8 @@ mod samples {
                 },
                 owner_name: "check".to_owned(),
                 urls: vec!["https://example.invalid/check".to_owned()],
-                removal_due: jiff::Timestamp::UNIX_EPOCH,
+                removal_due,
+                removal_hours: 24,
                 report: ReportBack {
                     portal_url: "https://example.invalid/owner".to_owned(),
                     api_base_url: "https://example.invalid".to_owned(),
@@ -669,6 +783,32 @@ mod samples {
                 kind,
             })
             .collect()
+    }
+
+    pub(super) fn closures() -> Vec<ClosureNotice> {
+        vec![ClosureNotice {
+            number: "CHECK-2".to_owned(),
+            order_issued_at: jiff::civil::date(2026, 1, 5),
+            issued_at: jiff::civil::date(2026, 1, 6),
+            regime: Regime {
+                id: "check".to_owned(),
+                title: Bilingual {
+                    kk: "check".to_owned(),
+                    ru: "check".to_owned(),
+                },
+            },
+            authority: Bilingual {
+                kk: "check".to_owned(),
+                ru: "check".to_owned(),
+            },
+            owner_name: "check".to_owned(),
+            urls: vec!["https://example.invalid/check".to_owned()],
+            removal_verified_at: jiff::Timestamp::UNIX_EPOCH,
+            verification: Verification {
+                code: "CHECK".to_owned(),
+                url: "https://example.invalid/verify/CHECK".to_owned(),
+            },
+        }]
     }
 
     pub(super) fn letters() -> Vec<ResponseLetter> {

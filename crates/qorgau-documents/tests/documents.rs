@@ -10,8 +10,9 @@ use std::path::Path;
 
 use fixtures::{KAZAKH_LETTERS, REFERRAL_DIGESTS, RUSSIAN_LETTERS};
 use qorgau_documents::{
-    DocumentError, Language, OrderDocument, OrderKind, OrderLanguage, OrderReference, Outcome,
-    ReferralDocument, Rendered, Templates, render_order, render_referral, render_response,
+    ClosureNotice, DocumentError, Fine, FineInTenge, Language, OrderDocument, OrderKind,
+    OrderLanguage, OrderReference, Outcome, ReferralDocument, Rendered, Templates, render_closure,
+    render_order, render_referral, render_response,
 };
 
 /// The PDF's text as `pdftotext` reads it (one string per page), or `None`
@@ -375,6 +376,7 @@ fn an_order_has_no_field_for_a_person() {
         owner_name: _,
         urls: _,
         removal_due: _,
+        removal_hours: _,
         report: _,
         verification: _,
         kind: _,
@@ -407,8 +409,21 @@ fn ladder() -> Vec<(&'static str, OrderKind)> {
             "order-administrative-offence",
             OrderKind::AdministrativeOffence {
                 original: reference(),
-                fine_mci: 10,
-                fine_tenge: 43_250,
+                fine: None,
+            },
+        ),
+        (
+            "order-administrative-offence-fine",
+            OrderKind::AdministrativeOffence {
+                original: reference(),
+                fine: Some(Fine {
+                    mci: 10,
+                    in_tenge: Some(FineInTenge {
+                        mci_value: 4_325,
+                        year: 2026,
+                        total: 43_250,
+                    }),
+                }),
             },
         ),
         (
@@ -436,14 +451,48 @@ fn every_step_of_the_ladder_says_what_it_is() {
                 "{name} dates the original order"
             );
         }
-        if let OrderKind::AdministrativeOffence { .. } = kind {
-            assert!(
-                rendered.text.contains("10 АЕК (43\u{a0}250 теңге)"),
-                "{}",
-                rendered.text
-            );
-            assert!(rendered.text.contains("10 МРП (43\u{a0}250 тенге)"));
+        match &kind {
+            OrderKind::AdministrativeOffence { fine: Some(_), .. } => {
+                assert!(
+                    rendered.text.contains(
+                        "10 АЕК × 4\u{a0}325 теңге (2026 жылға белгіленген АЕК) = 43\u{a0}250 теңге"
+                    ),
+                    "{}",
+                    rendered.text
+                );
+                assert!(
+                    rendered.text.contains(
+                        "10 МРП × 4\u{a0}325 тенге (МРП на 2026 год) = 43\u{a0}250 тенге"
+                    )
+                );
+            }
+            // No fine confirmed: the record states the offence and leaves
+            // the amount to the body hearing the case; it invents none.
+            OrderKind::AdministrativeOffence { fine: None, .. } => {
+                assert!(rendered.text.contains(
+                    "Айыппұлдың мөлшерін әкімшілік құқық бұзушылық туралы істі қарайтын орган белгілейді."
+                ));
+                assert!(rendered.text.contains(
+                    "Размер штрафа устанавливает орган, рассматривающий дело об административном правонарушении."
+                ));
+                assert!(!rendered.text.contains("МРП") && !rendered.text.contains("АЕК"));
+            }
+            _ => assert!(!rendered.text.contains("МРП")),
         }
+        let heading = match &kind {
+            OrderKind::AdministrativeOffence { .. } => {
+                "УВЕДОМЛЕНИЕ ОБ АДМИНИСТРАТИВНОМ ПРАВОНАРУШЕНИИ"
+            }
+            OrderKind::RepeatedOrder { .. } => "ПОВТОРНОЕ ПРЕДПИСАНИЕ",
+            OrderKind::Reminder { .. } => "НАПОМИНАНИЕ ОБ ИСПОЛНЕНИИ ПРЕДПИСАНИЯ",
+            OrderKind::AccessRestrictionRequest { .. } => "УВЕДОМЛЕНИЕ ОБ ОГРАНИЧЕНИИ ДОСТУПА",
+            OrderKind::Order => "ПРЕДПИСАНИЕ",
+        };
+        assert!(
+            rendered.text.contains(&format!("{heading} № 2026-000123")),
+            "{name}: {}",
+            rendered.text
+        );
     }
 }
 
@@ -477,6 +526,18 @@ fn every_document_matches_its_snapshot() {
         order.kind = kind;
         check_snapshot(name, &render_order(&templates(), &order).unwrap().text);
     }
+    let mut undelivered = fixtures::order(fixtures::urls());
+    undelivered.removal_due = None;
+    check_snapshot(
+        "order-undelivered",
+        &render_order(&templates(), &undelivered).unwrap().text,
+    );
+    check_snapshot(
+        "closure",
+        &render_closure(&templates(), &fixtures::closure(fixtures::urls()))
+            .unwrap()
+            .text,
+    );
     for language in Language::ALL {
         for (name, outcome) in [
             (
@@ -1025,4 +1086,91 @@ fn a_report_has_only_published_values() {
         referred: _,
         compliance: _,
     } = fixtures::report(Language::Kk);
+}
+
+/// The legal clock runs from the owner's receipt of the order, so an order
+/// not yet delivered states the hours from receipt, not a date computed from
+/// its issue; once delivered it states the deadline's date and hour.
+#[test]
+fn an_order_not_yet_delivered_states_the_hours_from_receipt_not_a_date() {
+    let mut order = fixtures::order(fixtures::urls());
+    order.removal_due = None;
+    let rendered = render_order(&templates(), &order).unwrap();
+    for text in [&rendered.text, &rendered.html] {
+        assert!(text.contains("нұсқама алынған сәттен бастап 24 сағат ішінде"));
+        assert!(text.contains("в течение 24 часов с момента получения предписания"));
+        assert!(
+            !text.contains("29.11.2026"),
+            "no date before delivery: {text}"
+        );
+    }
+    let delivered = render_order(&templates(), &fixtures::order(fixtures::urls())).unwrap();
+    assert!(
+        delivered
+            .text
+            .contains("29.11.2026, сағат 14:30 (Алматы уақыты)")
+    );
+    assert!(delivered.text.contains("29.11.2026, 14:30 (время Алматы)"));
+    if let Some(pages) = pdftotext(&rendered.pdf) {
+        let text = qorgau_testkit::squeezed(&joined(&pages.join("")));
+        assert!(
+            text.contains("втечение24часовсмоментаполученияпредписания"),
+            "{text}"
+        );
+        assert!(!text.contains("29.11.2026"), "{text}");
+    }
+}
+
+/// The notice that closes an order says so — its own title in Kazakh and
+/// Russian, the order's number, that removal was verified and when (Almaty
+/// time) — and is not the order again: no heading of an order, no
+/// deadline, nothing to do.
+#[test]
+fn a_closure_notice_says_the_removal_was_verified_and_is_not_an_order() {
+    let closure = fixtures::closure(fixtures::urls());
+    let rendered = render_closure(&templates(), &closure).unwrap();
+    assert_eq!(
+        rendered.title,
+        "Нұсқаманың жабылғаны туралы хабарлама № 2026-000123 / \
+         Уведомление о закрытии предписания № 2026-000123"
+    );
+    for text in [&rendered.text, &rendered.html] {
+        for fact in [
+            "НҰСҚАМАНЫҢ ЖАБЫЛҒАНЫ ТУРАЛЫ ХАБАРЛАМА № 2026-000123",
+            "УВЕДОМЛЕНИЕ О ЗАКРЫТИИ ПРЕДПИСАНИЯ № 2026-000123",
+            "29.11.2026, сағат 11:05 (Алматы уақыты)",
+            "29.11.2026, 11:05 (время Алматы)",
+            "№ 2026-000123 от 28.11.2026",
+            "https://t.me/some_channel/4521",
+        ] {
+            assert!(text.contains(fact), "{fact} missing: {text}");
+        }
+        for order_only in ["ПРЕДПИСАНИЕ №", "НҰСҚАМА №", "Срок удаления", "Жою мерзімі"]
+        {
+            assert!(
+                !text.contains(order_only),
+                "{order_only} in a closure: {text}"
+            );
+        }
+    }
+    if let Some(pages) = pdftotext(&rendered.pdf) {
+        let text = pages.join("");
+        assert!(text.contains("2026-000123"), "{text}");
+        assert!(
+            text.contains("ЖАБЫЛҒАНЫ") && text.contains("ЗАКРЫТИИ"),
+            "{text}"
+        );
+    }
+    // Like the order, it has no field for a person.
+    let ClosureNotice {
+        number: _,
+        order_issued_at: _,
+        issued_at: _,
+        regime: _,
+        authority: _,
+        owner_name: _,
+        urls: _,
+        removal_verified_at: _,
+        verification: _,
+    } = closure;
 }

@@ -146,8 +146,15 @@ pub struct EscalationStep {
     /// The key of the legal basis the step cites ([`Regime::legal_basis`]).
     pub legal_basis: String,
     /// For an administrative offence: the fine sought, in monthly calculation
-    /// indices (MCI, `crate::mci`). Stated only where the article is confirmed.
+    /// indices (MCI, `crate::mci`). Stated only where the article is confirmed
+    /// (`confirmed = true`); without it the step's record says that the body
+    /// hearing the case sets the fine, and invents none.
     pub fine_mci: Option<u32>,
+    /// Whether what the step states (its fine) was checked against the law.
+    /// An `administrative_offence` step that is not must say why in `note`.
+    pub confirmed: bool,
+    /// What was and was not confirmed, and where from.
+    pub note: Option<String>,
 }
 
 /// What a document cites: the citation ("Law … Art. 40(1)") and a short
@@ -1141,7 +1148,14 @@ fn parse_escalation(root: &Fields<'_>) -> Result<Vec<EscalationStep>, RegimeData
             path,
             table,
         };
-        step.only(&["kind", "after_hours", "legal_basis", "note", "fine_mci"])?;
+        step.only(&[
+            "kind",
+            "after_hours",
+            "legal_basis",
+            "note",
+            "fine_mci",
+            "confirmed",
+        ])?;
         let kind_name = step.string("kind")?;
         let kind = EscalationKind::from_name(&kind_name).ok_or_else(|| {
             let expected: Vec<&str> = EscalationKind::ALL
@@ -1165,7 +1179,8 @@ fn parse_escalation(root: &Fields<'_>) -> Result<Vec<EscalationStep>, RegimeData
                 ),
             ));
         }
-        step.optional_string("note")?;
+        let note = step.optional_string("note")?;
+        let confirmed = step.bool_or("confirmed", false)?;
         let fine_mci = if step.table.contains_key("fine_mci") {
             if kind != EscalationKind::AdministrativeOffence {
                 return Err(step.error(
@@ -1173,15 +1188,31 @@ fn parse_escalation(root: &Fields<'_>) -> Result<Vec<EscalationStep>, RegimeData
                     "only an administrative_offence step states a fine",
                 ));
             }
+            // A fine is law or nothing: an owner must never read an amount
+            // that no article was checked to give (docs/regimes.md).
+            if !confirmed {
+                return Err(step.error(
+                    "fine_mci",
+                    "a fine is stated only when confirmed (`confirmed = true`) from the law",
+                ));
+            }
             Some(step.positive_u32("fine_mci")?)
         } else {
             None
         };
+        if kind == EscalationKind::AdministrativeOffence && !confirmed && note.is_none() {
+            return Err(step.error(
+                "note",
+                "an unconfirmed administrative_offence step must say in `note` what could not be confirmed",
+            ));
+        }
         steps.push(EscalationStep {
             kind,
             after_hours,
             legal_basis: step.string("legal_basis")?,
             fine_mci,
+            confirmed,
+            note,
         });
     }
     Ok(steps)
@@ -1320,6 +1351,25 @@ mod tests {
         );
         assert!(order_562.legal_basis(EXTENSION_LEGAL_BASIS).is_some());
         assert_eq!(order_562.effective_until, None);
+        // No article giving an owner's non-compliance a fine was found
+        // (docs/regimes.md): no shipped regime states one, and each says so.
+        for regime in regimes.all() {
+            for step in &regime.escalation {
+                if step.kind == EscalationKind::AdministrativeOffence {
+                    assert_eq!(
+                        (step.fine_mci, step.confirmed),
+                        (None, false),
+                        "{}",
+                        regime.id
+                    );
+                    assert!(
+                        step.note
+                            .as_deref()
+                            .is_some_and(|note| note.contains("127-2"))
+                    );
+                }
+            }
+        }
         assert_eq!(
             regimes.get("order-1").err(),
             Some(RegimeError::Unknown {
@@ -2041,6 +2091,40 @@ mod tests {
             )],
             Err(("r.toml", "legal_basis.order.note", "unconfirmed")),
         );
+        // A fine only where confirmed; an unconfirmed offence step says why.
+        let offence = |step: &str| {
+            replaced(
+                "legal_basis = \"order\"\n",
+                &format!(
+                    "legal_basis = \"order\"\n[[escalation]]\nkind = \"administrative_offence\"\n\
+                     after_hours = 72\nlegal_basis = \"order\"\n{step}"
+                ),
+            )
+        };
+        check_files(
+            &[("r.toml", &offence("fine_mci = 10\nnote = \"n\"\n"))],
+            Err(("r.toml", "escalation[1].fine_mci", "only when confirmed")),
+        );
+        check_files(
+            &[("r.toml", &offence("confirmed = false\n"))],
+            Err((
+                "r.toml",
+                "escalation[1].note",
+                "what could not be confirmed",
+            )),
+        );
+        check_files(
+            &[("r.toml", &offence("confirmed = true\nfine_mci = 0\n"))],
+            Err(("r.toml", "escalation[1].fine_mci", "")),
+        );
+        check_files(
+            &[("r.toml", &offence("confirmed = false\nnote = \"n\"\n"))],
+            Ok(1),
+        );
+        let fined =
+            Regimes::from_files(&[("r.toml", &offence("confirmed = true\nfine_mci = 10\n"))])
+                .unwrap();
+        assert_eq!(fined.all()[0].escalation[1].fine_mci, Some(10));
         check_files(&[("r.toml", "id = ")], Err(("r.toml", "(syntax)", "")));
         // An extension needs its legal basis.
         let with_extension = replaced(

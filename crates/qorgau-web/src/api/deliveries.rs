@@ -13,7 +13,7 @@ use qorgau_delivery::webhook::{WebhookSecret, validate_endpoint};
 use qorgau_domain::compliance::{ComplianceRecord, OrderFacts};
 use qorgau_domain::deadline::rfc3339_almaty;
 use qorgau_domain::message::{Explain, Message};
-use qorgau_domain::procedure::Command;
+use qorgau_domain::procedure::{Actor, Command};
 use qorgau_store::{Deliveries, OrderRow, Store};
 use serde_json::{Value, json};
 
@@ -270,8 +270,23 @@ pub async fn order_document(
         .owner_orders(&owner.owner.name, false)
         .await
         .map_err(|error| fail(error.into()))?;
-    if !own.iter().any(|order| order.order_id == order_id) {
+    let Some(order) = own.iter().find(|order| order.order_id == order_id) else {
         return Err(fail(ApiError::NotFound));
+    };
+    // Reading the order is receiving it, as listing it is: the 24-hour
+    // clock starts, and the document then shows its deadline instead of
+    // "24 hours from receipt".
+    if order.status == "issued" {
+        let delivery = Command::RecordDelivery {
+            order_id: order_id.clone(),
+            delivered_at: None,
+            channel: "api".to_owned(),
+        };
+        // Another request may have recorded the delivery first; that is fine.
+        let _ = state
+            .procedure()
+            .run(&order.case_id, &Actor::system(), delivery)
+            .await;
     }
     Ok(crate::pages::order_pdf(&state, &order_id, query.step).await)
 }

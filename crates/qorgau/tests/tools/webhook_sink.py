@@ -7,7 +7,10 @@ registering the endpoint), answers 204 when verified and 401 when not, and
 records each request in --out (a JSON list, rewritten atomically):
 
     python webhook_sink.py --port PORT --secret-file FILE --out FILE \
-        --now-file FILE
+        --now-file FILE [--fail-first N]
+
+With --fail-first N the first N verified requests are answered 500 (a
+receiver that fails, then recovers); each is still recorded.
 
 The server under test runs on a pinned clock (QORGAU_TEST_NOW), and it signs
 `webhook-timestamp` with that clock. The library's five-minute tolerance is
@@ -32,6 +35,7 @@ def main() -> None:
     parser.add_argument("--secret-file", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--now-file", required=True)
+    parser.add_argument("--fail-first", type=int, default=0)
     options = parser.parse_args()
 
     class PinnedClock(datetime):
@@ -44,6 +48,7 @@ def main() -> None:
     library.datetime = PinnedClock
     lock = threading.Lock()
     received = []
+    failures_left = [options.fail_first]
 
     def secrets():
         with open(options.secret_file, encoding="utf-8") as file:
@@ -64,6 +69,10 @@ def main() -> None:
                 except WebhookVerificationError:
                     continue
             status = 204 if verified else 401
+            with lock:
+                if verified and failures_left[0] > 0:
+                    failures_left[0] -= 1
+                    status = 500
             entry = {
                 "webhook_id": headers.get("webhook-id"),
                 "verified": verified,
