@@ -112,6 +112,14 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .route("/v1/cases/{case_id}/extension", post(api::staff::extend))
+        .route(
+            "/v1/cases/{case_id}/draft-orders",
+            get(api::staff::draft_orders),
+        )
+        .route(
+            "/v1/cases/{case_id}/draft-orders/{number}/document",
+            get(api::staff::draft_order_document),
+        )
         .route("/v1/cases/{case_id}/response", post(api::staff::respond))
         .route("/v1/orders", get(api::owners::orders))
         .route(

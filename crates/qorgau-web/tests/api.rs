@@ -593,6 +593,8 @@ async fn the_openapi_document_lists_every_route() {
         "/api/v1/cases/{case_id}/votes",
         "/api/v1/cases/{case_id}/decision",
         "/api/v1/cases/{case_id}/extension",
+        "/api/v1/cases/{case_id}/draft-orders",
+        "/api/v1/cases/{case_id}/draft-orders/{number}/document",
         "/api/v1/cases/{case_id}/response",
         "/api/v1/cases/{case_id}/actors/links",
         "/api/v1/cases/{case_id}/actors/links/unlink",

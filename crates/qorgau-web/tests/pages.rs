@@ -738,3 +738,307 @@ async fn the_coordinator_adds_staff_and_resource_owners_whose_secrets_are_shown_
         .await;
     assert_eq!(forged.status, 403);
 }
+
+/// A case naming two resources of two owners, with the evidence of two incidents.
+fn two_owner_application() -> serde_json::Value {
+    serde_json::json!({
+        "language": "ru",
+        "applicant": {"name": "A", "relation": "parent", "email": "a@example.kz"},
+        "child": {"name": "B", "birth_date": "2012-04-15"},
+        "resources": [{"url": "https://t.me/school_memes_kz"}, {"url": "https://instagram.com/fake_daniyar"}],
+        "incidents": [{"occurred_on": "2026-11-20"}, {"occurred_on": "2026-11-21"}]
+    })
+}
+
+async fn event_count(app: &TestApp, case_id: &str) -> usize {
+    app.store
+        .load_case(case_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .events
+        .len()
+}
+
+#[tokio::test]
+async fn the_orders_a_decision_would_issue_are_previewed_before_deciding_and_nothing_is_recorded() {
+    let app = TestApp::spawn().await;
+    let (case_id, code) = app.apply(two_owner_application()).await;
+    let recorded = event_count(&app, &case_id).await;
+    let base = format!("/staff/cases/{case_id}");
+
+    for who in ["coord", "chair"] {
+        let cookie = app.page_session(who).await;
+        let page = app
+            .get_with_cookie(&format!("{base}?lang=ru"), &cookie)
+            .await;
+        assert_eq!(page.status, 200);
+        let section = between(&page.body, "<section id=\"draft-orders\">", "<form");
+        for fact in [
+            "Предписание владельцу instagram",
+            "Предписание владельцу telegram",
+            "https://t.me/school_memes_kz",
+            "https://instagram.com/fake_daniyar",
+            "Удаление в течение 24 ч",
+            "/draft-orders/1/document.pdf",
+            "/draft-orders/2/document.html",
+        ] {
+            assert!(section.contains(fact), "{who}: {fact} in {section}");
+        }
+        // Before the decide button, not after it.
+        assert!(page.body.find("draft-orders").unwrap() < page.body.find("/decide").unwrap());
+        // The drafts by the same path as the order: kk and ru, no number, no code.
+        let html = app
+            .get_with_cookie(&format!("{base}/draft-orders/2/document.html"), &cookie)
+            .await;
+        assert_eq!(html.status, 200);
+        assert!(html.body.contains("ЖОБА: НҰСҚАМА"), "{}", html.body);
+        assert!(html.body.contains("ПРОЕКТ: ПРЕДПИСАНИЕ"));
+        assert!(html.body.contains("https://t.me/school_memes_kz"));
+        assert!(!html.body.contains("https://instagram.com/fake_daniyar"));
+        assert!(
+            !html.body.contains(&format!("{case_id}-")),
+            "no order number"
+        );
+        assert!(!html.body.contains("/verify/"), "no verification code");
+        let pdf = app
+            .get_with_cookie(&format!("{base}/draft-orders/1/document.pdf"), &cookie)
+            .await;
+        assert_eq!(pdf.status, 200);
+        assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+        let missing = app
+            .get_with_cookie(&format!("{base}/draft-orders/3/document.pdf"), &cookie)
+            .await;
+        assert_eq!(missing.status, 404);
+    }
+    // The API gives the same list and the PDF; pdftotext reads it in CI.
+    let chair = app.sign_in("chair").await;
+    let listed = app
+        .get(
+            &format!("/api/v1/cases/{case_id}/draft-orders"),
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let orders = listed.json()["orders"].as_array().unwrap().clone();
+    assert_eq!(orders.len(), 2);
+    assert_eq!(orders[1]["owner"], "telegram");
+    assert_eq!(orders[1]["urls"][0], "https://t.me/school_memes_kz");
+    assert_eq!(orders[1]["removal_hours"], 24);
+    assert!(!orders[1]["legal_basis"].as_array().unwrap().is_empty());
+    let pdf = app
+        .get_bytes(
+            &format!("/api/v1/cases/{case_id}/draft-orders/2/document"),
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(pdf.status, 200);
+    if let Some(text) = common::pdf_text(&pdf.body) {
+        assert!(text.contains("ПРОЕКТ"), "{text}");
+        assert!(text.contains("https://t.me/school_memes_kz"), "{text}");
+        assert!(!text.contains("Кодпроверки"), "{text}");
+    }
+
+    // Refused to an expert who is not the chair, to owners and to anyone.
+    let expert = app.page_session("e1").await;
+    let page = app
+        .get_with_cookie(&format!("{base}?lang=ru"), &expert)
+        .await;
+    assert!(!page.body.contains("draft-orders"));
+    for path in [
+        format!("{base}/draft-orders/1/document.pdf"),
+        format!("{base}/draft-orders/1/document.html"),
+    ] {
+        assert_eq!(app.get_with_cookie(&path, &expert).await.status, 403);
+        assert_eq!(app.get(&path, None).await.status, 303, "to sign in");
+    }
+    let api = format!("/api/v1/cases/{case_id}/draft-orders");
+    let e1 = app.sign_in("e1").await;
+    assert_eq!(app.get(&api, Some(&e1)).await.status, 403);
+    assert_eq!(app.get(&api, Some("qgk_telegram")).await.status, 401);
+    assert_eq!(app.get(&api, Some(&code)).await.status, 401);
+    assert_eq!(app.get(&api, None).await.status, 401);
+    assert_eq!(
+        event_count(&app, &case_id).await,
+        recorded,
+        "nothing recorded"
+    );
+
+    // The decision then issues exactly the orders previewed.
+    let decided = app.confirm(&case_id).await;
+    let issued: Vec<(String, String)> = decided["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|order| {
+            (
+                order["owner"].as_str().unwrap().to_owned(),
+                order["urls"][0].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let previewed: Vec<(String, String)> = orders
+        .iter()
+        .map(|order| {
+            (
+                order["owner"].as_str().unwrap().to_owned(),
+                order["urls"][0].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(issued, previewed);
+    assert_eq!(app.get(&api, Some(&chair)).await.status, 409);
+}
+
+#[tokio::test]
+async fn the_response_letter_is_shown_in_the_case_language_before_the_respond_button() {
+    let app = TestApp::spawn().await;
+    let (case_id, _) = app.apply(two_owner_application()).await;
+    let cookie = app.page_session("coord").await;
+    let before = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}?lang=en"), &cookie)
+        .await;
+    assert!(
+        !before.body.contains("response-preview"),
+        "nothing to answer yet"
+    );
+    app.confirm(&case_id).await;
+    // The page in English, the letter in the case's language (Russian).
+    let page = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}?lang=en"), &cookie)
+        .await;
+    let preview = page.body.find("<section id=\"response-preview\">").unwrap();
+    let respond = page.body.find("/respond?").unwrap();
+    assert!(preview < respond, "the letter comes before the button");
+    let letter = between(&page.body, "<pre class=\"letter\">", "</pre>");
+    assert!(letter.contains("Ответ на ваше обращение"), "{letter}");
+    assert!(letter.contains(&case_id));
+    assert!(letter.contains("Факты подтверждены"), "{letter}");
+    // After the response is recorded, no preview and no button.
+    let csrf = input_value(&page.body, "csrf").unwrap();
+    let sent = app
+        .post_form(
+            &format!("/staff/cases/{case_id}/respond?lang=en"),
+            &[("csrf", &csrf)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(sent.status, 303);
+    let after = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}?lang=en"), &cookie)
+        .await;
+    assert!(!after.body.contains("response-preview"));
+}
+
+#[tokio::test]
+async fn the_chair_extends_from_the_case_page_with_errors_beside_the_fields() {
+    let app = TestApp::spawn().await;
+    let (case_id, _) = app.apply(two_owner_application()).await;
+    let base = format!("/staff/cases/{case_id}");
+    for who in ["coord", "e1"] {
+        let cookie = app.page_session(who).await;
+        let page = app.get_with_cookie(&base, &cookie).await;
+        assert!(!page.body.contains("id=\"extension\""), "{who}");
+        let csrf = input_value(&page.body, "csrf").unwrap();
+        let refused = app
+            .post_form(
+                &format!("{base}/extension"),
+                &[("csrf", &csrf), ("until", "2026-12-10"), ("reason", "r")],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(refused.status, 403, "{who}");
+    }
+    let chair = app.page_session("chair").await;
+    let page = app
+        .get_with_cookie(&format!("{base}?lang=kk"), &chair)
+        .await;
+    assert!(page.body.contains("id=\"extension\""));
+    check_labels("case.chair.kk", &page.body);
+    let csrf = input_value(&page.body, "csrf").unwrap();
+    let recorded = event_count(&app, &case_id).await;
+    let forged = app
+        .post_form(
+            &format!("{base}/extension"),
+            &[("until", "2026-12-10"), ("reason", "many files")],
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(forged.status, 403, "no CSRF token");
+    // No reason: refused beside the reason, in Kazakh, the date kept.
+    let no_reason = app
+        .post_form(
+            &format!("{base}/extension?lang=kk"),
+            &[("csrf", &csrf), ("until", "2026-12-10"), ("reason", " ")],
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(no_reason.status, 422);
+    assert!(
+        no_reason
+            .body
+            .contains("id=\"extension_reason-error\">Ұзарту негіздемесін жазыңыз.</p>"),
+        "{}",
+        no_reason.body
+    );
+    assert_eq!(
+        input_value(&no_reason.body, "until").as_deref(),
+        Some("2026-12-10")
+    );
+    // Beyond 15 calendar days from receipt (2 December): beside the date, in Russian.
+    let too_long = app
+        .post_form(
+            &format!("{base}/extension?lang=ru"),
+            &[
+                ("csrf", &csrf),
+                ("until", "2026-12-31"),
+                ("reason", "много материалов"),
+            ],
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(too_long.status, 422);
+    let message = between(&too_long.body, "id=\"until-error\">", "</p>");
+    assert!(
+        message.contains("17.12.2026") || message.contains("2026-12-17"),
+        "{message}"
+    );
+    assert!(
+        too_long.body.contains("много материалов"),
+        "the reason is kept"
+    );
+    let not_a_date = app
+        .post_form(
+            &format!("{base}/extension?lang=en"),
+            &[("csrf", &csrf), ("until", "next week"), ("reason", "r")],
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(not_a_date.status, 422);
+    assert!(not_a_date.body.contains("id=\"until-error\""));
+    assert_eq!(
+        event_count(&app, &case_id).await,
+        recorded,
+        "nothing recorded"
+    );
+
+    let extended = app
+        .post_form(
+            &format!("{base}/extension?lang=ru"),
+            &[
+                ("csrf", &csrf),
+                ("until", "2026-12-10"),
+                ("reason", "много материалов"),
+            ],
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(extended.status, 303, "{}", extended.body);
+    let case = app.store.load_case(&case_id).await.unwrap().unwrap();
+    let state = case.state().unwrap();
+    let extension = state.extension.unwrap();
+    assert_eq!(extension.until.to_string(), "2026-12-10");
+    assert_eq!(extension.reason, "много материалов");
+    let page = app.get_with_cookie(&base, &chair).await;
+    assert!(!page.body.contains("id=\"extension\""), "extended once");
+}

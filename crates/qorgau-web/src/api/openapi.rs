@@ -46,6 +46,11 @@ pub fn openapi() -> Value {
     {
         paths.extend(deliveries);
     }
+    if let Some(paths) = document["paths"].as_object_mut()
+        && let Value::Object(staff) = super::staff::openapi_paths()
+    {
+        paths.extend(staff);
+    }
     document["components"]["schemas"]["EvidenceItem"] = evidence_item_schema();
     document
 }
