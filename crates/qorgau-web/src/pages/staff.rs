@@ -626,13 +626,20 @@ async fn act(
             Redirect::to(&format!("/staff/cases/{case_id}?lang={}", language.tag())).into_response()
         }
         Err(qorgau_app::ServiceError::Procedure(error)) => {
+            // Not this role's to do: 403, as the API answers; any other
+            // refusal of the procedure is about the case's state: 409.
+            let status = if matches!(error, ProcedureError::NotAllowed { .. }) {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::CONFLICT
+            };
             render_case(
                 state,
                 tr,
                 staff,
                 case_id,
                 Some(tr.say(&error.explain())),
-                StatusCode::CONFLICT,
+                status,
             )
             .await
         }
