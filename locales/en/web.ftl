@@ -48,3 +48,4 @@ timeline-event = { $event ->
     [removal_rechecked] Qorgau checked the page again to see whether the content is gone
    *[other] { $event }
 }
+problem-malformed-multipart = The request body is not valid multipart/form-data: { $detail }

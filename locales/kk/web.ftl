@@ -45,3 +45,4 @@ timeline-event = { $event ->
     [removal_rechecked] Qorgau мазмұнның жойылғанын білу үшін бетті қайта тексерді
    *[other] { $event }
 }
+problem-malformed-multipart = Сұрау денесі дұрыс multipart/form-data емес: { $detail }

@@ -49,3 +49,4 @@ timeline-event = { $event ->
     [removal_rechecked] Qorgau повторно проверил страницу: удалено ли содержимое
    *[other] { $event }
 }
+problem-malformed-multipart = Тело запроса — не корректный multipart/form-data: { $detail }

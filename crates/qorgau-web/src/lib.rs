@@ -31,13 +31,20 @@ pub use state::{AppState, WebConfig};
 
 /// The largest request body accepted (JSON applications; files come with the
 /// evidence release and get their own limit).
-const BODY_LIMIT_BYTES: usize = 256 * 1024;
+pub(crate) const BODY_LIMIT_BYTES: usize = 256 * 1024;
 
 /// Every route, with the middleware every response gets.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/openapi.json", get(api::openapi::document))
-        .route("/v1/applications", post(api::applications::submit))
+        .route(
+            "/v1/applications",
+            // Files may come with it (multipart): the page form's limit. A
+            // JSON body is still held to BODY_LIMIT_BYTES by the handler.
+            post(api::applications::submit).layer(DefaultBodyLimit::max(
+                qorgau_app::upload::MAX_UPLOADS_TOTAL_BYTES + 1024 * 1024,
+            )),
+        )
         .route("/v1/applications/{case_id}", get(api::applications::status))
         .route(
             "/v1/applications/{case_id}/evidence",

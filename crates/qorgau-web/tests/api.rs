@@ -438,6 +438,122 @@ async fn the_chair_extends_over_the_api() {
     assert_eq!(missing.json()["errors"][0]["field"], "until");
 }
 
+#[tokio::test]
+async fn an_application_with_files_is_multipart_and_a_bad_file_records_nothing() {
+    let app = TestApp::spawn().await;
+    let png = common::tiny_png();
+    let json = application().to_string();
+    let filed = app
+        .post_multipart(
+            "/api/v1/applications?lang=ru",
+            &[("application", &json)],
+            &[("evidence", "screenshot.png", "image/png", &png)],
+        )
+        .await;
+    assert_eq!(filed.status, 201, "{}", filed.body);
+    let receipt = filed.json();
+    let case_id = receipt["case_id"].as_str().unwrap();
+    let code = receipt["access_code"].as_str().unwrap();
+    let listed = app
+        .get(
+            &format!("/api/v1/applications/{case_id}/evidence"),
+            Some(code),
+        )
+        .await;
+    let items = listed.json().as_array().unwrap().clone();
+    let uploads: Vec<&Value> = items
+        .iter()
+        .filter(|item| item["kind"] == "upload")
+        .collect();
+    assert_eq!(uploads.len(), 1, "{}", listed.body);
+    let digest = qorgau_evidence::Sha256Digest::of(&png).to_string();
+    assert_eq!(uploads[0]["digest"], digest.as_str());
+    let stored = app
+        .get_bytes(
+            &format!(
+                "/api/v1/applications/{case_id}/evidence/{}",
+                uploads[0]["id"].as_str().unwrap()
+            ),
+            Some(code),
+        )
+        .await;
+    assert_eq!(stored.body, png, "stored byte for byte");
+    let cases = app.store.list_cases(None).await.unwrap().len();
+
+    // A program called screenshot.png and declared image/png: refused by
+    // its content, naming the field, in the request's language.
+    let disguised = app
+        .post_multipart(
+            "/api/v1/applications?lang=ru",
+            &[("application", &json)],
+            &[(
+                "evidence",
+                "screenshot.png",
+                "image/png",
+                b"MZ\x90\x00 not an image",
+            )],
+        )
+        .await;
+    assert_eq!(disguised.status, 422, "{}", disguised.body);
+    let problem = disguised.json();
+    assert_eq!(problem["errors"][0]["field"], "evidence");
+    assert_eq!(problem["errors"][0]["code"], "evidence_type");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("PDF"),
+        "{problem}"
+    );
+    // Larger than 10 MB, with a PNG's first bytes.
+    let mut oversized = png.clone();
+    oversized.resize(qorgau_app::upload::MAX_UPLOAD_BYTES + 1, 0);
+    let too_large = app
+        .post_multipart(
+            "/api/v1/applications?lang=en",
+            &[("application", &json)],
+            &[("evidence", "big.png", "image/png", &oversized)],
+        )
+        .await;
+    assert_eq!(too_large.status, 422, "{}", too_large.body);
+    assert_eq!(too_large.json()["errors"][0]["code"], "evidence_too_large");
+    // An inadmissible application with a good file: refused, file not kept.
+    let mut without_resource = application();
+    without_resource["resources"] = json!([]);
+    without_resource["incidents"] =
+        json!([{"occurred_on": "2026-11-20"}, {"occurred_on": "2026-11-24"}]);
+    let refused = app
+        .post_multipart(
+            "/api/v1/applications?lang=en",
+            &[("application", &without_resource.to_string())],
+            &[("evidence", "screenshot.png", "image/png", &png)],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("resource_required"),
+        "{}",
+        refused.body
+    );
+    let no_json = app
+        .post_multipart(
+            "/api/v1/applications?lang=en",
+            &[],
+            &[("evidence", "screenshot.png", "image/png", &png)],
+        )
+        .await;
+    assert_eq!(no_json.status, 422, "{}", no_json.body);
+    assert_eq!(no_json.json()["errors"][0]["field"], "application");
+    assert_eq!(app.store.list_cases(None).await.unwrap().len(), cases);
+
+    // JSON alone keeps its 256 KiB limit although the route takes files.
+    let mut huge = application();
+    huge["description"] = json!("x".repeat(300 * 1024));
+    let reply = app.post("/api/v1/applications", None, huge).await;
+    assert_eq!(reply.status, 413, "{}", reply.body);
+    assert_eq!(app.store.list_cases(None).await.unwrap().len(), cases);
+}
+
 /// The columns of the authorization matrix, in the order each route is tried.
 const ROLES: [&str; 8] = [
     "anonymous",

@@ -2,7 +2,7 @@
 //! JavaScript anywhere; every text is a Fluent message; the language switch
 //! keeps the reader on the same page.
 
-mod apply;
+pub(crate) mod apply;
 mod deliveries;
 pub(crate) mod drafts;
 mod linked;
