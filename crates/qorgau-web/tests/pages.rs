@@ -1004,3 +1004,166 @@ async fn the_chair_extends_from_the_case_page_with_errors_beside_the_fields() {
     let page = app.get_with_cookie(&base, &chair).await;
     assert!(!page.body.contains("id=\"extension\""), "extended once");
 }
+
+#[tokio::test]
+async fn the_queue_puts_overdue_cases_first_then_the_nearest_deadline_with_working_days_left() {
+    let app = TestApp::spawn().await;
+    // A on Wednesday 2 December, B on Thursday the 3rd (its decision due at
+    // the end of Tuesday the 8th). On Monday the 7th the chair extends A to
+    // the 15th (the applicant to be told by the end of Wednesday the 9th)
+    // and C arrives (due at the end of Thursday the 10th).
+    let (a, _) = app.apply(two_owner_application()).await;
+    app.clock.set("2026-12-03T10:00:00+05:00".parse().unwrap());
+    let (b, _) = app.apply(two_owner_application()).await;
+    app.clock.set("2026-12-07T10:00:00+05:00".parse().unwrap());
+    let chair = app.sign_in("chair").await;
+    let extended = app
+        .post(
+            &format!("/api/v1/cases/{a}/extension"),
+            Some(&chair),
+            serde_json::json!({"until": "2026-12-15", "reason": "many files"}),
+        )
+        .await;
+    assert_eq!(extended.status, 200, "{}", extended.body);
+    let (c, _) = app.apply(two_owner_application()).await;
+    // Wednesday the 9th at noon: B is overdue; A's notice is due today.
+    app.clock.set("2026-12-09T12:00:00+05:00".parse().unwrap());
+
+    let token = app.sign_in("e1").await;
+    let queue = app.get("/api/v1/cases", Some(&token)).await.json();
+    let rows: Vec<(String, bool, serde_json::Value)> = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["case_id"].as_str().unwrap().to_owned(),
+                row["next_deadline"]["overdue"].as_bool().unwrap(),
+                row["next_deadline"]["working_days_left"].clone(),
+            )
+        })
+        .collect();
+    let order: Vec<&str> = rows.iter().map(|(case, _, _)| case.as_str()).collect();
+    assert_eq!(order, [b.as_str(), a.as_str(), c.as_str()], "{queue}");
+    let overdue: Vec<bool> = rows.iter().map(|(_, overdue, _)| *overdue).collect();
+    assert_eq!(overdue, [true, false, false]);
+    // Working days after today up to the last day: B's was yesterday (-1),
+    // A's notice ends today (0), C's tomorrow (1).
+    let left: Vec<&serde_json::Value> = rows.iter().map(|(_, _, left)| left).collect();
+    assert_eq!(
+        left,
+        [
+            &serde_json::json!(-1),
+            &serde_json::json!(0),
+            &serde_json::json!(1)
+        ],
+        "{queue}"
+    );
+
+    let cookie = app.page_session("e1").await;
+    for language in ["kk", "ru", "en"] {
+        let page = app
+            .get_with_cookie(&format!("/staff?lang={language}"), &cookie)
+            .await;
+        let table = between(&page.body, "<tbody>", "</tbody>");
+        let positions: Vec<usize> = [&b, &a, &c]
+            .iter()
+            .map(|case| table.find(&format!(">{case}</a>")).unwrap())
+            .collect();
+        assert!(
+            positions.windows(2).all(|pair| pair[0] < pair[1]),
+            "{table}"
+        );
+        let first_row = between(&table, "<tr>", "</tr>");
+        assert!(first_row.contains("class=\"overdue\""), "{first_row}");
+        assert_eq!(table.matches("class=\"overdue\"").count(), 1, "{table}");
+    }
+}
+
+/// A page with what changes from run to run replaced: the access code (random)
+/// and the CSRF tokens (derived from a random session secret).
+fn stable(html: &str, access_code: &str) -> String {
+    let mut out = html.replace(access_code, "ACCESS-CODE");
+    let marker = "name=\"csrf\" value=\"";
+    let mut from = 0;
+    while let Some(at) = out[from..].find(marker) {
+        let start = from + at + marker.len();
+        let end = start + out[start..].find('"').unwrap();
+        out.replace_range(start..end, "CSRF");
+        from = start;
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_pages_along_a_case_in_three_languages_match_their_snapshots() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.page_session("coord").await;
+    let expert = app.page_session("e1").await;
+    let mut cases = Vec::new();
+    for language in ["kk", "ru", "en"] {
+        let mut fields = FILLED.to_vec();
+        fields[0] = ("language", language);
+        let applied = app
+            .post_form(&format!("/apply?lang={language}"), &fields, None)
+            .await;
+        assert_eq!(applied.status, 201, "{}", applied.body);
+        let case_id = between(&applied.body, "id=\"case-id\">", "<");
+        let code = between(&applied.body, "id=\"access-code\">", "<");
+        check_snapshot(
+            &format!("applied.{language}"),
+            &stable(&applied.body, &code),
+        );
+        let tracked = app
+            .post_form(
+                &format!("/track?lang={language}"),
+                &[("case_id", &case_id), ("access_code", &code)],
+                None,
+            )
+            .await;
+        assert_eq!(tracked.status, 200);
+        check_snapshot(
+            &format!("tracked.{language}"),
+            &stable(&tracked.body, &code),
+        );
+        cases.push((case_id, code));
+    }
+    for (language, (case_id, code)) in ["kk", "ru", "en"].iter().zip(&cases) {
+        let queue = app
+            .get_with_cookie(&format!("/staff?lang={language}"), &expert)
+            .await;
+        check_labels(&format!("staff-queue.{language}"), &queue.body);
+        check_snapshot(
+            &format!("staff-queue.{language}"),
+            &stable(&queue.body, code),
+        );
+        // Before the decision: the evidence, the votes, the orders previewed.
+        let case = app
+            .get_with_cookie(
+                &format!("/staff/cases/{case_id}?lang={language}"),
+                &coordinator,
+            )
+            .await;
+        assert_eq!(case.status, 200);
+        check_labels(&format!("staff-case.{language}"), &case.body);
+        check_snapshot(&format!("staff-case.{language}"), &stable(&case.body, code));
+    }
+    // The first case confirmed: telegram's portal lists its order.
+    app.confirm(&cases[0].0).await;
+    for language in ["kk", "ru", "en"] {
+        let portal = app
+            .request(
+                "GET",
+                &format!("/owner/orders?lang={language}"),
+                &[("Cookie", "qorgau_owner=qgk_telegram")],
+                None,
+            )
+            .await;
+        assert_eq!(portal.status, 200);
+        assert!(!portal.body.contains("Данияр"), "never the child");
+        check_snapshot(
+            &format!("owner-orders.{language}"),
+            &stable(&portal.body, &cases[0].1),
+        );
+    }
+}
