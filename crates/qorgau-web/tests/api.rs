@@ -801,6 +801,14 @@ async fn authorization_matrix() {
         to_login, to_login, to_login, 200, 200, 200, to_login, to_login,
     ];
     let api_staff_only = |ok: u16| [401, 401, 401, ok, ok, ok, 401, 401];
+    // An account's key, as the link answers it and the unlink takes it.
+    let key = |platform: &str, account: &str| {
+        let platform: qorgau_domain::validation::Platform =
+            serde_json::from_value(json!(platform)).unwrap();
+        qorgau_domain::validation::ActorAccount::parse(platform, account)
+            .unwrap()
+            .key
+    };
     let form = |fields: &[(&'static str, &str)]| {
         Body::Form(fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect())
     };
@@ -1082,9 +1090,9 @@ async fn authorization_matrix() {
             "/api/v1/cases/{case_id}/actors/links/unlink",
             format!("/api/v1/cases/{a}/actors/links/unlink"),
             Body::Json(
-                json!({"accounts": ["telegram:one_account", "vk:other_account"], "reason": "r"}),
+                json!({"accounts": [key("telegram", "@one_account"), key("vk", "https://vk.com/other_account")], "reason": "r"}),
             ),
-            [401, 401, 401, 409, 409, 409, 401, 401],
+            [401, 401, 401, 200, 409, 409, 401, 401],
         ),
         row(
             "POST",
@@ -1318,7 +1326,7 @@ async fn authorization_matrix() {
             ],
         ),
         // Pages: 303 back to the case when recorded; 403 when the procedure refuses the role; 409
-        // for the case's state (here: already linked, no such accounts in the case, no referral).
+        // for the case's state (here: the same write again, no referral, no chat file).
         row(
             "POST",
             "/staff/cases/{case_id}/links",
@@ -1346,14 +1354,14 @@ async fn authorization_matrix() {
             "/staff/cases/{case_id}/actors/links",
             format!("/staff/cases/{a}/actors/links"),
             form(&[
-                ("platform_1", "telegram"),
-                ("account_1", "@one_account"),
-                ("platform_2", "vk"),
-                ("account_2", "https://vk.com/other_account"),
+                ("platform_first", "telegram"),
+                ("account_first", "@page_account"),
+                ("platform_second", "vk"),
+                ("account_second", "https://vk.com/page_account"),
                 ("reason", "r"),
             ]),
             [
-                to_login, to_login, to_login, 409, 409, 409, to_login, to_login,
+                to_login, to_login, to_login, 303, 409, 409, to_login, to_login,
             ],
         ),
         row(
@@ -1361,11 +1369,12 @@ async fn authorization_matrix() {
             "/staff/cases/{case_id}/actors/links/unlink",
             format!("/staff/cases/{a}/actors/links/unlink"),
             form(&[
-                ("accounts", "telegram:one_account vk:other_account"),
+                ("first", &key("telegram", "@page_account")),
+                ("second", &key("vk", "https://vk.com/page_account")),
                 ("reason", "r"),
             ]),
             [
-                to_login, to_login, to_login, 409, 409, 409, to_login, to_login,
+                to_login, to_login, to_login, 303, 409, 409, to_login, to_login,
             ],
         ),
         row(
@@ -1374,11 +1383,11 @@ async fn authorization_matrix() {
             format!("/staff/cases/{a}/actors/blocks"),
             form(&[
                 ("platform", "telegram"),
-                ("account", "@one_account"),
+                ("account", "@page_account"),
                 ("on", "2026-11-20"),
             ]),
             [
-                to_login, to_login, to_login, 409, 409, 409, to_login, to_login,
+                to_login, to_login, to_login, 303, 409, 409, to_login, to_login,
             ],
         ),
         row(
