@@ -63,3 +63,4 @@ when-in-words = { $day } { $month ->
     [nov] November
    *[dec] December
 } { $year }, { $time }
+problem-malformed-multipart = The request body is not valid multipart/form-data: { $detail }

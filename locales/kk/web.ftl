@@ -60,3 +60,4 @@ when-in-words = { $year } жылғы { $day } { $month ->
     [nov] қараша
    *[dec] желтоқсан
 }, сағат { $time }
+problem-malformed-multipart = Сұрау денесі дұрыс multipart/form-data емес: { $detail }

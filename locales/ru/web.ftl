@@ -64,3 +64,4 @@ when-in-words = { $day } { $month ->
     [nov] ноября
    *[dec] декабря
 } { $year } г., { $time }
+problem-malformed-multipart = Тело запроса — не корректный multipart/form-data: { $detail }

@@ -379,6 +379,30 @@ impl Outbox {
         step: Option<u32>,
         issued_on: Timestamp,
     ) -> Result<Rendered, ServiceError> {
+        self.order_document_as(regime, order, owner_name, step, issued_on, false)
+    }
+
+    /// An order a confirmed decision would issue (`prospective_orders`), as
+    /// the draft staff preview before deciding: the same document as
+    /// `order_document`, without a number or a verification code.
+    pub fn order_draft(
+        &self,
+        regime: &Regime,
+        order: &OrderState,
+        owner_name: &str,
+    ) -> Result<Rendered, ServiceError> {
+        self.order_document_as(regime, order, owner_name, None, order.issued_at, true)
+    }
+
+    fn order_document_as(
+        &self,
+        regime: &Regime,
+        order: &OrderState,
+        owner_name: &str,
+        step: Option<u32>,
+        issued_on: Timestamp,
+        draft: bool,
+    ) -> Result<Rendered, ServiceError> {
         let code = verification_code(order);
         let (_, _, verification_url) = self.order_links(&order.order_id, &code);
         let original = OrderReference {
@@ -455,8 +479,12 @@ impl Outbox {
             },
             kind,
         };
-        qorgau_documents::render_order(&self.templates, &document)
-            .map_err(|error| ServiceError::Document(error.to_string()))
+        if draft {
+            qorgau_documents::render_order_draft(&self.templates, &document)
+        } else {
+            qorgau_documents::render_order(&self.templates, &document)
+        }
+        .map_err(|error| ServiceError::Document(error.to_string()))
     }
 
     /// The notice closing `order`: its removal was verified at

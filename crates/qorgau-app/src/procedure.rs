@@ -9,7 +9,8 @@ use qorgau_domain::calendar::WorkingCalendar;
 use qorgau_domain::deadline::almaty_date;
 use qorgau_domain::procedure::command::attach_access_code;
 use qorgau_domain::procedure::{
-    Actor, CaseEvent, CaseState, Command, Context, EvidenceKind, handle, receive_application,
+    Actor, CaseEvent, CaseState, Command, Context, EvidenceKind, OrderState, handle,
+    receive_application,
 };
 use qorgau_domain::procedure::{IntakeError, ProcedureError};
 use qorgau_domain::regime::{RegimeError, Regimes};
@@ -287,6 +288,28 @@ impl<'a, S: Store> Procedure<'a, S> {
                 Err(error) => return Err(error.into()),
             }
         }
+    }
+
+    /// The orders a confirmed decision would issue now (the domain's
+    /// `prospective_orders`), with the case as it is: the preview before
+    /// deciding. Reads only; nothing is recorded.
+    pub async fn prospective_orders(
+        &self,
+        case_id: &str,
+        actor: &Actor,
+    ) -> Result<(CaseState, Vec<OrderState>), ServiceError> {
+        let case = self.load(case_id).await?;
+        let state = case.state()?;
+        let regime = self.regimes.get(&state.regime)?;
+        let context = Context {
+            case_id,
+            now: self.clock.now(),
+            calendar: self.calendar,
+            regime,
+            actor,
+        };
+        let orders = qorgau_domain::procedure::prospective_orders(&state, &context)?;
+        Ok((state, orders))
     }
 
     /// Records facts the system observed (evidence captured, a capture

@@ -76,6 +76,19 @@ pub fn render_closure(
     finish(&document, &closure.number, closure.issued_at)
 }
 
+/// Renders an order that is not issued, for the preview before the expert
+/// group's decision: the same templates and input as [`render_order`], marked
+/// as a draft on every page, without the number and the verification code
+/// (nothing in it could be quoted or checked as an order), and with the
+/// deadline as the rule (hours from receipt) rather than a date.
+pub fn render_order_draft(
+    templates: &Templates,
+    order: &OrderDocument,
+) -> Result<Rendered, DocumentError> {
+    let document = templates.order_markup_as(order, true)?;
+    finish(&document, "", order.issued_at)
+}
+
 /// Renders the response letter in the case's language.
 pub fn render_response(
     templates: &Templates,

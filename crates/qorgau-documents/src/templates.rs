@@ -220,10 +220,14 @@ impl Templates {
             }
         };
         for order in samples::orders() {
-            self.order_markup(&order).map_err(while_checking(format!(
-                "order of kind {}",
-                order.kind.code()
-            )))?;
+            for draft in [false, true] {
+                self.order_markup_as(&order, draft)
+                    .map_err(while_checking(format!(
+                        "order of kind {}{}",
+                        order.kind.code(),
+                        if draft { " (draft)" } else { "" }
+                    )))?;
+            }
         }
         for closure in samples::closures() {
             self.closure_markup(&closure)
@@ -272,13 +276,22 @@ impl Templates {
 
     /// The order's markup, parsed: the Kazakh section(s), then the Russian.
     pub(crate) fn order_markup(&self, order: &OrderDocument) -> Result<Document, DocumentError> {
+        self.order_markup_as(order, false)
+    }
+
+    /// The order's markup as a draft (`draft`) or as issued.
+    pub(crate) fn order_markup_as(
+        &self,
+        order: &OrderDocument,
+        draft: bool,
+    ) -> Result<Document, DocumentError> {
         let mut sections: Vec<Section> = Vec::new();
         for language in OrderLanguage::ALL {
             let name = match language {
                 OrderLanguage::Kk => "order.kk.jinja",
                 OrderLanguage::Ru => "order.ru.jinja",
             };
-            let markup = self.render(name, order_context(order, language)?)?;
+            let markup = self.render(name, order_context(order, language, draft)?)?;
             let origin = self.origin(name).unwrap_or(name);
             sections.extend(markup::parse(&markup, language.code(), origin)?.sections);
         }
@@ -438,10 +451,25 @@ fn group_digits(number: u64) -> String {
     grouped
 }
 
-fn order_context(order: &OrderDocument, language: OrderLanguage) -> Result<Value, DocumentError> {
-    // Before delivery there is no deadline to show: the template says
-    // "within N hours of receipt" instead (`removal_hours`).
-    let removal_due = match order.removal_due {
+/// A draft carries no number and no verification code: nothing in it could
+/// be quoted or checked as an order Qorgau issued.
+fn order_context(
+    order: &OrderDocument,
+    language: OrderLanguage,
+    draft: bool,
+) -> Result<Value, DocumentError> {
+    let (number, code, verification_url) = if draft {
+        (String::new(), String::new(), String::new())
+    } else {
+        (
+            order.number.clone(),
+            order.verification.code.clone(),
+            order.verification.url.clone(),
+        )
+    };
+    // Before delivery (and in a draft) there is no deadline to show: the
+    // template says "within N hours of receipt" instead (`removal_hours`).
+    let removal_due = match order.removal_due.filter(|_| !draft) {
         Some(due) => {
             let due = almaty(due)?;
             map(vec![
@@ -490,7 +518,8 @@ fn order_context(order: &OrderDocument, language: OrderLanguage) -> Result<Value
     let api_base = order.report.api_base_url.trim_end_matches('/');
     Ok(map(vec![
         ("language", Value::from(language.code())),
-        ("number", Value::from(order.number.clone())),
+        ("draft", Value::from(draft)),
+        ("number", Value::from(number.clone())),
         ("issued_at", date_value(order.issued_at)),
         (
             "regime",
@@ -517,15 +546,20 @@ fn order_context(order: &OrderDocument, language: OrderLanguage) -> Result<Value
                 ("portal_url", Value::from(order.report.portal_url.clone())),
                 (
                     "api_endpoint",
-                    Value::from(format!("{api_base}/api/v1/orders/{}/removal", order.number)),
+                    Value::from(if draft {
+                        // The route's shape; the number comes with the order.
+                        format!("{api_base}/api/v1/orders/{{order_id}}/removal")
+                    } else {
+                        format!("{api_base}/api/v1/orders/{number}/removal")
+                    }),
                 ),
             ]),
         ),
         (
             "verification",
             map(vec![
-                ("code", Value::from(order.verification.code.clone())),
-                ("url", Value::from(order.verification.url.clone())),
+                ("code", Value::from(code)),
+                ("url", Value::from(verification_url)),
             ]),
         ),
         ("kind", Value::from(order.kind.code())),

@@ -12,7 +12,7 @@ use fixtures::{KAZAKH_LETTERS, REFERRAL_DIGESTS, RUSSIAN_LETTERS};
 use qorgau_documents::{
     ClosureNotice, DocumentError, Fine, FineInTenge, Language, OrderDocument, OrderKind,
     OrderLanguage, OrderReference, Outcome, ReferralDocument, Rendered, Templates, render_closure,
-    render_order, render_referral, render_response,
+    render_order, render_order_draft, render_referral, render_response,
 };
 
 /// The PDF's text as `pdftotext` reads it (one string per page), or `None`
@@ -98,6 +98,39 @@ fn an_order_reads_back_with_every_kazakh_letter_every_url_its_number_and_code() 
     // The deadline in Almaty time: 09:30 UTC is 14:30 in Almaty (UTC+5).
     assert!(text.contains("29.11.2026, сағат 14:30"), "{text}");
     assert!(text.contains("29.11.2026, 14:30 (время Алматы)"));
+}
+
+#[test]
+fn a_draft_order_says_so_and_has_no_number_or_code_to_quote() {
+    let urls = fixtures::urls();
+    let draft = render_order_draft(&templates(), &fixtures::order(urls.clone())).unwrap();
+    // Text, HTML and PDF come from one markup; the text is checked
+    // everywhere, the PDF where pdftotext is installed.
+    let mut texts = vec![draft.text.clone(), draft.html.clone()];
+    if let Some(pages) = pdftotext(&draft.pdf) {
+        texts.push(pages.concat());
+    }
+    for text in texts {
+        assert!(text.contains("ЖОБА: НҰСҚАМА"), "{text}");
+        assert!(text.contains("ПРОЕКТ: ПРЕДПИСАНИЕ"), "{text}");
+        assert!(
+            !text.contains("2026-000123"),
+            "a draft has no number: {text}"
+        );
+        assert!(!text.contains("Q7M2-K9XR-4TDA"), "nor a code: {text}");
+        assert!(!text.contains("/verify/"), "{text}");
+        assert!(text.contains("24 часа с момента получения предписания"));
+        // HTML escapes the URLs' ampersands; the text and the PDF show them.
+        let whole = joined(&text.replace("&amp;", "&"));
+        for url in &urls {
+            assert!(whole.contains(url.as_str()), "{url}");
+        }
+    }
+    assert!(draft.title.contains("Проект"), "{}", draft.title);
+    // The same input, issued: the number and the code are there.
+    let issued = order_with(urls);
+    assert!(issued.text.contains("ПРЕДПИСАНИЕ № 2026-000123"));
+    assert!(!issued.text.contains("ПРОЕКТ"));
 }
 
 #[test]

@@ -31,13 +31,20 @@ pub use state::{AppState, WebConfig};
 
 /// The largest request body accepted (JSON applications; files come with the
 /// evidence release and get their own limit).
-const BODY_LIMIT_BYTES: usize = 256 * 1024;
+pub(crate) const BODY_LIMIT_BYTES: usize = 256 * 1024;
 
 /// Every route, with the middleware every response gets.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/openapi.json", get(api::openapi::document))
-        .route("/v1/applications", post(api::applications::submit))
+        .route(
+            "/v1/applications",
+            // Files may come with it (multipart): the page form's limit. A
+            // JSON body is still held to BODY_LIMIT_BYTES by the handler.
+            post(api::applications::submit).layer(DefaultBodyLimit::max(
+                qorgau_app::upload::MAX_UPLOADS_TOTAL_BYTES + 1024 * 1024,
+            )),
+        )
         .route("/v1/applications/{case_id}", get(api::applications::status))
         .route(
             "/v1/applications/{case_id}/evidence",
@@ -115,6 +122,14 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .route("/v1/cases/{case_id}/extension", post(api::staff::extend))
+        .route(
+            "/v1/cases/{case_id}/draft-orders",
+            get(api::staff::draft_orders),
+        )
+        .route(
+            "/v1/cases/{case_id}/draft-orders/{number}/document",
+            get(api::staff::draft_order_document),
+        )
         .route("/v1/cases/{case_id}/response", post(api::staff::respond))
         .route("/v1/orders", get(api::owners::orders))
         .route(

@@ -283,12 +283,39 @@ async fn a_parent_files_in_russian_and_sees_the_removal_and_kazakh_refuses_witho
         .type_into("#incident_2_description", "Ещё один мем")
         .await;
     browser.type_into("#email", "aigul@example.kz").await;
+    // The screenshot of the post, attached through the form's file input
+    // (WebDriver types the file's path into it).
+    let screenshot = tempfile::tempdir().unwrap();
+    let png = common::tiny_png();
+    let png_path = screenshot.path().join("скриншот.png");
+    std::fs::write(&png_path, &png).unwrap();
+    browser
+        .type_into("#evidence", png_path.to_str().unwrap())
+        .await;
     browser.click("#consent").await;
     browser.click("button[type=submit]").await;
     browser.wait_for("#case-id").await;
     let case_id = browser.text("#case-id").await;
     let code = browser.text("#access-code").await;
     assert!(browser.page_text().await.contains("Заявление принято"));
+    // Kept as the case's evidence, byte for byte (its digest).
+    let uploads: Vec<String> = app
+        .get(
+            &format!("/api/v1/applications/{case_id}/evidence"),
+            Some(&code),
+        )
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["kind"] == "upload")
+        .map(|item| item["digest"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        uploads,
+        [qorgau_evidence::Sha256Digest::of(&png).to_string()]
+    );
 
     // The expert group confirms.
     for expert in ["e1", "e2", "chair"] {
@@ -317,6 +344,8 @@ async fn a_parent_files_in_russian_and_sees_the_removal_and_kazakh_refuses_witho
         .click(&format!("a[href^='/staff/cases/{case_id}']"))
         .await;
     browser.wait_for("form[action*=decide] button").await;
+    // The screenshot is there for the reviewers, blurred until opened.
+    browser.wait_for("#evidence details.sensitive img").await;
     browser.click("form[action*=decide] button").await;
     browser.wait_for("form[action*=respond]").await;
     let orders = browser.text("#orders").await;

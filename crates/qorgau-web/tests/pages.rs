@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestApp, input_value, session_cookie};
+use common::{TestApp, input_value, session_cookie, tiny_png};
 use qorgau_store::Store;
 
 /// Compares a page with its reviewed snapshot in `tests/snapshots/`.
@@ -593,44 +593,6 @@ async fn the_coordinator_records_non_compliance_and_escalates_from_the_case_page
     );
 }
 
-/// A valid 1×1 PNG: signature, IHDR, IDAT (zlib of one filter byte and one
-/// grey pixel), IEND, with their CRCs.
-fn tiny_png() -> Vec<u8> {
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for byte in bytes {
-            crc ^= u32::from(*byte);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let mut typed = kind.to_vec();
-        typed.extend_from_slice(data);
-        out.extend_from_slice(&typed);
-        out.extend_from_slice(&crc32(&typed).to_be_bytes());
-    }
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    chunk(&mut png, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
-    // zlib stored block: header, final block of 2 bytes (filter 0, pixel 0x80), adler32.
-    chunk(
-        &mut png,
-        b"IDAT",
-        &[
-            0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF, 0x00, 0x80, 0x00, 0x83, 0x00, 0x81,
-        ],
-    );
-    chunk(&mut png, b"IEND", &[]);
-    png
-}
-
 /// Files the filled form with a small PNG; returns the app, the PNG, and the
 /// page that acknowledged the application.
 async fn apply_with_png() -> (TestApp, Vec<u8>, common::Reply) {
@@ -832,4 +794,471 @@ async fn the_coordinator_adds_staff_and_resource_owners_whose_secrets_are_shown_
         )
         .await;
     assert_eq!(forged.status, 403);
+}
+
+/// A case naming two resources of two owners, with the evidence of two incidents.
+fn two_owner_application() -> serde_json::Value {
+    serde_json::json!({
+        "language": "ru",
+        "applicant": {"name": "A", "relation": "parent", "email": "a@example.kz"},
+        "child": {"name": "B", "birth_date": "2012-04-15"},
+        "resources": [{"url": "https://t.me/school_memes_kz"}, {"url": "https://instagram.com/fake_daniyar"}],
+        "incidents": [{"occurred_on": "2026-11-20"}, {"occurred_on": "2026-11-21"}]
+    })
+}
+
+async fn event_count(app: &TestApp, case_id: &str) -> usize {
+    app.store
+        .load_case(case_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .events
+        .len()
+}
+
+#[tokio::test]
+async fn the_orders_a_decision_would_issue_are_previewed_before_deciding_and_nothing_is_recorded() {
+    let app = TestApp::spawn().await;
+    let (case_id, code) = app.apply(two_owner_application()).await;
+    let recorded = event_count(&app, &case_id).await;
+    let base = format!("/staff/cases/{case_id}");
+
+    for who in ["coord", "chair"] {
+        let cookie = app.page_session(who).await;
+        let page = app
+            .get_with_cookie(&format!("{base}?lang=ru"), &cookie)
+            .await;
+        assert_eq!(page.status, 200);
+        let section = between(&page.body, "<section id=\"draft-orders\">", "<form");
+        for fact in [
+            "Предписание владельцу instagram",
+            "Предписание владельцу telegram",
+            "https://t.me/school_memes_kz",
+            "https://instagram.com/fake_daniyar",
+            "Удаление в течение 24 ч",
+            "/draft-orders/1/document.pdf",
+            "/draft-orders/2/document.html",
+        ] {
+            assert!(section.contains(fact), "{who}: {fact} in {section}");
+        }
+        // Before the decide button, not after it.
+        assert!(page.body.find("draft-orders").unwrap() < page.body.find("/decide").unwrap());
+        // The drafts by the same path as the order: kk and ru, no number, no code.
+        let html = app
+            .get_with_cookie(&format!("{base}/draft-orders/2/document.html"), &cookie)
+            .await;
+        assert_eq!(html.status, 200);
+        assert!(html.body.contains("ЖОБА: НҰСҚАМА"), "{}", html.body);
+        assert!(html.body.contains("ПРОЕКТ: ПРЕДПИСАНИЕ"));
+        assert!(html.body.contains("https://t.me/school_memes_kz"));
+        assert!(!html.body.contains("https://instagram.com/fake_daniyar"));
+        assert!(
+            !html.body.contains(&format!("{case_id}-")),
+            "no order number"
+        );
+        assert!(!html.body.contains("/verify/"), "no verification code");
+        let pdf = app
+            .get_with_cookie(&format!("{base}/draft-orders/1/document.pdf"), &cookie)
+            .await;
+        assert_eq!(pdf.status, 200);
+        assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+        let missing = app
+            .get_with_cookie(&format!("{base}/draft-orders/3/document.pdf"), &cookie)
+            .await;
+        assert_eq!(missing.status, 404);
+    }
+    // The API gives the same list and the PDF; pdftotext reads it in CI.
+    let chair = app.sign_in("chair").await;
+    let listed = app
+        .get(
+            &format!("/api/v1/cases/{case_id}/draft-orders"),
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let orders = listed.json()["orders"].as_array().unwrap().clone();
+    assert_eq!(orders.len(), 2);
+    assert_eq!(orders[1]["owner"], "telegram");
+    assert_eq!(orders[1]["urls"][0], "https://t.me/school_memes_kz");
+    assert_eq!(orders[1]["removal_hours"], 24);
+    assert!(!orders[1]["legal_basis"].as_array().unwrap().is_empty());
+    let pdf = app
+        .get_bytes(
+            &format!("/api/v1/cases/{case_id}/draft-orders/2/document"),
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(pdf.status, 200);
+    if let Some(text) = common::pdf_text(&pdf.body) {
+        assert!(text.contains("ПРОЕКТ"), "{text}");
+        assert!(text.contains("https://t.me/school_memes_kz"), "{text}");
+        assert!(!text.contains("Кодпроверки"), "{text}");
+    }
+
+    // Refused to an expert who is not the chair, to owners and to anyone.
+    let expert = app.page_session("e1").await;
+    let page = app
+        .get_with_cookie(&format!("{base}?lang=ru"), &expert)
+        .await;
+    assert!(!page.body.contains("draft-orders"));
+    for path in [
+        format!("{base}/draft-orders/1/document.pdf"),
+        format!("{base}/draft-orders/1/document.html"),
+    ] {
+        assert_eq!(app.get_with_cookie(&path, &expert).await.status, 403);
+        assert_eq!(app.get(&path, None).await.status, 303, "to sign in");
+    }
+    let api = format!("/api/v1/cases/{case_id}/draft-orders");
+    let e1 = app.sign_in("e1").await;
+    assert_eq!(app.get(&api, Some(&e1)).await.status, 403);
+    assert_eq!(app.get(&api, Some("qgk_telegram")).await.status, 401);
+    assert_eq!(app.get(&api, Some(&code)).await.status, 401);
+    assert_eq!(app.get(&api, None).await.status, 401);
+    assert_eq!(
+        event_count(&app, &case_id).await,
+        recorded,
+        "nothing recorded"
+    );
+
+    // The decision then issues exactly the orders previewed.
+    let decided = app.confirm(&case_id).await;
+    let issued: Vec<(String, String)> = decided["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|order| {
+            (
+                order["owner"].as_str().unwrap().to_owned(),
+                order["urls"][0].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let previewed: Vec<(String, String)> = orders
+        .iter()
+        .map(|order| {
+            (
+                order["owner"].as_str().unwrap().to_owned(),
+                order["urls"][0].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(issued, previewed);
+    assert_eq!(app.get(&api, Some(&chair)).await.status, 409);
+}
+
+#[tokio::test]
+async fn the_response_letter_is_shown_in_the_case_language_before_the_respond_button() {
+    let app = TestApp::spawn().await;
+    let (case_id, _) = app.apply(two_owner_application()).await;
+    let cookie = app.page_session("coord").await;
+    let before = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}?lang=en"), &cookie)
+        .await;
+    assert!(
+        !before.body.contains("response-preview"),
+        "nothing to answer yet"
+    );
+    app.confirm(&case_id).await;
+    // The page in English, the letter in the case's language (Russian).
+    let page = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}?lang=en"), &cookie)
+        .await;
+    let preview = page.body.find("<section id=\"response-preview\">").unwrap();
+    let respond = page.body.find("/respond?").unwrap();
+    assert!(preview < respond, "the letter comes before the button");
+    let letter = between(&page.body, "<pre class=\"letter\">", "</pre>");
+    assert!(letter.contains("Ответ на ваше обращение"), "{letter}");
+    assert!(letter.contains(&case_id));
+    assert!(letter.contains("Факты подтверждены"), "{letter}");
+    // After the response is recorded, no preview and no button.
+    let csrf = input_value(&page.body, "csrf").unwrap();
+    let sent = app
+        .post_form(
+            &format!("/staff/cases/{case_id}/respond?lang=en"),
+            &[("csrf", &csrf)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(sent.status, 303);
+    let after = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}?lang=en"), &cookie)
+        .await;
+    assert!(!after.body.contains("response-preview"));
+}
+
+#[tokio::test]
+async fn the_chair_extends_from_the_case_page_with_errors_beside_the_fields() {
+    let app = TestApp::spawn().await;
+    let (case_id, _) = app.apply(two_owner_application()).await;
+    let base = format!("/staff/cases/{case_id}");
+    for who in ["coord", "e1"] {
+        let cookie = app.page_session(who).await;
+        let page = app.get_with_cookie(&base, &cookie).await;
+        assert!(!page.body.contains("id=\"extension\""), "{who}");
+        let csrf = input_value(&page.body, "csrf").unwrap();
+        let refused = app
+            .post_form(
+                &format!("{base}/extension"),
+                &[("csrf", &csrf), ("until", "2026-12-10"), ("reason", "r")],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(refused.status, 403, "{who}");
+    }
+    let chair = app.page_session("chair").await;
+    let page = app
+        .get_with_cookie(&format!("{base}?lang=kk"), &chair)
+        .await;
+    assert!(page.body.contains("id=\"extension\""));
+    check_labels("case.chair.kk", &page.body);
+    let csrf = input_value(&page.body, "csrf").unwrap();
+    let recorded = event_count(&app, &case_id).await;
+    let forged = app
+        .post_form(
+            &format!("{base}/extension"),
+            &[("until", "2026-12-10"), ("reason", "many files")],
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(forged.status, 403, "no CSRF token");
+    // No reason: refused beside the reason, in Kazakh, the date kept.
+    let no_reason = app
+        .post_form(
+            &format!("{base}/extension?lang=kk"),
+            &[("csrf", &csrf), ("until", "2026-12-10"), ("reason", " ")],
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(no_reason.status, 422);
+    assert!(
+        no_reason
+            .body
+            .contains("id=\"extension_reason-error\">Ұзарту негіздемесін жазыңыз.</p>"),
+        "{}",
+        no_reason.body
+    );
+    assert_eq!(
+        input_value(&no_reason.body, "until").as_deref(),
+        Some("2026-12-10")
+    );
+    // Beyond 15 calendar days from receipt (2 December): beside the date, in Russian.
+    let too_long = app
+        .post_form(
+            &format!("{base}/extension?lang=ru"),
+            &[
+                ("csrf", &csrf),
+                ("until", "2026-12-31"),
+                ("reason", "много материалов"),
+            ],
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(too_long.status, 422);
+    let message = between(&too_long.body, "id=\"until-error\">", "</p>");
+    assert!(
+        message.contains("17.12.2026") || message.contains("2026-12-17"),
+        "{message}"
+    );
+    assert!(
+        too_long.body.contains("много материалов"),
+        "the reason is kept"
+    );
+    let not_a_date = app
+        .post_form(
+            &format!("{base}/extension?lang=en"),
+            &[("csrf", &csrf), ("until", "next week"), ("reason", "r")],
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(not_a_date.status, 422);
+    assert!(not_a_date.body.contains("id=\"until-error\""));
+    assert_eq!(
+        event_count(&app, &case_id).await,
+        recorded,
+        "nothing recorded"
+    );
+
+    let extended = app
+        .post_form(
+            &format!("{base}/extension?lang=ru"),
+            &[
+                ("csrf", &csrf),
+                ("until", "2026-12-10"),
+                ("reason", "много материалов"),
+            ],
+            Some(&chair),
+        )
+        .await;
+    assert_eq!(extended.status, 303, "{}", extended.body);
+    let case = app.store.load_case(&case_id).await.unwrap().unwrap();
+    let state = case.state().unwrap();
+    let extension = state.extension.unwrap();
+    assert_eq!(extension.until.to_string(), "2026-12-10");
+    assert_eq!(extension.reason, "много материалов");
+    let page = app.get_with_cookie(&base, &chair).await;
+    assert!(!page.body.contains("id=\"extension\""), "extended once");
+}
+
+#[tokio::test]
+async fn the_queue_puts_overdue_cases_first_then_the_nearest_deadline_with_working_days_left() {
+    let app = TestApp::spawn().await;
+    // A on Wednesday 2 December, B on Thursday the 3rd (its decision due at
+    // the end of Tuesday the 8th). On Monday the 7th the chair extends A to
+    // the 15th (the applicant to be told by the end of Wednesday the 9th)
+    // and C arrives (due at the end of Thursday the 10th).
+    let (a, _) = app.apply(two_owner_application()).await;
+    app.clock.set("2026-12-03T10:00:00+05:00".parse().unwrap());
+    let (b, _) = app.apply(two_owner_application()).await;
+    app.clock.set("2026-12-07T10:00:00+05:00".parse().unwrap());
+    let chair = app.sign_in("chair").await;
+    let extended = app
+        .post(
+            &format!("/api/v1/cases/{a}/extension"),
+            Some(&chair),
+            serde_json::json!({"until": "2026-12-15", "reason": "many files"}),
+        )
+        .await;
+    assert_eq!(extended.status, 200, "{}", extended.body);
+    let (c, _) = app.apply(two_owner_application()).await;
+    // Wednesday the 9th at noon: B is overdue; A's notice is due today.
+    app.clock.set("2026-12-09T12:00:00+05:00".parse().unwrap());
+
+    let token = app.sign_in("e1").await;
+    let queue = app.get("/api/v1/cases", Some(&token)).await.json();
+    let rows: Vec<(String, bool, serde_json::Value)> = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["case_id"].as_str().unwrap().to_owned(),
+                row["next_deadline"]["overdue"].as_bool().unwrap(),
+                row["next_deadline"]["working_days_left"].clone(),
+            )
+        })
+        .collect();
+    let order: Vec<&str> = rows.iter().map(|(case, _, _)| case.as_str()).collect();
+    assert_eq!(order, [b.as_str(), a.as_str(), c.as_str()], "{queue}");
+    let overdue: Vec<bool> = rows.iter().map(|(_, overdue, _)| *overdue).collect();
+    assert_eq!(overdue, [true, false, false]);
+    // Working days after today up to the last day: B's was yesterday (-1),
+    // A's notice ends today (0), C's tomorrow (1).
+    let left: Vec<&serde_json::Value> = rows.iter().map(|(_, _, left)| left).collect();
+    assert_eq!(
+        left,
+        [
+            &serde_json::json!(-1),
+            &serde_json::json!(0),
+            &serde_json::json!(1)
+        ],
+        "{queue}"
+    );
+
+    let cookie = app.page_session("e1").await;
+    for language in ["kk", "ru", "en"] {
+        let page = app
+            .get_with_cookie(&format!("/staff?lang={language}"), &cookie)
+            .await;
+        let table = between(&page.body, "<tbody>", "</tbody>");
+        let positions: Vec<usize> = [&b, &a, &c]
+            .iter()
+            .map(|case| table.find(&format!(">{case}</a>")).unwrap())
+            .collect();
+        assert!(
+            positions.windows(2).all(|pair| pair[0] < pair[1]),
+            "{table}"
+        );
+        let first_row = between(&table, "<tr>", "</tr>");
+        assert!(first_row.contains("class=\"overdue\""), "{first_row}");
+        assert_eq!(table.matches("class=\"overdue\"").count(), 1, "{table}");
+    }
+}
+
+/// A page with what changes from run to run replaced: the access code (random)
+/// and the CSRF tokens (derived from a random session secret).
+fn stable(html: &str, access_code: &str) -> String {
+    let mut out = html.replace(access_code, "ACCESS-CODE");
+    let marker = "name=\"csrf\" value=\"";
+    let mut from = 0;
+    while let Some(at) = out[from..].find(marker) {
+        let start = from + at + marker.len();
+        let end = start + out[start..].find('"').unwrap();
+        out.replace_range(start..end, "CSRF");
+        from = start;
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_pages_along_a_case_in_three_languages_match_their_snapshots() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.page_session("coord").await;
+    let expert = app.page_session("e1").await;
+    let mut cases = Vec::new();
+    for language in ["kk", "ru", "en"] {
+        let mut fields = FILLED.to_vec();
+        fields[0] = ("language", language);
+        let applied = app
+            .post_form(&format!("/apply?lang={language}"), &fields, None)
+            .await;
+        assert_eq!(applied.status, 201, "{}", applied.body);
+        let case_id = between(&applied.body, "id=\"case-id\">", "<");
+        let code = between(&applied.body, "id=\"access-code\">", "<");
+        check_snapshot(
+            &format!("applied.{language}"),
+            &stable(&applied.body, &code),
+        );
+        let tracked = app
+            .post_form(
+                &format!("/track?lang={language}"),
+                &[("case_id", &case_id), ("access_code", &code)],
+                None,
+            )
+            .await;
+        assert_eq!(tracked.status, 200);
+        check_snapshot(
+            &format!("tracked.{language}"),
+            &stable(&tracked.body, &code),
+        );
+        cases.push((case_id, code));
+    }
+    for (language, (case_id, code)) in ["kk", "ru", "en"].iter().zip(&cases) {
+        let queue = app
+            .get_with_cookie(&format!("/staff?lang={language}"), &expert)
+            .await;
+        check_labels(&format!("staff-queue.{language}"), &queue.body);
+        check_snapshot(
+            &format!("staff-queue.{language}"),
+            &stable(&queue.body, code),
+        );
+        // Before the decision: the evidence, the votes, the orders previewed.
+        let case = app
+            .get_with_cookie(
+                &format!("/staff/cases/{case_id}?lang={language}"),
+                &coordinator,
+            )
+            .await;
+        assert_eq!(case.status, 200);
+        check_labels(&format!("staff-case.{language}"), &case.body);
+        check_snapshot(&format!("staff-case.{language}"), &stable(&case.body, code));
+    }
+    // The first case confirmed: telegram's portal lists its order.
+    app.confirm(&cases[0].0).await;
+    for language in ["kk", "ru", "en"] {
+        let portal = app
+            .request(
+                "GET",
+                &format!("/owner/orders?lang={language}"),
+                &[("Cookie", "qorgau_owner=qgk_telegram")],
+                None,
+            )
+            .await;
+        assert_eq!(portal.status, 200);
+        assert!(!portal.body.contains("Данияр"), "never the child");
+        check_snapshot(
+            &format!("owner-orders.{language}"),
+            &stable(&portal.body, &cases[0].1),
+        );
+    }
 }

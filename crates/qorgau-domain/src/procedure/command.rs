@@ -1426,6 +1426,41 @@ fn issue_orders(
         .collect())
 }
 
+/// The orders a confirmed decision would issue now, one per resource owner:
+/// what the coordinator or the chair sees before deciding ("issue orders
+/// … preview first"). The decision's own rule (`issue_orders`), applied to
+/// the case as if it were confirmed, so the preview cannot drift from what
+/// deciding does; nothing is recorded. Only those who may decide may
+/// preview, and only while the case awaits its decision (after it, the
+/// orders exist).
+pub fn prospective_orders(
+    state: &CaseState,
+    context: &Context<'_>,
+) -> Result<Vec<crate::procedure::state::OrderState>, ProcedureError> {
+    if !(context.actor.is_staff_or_system() || context.actor.is_chair()) {
+        return Err(ProcedureError::NotAllowed {
+            action: "record the decision",
+            who: "coordinator_or_chair",
+        });
+    }
+    if !state.phase.awaits_decision() {
+        return Err(decided_error(state));
+    }
+    let mut confirmed = state.clone();
+    // `issue_orders` reads the phase, the resources and the orders already
+    // issued (none before a decision); the decision's other facts do not
+    // change who is ordered to remove what.
+    confirmed.phase = CasePhase::Confirmed;
+    for event in issue_orders(&confirmed, context, None, Vec::new())? {
+        // Built from this state just above; an event that does not apply is
+        // a bug in `issue_orders`, reported as the state's own error.
+        confirmed
+            .apply(&event)
+            .map_err(|_| ProcedureError::NothingToOrder)?;
+    }
+    Ok(confirmed.orders)
+}
+
 fn find_order<'s>(
     state: &'s CaseState,
     order_id: &str,

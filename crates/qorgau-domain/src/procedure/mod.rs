@@ -11,7 +11,7 @@ pub mod state;
 
 pub use command::{
     Actor, ChatImport, Command, Context, IncidentKey, IntakeError, LinkCandidate, PreparedReferral,
-    ProcedureError, Role, automatic_links, handle, receive_application,
+    ProcedureError, Role, automatic_links, handle, prospective_orders, receive_application,
 };
 pub use event::{
     BrowserSnapshot, CaseEvent, EvidenceKind, Outcome, VerificationResult, VoteChoice,

@@ -5,7 +5,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use proptest::prelude::*;
 
-use super::command::{Actor, Command, Context, IncidentKey, ProcedureError, Role, handle};
+use super::command::{
+    Actor, Command, Context, IncidentKey, ProcedureError, Role, handle, prospective_orders,
+};
 use super::event::{CaseEvent, Outcome, VerificationResult, VoteChoice};
 use super::state::{CasePhase, CaseState, OrderStatus};
 use super::{IntakeError, receive_application};
@@ -366,6 +368,46 @@ fn a_confirmed_decision_issues_one_order_per_owner_at_once() {
             .iter()
             .all(|order| order.status == OrderStatus::Issued)
     );
+}
+
+#[test]
+fn the_prospective_orders_are_the_ones_the_decision_then_issues() {
+    let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+    let preview = |case: &Case, actor: &Actor| {
+        let state = case.state();
+        let regime = Regimes::embedded().get(&state.regime).unwrap();
+        let context = Context {
+            case_id: "QG-2026-000001",
+            now: case.now,
+            calendar: WorkingCalendar::embedded(),
+            regime,
+            actor,
+        };
+        prospective_orders(&state, &context)
+    };
+    // Before any vote: the orders a confirmation would issue, nothing recorded.
+    let recorded = case.events.len();
+    let before = preview(&case, &coordinator()).unwrap();
+    assert_eq!(case.events.len(), recorded);
+    let owners: Vec<&str> = before.iter().map(|order| order.owner.as_str()).collect();
+    assert_eq!(owners, ["instagram", "telegram"]);
+    assert_eq!(preview(&case, &chair()).unwrap(), before);
+    for who in [expert("e1"), owner("telegram")] {
+        assert!(matches!(
+            preview(&case, &who),
+            Err(ProcedureError::NotAllowed { .. })
+        ));
+    }
+    for who in [expert("e1"), expert("e2"), chair()] {
+        case.vote(&who, VoteChoice::Confirm, Category::Cyberbullying);
+    }
+    assert_eq!(preview(&case, &coordinator()).unwrap(), before);
+    case.decide().unwrap();
+    assert_eq!(case.state().orders, before);
+    assert!(matches!(
+        preview(&case, &coordinator()),
+        Err(ProcedureError::AlreadyDecided { .. })
+    ));
 }
 
 #[test]

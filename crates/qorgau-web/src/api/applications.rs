@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use qorgau_app::Intake;
@@ -17,19 +17,70 @@ use serde_json::json;
 
 use super::parse_json;
 use crate::language::RequestLanguage;
-use crate::problem::{ApiError, Problem};
+use crate::problem::{ApiError, FieldProblem, Problem};
 use crate::state::AppState;
 
 /// `POST /api/v1/applications` → 201 with the case number, the access code and
 /// the deadlines; 422 with the reasons when the application cannot be
 /// considered (nothing is recorded then: the applicant corrects and resubmits).
+///
+/// JSON, or `multipart/form-data` when files are attached: a part named
+/// `application` holding the same JSON, and `evidence` parts with the files.
+/// The files go through the page form's reader (`pages::apply`): the same
+/// limits, the type sniffed from the content (names and declared types are
+/// ignored), and the same storage; a file refused is a 422 naming
+/// `evidence`, and nothing is recorded.
 pub async fn submit(
     State(state): State<AppState>,
     RequestLanguage(language): RequestLanguage,
-    body: Bytes,
+    request: Request,
 ) -> Result<Response, Problem> {
     let fail = |error: ApiError| error.in_language(language);
-    let mut form: ApplicationForm = parse_json(&body).map_err(fail)?;
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("multipart/form-data"));
+    let (mut form, files): (ApplicationForm, Vec<Vec<u8>>) = if multipart {
+        let multipart = Multipart::from_request(request, &state)
+            .await
+            .map_err(|rejection| {
+                fail(ApiError::Malformed {
+                    detail: Message::new("problem-malformed-multipart")
+                        .with("detail", rejection.body_text()),
+                })
+            })?;
+        let posted = crate::pages::apply::read_posted(multipart).await;
+        if let Some(problem) = posted.file_error {
+            return Err(fail(ApiError::Invalid {
+                detail: Message::new("problem-invalid-fields").with("count", 1i64),
+                errors: vec![FieldProblem {
+                    field: "evidence".to_owned(),
+                    code: evidence_code(problem),
+                    message: Message::new(problem),
+                }],
+            }));
+        }
+        let Some(json) = posted.values.get("application") else {
+            return Err(fail(ApiError::Invalid {
+                detail: Message::new("problem-invalid-fields").with("count", 1i64),
+                errors: vec![FieldProblem {
+                    field: "application".to_owned(),
+                    code: "required",
+                    message: Message::new("problem-field-required").with("field", "application"),
+                }],
+            }));
+        };
+        let form = parse_json(&Bytes::copy_from_slice(json.as_bytes())).map_err(fail)?;
+        (form, posted.files)
+    } else {
+        // The route's limit is the files'; JSON alone keeps the usual one.
+        let Ok(body) = axum::body::to_bytes(request.into_body(), crate::BODY_LIMIT_BYTES).await
+        else {
+            return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+        };
+        (parse_json(&body).map_err(fail)?, Vec::new())
+    };
     // The application's language is the one it is written in; a form that does
     // not say is in the language it was filed in.
     form.language = form.language.or(Some(language));
@@ -45,7 +96,7 @@ pub async fn submit(
     };
     let submitted = state
         .procedure()
-        .submit(intake, &applicant)
+        .submit_with_uploads(intake, &applicant, files, state.evidence.as_deref())
         .await
         .map_err(|error| fail(ApiError::from_service(error)))?;
     let case = &submitted.state;
@@ -67,6 +118,16 @@ pub async fn submit(
         Json(body),
     )
         .into_response())
+}
+
+/// The API's code for a refused file, from the page's message for it.
+fn evidence_code(message_id: &str) -> &'static str {
+    match message_id {
+        "apply-evidence-type" => "evidence_type",
+        "apply-evidence-too-large" => "evidence_too_large",
+        "apply-evidence-too-many" => "evidence_too_many",
+        _ => "evidence_total",
+    }
 }
 
 /// The events an applicant sees on the timeline. Votes stay inside the

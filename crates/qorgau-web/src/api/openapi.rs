@@ -46,6 +46,11 @@ pub fn openapi() -> Value {
     {
         paths.extend(deliveries);
     }
+    if let Some(paths) = document["paths"].as_object_mut()
+        && let Value::Object(staff) = super::staff::openapi_paths()
+    {
+        paths.extend(staff);
+    }
     document["components"]["schemas"]["EvidenceItem"] = evidence_item_schema();
     document
 }
@@ -272,11 +277,21 @@ fn core_document() -> Value {
             "/api/v1/applications": {"post": {
                 "summary": "File an application",
                 "parameters": [language_parameter()],
-                "requestBody": json_body(json!({"$ref": "#/components/schemas/Application"})),
+                "description": "JSON, or multipart/form-data when files are attached: a part `application` with the same JSON and up to 5 parts `evidence` (PNG, JPEG, WebP or GIF images, PDF, MP4; at most 10 MB each and 25 MB in all). A file's type is sniffed from its content; its name and declared type are ignored. Each file is stored as the case's evidence (kind `upload`) in the same transaction as the application.",
+                "requestBody": {"required": true, "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Application"}},
+                    "multipart/form-data": {
+                        "schema": {"type": "object", "required": ["application"], "properties": {
+                            "application": {"$ref": "#/components/schemas/Application"},
+                            "evidence": {"type": "array", "maxItems": 5, "items": {"type": "string", "contentMediaType": "application/octet-stream"}}}},
+                        "encoding": {"application": {"contentType": "application/json"}}
+                    }
+                }},
                 "responses": {
                     "201": json_response("Recorded: the case number, the access code and the deadlines.", json!({"$ref": "#/components/schemas/Receipt"})),
-                    "400": problem_response("Not JSON, or an unknown field."),
-                    "422": problem_response("Invalid fields, or inadmissible (codes resource_required, not_a_child, applicant_fields_missing).")
+                    "400": problem_response("Not JSON (or not multipart), or an unknown field."),
+                    "413": {"description": "JSON larger than 256 KiB, or files larger than the limit in all."},
+                    "422": problem_response("Invalid fields, or inadmissible (codes resource_required, not_a_child, applicant_fields_missing); a refused file names the field `evidence` (codes evidence_type, evidence_too_large, evidence_total, evidence_too_many); without the part `application`, `application` with code required.")
                 }
             }},
             "/api/v1/applications/{case_id}": {"get": {

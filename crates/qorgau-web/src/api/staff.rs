@@ -388,3 +388,113 @@ pub async fn respond(
     )
     .await
 }
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DraftQuery {
+    /// `html` for the HTML document; the PDF otherwise.
+    format: Option<String>,
+}
+
+/// `GET /api/v1/cases/{case_id}/draft-orders` (the coordinator or the chair,
+/// before the decision): the orders a confirmed decision would issue at
+/// once, one per resource owner. Records nothing; 409 once decided.
+pub async fn draft_orders(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path(case_id): Path<String>,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let (drafts, regime) =
+        crate::pages::drafts::draft_orders(&state, &staff.actor, &case_id, language)
+            .await
+            .map_err(|error| fail(ApiError::from_service(error)))?;
+    let orders: Vec<Value> = drafts
+        .iter()
+        .map(|draft| {
+            json!({
+                "number": draft.number,
+                "owner": draft.owner,
+                "owner_name": draft.owner_name,
+                "urls": draft.urls,
+                "legal_basis": draft.legal_basis,
+                "removal_hours": regime.deadlines.removal_hours,
+                "document": format!("/api/v1/cases/{case_id}/draft-orders/{}/document", draft.number),
+            })
+        })
+        .collect();
+    Ok(Json(json!({"case_id": case_id, "draft": true, "orders": orders})).into_response())
+}
+
+/// `GET /api/v1/cases/{case_id}/draft-orders/{number}/document[?format=html]`:
+/// one prospective order as a draft PDF (or HTML), without a number or a
+/// verification code.
+pub async fn draft_order_document(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path((case_id, number)): Path<(String, usize)>,
+    Query(query): Query<DraftQuery>,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    // The domain's refusal (who, when) as a problem, before any rendering.
+    crate::pages::drafts::draft_orders(&state, &staff.actor, &case_id, language)
+        .await
+        .map_err(|error| fail(ApiError::from_service(error)))?;
+    let format = match query.format.as_deref() {
+        Some("html") => crate::pages::drafts::DraftFormat::Html,
+        _ => crate::pages::drafts::DraftFormat::Pdf,
+    };
+    let response =
+        crate::pages::drafts::draft_document(&state, &staff.actor, &case_id, number, format).await;
+    if response.status() == axum::http::StatusCode::NOT_FOUND {
+        return Err(fail(ApiError::NotFound));
+    }
+    Ok(response)
+}
+
+/// This module's additions to the OpenAPI document.
+pub fn openapi_paths() -> Value {
+    let problem = |description: &str| {
+        json!({"description": description,
+               "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+    };
+    let path = |name: &str, description: &str| json!({"name": name, "in": "path", "required": true, "description": description, "schema": {"type": "string"}});
+    json!({
+        "/api/v1/cases/{case_id}/draft-orders": {"get": {
+            "summary": "Preview the orders a confirmed decision would issue (the coordinator or the chair, before deciding)",
+            "description": "One per resource owner: the owner, the exact URLs, the legal basis and the removal deadline in hours from the order's receipt. Nothing is recorded; a decision issues the orders at once.",
+            "security": [{"staffToken": []}],
+            "parameters": [path("case_id", "The case number.")],
+            "responses": {
+                "200": {"description": "The prospective orders.", "content": {"application/json": {"schema": {"type": "object", "required": ["case_id", "orders"], "properties": {
+                    "case_id": {"type": "string"}, "draft": {"type": "boolean"},
+                    "orders": {"type": "array", "items": {"type": "object", "required": ["number", "owner", "urls", "legal_basis", "removal_hours"], "properties": {
+                        "number": {"type": "integer", "minimum": 1}, "owner": {"type": "string"}, "owner_name": {"type": "string"},
+                        "urls": {"type": "array", "items": {"type": "string"}},
+                        "legal_basis": {"type": "array", "items": {"type": "string"}},
+                        "removal_hours": {"type": "integer"}, "document": {"type": "string"}}}}}}}}},
+                "401": problem("Not signed in."),
+                "403": problem("Neither the coordinator nor the chair."),
+                "404": problem("No such case."),
+                "409": problem("The case is decided (its orders exist), or there is nothing to order.")
+            }
+        }},
+        "/api/v1/cases/{case_id}/draft-orders/{number}/document": {"get": {
+            "summary": "One prospective order as a draft document, in Kazakh and Russian, without a number or a verification code",
+            "security": [{"staffToken": []}],
+            "parameters": [path("case_id", "The case number."),
+                {"name": "number", "in": "path", "required": true, "description": "The draft's number in the list (1-based).", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "format", "in": "query", "required": false, "description": "`html` for the HTML document; PDF otherwise.", "schema": {"type": "string", "enum": ["pdf", "html"]}}],
+            "responses": {
+                "200": {"description": "The draft.", "content": {
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                    "text/html": {"schema": {"type": "string"}}}},
+                "401": problem("Not signed in."),
+                "403": problem("Neither the coordinator nor the chair."),
+                "404": problem("No such case or draft."),
+                "409": problem("The case is decided (its orders exist).")
+            }
+        }}
+    })
+}

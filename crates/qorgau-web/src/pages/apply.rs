@@ -193,17 +193,17 @@ pub(super) fn form_field(path: &str, resource_ids: &[&str], incident_numbers: &[
 
 /// What the multipart form carried: the typed values, the accepted files,
 /// and why the files (if any) were refused.
-struct Posted {
-    values: HashMap<String, String>,
-    files: Vec<Vec<u8>>,
-    file_error: Option<&'static str>,
+pub(crate) struct Posted {
+    pub(crate) values: HashMap<String, String>,
+    pub(crate) files: Vec<Vec<u8>>,
+    pub(crate) file_error: Option<&'static str>,
 }
 
 /// Reads the form. Text fields come before the files (the file field is the
 /// form's last), so what was typed is kept even when the files are too much.
 /// Each file's type is sniffed from its first bytes; the name and the
 /// browser's `Content-Type` are ignored.
-async fn read_posted(mut multipart: Multipart) -> Posted {
+pub(crate) async fn read_posted(mut multipart: Multipart) -> Posted {
     let mut posted = Posted {
         values: HashMap::new(),
         files: Vec::new(),

@@ -2,8 +2,9 @@
 //! JavaScript anywhere; every text is a Fluent message; the language switch
 //! keeps the reader on the same page.
 
-mod apply;
+pub(crate) mod apply;
 mod deliveries;
+pub(crate) mod drafts;
 mod linked;
 mod owner;
 mod people;
@@ -274,6 +275,18 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/staff/cases/{case_id}/respond",
             axum::routing::post(staff::respond),
+        )
+        .route(
+            "/staff/cases/{case_id}/extension",
+            axum::routing::post(staff::extend),
+        )
+        .route(
+            "/staff/cases/{case_id}/draft-orders/{number}/document.pdf",
+            get(staff::draft_order_pdf),
+        )
+        .route(
+            "/staff/cases/{case_id}/draft-orders/{number}/document.html",
+            get(staff::draft_order_html),
         )
         .route(
             "/staff/cases/{case_id}/orders/{order_id}/verify",

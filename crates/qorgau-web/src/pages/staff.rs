@@ -17,7 +17,7 @@ use qorgau_domain::deadline::{almaty_date, format_almaty};
 use qorgau_domain::message::{Explain, Message};
 use qorgau_domain::procedure::command::order_status_name;
 use qorgau_domain::procedure::{
-    CasePhase, Command, OrderStatus, Role, TimeLeft, VerificationResult, VoteChoice,
+    CasePhase, Command, OrderStatus, ProcedureError, Role, TimeLeft, VerificationResult, VoteChoice,
 };
 use qorgau_store::{EvidenceRow, Store};
 
@@ -315,6 +315,38 @@ struct CasePage {
     can_vote: bool,
     can_decide: bool,
     can_respond: bool,
+    /// Before the decision, for those who may decide: the orders a
+    /// confirmed decision issues at once (`super::drafts`).
+    draft_orders: Vec<super::drafts::DraftOrder>,
+    /// Why no order can be previewed (e.g. nothing to order), if so.
+    draft_orders_note: Option<String>,
+    /// The regime's removal deadline, in hours from the order's receipt.
+    removal_hours: u32,
+    /// The response letter's text in the case's language, shown before the
+    /// respond button (preview first).
+    letter: Option<String>,
+    /// The chair's extension form, while it may be used.
+    extension: Option<ExtensionForm>,
+}
+
+/// The chair's extension form: what was typed and the errors beside each
+/// field, so nothing typed is lost on an error.
+#[derive(Default)]
+pub struct ExtensionForm {
+    pub until: String,
+    pub reason: String,
+    /// (field, message), in the reader's language.
+    pub errors: Vec<(String, String)>,
+    pub hint: String,
+}
+
+impl ExtensionForm {
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, message)| message.as_str())
+    }
 }
 
 async fn render_case(
@@ -324,6 +356,19 @@ async fn render_case(
     case_id: &str,
     notice: Option<String>,
     status: StatusCode,
+) -> Response {
+    render_case_with(state, tr, staff, case_id, notice, status, None).await
+}
+
+/// `render_case`, with the extension form as submitted (`extension`).
+async fn render_case_with(
+    state: &AppState,
+    tr: Tr,
+    staff: &StaffPage,
+    case_id: &str,
+    notice: Option<String>,
+    status: StatusCode,
+    extension: Option<ExtensionForm>,
 ) -> Response {
     // The evidence rows before the case, as in the evidence API: the case
     // read after them is at least as new, so a captured row finds its record.
@@ -459,6 +504,55 @@ async fn render_case(
         case_state.phase,
         CasePhase::Refused | CasePhase::Confirmed | CasePhase::NotConfirmed
     );
+    let can_decide =
+        awaiting && (*role == Role::Coordinator || *role == Role::Expert { chair: true });
+    let can_respond =
+        decided && case_state.response_sent_at.is_none() && *role == Role::Coordinator;
+    let regime = procedure.regimes.get(&case_state.regime).ok();
+    let (draft_orders, draft_orders_note) = if can_decide {
+        match super::drafts::draft_orders(state, &staff.staff.actor, case_id, tr.language).await {
+            Ok((drafts, _)) => (drafts, None),
+            Err(qorgau_app::ServiceError::Procedure(error)) => {
+                (Vec::new(), Some(tr.say(&error.explain())))
+            }
+            Err(_) => (Vec::new(), Some(tr.t("problem-internal"))),
+        }
+    } else {
+        (Vec::new(), None)
+    };
+    // The letter as it will go out, dated today, in the case's language.
+    let letter = match (&state.outbox, regime) {
+        (Some(outbox), Some(regime)) if can_respond => outbox
+            .response_letter(&case_state, &case.events, case_id, regime, now)
+            .ok()
+            .map(|rendered| rendered.text),
+        _ => None,
+    };
+    let extension = match regime {
+        Some(regime)
+            if awaiting
+                && staff.staff.actor.role == (Role::Expert { chair: true })
+                && case_state.extension.is_none() =>
+        {
+            match (
+                regime.deadlines.extension_max_calendar_days,
+                regime.deadlines.extension_notice_working_days,
+            ) {
+                (Some(max_days), Some(notice_days)) => {
+                    let mut form = extension.unwrap_or_default();
+                    form.hint = tr.say(
+                        &Message::new("staff-extension-hint")
+                            .with("max_days", i64::from(max_days))
+                            .with("notice_days", i64::from(notice_days)),
+                    );
+                    Some(form)
+                }
+                // The regime provides no extension: no form.
+                _ => None,
+            }
+        }
+        _ => None,
+    };
     let view = CasePage {
         tr,
         path: format!("/staff/cases/{case_id}"),
@@ -495,9 +589,13 @@ async fn render_case(
         },
         linked: super::linked::summary(state, tr, case_id).await,
         can_vote: awaiting && matches!(role, Role::Expert { .. }),
-        can_decide: awaiting
-            && (*role == Role::Coordinator || *role == Role::Expert { chair: true }),
-        can_respond: decided && case_state.response_sent_at.is_none() && *role == Role::Coordinator,
+        can_decide,
+        can_respond,
+        draft_orders,
+        draft_orders_note,
+        removal_hours: regime.map_or(0, |regime| regime.deadlines.removal_hours),
+        letter,
+        extension,
     };
     page(&view, status)
 }
@@ -538,13 +636,20 @@ async fn act(
             Redirect::to(&format!("/staff/cases/{case_id}?lang={}", language.tag())).into_response()
         }
         Err(qorgau_app::ServiceError::Procedure(error)) => {
+            // Not this role's to do: 403, as the API answers; any other
+            // refusal of the procedure is about the case's state: 409.
+            let status = if matches!(error, ProcedureError::NotAllowed { .. }) {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::CONFLICT
+            };
             render_case(
                 state,
                 tr,
                 staff,
                 case_id,
                 Some(tr.say(&error.explain())),
-                StatusCode::CONFLICT,
+                status,
             )
             .await
         }
@@ -636,6 +741,124 @@ pub async fn respond(
         Command::SendResponse {
             channel: "email".to_owned(),
         },
+    )
+    .await
+}
+
+/// `GET /staff/cases/{case_id}/draft-orders/{number}/document.pdf` and
+/// `….html`: a prospective order as a draft (those who may decide, before
+/// the decision).
+pub async fn draft_order_pdf(
+    State(state): State<AppState>,
+    staff: StaffPage,
+    Path((case_id, number)): Path<(String, usize)>,
+) -> Response {
+    super::drafts::draft_document(
+        &state,
+        &staff.staff.actor,
+        &case_id,
+        number,
+        super::drafts::DraftFormat::Pdf,
+    )
+    .await
+}
+
+pub async fn draft_order_html(
+    State(state): State<AppState>,
+    staff: StaffPage,
+    Path((case_id, number)): Path<(String, usize)>,
+) -> Response {
+    super::drafts::draft_document(
+        &state,
+        &staff.staff.actor,
+        &case_id,
+        number,
+        super::drafts::DraftFormat::Html,
+    )
+    .await
+}
+
+/// The chair extends consideration (Order 562-НҚ: a reasoned decision, at
+/// most 15 calendar days from receipt; the regime holds the numbers). On an
+/// error the case page comes back with the form as typed and the error
+/// beside its field; nothing is recorded.
+pub async fn extend(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path(case_id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) || staff.staff.actor.role != (Role::Expert { chair: true }) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let tr = Tr { language };
+    let mut form = ExtensionForm {
+        until: values.get("until").cloned().unwrap_or_default(),
+        reason: values.get("reason").cloned().unwrap_or_default(),
+        ..ExtensionForm::default()
+    };
+    let until = match qorgau_domain::validation::parse_date(form.until.trim()) {
+        Ok(day) => Some(day),
+        Err(error) => {
+            form.errors.push(("until".into(), tr.say(&error.explain())));
+            None
+        }
+    };
+    if form.reason.trim().is_empty() {
+        form.errors.push((
+            "extension_reason".into(),
+            tr.t("staff-extension-reason-required"),
+        ));
+    }
+    if let (Some(until), true) = (until, form.errors.is_empty()) {
+        let command = Command::Extend {
+            until,
+            reason: form.reason.clone(),
+        };
+        match state
+            .procedure()
+            .run(&case_id, &staff.staff.actor, command)
+            .await
+        {
+            Ok(_) => {
+                return Redirect::to(&format!("/staff/cases/{case_id}?lang={}", language.tag()))
+                    .into_response();
+            }
+            Err(qorgau_app::ServiceError::CaseNotFound(_)) => {
+                return StatusCode::NOT_FOUND.into_response();
+            }
+            // The date is outside what the law allows (too long, not later
+            // than the current deadline, too late to extend): beside the date.
+            Err(qorgau_app::ServiceError::Procedure(error)) => {
+                let field = if matches!(error, ProcedureError::ReasonRequired { .. }) {
+                    "extension_reason"
+                } else {
+                    "until"
+                };
+                form.errors.push((field.into(), tr.say(&error.explain())));
+            }
+            Err(_) => {
+                return render_case(
+                    &state,
+                    tr,
+                    &staff,
+                    &case_id,
+                    Some(tr.t("problem-internal")),
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                )
+                .await;
+            }
+        }
+    }
+    render_case_with(
+        &state,
+        tr,
+        &staff,
+        &case_id,
+        Some(tr.t("staff-extension-errors")),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(form),
     )
     .await
 }
