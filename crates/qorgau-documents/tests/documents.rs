@@ -119,7 +119,7 @@ fn a_draft_order_says_so_and_has_no_number_or_code_to_quote() {
         );
         assert!(!text.contains("Q7M2-K9XR-4TDA"), "nor a code: {text}");
         assert!(!text.contains("/verify/"), "{text}");
-        assert!(text.contains("24 часа с момента получения предписания"));
+        assert!(text.contains("в течение 24 часов с момента получения предписания"));
         // HTML escapes the URLs' ampersands; the text and the PDF show them.
         let whole = joined(&text.replace("&amp;", "&"));
         for url in &urls {

@@ -817,8 +817,10 @@ async fn authorization_matrix() {
                 )
             }
             _ => {
+                // The API key as bearer; the portal's own session as cookie.
                 let key = ["qgk_telegram", "qgk_instagram"][index - 6].to_owned();
-                (Some(key.clone()), Some(format!("qorgau_owner={key}")))
+                let session = app.owner_session(&key).await;
+                (Some(key), Some(session))
             }
         };
         let csrf = match (&cookie, index) {
@@ -1295,15 +1297,6 @@ async fn authorization_matrix() {
         // Staff pages.
         row("GET", "/staff", "/staff", Body::None, staff_get),
         row(
-            "POST",
-            "/staff/logout",
-            "/staff/logout",
-            form(&[]),
-            [
-                to_login, to_login, to_login, to_login, to_login, to_login, to_login, to_login,
-            ],
-        ),
-        row(
             "GET",
             "/staff/cases/{case_id}",
             format!("/staff/cases/{a}"),
@@ -1656,6 +1649,33 @@ async fn authorization_matrix() {
             [
                 to_login, to_login, to_login, to_login, to_login, to_login, 404, 303,
             ],
+        ),
+        // Last, because they end the sessions the rows above use: signing
+        // out of the pages (staff and owners) and of the API.
+        row(
+            "POST",
+            "/staff/logout",
+            "/staff/logout",
+            form(&[]),
+            [
+                to_login, to_login, to_login, to_login, to_login, to_login, to_login, to_login,
+            ],
+        ),
+        row(
+            "POST",
+            "/owner/logout",
+            "/owner/logout",
+            form(&[]),
+            [
+                to_login, to_login, to_login, to_login, to_login, to_login, to_login, to_login,
+            ],
+        ),
+        row(
+            "DELETE",
+            "/api/v1/auth/token",
+            "/api/v1/auth/token",
+            Body::None,
+            api_staff_only(204),
         ),
     ];
 

@@ -1245,12 +1245,13 @@ async fn the_pages_along_a_case_in_three_languages_match_their_snapshots() {
     }
     // The first case confirmed: telegram's portal lists its order.
     app.confirm(&cases[0].0).await;
+    let telegram = app.owner_session("qgk_telegram").await;
     for language in ["kk", "ru", "en"] {
         let portal = app
             .request(
                 "GET",
                 &format!("/owner/orders?lang={language}"),
-                &[("Cookie", "qorgau_owner=qgk_telegram")],
+                &[("Cookie", &telegram)],
                 None,
             )
             .await;

@@ -62,19 +62,27 @@ impl Tr {
 
     /// An instant as people write it, in Almaty time: "3 декабря 2026 г.,
     /// 10:00", "2026 жылғы 3 желтоқсан, сағат 10:00", "3 December 2026,
-    /// 10:00" (the month's name is the locale's, so it is a Fluent message).
+    /// 10:00" (the month's name is the locale's, so it is a Fluent message);
+    /// midnight as 24:00 of the day it ends.
     pub fn when(&self, instant: jiff::Timestamp) -> String {
         const MONTHS: [&str; 12] = [
             "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
         ];
         let local = instant.to_zoned_datetime(qorgau_domain::deadline::almaty().clone());
-        let month = usize::try_from(local.month() - 1).map_or("jan", |index| MONTHS[index]);
+        // Deadlines fall at the midnight that ends their last day: "by
+        // 7 December, 24:00" says which day is the last, where "by 8 December,
+        // 00:00" reads as a day too late.
+        let (date, time) = match (local.hour(), local.minute(), local.date().yesterday()) {
+            (0, 0, Ok(last_day)) => (last_day, "24:00".to_owned()),
+            _ => (local.date(), local.strftime("%H:%M").to_string()),
+        };
+        let month = usize::try_from(date.month() - 1).map_or("jan", |index| MONTHS[index]);
         self.say(
             &Message::new("when-in-words")
-                .with("day", local.day().to_string())
+                .with("day", date.day().to_string())
                 .with("month", month)
-                .with("year", local.year().to_string())
-                .with("time", local.strftime("%H:%M").to_string()),
+                .with("year", date.year().to_string())
+                .with("time", time),
         )
     }
 

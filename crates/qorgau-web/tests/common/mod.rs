@@ -629,6 +629,24 @@ impl TestApp {
         session_cookie(&reply)
             .unwrap_or_else(|| panic!("{username} could not sign in: {}", reply.status))
     }
+
+    /// Signs a resource owner in to the portal with its API key and returns
+    /// the `Cookie` header's value (`qorgau_owner=<session token>`).
+    pub async fn owner_session(&self, api_key: &str) -> String {
+        let reply = self
+            .post_form("/owner/login?lang=en", &[("api_key", api_key)], None)
+            .await;
+        assert_eq!(
+            reply.status, 303,
+            "{api_key} could not sign in: {}",
+            reply.body
+        );
+        reply
+            .header("set-cookie")
+            .and_then(|cookie| cookie.split(';').next())
+            .unwrap()
+            .to_owned()
+    }
 }
 
 /// The PDF's text as [`qorgau_testkit::pdf_text`] reads it (lines trimmed
