@@ -1,4 +1,4 @@
--- Resource owners' portal sessions (mirrors migrations/sqlite/0009_owner_sessions.sql).
+-- Resource owners' portal sessions (mirrors migrations/sqlite/0010_owner_sessions.sql).
 -- The portal's cookie holds a session token (only its SHA-256 is kept here),
 -- never the owner's API key; a session lives only while the key it was opened
 -- with is the owner's key, so rotating the key ends every session.
