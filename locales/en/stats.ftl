@@ -77,3 +77,4 @@ stats-dsa-facts-criminal = Content about a child, named in an application to the
 stats-dsa-content-type-other = Online content named in an application (a page, post, account or channel)
 stats-report-threshold = Every count below { $threshold } is shown as “<{ $threshold }”, and some further counts are withheld so that a hidden one cannot be worked out from the totals of this report or of any other report of the same year.
 cli-report-no-checkpoint = Warning: no checkpoint of the transparency log could be signed now ({ $detail }); the report names the latest one there is.
+stats-threshold-invalid = The statistics threshold must be a whole number from { $min } to { $max }, not “{ $value }”: counts below it are hidden, so below { $min } nothing would be.

@@ -56,6 +56,51 @@ pub use tally::{Tally, figures_of_tallies};
 /// Counts below this are never published as numbers (PRODUCT.md; issue 8).
 pub const DEFAULT_THRESHOLD: u64 = 5;
 
+/// The smallest threshold an operator may set: below 2 nothing is hidden
+/// (a count of 1 is one child).
+pub const MIN_THRESHOLD: u64 = 2;
+
+/// The largest: statistical offices suppress below 3 to 20; far above that
+/// a regional pilot would publish nothing but hidden cells, which is a typing
+/// error rather than a policy.
+pub const MAX_THRESHOLD: u64 = 100;
+
+/// A suppression threshold that is not a whole number from
+/// [`MIN_THRESHOLD`] to [`MAX_THRESHOLD`] (`serve --stats-threshold`,
+/// `QORGAU_STATS_THRESHOLD`, `report --stats-threshold`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the statistics threshold must be a whole number from {MIN_THRESHOLD} to {MAX_THRESHOLD}, not `{0}`"
+)]
+pub struct ThresholdError(pub String);
+
+impl crate::message::Explain for ThresholdError {
+    fn code(&self) -> &'static str {
+        "invalid_stats_threshold"
+    }
+
+    fn explain(&self) -> crate::message::Message {
+        crate::message::Message::new("stats-threshold-invalid")
+            .with("value", self.0.clone())
+            .with("min", MIN_THRESHOLD as i64)
+            .with("max", MAX_THRESHOLD as i64)
+    }
+}
+
+/// The operator's threshold from its text: one setting for every
+/// publication, so no two of them are suppressed differently.
+pub fn parse_threshold(text: &str) -> Result<u64, ThresholdError> {
+    let trimmed = text.trim();
+    let error = || ThresholdError(trimmed.chars().take(20).collect());
+    if trimmed.is_empty() || !trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(error());
+    }
+    match trimmed.parse::<u64>() {
+        Ok(value) if (MIN_THRESHOLD..=MAX_THRESHOLD).contains(&value) => Ok(value),
+        _ => Err(error()),
+    }
+}
+
 /// Which cases count: those received on `from`..`until` (Almaty dates; `from`
 /// included, `until` excluded). Open ends take everything.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

@@ -314,10 +314,10 @@ fn in_ci() -> bool {
 async fn decisions_export_as_dsa_statements_that_validate_against_the_schema() {
     let app = TestApp::spawn().await;
     let ids = with_applications(&app).await;
-    for case_id in &ids[..10] {
+    for case_id in &ids[..7] {
         confirm(&app, case_id, Category::Cyberbullying).await;
     }
-    for case_id in &ids[10..] {
+    for case_id in &ids[7..] {
         confirm(&app, case_id, Category::Cyberstalking).await;
     }
     let reply = app
@@ -326,9 +326,12 @@ async fn decisions_export_as_dsa_statements_that_validate_against_the_schema() {
     assert_eq!(reply.status, 200, "{}", reply.body);
     let export: Value = serde_json::from_str(&reply.body).unwrap();
     let statements = export["statements"].as_array().unwrap();
-    // Ten cyberbullying orders to telegram in December: one group, published;
-    // the two cyberstalking orders are a group of two: withheld.
-    assert_eq!(statements.len(), 10);
+    // Seven cyberbullying and five cyberstalking orders to telegram in
+    // December: two cells of at least five, both published. (A cell of two
+    // would be withheld, and with it telegram's other cell of the month, or
+    // telegram's 12 orders in the month's report minus its statements would
+    // tell that two were withheld: the domain's tests attack both ways.)
+    assert_eq!(statements.len(), 12);
     assert_eq!(export["statements_withheld"], "<5");
     assert_eq!(
         statements[0]["category"],
@@ -403,4 +406,110 @@ async fn decisions_export_as_dsa_statements_that_validate_against_the_schema() {
     let bad_file = app.folder.path().join("tampered.json");
     std::fs::write(&bad_file, tampered.to_string()).unwrap();
     assert!(!validate(&bad_file).status.success());
+}
+
+/// Seven applications on the same day: a count of 7 in every publication.
+async fn with_seven_applications(app: &TestApp) {
+    for _ in 0..7 {
+        let body = json!({
+            "language": "kk",
+            "applicant": {"name": "Айгуль", "relation": "parent", "email": "a@example.kz"},
+            "child": {"name": "Данияр", "birth_date": "2012-04-15"},
+            "resources": [{"url": "https://t.me/school_memes_kz"}],
+            "description": "…"
+        });
+        let reply = app.post("/api/v1/applications", None, body).await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+    }
+}
+
+/// What each publication shows for the seven applications, and the
+/// threshold it states: (API, open-data CSV line, dashboard cell,
+/// report of December, DSA export's threshold).
+async fn seven_as_published(app: &TestApp) -> [String; 5] {
+    let stats = app.get("/api/v1/stats", None).await.json();
+    let csv = app.get("/api/v1/stats/open-data.csv", None).await.body;
+    let csv_line = csv
+        .lines()
+        .find(|line| line.starts_with("applications,total,count,"))
+        .unwrap()
+        .to_owned();
+    let threshold_line = csv
+        .lines()
+        .find(|line| line.starts_with("report,threshold,,"))
+        .unwrap()
+        .to_owned();
+    let dashboard = app.get("/stats?lang=en", None).await.body;
+    let report = app
+        .get("/stats/report?period=2026-12&format=json", None)
+        .await
+        .json();
+    let dsa = app
+        .get("/api/v1/stats/decisions.dsa.json?period=2026-12", None)
+        .await
+        .json();
+    assert_eq!(stats["threshold"], report["threshold"]);
+    assert_eq!(stats["threshold"], dsa["threshold"]);
+    assert_eq!(
+        threshold_line,
+        format!("report,threshold,,{}", stats["threshold"])
+    );
+    // The dashboard says which threshold is in force.
+    assert!(
+        dashboard.contains(&format!(
+            "every count below {} is shown",
+            stats["threshold"]
+        )),
+        "{dashboard}"
+    );
+    let in_dashboard = if dashboard.contains("<td>7</td>") {
+        "7".to_owned()
+    } else if dashboard.contains("<td>&lt;10</td>") || dashboard.contains("<td>&#60;10</td>") {
+        "<10".to_owned()
+    } else {
+        "neither".to_owned()
+    };
+    [
+        stats["applications"].to_string(),
+        csv_line,
+        in_dashboard,
+        report["statistics"]["applications"].to_string(),
+        dsa["threshold"].to_string(),
+    ]
+}
+
+#[tokio::test]
+async fn the_operators_threshold_governs_every_publication() {
+    let five = TestApp::spawn().await;
+    with_seven_applications(&five).await;
+    assert_eq!(
+        seven_as_published(&five).await,
+        [
+            "7".to_owned(),
+            "applications,total,count,7".to_owned(),
+            "7".to_owned(),
+            "7".to_owned(),
+            "5".to_owned(),
+        ]
+    );
+
+    let ten = TestApp::spawn_configured(qorgau_web::WebConfig {
+        stats_threshold: 10,
+        ..qorgau_web::WebConfig::default()
+    })
+    .await;
+    with_seven_applications(&ten).await;
+    assert_eq!(
+        seven_as_published(&ten).await,
+        [
+            "\"<10\"".to_owned(),
+            "applications,total,count,<10".to_owned(),
+            "<10".to_owned(),
+            "\"<10\"".to_owned(),
+            "10".to_owned(),
+        ]
+    );
+    // Still no caller-chosen threshold.
+    let asked = ten.get("/api/v1/stats?threshold=5", None).await.json();
+    assert_eq!(asked["applications"], "<10");
 }

@@ -74,7 +74,6 @@ pub async fn decisions_dsa(
     axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Json<serde_json::Value>, Problem> {
     use qorgau_domain::message::{Explain, Language, Message};
-    use qorgau_domain::statistics::DEFAULT_THRESHOLD;
     use qorgau_domain::statistics::dsa::dsa_export;
     use qorgau_domain::statistics::report::ReportPeriod;
     use qorgau_store::Statistics;
@@ -93,15 +92,18 @@ pub async fn decisions_dsa(
                 }
                 .in_language(language)
             })?;
+    // The whole year: what is withheld is decided on the year's fixed grid,
+    // the same whichever of its periods is asked for (`dsa_export`).
+    let year = ReportPeriod::Year(period.year());
     let snapshot = state
         .store
-        .statistics_facts(Some(period.first_day()), Some(period.end()))
+        .statistics_facts(Some(year.first_day()), Some(year.end()))
         .await
         .map_err(|error| ApiError::from(error).in_language(language))?;
     let export = dsa_export(
         &snapshot.cases,
         period,
-        DEFAULT_THRESHOLD,
+        state.config.stats_threshold,
         state.clock.now(),
     );
     let english = |id: &'static str| {

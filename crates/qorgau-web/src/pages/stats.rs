@@ -30,8 +30,7 @@ use qorgau_domain::statistics::report::{
     LogSource, ReportPeriod, TransparencyReport, transparency_report_of_tallies,
 };
 use qorgau_domain::statistics::{
-    DEFAULT_THRESHOLD, Durations, Figure, Period, PublicStatistics, Table, figures_of_tallies,
-    publish,
+    Durations, Figure, Period, PublicStatistics, Table, figures_of_tallies, publish,
 };
 use qorgau_store::{Statistics, StoreError, TallySnapshot};
 
@@ -301,7 +300,7 @@ pub async fn all_time(state: &AppState) -> Result<PublicStatistics, StoreError> 
     let snapshot = state.store.statistics_tallies(None, None).await?;
     let now = state.clock.now();
     let (figures, _) = figures_of_tallies(&snapshot.days, Period::default(), now);
-    Ok(publish(&figures, DEFAULT_THRESHOLD, now))
+    Ok(publish(&figures, state.config.stats_threshold, now))
 }
 
 async fn dashboard(
@@ -616,11 +615,13 @@ pub fn statistics_csv_rows(statistics: &PublicStatistics) -> Vec<String> {
     lines
 }
 
-/// The report of `period` from the store, as of `now`: the year's facts and
-/// the log's position read together.
+/// The report of `period` from the store, as of `now`, suppressed under the
+/// operator's `threshold`: the year's facts and the log's position read
+/// together.
 pub async fn build_report<S: Statistics>(
     store: &S,
     period: ReportPeriod,
+    threshold: u64,
     now: Timestamp,
 ) -> Result<TransparencyReport, StoreError> {
     let year = ReportPeriod::Year(period.year());
@@ -638,7 +639,7 @@ pub async fn build_report<S: Statistics>(
     Ok(transparency_report_of_tallies(
         &snapshot.days,
         period,
-        DEFAULT_THRESHOLD,
+        threshold,
         now,
         source,
     ))
@@ -712,7 +713,14 @@ async fn report(
     {
         eprintln!("qorgau: no checkpoint for the report: {error}");
     }
-    let report = match build_report(state.store.as_ref(), period, now).await {
+    let report = match build_report(
+        state.store.as_ref(),
+        period,
+        state.config.stats_threshold,
+        now,
+    )
+    .await
+    {
         Ok(report) => report,
         Err(error) => return unavailable(&error),
     };
