@@ -540,6 +540,11 @@ pub struct PublicStatistics {
     pub time_to_decision: Durations,
     pub time_to_removal: Durations,
     pub compliance: Compliance,
+    /// The transparency log the figures were read at (the live view,
+    /// `GET /api/v1/stats`); a report names it beside its statistics
+    /// instead, so there it is absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<report::LogSource>,
 }
 
 /// RFC 3339 with the Almaty offset, like every time in the API.
@@ -839,6 +844,7 @@ impl Placement {
                 totals: compliance_counts(self.orders, &self.column_totals),
                 removed_in_time_share: share(self.column_totals[0], self.removed),
             },
+            source: None,
         }
     }
 }

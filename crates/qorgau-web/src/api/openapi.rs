@@ -201,6 +201,10 @@ fn evidence_item_schema() -> Value {
 
 fn core_document() -> Value {
     let object = |properties: Value| json!({"type": "object", "properties": properties});
+    // The transparency log a publication was read at (docs/statistics.md).
+    let log_source_schema = json!({"type": "object",
+        "description": "The transparency log the figures were read at: its size then, and the latest signed checkpoint (tree size, root hash in hex), signed just before; an auditor replays the record up to the checkpoint and recomputes every figure.",
+        "properties": {"log_size": {"type": "integer"}, "checkpoint_tree_size": {"type": ["integer", "null"]}, "checkpoint_root": {"type": ["string", "null"]}}});
     let any_object = json!({"type": "object"});
     json!({
         "openapi": "3.1.0",
@@ -387,6 +391,7 @@ fn core_document() -> Value {
                         "properties": {
                             "threshold": {"type": "integer"},
                             "computed_at": {"type": "string", "format": "date-time"},
+                            "source": log_source_schema,
                             "applications": {"oneOf": [{"type": "integer"}, {"type": "string", "pattern": "^(<[0-9]+|suppressed)$"}]}
                         }}))
                 }

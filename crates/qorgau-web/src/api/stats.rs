@@ -11,8 +11,11 @@
 //! threshold are the operator's choice (`qorgau_domain::statistics`), not the
 //! caller's.
 //!
-//! Cost: one read of the statistics read model (`case_stats`,
-//! `case_stats_orders`, `qorgau_store::Statistics`), no fold of any case.
+//! Cost: one read of the per-day tallies (`stats_tally`,
+//! `stats_tally_durations`, `qorgau_store::Statistics::statistics_tallies`)
+//! with the log's size and latest checkpoint, after signing a checkpoint
+//! (reused while the log has not grown); no fold of any case. The DSA export
+//! reads the per-case rows (`case_stats`, `case_stats_orders`) of a year.
 
 use axum::Json;
 use axum::extract::State;
@@ -55,6 +58,9 @@ pub async fn open_data_csv(
         .map_err(|error| ApiError::from(error).in_language(language))?;
     let mut lines = vec!["section,key,column,value".to_owned()];
     lines.push(format!("report,threshold,,{}", statistics.threshold));
+    if let Some(source) = &statistics.source {
+        lines.extend(crate::pages::stats::source_csv_rows(source));
+    }
     lines.extend(crate::pages::stats::statistics_csv_rows(&statistics));
     Ok((
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],

@@ -292,15 +292,59 @@ struct DashboardPage {
     tr: Tr,
     path: &'static str,
     computed_at: String,
+    log_size: u64,
+    checkpoint: Option<(u64, String)>,
     view: FiguresView,
 }
 
-/// The public statistics over every case, as `GET /api/v1/stats` serves them.
+/// The public statistics over every case, as `GET /api/v1/stats` serves
+/// them, naming the transparency log they were read at.
+///
+/// How the figures relate to the checkpoint: a checkpoint of the log as it
+/// is is signed first (reused when the log has not grown), then the tallies
+/// are read in one transaction with the log's size and its latest
+/// checkpoint. The figures are those of the record's first `log_size`
+/// leaves; when a write came in between, that is more than the checkpoint
+/// covers, so the two steps are tried again (a few times, then published as
+/// read: `log_size` and `checkpoint_tree_size` then say by how much the
+/// figures are newer, and the next checkpoint covers them).
 pub async fn all_time(state: &AppState) -> Result<PublicStatistics, StoreError> {
-    let snapshot = state.store.statistics_tallies(None, None).await?;
+    const ATTEMPTS: usize = 3;
     let now = state.clock.now();
+    let mut attempt = 0;
+    let snapshot = loop {
+        attempt += 1;
+        if let Some(evidence) = &state.evidence
+            && let Err(error) = evidence.log.checkpoint(state.store.as_ref(), now).await
+        {
+            eprintln!("qorgau: no checkpoint for the statistics: {error}");
+        }
+        let snapshot = state.store.statistics_tallies(None, None).await?;
+        let covered = snapshot
+            .checkpoint
+            .as_ref()
+            .is_some_and(|checkpoint| checkpoint.tree_size == snapshot.log_size);
+        if covered || state.evidence.is_none() || attempt >= ATTEMPTS {
+            break snapshot;
+        }
+    };
     let (figures, _) = figures_of_tallies(&snapshot.days, Period::default(), now);
-    Ok(publish(&figures, state.config.stats_threshold, now))
+    let mut statistics = publish(&figures, state.config.stats_threshold, now);
+    statistics.source = Some(log_source(&snapshot));
+    Ok(statistics)
+}
+
+/// Where a snapshot's figures come from: the log's size and latest
+/// checkpoint read with them.
+fn log_source(snapshot: &TallySnapshot) -> LogSource {
+    LogSource {
+        log_size: snapshot.log_size,
+        checkpoint_tree_size: snapshot.checkpoint.as_ref().map(|c| c.tree_size),
+        checkpoint_root: snapshot
+            .checkpoint
+            .as_ref()
+            .map(|checkpoint| hex::encode(checkpoint.root)),
+    }
 }
 
 async fn dashboard(
@@ -314,6 +358,15 @@ async fn dashboard(
                 tr,
                 path: "/stats",
                 computed_at: format_almaty(statistics.computed_at),
+                log_size: statistics
+                    .source
+                    .as_ref()
+                    .map_or(0, |source| source.log_size),
+                checkpoint: statistics.source.as_ref().and_then(|source| {
+                    source
+                        .checkpoint_tree_size
+                        .zip(source.checkpoint_root.clone())
+                }),
                 view: figures_view(&tr, &statistics),
             },
             StatusCode::OK,
@@ -506,15 +559,8 @@ pub fn report_csv(report: &TransparencyReport) -> String {
         format!("report,provisional,,{}", report.provisional),
         format!("report,empty,,{}", report.empty),
         format!("report,threshold,,{}", report.threshold),
-        format!("report,log_size,,{}", report.source.log_size),
     ];
-    if let (Some(size), Some(root)) = (
-        report.source.checkpoint_tree_size,
-        &report.source.checkpoint_root,
-    ) {
-        lines.push(format!("report,checkpoint_tree_size,,{size}"));
-        lines.push(format!("report,checkpoint_root,,{root}"));
-    }
+    lines.extend(source_csv_rows(&report.source));
     lines.extend(statistics_csv_rows(&report.statistics));
     let performance = &report.performance;
     lines.push(format!(
@@ -528,6 +574,16 @@ pub fn report_csv(report: &TransparencyReport) -> String {
         &performance.time_to_response,
     );
     lines.join("\n") + "\n"
+}
+
+/// The `report` lines naming the log the figures were read at.
+pub fn source_csv_rows(source: &LogSource) -> Vec<String> {
+    let mut lines = vec![format!("report,log_size,,{}", source.log_size)];
+    if let (Some(size), Some(root)) = (source.checkpoint_tree_size, &source.checkpoint_root) {
+        lines.push(format!("report,checkpoint_tree_size,,{size}"));
+        lines.push(format!("report,checkpoint_root,,{root}"));
+    }
+    lines
 }
 
 fn table_rows(lines: &mut Vec<String>, section: &str, table: &Table) {
@@ -628,14 +684,7 @@ pub async fn build_report<S: Statistics>(
     let snapshot: TallySnapshot = store
         .statistics_tallies(Some(year.first_day()), Some(year.end()))
         .await?;
-    let source = LogSource {
-        log_size: snapshot.log_size,
-        checkpoint_tree_size: snapshot.checkpoint.as_ref().map(|c| c.tree_size),
-        checkpoint_root: snapshot
-            .checkpoint
-            .as_ref()
-            .map(|checkpoint| hex::encode(checkpoint.root)),
-    };
+    let source = log_source(&snapshot);
     Ok(transparency_report_of_tallies(
         &snapshot.days,
         period,
