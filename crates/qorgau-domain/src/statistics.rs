@@ -362,6 +362,8 @@ pub struct Figures {
     pub decision_seconds: Vec<i64>,
     /// Delivery → removal, in seconds, ascending.
     pub removal_seconds: Vec<i64>,
+    /// The same by the order's owner (the platform), each ascending.
+    pub removal_seconds_by_owner: BTreeMap<String, Vec<i64>>,
     /// Owner → orders by column.
     pub compliance: BTreeMap<String, BTreeMap<ComplianceColumn, u64>>,
 }
@@ -507,6 +509,11 @@ pub struct OwnerCompliance {
     pub owner: String,
     #[serde(flatten)]
     pub counts: ComplianceCounts,
+    /// Removed within the 24 hours ÷ removed, when both are published.
+    pub removed_in_time_share: Option<f64>,
+    /// Delivery → removal of this owner's orders: how fast the platform
+    /// removes, with quantiles only over enough removals.
+    pub time_to_removal: Durations,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -836,9 +843,27 @@ impl Placement {
                     .owner_rows
                     .iter()
                     .zip(&self.owner_totals)
-                    .map(|((owner, cells), total)| OwnerCompliance {
-                        owner: owner.clone(),
-                        counts: compliance_counts(*total, cells),
+                    .map(|((owner, cells), total)| {
+                        let (in_time, late) = (figure(cells[0]), figure(cells[1]));
+                        // Both published: their sum is no news. Otherwise
+                        // the count stays hidden, and so does the share.
+                        let removed = match (in_time, late) {
+                            (Figure::Count(in_time), Figure::Count(late)) => {
+                                Figure::Count(in_time + late)
+                            }
+                            _ => Figure::Suppressed,
+                        };
+                        let no_values = Vec::new();
+                        let values = figures
+                            .removal_seconds_by_owner
+                            .get(owner)
+                            .unwrap_or(&no_values);
+                        OwnerCompliance {
+                            owner: owner.clone(),
+                            counts: compliance_counts(*total, cells),
+                            removed_in_time_share: share_of(in_time, removed),
+                            time_to_removal: durations(removed, values, threshold),
+                        }
                     })
                     .collect(),
                 totals: compliance_counts(self.orders, &self.column_totals),

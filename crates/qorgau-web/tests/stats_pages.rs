@@ -612,3 +612,116 @@ async fn an_auditor_recomputes_the_published_figures_from_the_log_up_to_their_ch
     assert_eq!(recomputed_from_the_log(&app, &published).await, published);
     assert_eq!(recomputed_from_the_log(&app, &later).await, later);
 }
+
+/// Telegram's order of `case_id` (issued by `confirm`) delivered at once,
+/// reported removed `hours` later and the removal verified an hour after.
+async fn removed_after(app: &TestApp, case_id: &str, hours: i64) {
+    use jiff::SignedDuration;
+    use qorgau_domain::procedure::event::VerificationResult;
+    let stored = app.store.load_case(case_id).await.unwrap().unwrap();
+    let delivered_at = app.clock.now();
+    let later = |hours: i64| {
+        delivered_at
+            .checked_add(SignedDuration::from_hours(hours))
+            .unwrap()
+    };
+    let order_id = format!("{case_id}-1");
+    let events = vec![
+        CaseEvent::OrderDelivered {
+            order_id: order_id.clone(),
+            delivered_at,
+            channel: "api".into(),
+            removal_due: later(24),
+        },
+        CaseEvent::RemovalReported {
+            order_id: order_id.clone(),
+            reported_at: later(hours),
+            removed_urls: vec!["https://t.me/school_memes_kz".into()],
+            note: None,
+        },
+        CaseEvent::RemovalVerified {
+            order_id,
+            verified_at: later(hours + 1),
+            result: VerificationResult::Removed,
+            note: None,
+        },
+    ];
+    app.store
+        .append(
+            case_id,
+            stored.version(),
+            &events,
+            "system",
+            later(hours + 1),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn time_to_removal_and_the_share_removed_in_time_are_published_by_platform() {
+    let app = TestApp::spawn().await;
+    let ids = with_applications(&app).await;
+    // Twelve orders to telegram: seven removed in 2 hours, five in 30 (late).
+    for (index, case_id) in ids.iter().enumerate() {
+        confirm(&app, case_id, Category::Cyberbullying).await;
+        removed_after(&app, case_id, if index < 7 { 2 } else { 30 }).await;
+    }
+    app.clock.set("2026-12-05T12:00:00+05:00".parse().unwrap());
+
+    let stats = app.get("/api/v1/stats", None).await.json();
+    let telegram = &stats["compliance"]["owners"][0];
+    assert_eq!(telegram["owner"], "telegram");
+    assert_eq!(telegram["removed_in_time"], 7);
+    assert_eq!(telegram["removed_late"], 5);
+    assert_eq!(telegram["removed_in_time_share"], 7.0 / 12.0);
+    // Median of 12: the 6th and 7th (both 2 h); 90th percentile: the 11th.
+    assert_eq!(
+        telegram["time_to_removal"],
+        json!({"count": 12, "median_hours": 2.0, "p90_hours": 30.0})
+    );
+
+    let csv = app.get("/api/v1/stats/open-data.csv", None).await.body;
+    for line in [
+        "compliance,telegram,removed_in_time_share,0.5833",
+        "time_to_removal_by_owner,telegram,count,12",
+        "time_to_removal_by_owner,telegram,median_hours,2.0",
+        "time_to_removal_by_owner,telegram,p90_hours,30.0",
+    ] {
+        assert!(csv.contains(&format!("\n{line}\n")), "{line} in {csv}");
+    }
+
+    let dashboard = app.get("/stats?lang=en", None).await.body;
+    check_charts("stats.en", &dashboard);
+    let rows = page_rows(&dashboard);
+    for (label, value) in [
+        ("telegram", "58.3%"),
+        ("From order delivery to removal: telegram", "2.0 h"),
+    ] {
+        assert!(
+            rows.contains(&(label.to_owned(), value.to_owned())),
+            "{label}: {value} in {rows:?}"
+        );
+    }
+    for chart in ["median-title", "p90-title", "in-time-share-title"] {
+        assert!(
+            dashboard.contains(&format!("<title id=\"{chart}\">")),
+            "{chart}"
+        );
+    }
+    // The dashboard links to the reports and the DSA export.
+    assert!(dashboard.contains("href=\"/stats/report/2026?lang=en\""));
+    assert!(dashboard.contains("href=\"/api/v1/stats/decisions.dsa.json?period=2026\""));
+
+    let report = app
+        .get("/stats/report?period=2026-12&format=json", None)
+        .await
+        .json();
+    assert_eq!(
+        report["statistics"]["compliance"]["owners"][0]["time_to_removal"],
+        telegram["time_to_removal"]
+    );
+    let page = app.get("/stats/report/2026-12?lang=en", None).await.body;
+    check_charts("stats-report.en", &page);
+    assert!(page.contains("<title id=\"responses-title\">"));
+}

@@ -401,9 +401,13 @@ fn straightforward(histories: &[Vec<CaseEvent>], period: Period, now: Timestamp)
             });
             let column = if let Some(removed_at) = removed_at {
                 let started = delivered.unwrap_or(issued);
+                let taken = removed_at.as_second() - started.as_second();
+                figures.removal_seconds.push(taken);
                 figures
-                    .removal_seconds
-                    .push(removed_at.as_second() - started.as_second());
+                    .removal_seconds_by_owner
+                    .entry(owner.to_string())
+                    .or_default()
+                    .push(taken);
                 if removal_due.is_some_and(|due| removed_at >= due) {
                     ComplianceColumn::RemovedLate
                 } else {
@@ -483,6 +487,9 @@ fn straightforward(histories: &[Vec<CaseEvent>], period: Period, now: Timestamp)
         .collect();
     figures.decision_seconds.sort_unstable();
     figures.removal_seconds.sort_unstable();
+    for values in figures.removal_seconds_by_owner.values_mut() {
+        values.sort_unstable();
+    }
     figures
 }
 
