@@ -900,13 +900,40 @@ pub(crate) fn share_of(part: Figure, whole: Figure) -> Option<f64> {
 
 /// Quantiles of fewer than `threshold` values would be those values, so
 /// they are published only over at least `threshold`.
+///
+/// The 90th percentile asks more. By nearest rank, over fewer than ten
+/// values it *is* the largest one: the slowest case's exact time, the value
+/// most likely to be recognized by the people in that case ("ours took 13
+/// days"). So it is published only over at least twice the threshold and
+/// only where at least one value lies above its rank, so it is never the
+/// maximum (docs/statistics.md).
 pub(crate) fn durations(count: Figure, sorted: &[i64], threshold: u64) -> Durations {
-    let enough = sorted.len() as u64 >= threshold.max(1);
     Durations {
         count,
-        median_hours: median(sorted).filter(|_| enough).map(hours),
-        p90_hours: percentile(sorted, 90).filter(|_| enough).map(hours),
+        median_hours: median(sorted)
+            .filter(|_| median_publishable(sorted.len() as u64, threshold))
+            .map(hours),
+        p90_hours: percentile(sorted, 90)
+            .filter(|_| p90_publishable(sorted.len() as u64, threshold))
+            .map(hours),
     }
+}
+
+/// A median over `values` values may be published under `threshold`.
+pub fn median_publishable(values: u64, threshold: u64) -> bool {
+    values >= threshold.max(1)
+}
+
+/// A 90th percentile over `values` values may be published under
+/// `threshold`: at least twice the threshold, and not the largest value
+/// (its nearest rank ⌈0.9·n⌉ below n, i.e. n ≥ 10). With no threshold (the
+/// exact figures), whenever there is a value.
+pub fn p90_publishable(values: u64, threshold: u64) -> bool {
+    if threshold == 0 {
+        return values >= 1;
+    }
+    let rank = (90 * values).div_ceil(100);
+    values >= 2 * threshold && rank < values
 }
 
 /// [`compute_figures`] then [`publish`].

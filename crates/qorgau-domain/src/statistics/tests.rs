@@ -1416,3 +1416,37 @@ fn the_threshold_is_a_whole_number_from_two_to_a_hundred() {
     assert_eq!(error.code(), "invalid_stats_threshold");
     assert_eq!(error.explain().id, "stats-threshold-invalid");
 }
+
+#[test]
+fn a_90th_percentile_is_never_the_slowest_case_alone() {
+    let hours = |n: i64| (1..=n).map(|hour| hour * 3600).collect::<Vec<i64>>();
+    let check = |values: i64, threshold: u64, median: Option<f64>, p90: Option<f64>| {
+        let published = durations(Figure::Count(values as u64), &hours(values), threshold);
+        assert_eq!(
+            (published.median_hours, published.p90_hours),
+            (median, p90),
+            "{values} values, threshold {threshold}"
+        );
+    };
+    // Five to nine values under 5: the median, and no 90th percentile (it
+    // would be the largest value, one case's own time).
+    check(5, 5, Some(3.0), None);
+    check(9, 5, Some(5.0), None);
+    // Ten: the 9th smallest, below the largest.
+    check(10, 5, Some(5.5), Some(9.0));
+    // Under 10, twice the threshold is 20.
+    check(19, 10, Some(10.0), None);
+    check(20, 10, Some(10.5), Some(18.0));
+    // A threshold of 2 still never publishes the maximum: 4 to 9 values no.
+    check(4, 2, Some(2.5), None);
+    check(9, 2, Some(5.0), None);
+    check(10, 2, Some(5.5), Some(9.0));
+    for values in 1..200_u64 {
+        for threshold in 2..=20 {
+            if p90_publishable(values, threshold) {
+                let rank = (90 * values).div_ceil(100);
+                assert!(rank < values && values >= 2 * threshold);
+            }
+        }
+    }
+}
