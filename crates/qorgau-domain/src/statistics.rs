@@ -24,7 +24,9 @@
 //! - time to decision: receipt → decision; time to removal: delivery of the order
 //!   (when the 24 hours start) → removal (the owner's report, if removal was
 //!   then verified, else the verification); median and 90th percentile (nearest
-//!   rank), in hours, published only over at least `threshold` values;
+//!   rank), in hours; a median published only over at least `threshold`
+//!   values, a 90th percentile only over twice that and never as the largest
+//!   value ([`p90_publishable`]);
 //! - decision deadlines: decided before the (possibly extended) deadline, decided
 //!   late, or undecided with the deadline passed at `now`;
 //! - compliance per resource owner: each order removed in time, removed late,

@@ -224,3 +224,29 @@ fn the_threshold_is_the_operators_setting_and_absurd_ones_are_refused() {
         serve.stderr
     );
 }
+
+/// `qorgau serve` with the threshold from its environment: the API, the
+/// dashboard and the reports all suppress under it and say so.
+#[tokio::test]
+async fn the_service_publishes_under_the_threshold_it_was_started_with() {
+    let store = with_applications();
+    let server =
+        common::Server::start(&store, 0, &[("QORGAU_STATS_THRESHOLD", "20".to_owned())]).await;
+    let get = |path: &'static str| async move {
+        common::request(server.address, "GET", path, None, None)
+            .await
+            .unwrap()
+    };
+    let stats = get("/api/v1/stats").await.json();
+    assert_eq!(stats["threshold"], 20);
+    assert_eq!(stats["applications"], "<20");
+    let report = get("/stats/report?period=2026-12&format=json").await.json();
+    assert_eq!(report["threshold"], 20);
+    assert_eq!(report["statistics"]["applications"], "<20");
+    let dashboard = get("/stats?lang=en").await.body;
+    assert!(
+        dashboard.contains("every count below 20 is shown"),
+        "{dashboard}"
+    );
+    assert!(!dashboard.contains("<td>12</td>"));
+}
