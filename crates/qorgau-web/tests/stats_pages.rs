@@ -525,13 +525,54 @@ async fn the_operators_threshold_governs_every_publication() {
 /// entries the figures were computed from; those events, folded and
 /// counted by the published definitions, must give the published figures.
 async fn recomputed_from_the_log(app: &TestApp, published: &Value) -> Value {
-    use qorgau_domain::procedure::CaseState;
     use qorgau_domain::statistics::report::LogSource;
     use qorgau_domain::statistics::{Period, public_statistics};
+
+    let source = &published["source"];
+    let states = cases_under_checkpoint(app, source).await;
+    let computed_at = published["computed_at"].as_str().unwrap().parse().unwrap();
+    let threshold = published["threshold"].as_u64().unwrap();
+    let mut recomputed = public_statistics(&states, Period::default(), threshold, computed_at);
+    recomputed.source = Some(LogSource {
+        log_size: source["log_size"].as_u64().unwrap(),
+        checkpoint_tree_size: source["checkpoint_tree_size"].as_u64(),
+        checkpoint_root: source["checkpoint_root"].as_str().map(str::to_owned),
+    });
+    serde_json::to_value(&recomputed).unwrap()
+}
+
+/// The same for a transparency report: its period's year, recomputed from
+/// the cases under its checkpoint.
+async fn report_recomputed_from_the_log(app: &TestApp, published: &Value) -> Value {
+    use qorgau_domain::statistics::CaseFacts;
+    use qorgau_domain::statistics::report::{LogSource, transparency_report};
+
+    let source = &published["source"];
+    let states = cases_under_checkpoint(app, source).await;
+    let facts: Vec<CaseFacts> = states.iter().map(CaseFacts::of).collect();
+    let recomputed = transparency_report(
+        &facts,
+        published["period"].as_str().unwrap().parse().unwrap(),
+        published["threshold"].as_u64().unwrap(),
+        published["computed_at"].as_str().unwrap().parse().unwrap(),
+        LogSource {
+            log_size: source["log_size"].as_u64().unwrap(),
+            checkpoint_tree_size: source["checkpoint_tree_size"].as_u64(),
+            checkpoint_root: source["checkpoint_root"].as_str().map(str::to_owned),
+        },
+    );
+    serde_json::to_value(&recomputed).unwrap()
+}
+
+/// The cases as the record stood at the checkpoint `source` names.
+async fn cases_under_checkpoint(
+    app: &TestApp,
+    source: &Value,
+) -> Vec<qorgau_domain::procedure::CaseState> {
+    use qorgau_domain::procedure::CaseState;
     use qorgau_evidence::merkle::{MemoryLeafStore, MerkleLog};
     use qorgau_store::Maintenance;
 
-    let source = &published["source"];
     let tree_size = source["checkpoint_tree_size"].as_u64().unwrap();
     let leaves = app.store.log_leaves(0, tree_size as u32).await.unwrap();
     assert_eq!(leaves.len() as u64, tree_size);
@@ -561,19 +602,10 @@ async fn recomputed_from_the_log(app: &TestApp, published: &Value) -> Value {
                 .push(serde_json::from_str(&stored.entry.payload).unwrap());
         }
     }
-    let states: Vec<CaseState> = events
+    events
         .values()
         .map(|events| CaseState::replay(events).unwrap())
-        .collect();
-    let computed_at = published["computed_at"].as_str().unwrap().parse().unwrap();
-    let threshold = published["threshold"].as_u64().unwrap();
-    let mut recomputed = public_statistics(&states, Period::default(), threshold, computed_at);
-    recomputed.source = Some(LogSource {
-        log_size: source["log_size"].as_u64().unwrap(),
-        checkpoint_tree_size: Some(tree_size),
-        checkpoint_root: source["checkpoint_root"].as_str().map(str::to_owned),
-    });
-    serde_json::to_value(&recomputed).unwrap()
+        .collect()
 }
 
 #[tokio::test]
@@ -584,6 +616,10 @@ async fn an_auditor_recomputes_the_published_figures_from_the_log_up_to_their_ch
         confirm(&app, case_id, Category::Cyberbullying).await;
     }
     let published = app.get("/api/v1/stats", None).await.json();
+    let report = app
+        .get("/stats/report?period=2026-H2&format=json", None)
+        .await
+        .json();
     let source = &published["source"];
     // Signed just before the figures were read, and nothing written between:
     // the checkpoint covers exactly what was counted.
@@ -617,6 +653,12 @@ async fn an_auditor_recomputes_the_published_figures_from_the_log_up_to_their_ch
     // from the log up to each one's checkpoint.
     assert_eq!(recomputed_from_the_log(&app, &published).await, published);
     assert_eq!(recomputed_from_the_log(&app, &later).await, later);
+    // And the half-year's report, which names its own checkpoint.
+    assert_eq!(
+        report["source"]["checkpoint_tree_size"],
+        report["source"]["log_size"]
+    );
+    assert_eq!(report_recomputed_from_the_log(&app, &report).await, report);
 }
 
 /// Telegram's order of `case_id` (issued by `confirm`) delivered at once,
