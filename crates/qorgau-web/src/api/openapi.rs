@@ -383,7 +383,7 @@ fn core_document() -> Value {
             }},
             "/api/v1/stats": {"get": {
                 "summary": "Public statistics (no login); no count below the threshold is ever a number",
-                "description": "Over every case, as of now; no period or threshold parameters, by design (docs/statistics.md). Applications per month, outcomes, categories, platforms, age bands, decision deadlines, time to decision and to removal, compliance per resource owner (docs/statistics.md). A count is an integer, \"<5\" (below the threshold) or \"suppressed\" (hidden so that a small count cannot be worked out from the totals).",
+                "description": "Over every case, as of now; no period or threshold parameters, by design (docs/statistics.md). Applications per month, outcomes, categories, platforms, age bands, decision deadlines, time to decision and to removal, compliance per resource owner with its time to removal and share removed within 24 hours (docs/statistics.md). States the threshold in force (the operator's setting) and the signed checkpoint of the transparency log the figures were read at (`source`). A count is an integer, \"<5\" (below the threshold) or \"suppressed\" (hidden so that a small count cannot be worked out from the totals).",
                 "parameters": [language_parameter()],
                 "responses": {
                     "200": json_response("The aggregates.", json!({"type": "object",
