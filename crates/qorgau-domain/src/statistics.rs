@@ -24,7 +24,9 @@
 //! - time to decision: receipt → decision; time to removal: delivery of the order
 //!   (when the 24 hours start) → removal (the owner's report, if removal was
 //!   then verified, else the verification); median and 90th percentile (nearest
-//!   rank), in hours, published only over at least `threshold` values;
+//!   rank), in hours; a median published only over at least `threshold`
+//!   values, a 90th percentile only over twice that and never as the largest
+//!   value ([`p90_publishable`]);
 //! - decision deadlines: decided before the (possibly extended) deadline, decided
 //!   late, or undecided with the deadline passed at `now`;
 //! - compliance per resource owner: each order removed in time, removed late,
@@ -55,6 +57,51 @@ pub use tally::{Tally, figures_of_tallies};
 
 /// Counts below this are never published as numbers (PRODUCT.md; issue 8).
 pub const DEFAULT_THRESHOLD: u64 = 5;
+
+/// The smallest threshold an operator may set: below 2 nothing is hidden
+/// (a count of 1 is one child).
+pub const MIN_THRESHOLD: u64 = 2;
+
+/// The largest: statistical offices suppress below 3 to 20; far above that
+/// a regional pilot would publish nothing but hidden cells, which is a typing
+/// error rather than a policy.
+pub const MAX_THRESHOLD: u64 = 100;
+
+/// A suppression threshold that is not a whole number from
+/// [`MIN_THRESHOLD`] to [`MAX_THRESHOLD`] (`serve --stats-threshold`,
+/// `QORGAU_STATS_THRESHOLD`, `report --stats-threshold`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the statistics threshold must be a whole number from {MIN_THRESHOLD} to {MAX_THRESHOLD}, not `{0}`"
+)]
+pub struct ThresholdError(pub String);
+
+impl crate::message::Explain for ThresholdError {
+    fn code(&self) -> &'static str {
+        "invalid_stats_threshold"
+    }
+
+    fn explain(&self) -> crate::message::Message {
+        crate::message::Message::new("stats-threshold-invalid")
+            .with("value", self.0.clone())
+            .with("min", MIN_THRESHOLD as i64)
+            .with("max", MAX_THRESHOLD as i64)
+    }
+}
+
+/// The operator's threshold from its text: one setting for every
+/// publication, so no two of them are suppressed differently.
+pub fn parse_threshold(text: &str) -> Result<u64, ThresholdError> {
+    let trimmed = text.trim();
+    let error = || ThresholdError(trimmed.chars().take(20).collect());
+    if trimmed.is_empty() || !trimmed.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(error());
+    }
+    match trimmed.parse::<u64>() {
+        Ok(value) if (MIN_THRESHOLD..=MAX_THRESHOLD).contains(&value) => Ok(value),
+        _ => Err(error()),
+    }
+}
 
 /// Which cases count: those received on `from`..`until` (Almaty dates; `from`
 /// included, `until` excluded). Open ends take everything.
@@ -317,6 +364,8 @@ pub struct Figures {
     pub decision_seconds: Vec<i64>,
     /// Delivery → removal, in seconds, ascending.
     pub removal_seconds: Vec<i64>,
+    /// The same by the order's owner (the platform), each ascending.
+    pub removal_seconds_by_owner: BTreeMap<String, Vec<i64>>,
     /// Owner → orders by column.
     pub compliance: BTreeMap<String, BTreeMap<ComplianceColumn, u64>>,
 }
@@ -462,6 +511,11 @@ pub struct OwnerCompliance {
     pub owner: String,
     #[serde(flatten)]
     pub counts: ComplianceCounts,
+    /// Removed within the 24 hours ÷ removed, when both are published.
+    pub removed_in_time_share: Option<f64>,
+    /// Delivery → removal of this owner's orders: how fast the platform
+    /// removes, with quantiles only over enough removals.
+    pub time_to_removal: Durations,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -495,6 +549,11 @@ pub struct PublicStatistics {
     pub time_to_decision: Durations,
     pub time_to_removal: Durations,
     pub compliance: Compliance,
+    /// The transparency log the figures were read at (the live view,
+    /// `GET /api/v1/stats`); a report names it beside its statistics
+    /// instead, so there it is absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<report::LogSource>,
 }
 
 /// RFC 3339 with the Almaty offset, like every time in the API.
@@ -786,14 +845,33 @@ impl Placement {
                     .owner_rows
                     .iter()
                     .zip(&self.owner_totals)
-                    .map(|((owner, cells), total)| OwnerCompliance {
-                        owner: owner.clone(),
-                        counts: compliance_counts(*total, cells),
+                    .map(|((owner, cells), total)| {
+                        let (in_time, late) = (figure(cells[0]), figure(cells[1]));
+                        // Both published: their sum is no news. Otherwise
+                        // the count stays hidden, and so does the share.
+                        let removed = match (in_time, late) {
+                            (Figure::Count(in_time), Figure::Count(late)) => {
+                                Figure::Count(in_time + late)
+                            }
+                            _ => Figure::Suppressed,
+                        };
+                        let no_values = Vec::new();
+                        let values = figures
+                            .removal_seconds_by_owner
+                            .get(owner)
+                            .unwrap_or(&no_values);
+                        OwnerCompliance {
+                            owner: owner.clone(),
+                            counts: compliance_counts(*total, cells),
+                            removed_in_time_share: share_of(in_time, removed),
+                            time_to_removal: durations(removed, values, threshold),
+                        }
                     })
                     .collect(),
                 totals: compliance_counts(self.orders, &self.column_totals),
                 removed_in_time_share: share(self.column_totals[0], self.removed),
             },
+            source: None,
         }
     }
 }
@@ -824,13 +902,40 @@ pub(crate) fn share_of(part: Figure, whole: Figure) -> Option<f64> {
 
 /// Quantiles of fewer than `threshold` values would be those values, so
 /// they are published only over at least `threshold`.
+///
+/// The 90th percentile asks more. By nearest rank, over fewer than ten
+/// values it *is* the largest one: the slowest case's exact time, the value
+/// most likely to be recognized by the people in that case ("ours took 13
+/// days"). So it is published only over at least twice the threshold and
+/// only where at least one value lies above its rank, so it is never the
+/// maximum (docs/statistics.md).
 pub(crate) fn durations(count: Figure, sorted: &[i64], threshold: u64) -> Durations {
-    let enough = sorted.len() as u64 >= threshold.max(1);
     Durations {
         count,
-        median_hours: median(sorted).filter(|_| enough).map(hours),
-        p90_hours: percentile(sorted, 90).filter(|_| enough).map(hours),
+        median_hours: median(sorted)
+            .filter(|_| median_publishable(sorted.len() as u64, threshold))
+            .map(hours),
+        p90_hours: percentile(sorted, 90)
+            .filter(|_| p90_publishable(sorted.len() as u64, threshold))
+            .map(hours),
     }
+}
+
+/// A median over `values` values may be published under `threshold`.
+pub fn median_publishable(values: u64, threshold: u64) -> bool {
+    values >= threshold.max(1)
+}
+
+/// A 90th percentile over `values` values may be published under
+/// `threshold`: at least twice the threshold, and not the largest value
+/// (its nearest rank ⌈0.9·n⌉ below n, i.e. n ≥ 10). With no threshold (the
+/// exact figures), whenever there is a value.
+pub fn p90_publishable(values: u64, threshold: u64) -> bool {
+    if threshold == 0 {
+        return values >= 1;
+    }
+    let rank = (90 * values).div_ceil(100);
+    values >= 2 * threshold && rank < values
 }
 
 /// [`compute_figures`] then [`publish`].

@@ -238,7 +238,7 @@ impl PgStore {
                 stats::backfill(&pool).await?;
                 if pending
                     .iter()
-                    .any(|migration| migration.version == stats::TALLY_MIGRATION)
+                    .any(|migration| stats::TALLY_MIGRATIONS.contains(&migration.version))
                 {
                     stats::rebuild(&pool).await?;
                 }

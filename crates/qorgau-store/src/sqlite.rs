@@ -198,7 +198,7 @@ async fn apply_pending(pool: &SqlitePool) -> Result<Vec<MigrationName>, StoreErr
         stats::backfill(pool).await?;
         if pending
             .iter()
-            .any(|migration| migration.version == stats::TALLY_MIGRATION)
+            .any(|migration| stats::TALLY_MIGRATIONS.contains(&migration.version))
         {
             stats::rebuild(pool).await?;
         }

@@ -467,6 +467,10 @@ pub(crate) fn item_of_key(key: &str) -> Result<TallyItem, StoreError> {
     item.ok_or_else(unknown)
 }
 
+/// The `kind` of an owner's run of removal times: the owner last, so any
+/// character may be in it (as in `stats_tally.item`).
+const REMOVAL_BY_OWNER: &str = "removal:";
+
 fn duration_kind(text: &str) -> Result<DurationKind, StoreError> {
     DurationKind::ALL
         .into_iter()
@@ -488,7 +492,8 @@ pub(crate) struct TallyChanges {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct DurationChange {
     pub day: String,
-    pub kind: &'static str,
+    /// A `DurationKind`, or `removal:OWNER` for an owner's removals.
+    pub kind: String,
     pub removed: Vec<i64>,
     pub added: Vec<i64>,
 }
@@ -500,14 +505,24 @@ pub(crate) fn tally_changes<'a>(
     // Keyed as stored, so two items can never become one row twice in a
     // statement (PostgreSQL refuses an upsert that touches a row twice).
     let mut counts: BTreeMap<(Date, String), i64> = BTreeMap::new();
-    let mut durations: BTreeMap<(Date, DurationKind), BTreeMap<i64, i64>> = BTreeMap::new();
+    let mut durations: BTreeMap<(Date, String), BTreeMap<i64, i64>> = BTreeMap::new();
     let mut change = |facts: &CaseFacts, sign: i64| {
         let contribution = Contribution::of(facts);
         let day = contribution.received_on;
         for item in &contribution.items {
             *counts.entry((day, item_key(item))).or_default() += sign;
         }
-        for (kind, value) in contribution.durations {
+        let runs = contribution
+            .durations
+            .into_iter()
+            .map(|(kind, value)| (kind.as_str().to_owned(), value))
+            .chain(
+                contribution
+                    .owner_removals
+                    .into_iter()
+                    .map(|(owner, value)| (format!("{REMOVAL_BY_OWNER}{owner}"), value)),
+            );
+        for (kind, value) in runs {
             *durations
                 .entry((day, kind))
                 .or_default()
@@ -537,7 +552,7 @@ pub(crate) fn tally_changes<'a>(
                 }
                 (!removed.is_empty() || !added.is_empty()).then(|| DurationChange {
                     day: day.to_string(),
-                    kind: kind.as_str(),
+                    kind,
                     removed,
                     added,
                 })
@@ -572,7 +587,7 @@ pub(crate) fn decode_seconds(bytes: &[u8]) -> Result<Vec<i64>, StoreError> {
 }
 
 /// A changed run of durations: `(day, kind, run)`, `None` when left empty.
-pub(crate) type NewRun = (String, &'static str, Option<Vec<u8>>);
+pub(crate) type NewRun = (String, String, Option<Vec<u8>>);
 
 /// The runs of durations a write leaves: for each `(day, kind)` it changes,
 /// the new run, or `None` when it is left empty (to delete). `stored` holds
@@ -590,13 +605,13 @@ pub(crate) fn changed_runs(
         .iter()
         .map(|change| {
             let run = stored
-                .remove(&(change.day.clone(), change.kind.to_owned()))
+                .remove(&(change.day.clone(), change.kind.clone()))
                 .map(|run| decode_seconds(&run))
                 .transpose()?
                 .unwrap_or_default();
             let values = changed_seconds(run, change)?;
             let run = (!values.is_empty()).then(|| encode_seconds(&values));
-            Ok((change.day.clone(), change.kind, run))
+            Ok((change.day.clone(), change.kind.clone(), run))
         })
         .collect()
 }
@@ -653,9 +668,15 @@ pub(crate) fn tallies_of_rows(
     }
     for (day, kind, bytes) in durations {
         let tally = days.entry(day_of(&day)?).or_default();
-        tally
-            .durations
-            .insert(duration_kind(&kind)?, decode_seconds(&bytes)?);
+        let values = decode_seconds(&bytes)?;
+        match kind.strip_prefix(REMOVAL_BY_OWNER) {
+            Some(owner) => {
+                tally.removals_by_owner.insert(owner.to_owned(), values);
+            }
+            None => {
+                tally.durations.insert(duration_kind(&kind)?, values);
+            }
+        }
     }
     Ok(days)
 }
@@ -771,12 +792,20 @@ mod tests {
         );
         assert_eq!(
             changes.durations,
-            [DurationChange {
-                day: "2026-03-02".to_owned(),
-                kind: "removal",
-                removed: Vec::new(),
-                added: vec![7200],
-            }]
+            [
+                DurationChange {
+                    day: "2026-03-02".to_owned(),
+                    kind: "removal".to_owned(),
+                    removed: Vec::new(),
+                    added: vec![7200],
+                },
+                DurationChange {
+                    day: "2026-03-02".to_owned(),
+                    kind: format!("removal:{owner}"),
+                    removed: Vec::new(),
+                    added: vec![7200],
+                },
+            ]
         );
     }
 
@@ -796,7 +825,7 @@ mod tests {
     fn runs_of_durations_change_in_order_and_refuse_a_missing_value() {
         let change = |removed: Vec<i64>, added: Vec<i64>| DurationChange {
             day: "2026-03-02".to_owned(),
-            kind: "decision",
+            kind: "decision".to_owned(),
             removed,
             added,
         };

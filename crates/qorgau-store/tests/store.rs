@@ -329,6 +329,7 @@ macro_rules! on_both_stores {
 on_both_stores!(
     the_statistics_read_model_matches_the_events,
     the_tallies_are_summed_when_their_migration_is_applied,
+    each_owners_removal_times_are_summed_when_their_migration_is_applied,
     case_numbers_count_up_per_year_and_cases_reload,
     a_stale_write_is_a_conflict_and_writes_nothing,
     an_append_to_a_missing_case_is_not_found,
@@ -3019,6 +3020,60 @@ async fn the_tallies_are_summed_when_their_migration_is_applied(backend: Backend
         AnyStore::migrate(&test.place.location()).await.unwrap();
     }
     let migrated = test.another_instance().await;
+    statistics::the_tallies_match_the_cases(&migrated, &ids).await;
+    assert_eq!(
+        migrated.verify_tallies().await.unwrap().first_difference,
+        None
+    );
+    migrated.close().await;
+}
+
+/// Migration 0009 added each owner's run of removal times to the tallies
+/// (time to removal by platform): a database from before it gets them when
+/// it is applied.
+async fn each_owners_removal_times_are_summed_when_their_migration_is_applied(backend: Backend) {
+    let test = TestStore::new(backend).await;
+    let ids = statistics::write_histories(&test.store, 2026, 40).await;
+    let count = |store: &AnyStore| {
+        let sql = "SELECT COUNT(*) FROM stats_tally_durations WHERE kind LIKE 'removal:%'";
+        let store = store.clone();
+        async move {
+            let count: i64 = match &store {
+                AnyStore::Sqlite(store) => sqlx::query_scalar(sql)
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap(),
+                AnyStore::Postgres(store) => sqlx::query_scalar(sql)
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap(),
+            };
+            count
+        }
+    };
+    let runs = count(&test.store).await;
+    assert!(runs > 0, "the histories remove something");
+    // The database as the release before migration 0009 left it.
+    for statement in [
+        "DELETE FROM stats_tally_durations WHERE kind LIKE 'removal:%'",
+        "DELETE FROM _sqlx_migrations WHERE version = 9",
+    ] {
+        test.execute(statement).await.unwrap();
+    }
+    assert!(
+        test.store
+            .verify_tallies()
+            .await
+            .unwrap()
+            .first_difference
+            .is_some()
+    );
+    test.store.close().await;
+    if backend == Backend::Postgres {
+        AnyStore::migrate(&test.place.location()).await.unwrap();
+    }
+    let migrated = test.another_instance().await;
+    assert_eq!(count(&migrated).await, runs);
     statistics::the_tallies_match_the_cases(&migrated, &ids).await;
     assert_eq!(
         migrated.verify_tallies().await.unwrap().first_difference,

@@ -24,6 +24,11 @@ pub struct WebConfig {
     /// Test-only: webhook endpoints on loopback are accepted
     /// (`QORGAU_CAPTURE_ALLOW_LOOPBACK=1`, like evidence capture).
     pub allow_loopback_webhooks: bool,
+    /// Counts below this are never published as numbers, in every
+    /// publication alike (`QORGAU_STATS_THRESHOLD`, validated by
+    /// `statistics::parse_threshold`): the dashboard, the API's figures,
+    /// open data, reports and the DSA export.
+    pub stats_threshold: u64,
 }
 
 impl Default for WebConfig {
@@ -34,6 +39,7 @@ impl Default for WebConfig {
             session_idle_minutes: 30,
             insecure_cookies: false,
             allow_loopback_webhooks: false,
+            stats_threshold: qorgau_domain::statistics::DEFAULT_THRESHOLD,
         }
     }
 }

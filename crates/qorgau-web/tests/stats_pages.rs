@@ -114,7 +114,13 @@ fn check_charts(name: &str, html: &str) {
 #[tokio::test]
 async fn the_dashboard_and_a_report_in_three_languages_match_their_snapshots() {
     let app = TestApp::spawn().await;
-    with_applications(&app).await;
+    let ids = with_applications(&app).await;
+    // Every case confirmed, telegram's order removed: seven in 2 hours, five
+    // in 30 (late), so the removal times by owner and the shares are shown.
+    for (index, case_id) in ids.iter().enumerate() {
+        confirm(&app, case_id, Category::Cyberbullying).await;
+        removed_after(&app, case_id, if index < 7 { 2 } else { 30 }).await;
+    }
     for language in ["kk", "ru", "en"] {
         for (page, path) in [
             ("stats", "/stats"),
@@ -314,10 +320,10 @@ fn in_ci() -> bool {
 async fn decisions_export_as_dsa_statements_that_validate_against_the_schema() {
     let app = TestApp::spawn().await;
     let ids = with_applications(&app).await;
-    for case_id in &ids[..10] {
+    for case_id in &ids[..7] {
         confirm(&app, case_id, Category::Cyberbullying).await;
     }
-    for case_id in &ids[10..] {
+    for case_id in &ids[7..] {
         confirm(&app, case_id, Category::Cyberstalking).await;
     }
     let reply = app
@@ -326,9 +332,12 @@ async fn decisions_export_as_dsa_statements_that_validate_against_the_schema() {
     assert_eq!(reply.status, 200, "{}", reply.body);
     let export: Value = serde_json::from_str(&reply.body).unwrap();
     let statements = export["statements"].as_array().unwrap();
-    // Ten cyberbullying orders to telegram in December: one group, published;
-    // the two cyberstalking orders are a group of two: withheld.
-    assert_eq!(statements.len(), 10);
+    // Seven cyberbullying and five cyberstalking orders to telegram in
+    // December: two cells of at least five, both published. (A cell of two
+    // would be withheld, and with it telegram's other cell of the month, or
+    // telegram's 12 orders in the month's report minus its statements would
+    // tell that two were withheld: the domain's tests attack both ways.)
+    assert_eq!(statements.len(), 12);
     assert_eq!(export["statements_withheld"], "<5");
     assert_eq!(
         statements[0]["category"],
@@ -403,4 +412,364 @@ async fn decisions_export_as_dsa_statements_that_validate_against_the_schema() {
     let bad_file = app.folder.path().join("tampered.json");
     std::fs::write(&bad_file, tampered.to_string()).unwrap();
     assert!(!validate(&bad_file).status.success());
+}
+
+/// Seven applications on the same day: a count of 7 in every publication.
+async fn with_seven_applications(app: &TestApp) {
+    for _ in 0..7 {
+        let body = json!({
+            "language": "kk",
+            "applicant": {"name": "Айгуль", "relation": "parent", "email": "a@example.kz"},
+            "child": {"name": "Данияр", "birth_date": "2012-04-15"},
+            "resources": [{"url": "https://t.me/school_memes_kz"}],
+            "description": "…"
+        });
+        let reply = app.post("/api/v1/applications", None, body).await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+    }
+}
+
+/// What each publication shows for the seven applications, and the
+/// threshold it states: (API, open-data CSV line, dashboard cell,
+/// report of December, DSA export's threshold).
+async fn seven_as_published(app: &TestApp) -> [String; 5] {
+    let stats = app.get("/api/v1/stats", None).await.json();
+    let csv = app.get("/api/v1/stats/open-data.csv", None).await.body;
+    let csv_line = csv
+        .lines()
+        .find(|line| line.starts_with("applications,total,count,"))
+        .unwrap()
+        .to_owned();
+    let threshold_line = csv
+        .lines()
+        .find(|line| line.starts_with("report,threshold,,"))
+        .unwrap()
+        .to_owned();
+    let dashboard = app.get("/stats?lang=en", None).await.body;
+    let report = app
+        .get("/stats/report?period=2026-12&format=json", None)
+        .await
+        .json();
+    let dsa = app
+        .get("/api/v1/stats/decisions.dsa.json?period=2026-12", None)
+        .await
+        .json();
+    assert_eq!(stats["threshold"], report["threshold"]);
+    assert_eq!(stats["threshold"], dsa["threshold"]);
+    assert_eq!(
+        threshold_line,
+        format!("report,threshold,,{}", stats["threshold"])
+    );
+    // The dashboard says which threshold is in force.
+    assert!(
+        dashboard.contains(&format!(
+            "every count below {} is shown",
+            stats["threshold"]
+        )),
+        "{dashboard}"
+    );
+    let in_dashboard = if dashboard.contains("<td>7</td>") {
+        "7".to_owned()
+    } else if dashboard.contains("<td>&lt;10</td>") || dashboard.contains("<td>&#60;10</td>") {
+        "<10".to_owned()
+    } else {
+        "neither".to_owned()
+    };
+    [
+        stats["applications"].to_string(),
+        csv_line,
+        in_dashboard,
+        report["statistics"]["applications"].to_string(),
+        dsa["threshold"].to_string(),
+    ]
+}
+
+#[tokio::test]
+async fn the_operators_threshold_governs_every_publication() {
+    let five = TestApp::spawn().await;
+    with_seven_applications(&five).await;
+    assert_eq!(
+        seven_as_published(&five).await,
+        [
+            "7".to_owned(),
+            "applications,total,count,7".to_owned(),
+            "7".to_owned(),
+            "7".to_owned(),
+            "5".to_owned(),
+        ]
+    );
+
+    let ten = TestApp::spawn_configured(qorgau_web::WebConfig {
+        stats_threshold: 10,
+        ..qorgau_web::WebConfig::default()
+    })
+    .await;
+    with_seven_applications(&ten).await;
+    assert_eq!(
+        seven_as_published(&ten).await,
+        [
+            "\"<10\"".to_owned(),
+            "applications,total,count,<10".to_owned(),
+            "<10".to_owned(),
+            "\"<10\"".to_owned(),
+            "10".to_owned(),
+        ]
+    );
+    // Still no caller-chosen threshold.
+    let asked = ten.get("/api/v1/stats?threshold=5", None).await.json();
+    assert_eq!(asked["applications"], "<10");
+}
+
+/// An auditor's recomputation: the log's leaves up to the published
+/// checkpoint (their root must be the published root) name the record
+/// entries the figures were computed from; those events, folded and
+/// counted by the published definitions, must give the published figures.
+async fn recomputed_from_the_log(app: &TestApp, published: &Value) -> Value {
+    use qorgau_domain::statistics::report::LogSource;
+    use qorgau_domain::statistics::{Period, public_statistics};
+
+    let source = &published["source"];
+    let states = cases_under_checkpoint(app, source).await;
+    let computed_at = published["computed_at"].as_str().unwrap().parse().unwrap();
+    let threshold = published["threshold"].as_u64().unwrap();
+    let mut recomputed = public_statistics(&states, Period::default(), threshold, computed_at);
+    recomputed.source = Some(LogSource {
+        log_size: source["log_size"].as_u64().unwrap(),
+        checkpoint_tree_size: source["checkpoint_tree_size"].as_u64(),
+        checkpoint_root: source["checkpoint_root"].as_str().map(str::to_owned),
+    });
+    serde_json::to_value(&recomputed).unwrap()
+}
+
+/// The same for a transparency report: its period's year, recomputed from
+/// the cases under its checkpoint.
+async fn report_recomputed_from_the_log(app: &TestApp, published: &Value) -> Value {
+    use qorgau_domain::statistics::CaseFacts;
+    use qorgau_domain::statistics::report::{LogSource, transparency_report};
+
+    let source = &published["source"];
+    let states = cases_under_checkpoint(app, source).await;
+    let facts: Vec<CaseFacts> = states.iter().map(CaseFacts::of).collect();
+    let recomputed = transparency_report(
+        &facts,
+        published["period"].as_str().unwrap().parse().unwrap(),
+        published["threshold"].as_u64().unwrap(),
+        published["computed_at"].as_str().unwrap().parse().unwrap(),
+        LogSource {
+            log_size: source["log_size"].as_u64().unwrap(),
+            checkpoint_tree_size: source["checkpoint_tree_size"].as_u64(),
+            checkpoint_root: source["checkpoint_root"].as_str().map(str::to_owned),
+        },
+    );
+    serde_json::to_value(&recomputed).unwrap()
+}
+
+/// The cases as the record stood at the checkpoint `source` names.
+async fn cases_under_checkpoint(
+    app: &TestApp,
+    source: &Value,
+) -> Vec<qorgau_domain::procedure::CaseState> {
+    use qorgau_domain::procedure::CaseState;
+    use qorgau_evidence::merkle::{MemoryLeafStore, MerkleLog};
+    use qorgau_store::Maintenance;
+
+    let tree_size = source["checkpoint_tree_size"].as_u64().unwrap();
+    let leaves = app.store.log_leaves(0, tree_size as u32).await.unwrap();
+    assert_eq!(leaves.len() as u64, tree_size);
+    let mut tree = MerkleLog::new(MemoryLeafStore::new());
+    for leaf in &leaves {
+        tree.append(&leaf.entry).unwrap();
+    }
+    assert_eq!(
+        hex::encode(tree.root(tree_size).unwrap()),
+        source["checkpoint_root"].as_str().unwrap(),
+        "the leaves are the checkpoint's"
+    );
+    let last_seq = leaves
+        .iter()
+        .filter_map(|leaf| {
+            let entry: Value = serde_json::from_slice(&leaf.entry).unwrap();
+            (entry["type"] == "case_event").then(|| entry["seq"].as_u64().unwrap())
+        })
+        .max()
+        .unwrap();
+    let mut events: std::collections::BTreeMap<String, Vec<CaseEvent>> = Default::default();
+    for stored in app.store.entries_after(0, 100_000).await.unwrap() {
+        if stored.entry.seq <= last_seq {
+            events
+                .entry(stored.entry.case_id.clone())
+                .or_default()
+                .push(serde_json::from_str(&stored.entry.payload).unwrap());
+        }
+    }
+    events
+        .values()
+        .map(|events| CaseState::replay(events).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_auditor_recomputes_the_published_figures_from_the_log_up_to_their_checkpoint() {
+    let app = TestApp::spawn().await;
+    let ids = with_applications(&app).await;
+    for case_id in &ids[..7] {
+        confirm(&app, case_id, Category::Cyberbullying).await;
+    }
+    let published = app.get("/api/v1/stats", None).await.json();
+    let report = app
+        .get("/stats/report?period=2026-H2&format=json", None)
+        .await
+        .json();
+    let source = &published["source"];
+    // Signed just before the figures were read, and nothing written between:
+    // the checkpoint covers exactly what was counted.
+    assert_eq!(
+        source["log_size"], source["checkpoint_tree_size"],
+        "{source}"
+    );
+    assert_eq!(source["checkpoint_root"].as_str().unwrap().len(), 64);
+    // The dashboard and the open data name the same checkpoint.
+    let root = source["checkpoint_root"].as_str().unwrap();
+    let dashboard = app.get("/stats?lang=en", None).await.body;
+    assert!(dashboard.contains(&format!("<code>{root}</code>")));
+    let csv = app.get("/api/v1/stats/open-data.csv", None).await.body;
+    assert!(
+        csv.contains(&format!("\nreport,checkpoint_root,,{root}\n")),
+        "{csv}"
+    );
+    assert!(csv.contains(&format!(
+        "\nreport,checkpoint_tree_size,,{}\n",
+        source["checkpoint_tree_size"]
+    )));
+
+    // The record moves on: twelve more applications, five more decisions.
+    let more = with_applications(&app).await;
+    for case_id in &more[..5] {
+        confirm(&app, case_id, Category::Cyberstalking).await;
+    }
+    let later = app.get("/api/v1/stats", None).await.json();
+    assert_ne!(later["applications"], published["applications"]);
+    // The auditor, with today's larger record, recomputes both publications
+    // from the log up to each one's checkpoint.
+    assert_eq!(recomputed_from_the_log(&app, &published).await, published);
+    assert_eq!(recomputed_from_the_log(&app, &later).await, later);
+    // And the half-year's report, which names its own checkpoint.
+    assert_eq!(
+        report["source"]["checkpoint_tree_size"],
+        report["source"]["log_size"]
+    );
+    assert_eq!(report_recomputed_from_the_log(&app, &report).await, report);
+}
+
+/// Telegram's order of `case_id` (issued by `confirm`) delivered at once,
+/// reported removed `hours` later and the removal verified an hour after.
+async fn removed_after(app: &TestApp, case_id: &str, hours: i64) {
+    use jiff::SignedDuration;
+    use qorgau_domain::procedure::event::VerificationResult;
+    let stored = app.store.load_case(case_id).await.unwrap().unwrap();
+    let delivered_at = app.clock.now();
+    let later = |hours: i64| {
+        delivered_at
+            .checked_add(SignedDuration::from_hours(hours))
+            .unwrap()
+    };
+    let order_id = format!("{case_id}-1");
+    let events = vec![
+        CaseEvent::OrderDelivered {
+            order_id: order_id.clone(),
+            delivered_at,
+            channel: "api".into(),
+            removal_due: later(24),
+        },
+        CaseEvent::RemovalReported {
+            order_id: order_id.clone(),
+            reported_at: later(hours),
+            removed_urls: vec!["https://t.me/school_memes_kz".into()],
+            note: None,
+        },
+        CaseEvent::RemovalVerified {
+            order_id,
+            verified_at: later(hours + 1),
+            result: VerificationResult::Removed,
+            note: None,
+        },
+    ];
+    app.store
+        .append(
+            case_id,
+            stored.version(),
+            &events,
+            "system",
+            later(hours + 1),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn time_to_removal_and_the_share_removed_in_time_are_published_by_platform() {
+    let app = TestApp::spawn().await;
+    let ids = with_applications(&app).await;
+    // Twelve orders to telegram: seven removed in 2 hours, five in 30 (late).
+    for (index, case_id) in ids.iter().enumerate() {
+        confirm(&app, case_id, Category::Cyberbullying).await;
+        removed_after(&app, case_id, if index < 7 { 2 } else { 30 }).await;
+    }
+    app.clock.set("2026-12-05T12:00:00+05:00".parse().unwrap());
+
+    let stats = app.get("/api/v1/stats", None).await.json();
+    let telegram = &stats["compliance"]["owners"][0];
+    assert_eq!(telegram["owner"], "telegram");
+    assert_eq!(telegram["removed_in_time"], 7);
+    assert_eq!(telegram["removed_late"], 5);
+    assert_eq!(telegram["removed_in_time_share"], 7.0 / 12.0);
+    // Median of 12: the 6th and 7th (both 2 h); 90th percentile: the 11th.
+    assert_eq!(
+        telegram["time_to_removal"],
+        json!({"count": 12, "median_hours": 2.0, "p90_hours": 30.0})
+    );
+
+    let csv = app.get("/api/v1/stats/open-data.csv", None).await.body;
+    for line in [
+        "compliance,telegram,removed_in_time_share,0.5833",
+        "time_to_removal_by_owner,telegram,count,12",
+        "time_to_removal_by_owner,telegram,median_hours,2.0",
+        "time_to_removal_by_owner,telegram,p90_hours,30.0",
+    ] {
+        assert!(csv.contains(&format!("\n{line}\n")), "{line} in {csv}");
+    }
+
+    let dashboard = app.get("/stats?lang=en", None).await.body;
+    check_charts("stats.en", &dashboard);
+    let rows = page_rows(&dashboard);
+    for (label, value) in [
+        ("telegram", "58.3%"),
+        ("From order delivery to removal: telegram", "2.0 h"),
+    ] {
+        assert!(
+            rows.contains(&(label.to_owned(), value.to_owned())),
+            "{label}: {value} in {rows:?}"
+        );
+    }
+    for chart in ["median-title", "p90-title", "in-time-share-title"] {
+        assert!(
+            dashboard.contains(&format!("<title id=\"{chart}\">")),
+            "{chart}"
+        );
+    }
+    // The dashboard links to the reports and the DSA export.
+    assert!(dashboard.contains("href=\"/stats/report/2026?lang=en\""));
+    assert!(dashboard.contains("href=\"/api/v1/stats/decisions.dsa.json?period=2026\""));
+
+    let report = app
+        .get("/stats/report?period=2026-12&format=json", None)
+        .await
+        .json();
+    assert_eq!(
+        report["statistics"]["compliance"]["owners"][0]["time_to_removal"],
+        telegram["time_to_removal"]
+    );
+    let page = app.get("/stats/report/2026-12?lang=en", None).await.body;
+    check_charts("stats-report.en", &page);
+    assert!(page.contains("<title id=\"responses-title\">"));
 }

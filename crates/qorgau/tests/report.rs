@@ -155,3 +155,98 @@ fn a_pdf_report_without_out_is_refused_naming_the_flag() {
     .ok();
     assert!(csv.stdout.starts_with("section,key,column,value\n"));
 }
+
+#[test]
+fn the_threshold_is_the_operators_setting_and_absurd_ones_are_refused() {
+    let store = with_applications();
+    let applications = |run: common::Run| {
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        (
+            report["threshold"].clone(),
+            report["statistics"]["applications"].clone(),
+        )
+    };
+    // December's twelve: shown under the default threshold, hidden under 20
+    // (the flag, or the service's own setting in the environment).
+    let report = |extra: &[&str]| {
+        let mut args = vec!["report", "--period", "2026-12", "--format", "json"];
+        args.extend_from_slice(extra);
+        qorgau(&store, &args).ok()
+    };
+    assert_eq!(applications(report(&[])), (5.into(), 12.into()));
+    assert_eq!(
+        applications(report(&["--stats-threshold", "20"])),
+        (20.into(), "<20".into())
+    );
+    let from_env = common::run(
+        store
+            .command()
+            .args(["report", "--period", "2026-12", "--format", "json"])
+            .env("QORGAU_STATS_THRESHOLD", "20"),
+    )
+    .ok();
+    assert_eq!(applications(from_env), (20.into(), "<20".into()));
+
+    for bad in ["1", "0", "1000", "five"] {
+        let refused = qorgau(
+            &store,
+            &["report", "--period", "2026-12", "--stats-threshold", bad],
+        )
+        .fails(2);
+        assert!(refused.stdout.is_empty(), "{}", refused.stdout);
+        assert!(
+            refused.stderr.contains(&format!(
+                "The statistics threshold must be a whole number from 2 to 100, not “{bad}”"
+            )),
+            "{}",
+            refused.stderr
+        );
+    }
+    // The service refuses it before it listens, in the operator's language.
+    let serve = qorgau(
+        &store,
+        &[
+            "--lang",
+            "ru",
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--stats-threshold",
+            "1",
+        ],
+    )
+    .fails(2);
+    assert!(
+        serve
+            .stderr
+            .contains("Порог статистики должен быть целым числом от 2 до 100, а не «1»"),
+        "{}",
+        serve.stderr
+    );
+}
+
+/// `qorgau serve` with the threshold from its environment: the API, the
+/// dashboard and the reports all suppress under it and say so.
+#[tokio::test]
+async fn the_service_publishes_under_the_threshold_it_was_started_with() {
+    let store = with_applications();
+    let server =
+        common::Server::start(&store, 0, &[("QORGAU_STATS_THRESHOLD", "20".to_owned())]).await;
+    let get = |path: &'static str| async move {
+        common::request(server.address, "GET", path, None, None)
+            .await
+            .unwrap()
+    };
+    let stats = get("/api/v1/stats").await.json();
+    assert_eq!(stats["threshold"], 20);
+    assert_eq!(stats["applications"], "<20");
+    let report = get("/stats/report?period=2026-12&format=json").await.json();
+    assert_eq!(report["threshold"], 20);
+    assert_eq!(report["statistics"]["applications"], "<20");
+    let dashboard = get("/stats?lang=en").await.body;
+    assert!(
+        dashboard.contains("every count below 20 is shown"),
+        "{dashboard}"
+    );
+    assert!(!dashboard.contains("<td>12</td>"));
+}

@@ -14,10 +14,14 @@
 //! - dates to the month: `application_date` is the first day of the month the
 //!   order was issued, `content_date` the first day of the month of the
 //!   earliest incident (documented in the schema; the DSA format wants a date);
-//! - k-anonymity over everything a statement shows: statements are grouped by
-//!   (platform, category fields, application month, content month), and a
-//!   group of fewer than `threshold` statements is withheld whole; how many
-//!   were withheld is itself a count and goes through the threshold;
+//! - k-anonymity over everything a statement shows, decided once per year on
+//!   a fixed grid (receipt month × platform × category fields × application
+//!   month × content month): a cell of fewer than `threshold` statements is
+//!   withheld whole, and more are withheld until no owner has 1..threshold−1
+//!   statements withheld in any reporting period ([`dsa_export`]), so two
+//!   exports never differ by a small group and an owner's order count never
+//!   gives a small withheld count away; how many were withheld is itself a
+//!   count and goes through the threshold;
 //! - `puid` is an opaque digest of the order's place in the record (receipt
 //!   instant, decision instant, position, owner): stable across exports of
 //!   overlapping periods, unguessable from a case number, recomputable by an
@@ -98,24 +102,69 @@ fn puid(case: &CaseFacts, position: usize, owner: &str) -> String {
     format!("qorgau-{}", hex::encode(&hasher.finalize()[..16]))
 }
 
-/// The statements for the confirmed cases received in `period`.
+/// Where a statement sits in the fixed grid withholding is decided on: its
+/// owner, the month of its case's receipt, and everything it shows but its
+/// puid. A period's export is the union of its months' published cells.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct CellKey {
+    owner: String,
+    month: i8,
+    /// Everything shown but the puid; `None` for an order whose decision
+    /// has no DSA category (always withheld: it cannot be a statement).
+    shown: Option<String>,
+}
+
+/// The statements for the confirmed cases received in `period`, withheld
+/// as decided for the whole year of `period` (module documentation):
+/// `cases` must hold at least that year's cases; others are left out.
+///
+/// Why a fixed grid: decided per export, two overlapping periods' exports
+/// would differ by a handful of statements (H1's group of 7 published, Q1's
+/// 5 of them too: the other 2 are singled out as received in Q2), and an
+/// owner's published order count minus its published statements would be a
+/// small withheld count. So withholding is decided once per year, on cells
+/// of one receipt month × everything a statement shows:
+///
+/// 1. a cell of fewer than `threshold` statements is withheld;
+/// 2. for every reporting period of the year (months first, then quarters,
+///    halves, the year) and every owner, the statements withheld are none or
+///    at least `threshold`: while they are 1..threshold−1, the owner's
+///    smallest published cell in the period is withheld too (it holds at
+///    least `threshold`, so the sums of the periods already checked stay
+///    none or at least `threshold`). Only where every statement of the
+///    owner in the period is withheld can fewer remain — then the owner's
+///    orders in the period are fewer than `threshold` and hidden themselves.
+///
+/// Every export is then a union of whole published cells: subtracting two
+/// exports leaves whole cells, and an owner's order count minus its
+/// published statements is none, at least `threshold`, or a hidden count.
 pub fn dsa_export<'a>(
     cases: impl IntoIterator<Item = &'a CaseFacts>,
     period: ReportPeriod,
     threshold: u64,
     now: Timestamp,
 ) -> DsaExport {
-    let range = period.period();
-    let mut groups: BTreeMap<String, Vec<Statement>> = BTreeMap::new();
+    let year = ReportPeriod::Year(period.year()).period();
+    let mut cells: BTreeMap<CellKey, Vec<Statement>> = BTreeMap::new();
+    let mut unmapped: BTreeMap<CellKey, u64> = BTreeMap::new();
     for case in cases {
         let received_on = almaty_date(case.received_at);
-        if !range.contains(received_on) || case.outcome != OutcomeRow::Confirmed {
+        if !year.contains(received_on) || case.outcome != OutcomeRow::Confirmed {
             continue;
         }
-        let Some(category) = case.category.filter(|category| *category != Category::None) else {
-            continue;
-        };
-        let Some(fields) = dsa_statement(category, &case.indicators) else {
+        let fields = case
+            .category
+            .filter(|category| *category != Category::None)
+            .and_then(|category| Some((category, dsa_statement(category, &case.indicators)?)));
+        let Some((category, fields)) = fields else {
+            for order in &case.orders {
+                let key = CellKey {
+                    owner: order.owner.clone(),
+                    month: received_on.month(),
+                    shown: None,
+                };
+                *unmapped.entry(key).or_default() += 1;
+            }
             continue;
         };
         let content_month = first_of_month(case.first_incident_on.unwrap_or(received_on));
@@ -151,9 +200,8 @@ pub fn dsa_export<'a>(
                 automated_decision: "AUTOMATED_DECISION_NOT_AUTOMATED",
             };
             // Everything a statement shows but its puid.
-            let key = format!(
-                "{}|{}|{:?}|{:?}|{:?}|{}|{}",
-                statement.platform_name,
+            let shown = format!(
+                "{}|{:?}|{:?}|{:?}|{}|{}",
                 statement.category,
                 statement.category_addition,
                 statement.category_specification,
@@ -161,16 +209,32 @@ pub fn dsa_export<'a>(
                 statement.application_date,
                 statement.content_date,
             );
-            groups.entry(key).or_default().push(statement);
+            let key = CellKey {
+                owner: order.owner.clone(),
+                month: received_on.month(),
+                shown: Some(shown),
+            };
+            cells.entry(key).or_default().push(statement);
         }
     }
+    let sizes: BTreeMap<CellKey, u64> = cells
+        .iter()
+        .map(|(key, statements)| (key.clone(), statements.len() as u64))
+        .chain(unmapped)
+        .collect();
+    let withheld_cells = withheld(&sizes, period.year(), threshold);
+    let (first_month, last_month) = (period.first_day().month(), period.last_day().month());
+    let in_period = |key: &CellKey| (first_month..=last_month).contains(&key.month);
     let mut statements = Vec::new();
-    let mut withheld = 0_u64;
-    for (_, group) in groups {
-        if (group.len() as u64) < threshold {
-            withheld += group.len() as u64;
-        } else {
-            statements.extend(group);
+    let mut withheld_count = 0_u64;
+    for (key, size) in &sizes {
+        if !in_period(key) {
+            continue;
+        }
+        if withheld_cells.contains(key) {
+            withheld_count += size;
+        } else if let Some(group) = cells.get(key) {
+            statements.extend(group.iter().cloned());
         }
     }
     statements.sort_by(|a, b| {
@@ -184,11 +248,59 @@ pub fn dsa_export<'a>(
         period,
         provisional: period.is_open(now),
         threshold,
-        statements_withheld: if withheld < threshold {
+        statements_withheld: if withheld_count < threshold {
             Figure::BelowThreshold { threshold }
         } else {
-            Figure::Count(withheld)
+            Figure::Count(withheld_count)
         },
         statements,
     }
+}
+
+/// The cells withheld in the year (rules 1 and 2 of [`dsa_export`]).
+fn withheld(
+    sizes: &BTreeMap<CellKey, u64>,
+    year: i16,
+    threshold: u64,
+) -> std::collections::BTreeSet<CellKey> {
+    let mut withheld: std::collections::BTreeSet<CellKey> = sizes
+        .iter()
+        .filter(|(key, size)| key.shown.is_none() || **size < threshold)
+        .map(|(key, _)| key.clone())
+        .collect();
+    let owners: std::collections::BTreeSet<&str> =
+        sizes.keys().map(|key| key.owner.as_str()).collect();
+    // Months before the periods made of them, so a period's sum is fixed
+    // only after its parts' are.
+    for each in ReportPeriod::all_of_year(year) {
+        let months = each.first_day().month()..=each.last_day().month();
+        for owner in &owners {
+            let in_reach = |key: &CellKey| key.owner == *owner && months.contains(&key.month);
+            loop {
+                let hidden: u64 = sizes
+                    .iter()
+                    .filter(|(key, _)| in_reach(key) && withheld.contains(*key))
+                    .map(|(_, size)| size)
+                    .sum();
+                if hidden == 0 || hidden >= threshold {
+                    break;
+                }
+                let smallest = sizes
+                    .iter()
+                    .filter(|(key, _)| in_reach(key) && !withheld.contains(*key))
+                    .min_by_key(|(key, size)| (**size, (*key).clone()))
+                    .map(|(key, _)| key.clone());
+                match smallest {
+                    Some(key) => {
+                        withheld.insert(key);
+                    }
+                    // Every statement of the owner in the period is
+                    // withheld: its order count there is below the
+                    // threshold and hidden in the reports.
+                    None => break,
+                }
+            }
+        }
+    }
+    withheld
 }

@@ -419,6 +419,13 @@ fn merged(parts: &[&PeriodFigures], period: Period) -> PeriodFigures {
         }
         figures.decision_seconds.extend(&from.decision_seconds);
         figures.removal_seconds.extend(&from.removal_seconds);
+        for (owner, values) in &from.removal_seconds_by_owner {
+            figures
+                .removal_seconds_by_owner
+                .entry(owner.clone())
+                .or_default()
+                .extend(values);
+        }
         performance.response_seconds.extend(&extra.response_seconds);
     }
     figures.platforms = platform_order
@@ -430,6 +437,9 @@ fn merged(parts: &[&PeriodFigures], period: Period) -> PeriodFigures {
         .collect();
     figures.decision_seconds.sort_unstable();
     figures.removal_seconds.sort_unstable();
+    for values in figures.removal_seconds_by_owner.values_mut() {
+        values.sort_unstable();
+    }
     performance.response_seconds.sort_unstable();
     PeriodFigures {
         figures,

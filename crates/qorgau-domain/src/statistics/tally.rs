@@ -103,6 +103,9 @@ pub struct Contribution {
     pub items: Vec<TallyItem>,
     /// Seconds, each counted once.
     pub durations: Vec<(DurationKind, i64)>,
+    /// Each removal's seconds again, under the order's owner: time to
+    /// removal by platform.
+    pub owner_removals: Vec<(String, i64)>,
 }
 
 impl Contribution {
@@ -143,17 +146,21 @@ impl Contribution {
         if let Some(sent) = case.response_sent_at {
             durations.push((DurationKind::Response, seconds(case.received_at, sent)));
         }
+        let mut owner_removals = Vec::new();
         for order in &case.orders {
             items.push(order_item(order));
             if let Some(removed) = order.removed_at {
                 let started = order.delivered_at.unwrap_or(order.issued_at);
-                durations.push((DurationKind::Removal, seconds(started, removed)));
+                let taken = seconds(started, removed);
+                durations.push((DurationKind::Removal, taken));
+                owner_removals.push((order.owner.clone(), taken));
             }
         }
         Contribution {
             received_on: almaty_date(case.received_at),
             items,
             durations,
+            owner_removals,
         }
     }
 }
@@ -199,6 +206,8 @@ pub struct Tally {
     pub counts: BTreeMap<TallyItem, u64>,
     /// Each kind's durations in seconds, ascending.
     pub durations: BTreeMap<DurationKind, Vec<i64>>,
+    /// Delivery → removal by the order's owner, seconds, ascending.
+    pub removals_by_owner: BTreeMap<String, Vec<i64>>,
 }
 
 impl Tally {
@@ -209,6 +218,11 @@ impl Tally {
         }
         for (kind, value) in &contribution.durations {
             let values = self.durations.entry(*kind).or_default();
+            let at = values.partition_point(|each| each <= value);
+            values.insert(at, *value);
+        }
+        for (owner, value) in &contribution.owner_removals {
+            let values = self.removals_by_owner.entry(owner.clone()).or_default();
             let at = values.partition_point(|each| each <= value);
             values.insert(at, *value);
         }
@@ -324,6 +338,13 @@ pub fn figures_of_tallies<'a>(
             };
             into.extend_from_slice(values);
         }
+        for (owner, values) in &tally.removals_by_owner {
+            figures
+                .removal_seconds_by_owner
+                .entry(owner.clone())
+                .or_default()
+                .extend_from_slice(values);
+        }
     }
     // The months of the period when it is bounded, else of the data.
     let first_month = period.from.or(first);
@@ -363,6 +384,9 @@ pub fn figures_of_tallies<'a>(
         .collect();
     figures.decision_seconds.sort_unstable();
     figures.removal_seconds.sort_unstable();
+    for values in figures.removal_seconds_by_owner.values_mut() {
+        values.sort_unstable();
+    }
     performance.response_seconds.sort_unstable();
     (figures, performance)
 }

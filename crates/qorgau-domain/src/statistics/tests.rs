@@ -401,9 +401,13 @@ fn straightforward(histories: &[Vec<CaseEvent>], period: Period, now: Timestamp)
             });
             let column = if let Some(removed_at) = removed_at {
                 let started = delivered.unwrap_or(issued);
+                let taken = removed_at.as_second() - started.as_second();
+                figures.removal_seconds.push(taken);
                 figures
-                    .removal_seconds
-                    .push(removed_at.as_second() - started.as_second());
+                    .removal_seconds_by_owner
+                    .entry(owner.to_string())
+                    .or_default()
+                    .push(taken);
                 if removal_due.is_some_and(|due| removed_at >= due) {
                     ComplianceColumn::RemovedLate
                 } else {
@@ -483,6 +487,9 @@ fn straightforward(histories: &[Vec<CaseEvent>], period: Period, now: Timestamp)
         .collect();
     figures.decision_seconds.sort_unstable();
     figures.removal_seconds.sort_unstable();
+    for values in figures.removal_seconds_by_owner.values_mut() {
+        values.sort_unstable();
+    }
     figures
 }
 
@@ -1169,6 +1176,277 @@ fn dsa_statements_carry_no_url_and_come_only_in_groups_of_the_threshold() {
             .find(|other| other.puid == statement.puid)
         {
             assert_eq!(same, statement);
+        }
+    }
+}
+
+/// The DSA export of every reporting period of 2025, by period.
+fn dsa_exports(
+    facts: &[CaseFacts],
+    threshold: u64,
+) -> BTreeMap<ReportPeriod, super::dsa::DsaExport> {
+    ReportPeriod::all_of_year(2025)
+        .into_iter()
+        .map(|period| {
+            (
+                period,
+                super::dsa::dsa_export(facts, period, threshold, now()),
+            )
+        })
+        .collect()
+}
+
+/// Everything a statement shows but its puid.
+fn shown(statement: &super::dsa::Statement) -> String {
+    let mut value = serde_json::to_value(statement).unwrap();
+    value.as_object_mut().unwrap().remove("puid");
+    value.to_string()
+}
+
+/// The attack across exports: for every two periods, the statements one
+/// publishes and the other does not (matched by puid, which is stable),
+/// grouped by what they show. A group of 1..threshold−1 singles out a few
+/// decisions by platform, category, months and the period they fall in.
+fn difference_attack(
+    exports: &BTreeMap<ReportPeriod, Vec<super::dsa::Statement>>,
+    threshold: u64,
+) -> Vec<String> {
+    let mut found = Vec::new();
+    for (first, statements) in exports {
+        for (second, others) in exports {
+            let theirs: std::collections::BTreeSet<&str> =
+                others.iter().map(|each| each.puid.as_str()).collect();
+            let mut groups: BTreeMap<String, u64> = BTreeMap::new();
+            for statement in statements {
+                if !theirs.contains(statement.puid.as_str()) {
+                    *groups.entry(shown(statement)).or_default() += 1;
+                }
+            }
+            for (group, count) in groups {
+                if count < threshold {
+                    found.push(format!("{first} − {second}: {count} × {group}"));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The attack through the owners: a report's published order count of an
+/// owner minus the owner's statements in the same period's export is how
+/// many of its statements were withheld; 1..threshold−1 is a small count.
+fn owner_attack(
+    facts: &[CaseFacts],
+    exports: &BTreeMap<ReportPeriod, Vec<super::dsa::Statement>>,
+    threshold: u64,
+) -> Vec<String> {
+    let source = LogSource {
+        log_size: 0,
+        checkpoint_tree_size: None,
+        checkpoint_root: None,
+    };
+    let mut found = Vec::new();
+    for (period, statements) in exports {
+        let report = transparency_report(facts, *period, threshold, now(), source.clone());
+        for owner in &report.statistics.compliance.owners {
+            let Some(orders) = owner.counts.orders.count() else {
+                continue;
+            };
+            let published = statements
+                .iter()
+                .filter(|statement| statement.platform_name == owner.owner)
+                .count() as u64;
+            let withheld = orders - published;
+            if withheld > 0 && withheld < threshold {
+                found.push(format!("{period} {}: {orders} − {published}", owner.owner));
+            }
+        }
+    }
+    found
+}
+
+/// What the export did before the fixed grid: each period's statements
+/// grouped on their own, groups below the threshold withheld.
+fn grouped_per_period(
+    facts: &[CaseFacts],
+    threshold: u64,
+) -> BTreeMap<ReportPeriod, Vec<super::dsa::Statement>> {
+    dsa_exports(facts, 0)
+        .into_iter()
+        .map(|(period, export)| {
+            let mut groups: BTreeMap<String, Vec<super::dsa::Statement>> = BTreeMap::new();
+            for statement in export.statements {
+                groups.entry(shown(&statement)).or_default().push(statement);
+            }
+            let kept = groups
+                .into_values()
+                .filter(|group| group.len() as u64 >= threshold)
+                .flatten()
+                .collect();
+            (period, kept)
+        })
+        .collect()
+}
+
+#[test]
+fn dsa_exports_of_different_periods_give_no_small_group_away_by_subtraction() {
+    let mut caught = 0;
+    for (seed, cases) in [(3_u64, 300_u64), (31, 900), (77, 1500), (2025, 2400)] {
+        let histories = histories(seed, cases);
+        let facts = facts(&histories);
+        let exports: BTreeMap<ReportPeriod, Vec<super::dsa::Statement>> =
+            dsa_exports(&facts, DEFAULT_THRESHOLD)
+                .into_iter()
+                .map(|(period, export)| (period, export.statements))
+                .collect();
+        assert!(
+            exports.values().any(|statements| !statements.is_empty()),
+            "seed {seed}: something is published"
+        );
+        let found = difference_attack(&exports, DEFAULT_THRESHOLD);
+        assert!(found.is_empty(), "seed {seed}: {found:?}");
+        let found = owner_attack(&facts, &exports, DEFAULT_THRESHOLD);
+        assert!(found.is_empty(), "seed {seed}: {found:?}");
+        // The same attacks against per-period grouping find small groups:
+        // they can fail.
+        let naive = grouped_per_period(&facts, DEFAULT_THRESHOLD);
+        caught += difference_attack(&naive, DEFAULT_THRESHOLD).len();
+        caught += owner_attack(&facts, &naive, DEFAULT_THRESHOLD).len();
+    }
+    assert!(
+        caught > 0,
+        "the attacks found nothing even without the grid"
+    );
+}
+
+/// One confirmed cyberbullying case with an order to telegram, received on
+/// `received` and decided (the order issued) on `decided`, the incident in
+/// March.
+fn telegram_case(received: &str, decided: &str, category: Category) -> CaseFacts {
+    let received_at: Timestamp = format!("{received}T10:00:00+05:00").parse().unwrap();
+    let decided_at: Timestamp = format!("{decided}T10:00:00+05:00").parse().unwrap();
+    CaseFacts {
+        received_at,
+        outcome: OutcomeRow::Confirmed,
+        category: Some(category),
+        indicators: Vec::new(),
+        referred: false,
+        age_band: AgeBand::From10To13,
+        platforms: vec!["telegram".to_owned()],
+        decided_at: Some(decided_at),
+        decision_due: Some(hours_after(received_at, 100)),
+        extended: false,
+        response_due: hours_after(received_at, 100),
+        response_sent_at: Some(decided_at),
+        first_incident_on: Some(jiff::civil::date(2025, 3, 10)),
+        orders: vec![OrderFacts {
+            owner: "telegram".to_owned(),
+            issued_at: decided_at,
+            delivered_at: Some(decided_at),
+            removal_due: Some(hours_after(decided_at, 24)),
+            removal_reported_at: None,
+            removed_at: Some(hours_after(decided_at, 2)),
+            not_complied: false,
+        }],
+    }
+}
+
+#[test]
+fn the_half_year_minus_its_first_quarter_singles_out_nobody() {
+    // Five decisions received in March and two on 1 April, all decided in
+    // April: one group by everything a statement shows. Grouped per period,
+    // H1 published all seven and Q1 its five, so H1 − Q1 singled out the two
+    // received in Q2. Six cyberstalking decisions in May give Q2 a cell of
+    // its own to publish.
+    let mut facts: Vec<CaseFacts> = (0..5)
+        .map(|_| telegram_case("2025-03-31", "2025-04-02", Category::Cyberbullying))
+        .collect();
+    facts
+        .extend((0..2).map(|_| telegram_case("2025-04-01", "2025-04-02", Category::Cyberbullying)));
+    facts
+        .extend((0..6).map(|_| telegram_case("2025-05-05", "2025-05-06", Category::Cyberstalking)));
+    // Different puids: each case its own receipt instant.
+    for (index, case) in facts.iter_mut().enumerate() {
+        case.received_at = case
+            .received_at
+            .checked_add(SignedDuration::from_secs(index as i64))
+            .unwrap();
+    }
+    let naive = grouped_per_period(&facts, DEFAULT_THRESHOLD);
+    assert_eq!(naive[&ReportPeriod::Half(2025, 1)].len(), 13);
+    assert_eq!(naive[&ReportPeriod::Quarter(2025, 1)].len(), 5);
+    assert!(!difference_attack(&naive, DEFAULT_THRESHOLD).is_empty());
+
+    let exports: BTreeMap<ReportPeriod, Vec<super::dsa::Statement>> =
+        dsa_exports(&facts, DEFAULT_THRESHOLD)
+            .into_iter()
+            .map(|(period, export)| (period, export.statements))
+            .collect();
+    assert!(difference_attack(&exports, DEFAULT_THRESHOLD).is_empty());
+    assert!(owner_attack(&facts, &exports, DEFAULT_THRESHOLD).is_empty());
+    // March's five stay published in Q1 and H1 alike; April's two are
+    // withheld, and with them May's six (Q2's withheld would be 2).
+    assert_eq!(exports[&ReportPeriod::Quarter(2025, 1)].len(), 5);
+    assert_eq!(exports[&ReportPeriod::Half(2025, 1)].len(), 5);
+    assert!(exports[&ReportPeriod::Quarter(2025, 2)].is_empty());
+}
+
+#[test]
+fn the_threshold_is_a_whole_number_from_two_to_a_hundred() {
+    assert_eq!(parse_threshold("5"), Ok(5));
+    assert_eq!(parse_threshold(" 10 "), Ok(10));
+    assert_eq!(parse_threshold("2"), Ok(MIN_THRESHOLD));
+    assert_eq!(parse_threshold("100"), Ok(MAX_THRESHOLD));
+    for bad in [
+        "",
+        "0",
+        "1",
+        "101",
+        "1000000",
+        "-5",
+        "5.0",
+        "five",
+        "+5",
+        "99999999999999999999999",
+    ] {
+        assert!(parse_threshold(bad).is_err(), "{bad}");
+    }
+    use crate::message::Explain;
+    let error = parse_threshold("1").unwrap_err();
+    assert_eq!(error.code(), "invalid_stats_threshold");
+    assert_eq!(error.explain().id, "stats-threshold-invalid");
+}
+
+#[test]
+fn a_90th_percentile_is_never_the_slowest_case_alone() {
+    let hours = |n: i64| (1..=n).map(|hour| hour * 3600).collect::<Vec<i64>>();
+    let check = |values: i64, threshold: u64, median: Option<f64>, p90: Option<f64>| {
+        let published = durations(Figure::Count(values as u64), &hours(values), threshold);
+        assert_eq!(
+            (published.median_hours, published.p90_hours),
+            (median, p90),
+            "{values} values, threshold {threshold}"
+        );
+    };
+    // Five to nine values under 5: the median, and no 90th percentile (it
+    // would be the largest value, one case's own time).
+    check(5, 5, Some(3.0), None);
+    check(9, 5, Some(5.0), None);
+    // Ten: the 9th smallest, below the largest.
+    check(10, 5, Some(5.5), Some(9.0));
+    // Under 10, twice the threshold is 20.
+    check(19, 10, Some(10.0), None);
+    check(20, 10, Some(10.5), Some(18.0));
+    // A threshold of 2 still never publishes the maximum: 4 to 9 values no.
+    check(4, 2, Some(2.5), None);
+    check(9, 2, Some(5.0), None);
+    check(10, 2, Some(5.5), Some(9.0));
+    for values in 1..200_u64 {
+        for threshold in 2..=20 {
+            if p90_publishable(values, threshold) {
+                let rank = (90 * values).div_ceil(100);
+                assert!(rank < values && values >= 2 * threshold);
+            }
         }
     }
 }

@@ -287,6 +287,10 @@ async fn change_tallies(
 /// The migration that made the tallies: applying it sums them afresh.
 pub(super) const TALLY_MIGRATION: i64 = 8;
 
+/// A migration after which the tallies are summed afresh: 0008 made them,
+/// 0009 added each owner's run of removal times (`removal:OWNER`).
+pub(super) const TALLY_MIGRATIONS: [i64; 2] = [TALLY_MIGRATION, 9];
+
 impl SqliteStore {
     /// Sums the statistics tallies afresh from `case_stats`, as applying
     /// migration 0008 does (the statistics benchmark writes `case_stats`

@@ -206,6 +206,10 @@ fn evidence_item_schema() -> Value {
 
 fn core_document() -> Value {
     let object = |properties: Value| json!({"type": "object", "properties": properties});
+    // The transparency log a publication was read at (docs/statistics.md).
+    let log_source_schema = json!({"type": "object",
+        "description": "The transparency log the figures were read at: its size then, and the latest signed checkpoint (tree size, root hash in hex), signed just before; an auditor replays the record up to the checkpoint and recomputes every figure.",
+        "properties": {"log_size": {"type": "integer"}, "checkpoint_tree_size": {"type": ["integer", "null"]}, "checkpoint_root": {"type": ["string", "null"]}}});
     let any_object = json!({"type": "object"});
     json!({
         "openapi": "3.1.0",
@@ -401,7 +405,7 @@ fn core_document() -> Value {
             }},
             "/api/v1/stats": {"get": {
                 "summary": "Public statistics (no login); no count below the threshold is ever a number",
-                "description": "Over every case, as of now; no period or threshold parameters, by design (docs/statistics.md). Applications per month, outcomes, categories, platforms, age bands, decision deadlines, time to decision and to removal, compliance per resource owner (docs/statistics.md). A count is an integer, \"<5\" (below the threshold) or \"suppressed\" (hidden so that a small count cannot be worked out from the totals).",
+                "description": "Over every case, as of now; no period or threshold parameters, by design (docs/statistics.md). Applications per month, outcomes, categories, platforms, age bands, decision deadlines, time to decision and to removal, compliance per resource owner with its time to removal and share removed within 24 hours (docs/statistics.md). States the threshold in force (the operator's setting) and the signed checkpoint of the transparency log the figures were read at (`source`). A count is an integer, \"<5\" (below the threshold) or \"suppressed\" (hidden so that a small count cannot be worked out from the totals).",
                 "parameters": [language_parameter()],
                 "responses": {
                     "200": json_response("The aggregates.", json!({"type": "object",
@@ -409,6 +413,7 @@ fn core_document() -> Value {
                         "properties": {
                             "threshold": {"type": "integer"},
                             "computed_at": {"type": "string", "format": "date-time"},
+                            "source": log_source_schema,
                             "applications": {"oneOf": [{"type": "integer"}, {"type": "string", "pattern": "^(<[0-9]+|suppressed)$"}]}
                         }}))
                 }

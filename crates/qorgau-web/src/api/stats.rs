@@ -11,8 +11,11 @@
 //! threshold are the operator's choice (`qorgau_domain::statistics`), not the
 //! caller's.
 //!
-//! Cost: one read of the statistics read model (`case_stats`,
-//! `case_stats_orders`, `qorgau_store::Statistics`), no fold of any case.
+//! Cost: one read of the per-day tallies (`stats_tally`,
+//! `stats_tally_durations`, `qorgau_store::Statistics::statistics_tallies`)
+//! with the log's size and latest checkpoint, after signing a checkpoint
+//! (reused while the log has not grown); no fold of any case. The DSA export
+//! reads the per-case rows (`case_stats`, `case_stats_orders`) of a year.
 
 use axum::Json;
 use axum::extract::State;
@@ -55,6 +58,9 @@ pub async fn open_data_csv(
         .map_err(|error| ApiError::from(error).in_language(language))?;
     let mut lines = vec!["section,key,column,value".to_owned()];
     lines.push(format!("report,threshold,,{}", statistics.threshold));
+    if let Some(source) = &statistics.source {
+        lines.extend(crate::pages::stats::source_csv_rows(source));
+    }
     lines.extend(crate::pages::stats::statistics_csv_rows(&statistics));
     Ok((
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
@@ -74,7 +80,6 @@ pub async fn decisions_dsa(
     axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Json<serde_json::Value>, Problem> {
     use qorgau_domain::message::{Explain, Language, Message};
-    use qorgau_domain::statistics::DEFAULT_THRESHOLD;
     use qorgau_domain::statistics::dsa::dsa_export;
     use qorgau_domain::statistics::report::ReportPeriod;
     use qorgau_store::Statistics;
@@ -93,15 +98,18 @@ pub async fn decisions_dsa(
                 }
                 .in_language(language)
             })?;
+    // The whole year: what is withheld is decided on the year's fixed grid,
+    // the same whichever of its periods is asked for (`dsa_export`).
+    let year = ReportPeriod::Year(period.year());
     let snapshot = state
         .store
-        .statistics_facts(Some(period.first_day()), Some(period.end()))
+        .statistics_facts(Some(year.first_day()), Some(year.end()))
         .await
         .map_err(|error| ApiError::from(error).in_language(language))?;
     let export = dsa_export(
         &snapshot.cases,
         period,
-        DEFAULT_THRESHOLD,
+        state.config.stats_threshold,
         state.clock.now(),
     );
     let english = |id: &'static str| {

@@ -30,8 +30,7 @@ use qorgau_domain::statistics::report::{
     LogSource, ReportPeriod, TransparencyReport, transparency_report_of_tallies,
 };
 use qorgau_domain::statistics::{
-    DEFAULT_THRESHOLD, Durations, Figure, Period, PublicStatistics, Table, figures_of_tallies,
-    publish,
+    Durations, Figure, Period, PublicStatistics, Table, figures_of_tallies, publish,
 };
 use qorgau_store::{Statistics, StoreError, TallySnapshot};
 
@@ -65,6 +64,8 @@ pub struct Chart {
     pub bars: Vec<Bar>,
     pub total: Option<String>,
     pub height: u32,
+    /// The heading of the table's value column (a number, hours, a share).
+    pub value_column: String,
 }
 
 /// Median and 90th percentile lines.
@@ -84,6 +85,10 @@ pub struct ComplianceRow {
 pub struct FiguresView {
     pub charts: Vec<Chart>,
     pub durations: Vec<DurationRow>,
+    /// The durations' medians and 90th percentiles as charts.
+    pub duration_charts: Vec<Chart>,
+    /// Each owner's share removed within the 24 hours as a chart.
+    pub compliance_charts: Vec<Chart>,
     pub compliance_columns: Vec<String>,
     pub compliance: Vec<ComplianceRow>,
     pub decision_on_time: Option<String>,
@@ -172,7 +177,83 @@ fn chart(tr: &Tr, id: &str, title: &'static str, table: &Table) -> Chart {
         height: (bars.len() as u32).max(1) * ROW_HEIGHT,
         bars,
         total: Some(shown(tr, table.total)),
+        value_column: tr.t("stats-column-count"),
     }
+}
+
+/// A chart of values that are not counts (hours, shares): each bar its
+/// label, its value when published (`None` draws no bar) and how it reads.
+fn value_chart(
+    tr: &Tr,
+    id: &str,
+    title: &'static str,
+    value_column: &'static str,
+    values: Vec<(String, Option<f64>, String)>,
+) -> Chart {
+    let largest = values
+        .iter()
+        .filter_map(|(_, value, _)| *value)
+        .fold(0.0_f64, f64::max);
+    let bars: Vec<Bar> = values
+        .into_iter()
+        .enumerate()
+        .map(|(index, (label, value, shown))| Bar {
+            label,
+            shown,
+            width: match value {
+                Some(value) if largest > 0.0 => {
+                    (value / largest * f64::from(BAR_AREA)).round() as u32
+                }
+                _ => 0,
+            },
+            y: index as u32 * ROW_HEIGHT,
+        })
+        .collect();
+    let desc = tr.t_with(
+        "stats-chart-desc",
+        "rows",
+        bars.iter()
+            .map(|bar| format!("{}: {}", bar.label, bar.shown))
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    Chart {
+        id: id.to_owned(),
+        title: tr.t(title),
+        desc,
+        height: (bars.len() as u32).max(1) * ROW_HEIGHT,
+        bars,
+        total: None,
+        value_column: tr.t(value_column),
+    }
+}
+
+/// The durations' medians and 90th percentiles, one chart each.
+fn duration_charts(tr: &Tr, rows: &[(String, &Durations)]) -> Vec<Chart> {
+    let quantile = |pick: fn(&Durations) -> Option<f64>| {
+        rows.iter()
+            .map(|(label, durations)| {
+                let value = pick(durations);
+                (label.clone(), value, hours(tr, value))
+            })
+            .collect::<Vec<_>>()
+    };
+    vec![
+        value_chart(
+            tr,
+            "median",
+            "stats-chart-median",
+            "stats-column-hours",
+            quantile(|durations| durations.median_hours),
+        ),
+        value_chart(
+            tr,
+            "p90",
+            "stats-chart-p90",
+            "stats-column-hours",
+            quantile(|durations| durations.p90_hours),
+        ),
+    ]
 }
 
 fn hours(tr: &Tr, value: Option<f64>) -> String {
@@ -183,8 +264,12 @@ fn hours(tr: &Tr, value: Option<f64>) -> String {
 }
 
 fn duration_row(tr: &Tr, title: &'static str, durations: &Durations) -> DurationRow {
+    duration_row_labelled(tr, tr.t(title), durations)
+}
+
+fn duration_row_labelled(tr: &Tr, label: String, durations: &Durations) -> DurationRow {
     DurationRow {
-        label: tr.t(title),
+        label,
         count: shown(tr, durations.count),
         median: hours(tr, durations.median_hours),
         p90: hours(tr, durations.p90_hours),
@@ -193,6 +278,11 @@ fn duration_row(tr: &Tr, title: &'static str, durations: &Durations) -> Duration
 
 fn percent(share: Option<f64>) -> Option<String> {
     share.map(|share| format!("{:.1}%", share * 100.0))
+}
+
+/// A share as a percentage, or the words for one not published.
+fn percent_or_not(tr: &Tr, share: Option<f64>) -> String {
+    percent(share).unwrap_or_else(|| tr.t("stats-not-published"))
 }
 
 /// The charts and tables of published figures.
@@ -215,6 +305,7 @@ pub fn figures_view(tr: &Tr, statistics: &PublicStatistics) -> FiguresView {
                 ]
                 .into_iter()
                 .map(|figure| shown(tr, figure))
+                .chain([percent_or_not(tr, owner.removed_in_time_share)])
                 .collect(),
             }
         })
@@ -230,8 +321,39 @@ pub fn figures_view(tr: &Tr, statistics: &PublicStatistics) -> FiguresView {
         ]
         .into_iter()
         .map(|figure| shown(tr, figure))
+        .chain([percent_or_not(
+            tr,
+            statistics.compliance.removed_in_time_share,
+        )])
         .collect(),
     });
+    let mut duration_rows: Vec<(String, &Durations)> = vec![
+        (tr.t("stats-time-to-decision"), &statistics.time_to_decision),
+        (tr.t("stats-time-to-removal"), &statistics.time_to_removal),
+    ];
+    for owner in &statistics.compliance.owners {
+        duration_rows.push((
+            tr.t_with("stats-time-to-removal-owner", "owner", owner.owner.clone()),
+            &owner.time_to_removal,
+        ));
+    }
+    let shares = statistics
+        .compliance
+        .owners
+        .iter()
+        .map(|owner| {
+            (
+                owner.owner.clone(),
+                owner.removed_in_time_share,
+                percent_or_not(tr, owner.removed_in_time_share),
+            )
+        })
+        .chain([(
+            tr.t("stats-total"),
+            statistics.compliance.removed_in_time_share,
+            percent_or_not(tr, statistics.compliance.removed_in_time_share),
+        )])
+        .collect();
     FiguresView {
         charts: vec![
             chart(
@@ -266,16 +388,25 @@ pub fn figures_view(tr: &Tr, statistics: &PublicStatistics) -> FiguresView {
                 &statistics.decision_deadlines,
             ),
         ],
-        durations: vec![
-            duration_row(tr, "stats-time-to-decision", &statistics.time_to_decision),
-            duration_row(tr, "stats-time-to-removal", &statistics.time_to_removal),
-        ],
+        durations: duration_rows
+            .iter()
+            .map(|(label, durations)| duration_row_labelled(tr, label.clone(), durations))
+            .collect(),
+        duration_charts: duration_charts(tr, &duration_rows),
+        compliance_charts: vec![value_chart(
+            tr,
+            "in-time-share",
+            "stats-chart-in-time-share",
+            "stats-column-share",
+            shares,
+        )],
         compliance_columns: [
             "stats-compliance-orders",
             "stats-compliance-in-time",
             "stats-compliance-late",
             "stats-compliance-past-due",
             "stats-compliance-pending",
+            "stats-compliance-in-time-share",
         ]
         .into_iter()
         .map(|id| tr.t(id))
@@ -293,15 +424,61 @@ struct DashboardPage {
     tr: Tr,
     path: &'static str,
     computed_at: String,
+    log_size: u64,
+    checkpoint: Option<(u64, String)>,
+    /// The reporting periods linked: this year's and last year's.
+    report_periods: Vec<String>,
     view: FiguresView,
 }
 
-/// The public statistics over every case, as `GET /api/v1/stats` serves them.
+/// The public statistics over every case, as `GET /api/v1/stats` serves
+/// them, naming the transparency log they were read at.
+///
+/// How the figures relate to the checkpoint: a checkpoint of the log as it
+/// is is signed first (reused when the log has not grown), then the tallies
+/// are read in one transaction with the log's size and its latest
+/// checkpoint. The figures are those of the record's first `log_size`
+/// leaves; when a write came in between, that is more than the checkpoint
+/// covers, so the two steps are tried again (a few times, then published as
+/// read: `log_size` and `checkpoint_tree_size` then say by how much the
+/// figures are newer, and the next checkpoint covers them).
 pub async fn all_time(state: &AppState) -> Result<PublicStatistics, StoreError> {
-    let snapshot = state.store.statistics_tallies(None, None).await?;
+    const ATTEMPTS: usize = 3;
     let now = state.clock.now();
+    let mut attempt = 0;
+    let snapshot = loop {
+        attempt += 1;
+        if let Some(evidence) = &state.evidence
+            && let Err(error) = evidence.log.checkpoint(state.store.as_ref(), now).await
+        {
+            eprintln!("qorgau: no checkpoint for the statistics: {error}");
+        }
+        let snapshot = state.store.statistics_tallies(None, None).await?;
+        let covered = snapshot
+            .checkpoint
+            .as_ref()
+            .is_some_and(|checkpoint| checkpoint.tree_size == snapshot.log_size);
+        if covered || state.evidence.is_none() || attempt >= ATTEMPTS {
+            break snapshot;
+        }
+    };
     let (figures, _) = figures_of_tallies(&snapshot.days, Period::default(), now);
-    Ok(publish(&figures, DEFAULT_THRESHOLD, now))
+    let mut statistics = publish(&figures, state.config.stats_threshold, now);
+    statistics.source = Some(log_source(&snapshot));
+    Ok(statistics)
+}
+
+/// Where a snapshot's figures come from: the log's size and latest
+/// checkpoint read with them.
+fn log_source(snapshot: &TallySnapshot) -> LogSource {
+    LogSource {
+        log_size: snapshot.log_size,
+        checkpoint_tree_size: snapshot.checkpoint.as_ref().map(|c| c.tree_size),
+        checkpoint_root: snapshot
+            .checkpoint
+            .as_ref()
+            .map(|checkpoint| hex::encode(checkpoint.root)),
+    }
 }
 
 async fn dashboard(
@@ -315,6 +492,19 @@ async fn dashboard(
                 tr,
                 path: "/stats",
                 computed_at: format_almaty(statistics.computed_at),
+                log_size: statistics
+                    .source
+                    .as_ref()
+                    .map_or(0, |source| source.log_size),
+                checkpoint: statistics.source.as_ref().and_then(|source| {
+                    source
+                        .checkpoint_tree_size
+                        .zip(source.checkpoint_root.clone())
+                }),
+                report_periods: {
+                    let year = qorgau_domain::deadline::almaty_date(statistics.computed_at).year();
+                    vec![year.to_string(), (year - 1).to_string()]
+                },
                 view: figures_view(&tr, &statistics),
             },
             StatusCode::OK,
@@ -343,6 +533,8 @@ pub struct ReportPage {
     pub view: FiguresView,
     pub extended: String,
     pub responses: Chart,
+    /// The responses' chart again, drawn (askama's loop over one chart).
+    pub response_charts: Vec<Chart>,
     pub time_to_response: DurationRow,
     pub response_on_time: Option<String>,
     pub decision_on_time: Option<String>,
@@ -387,6 +579,12 @@ fn report_page(report: &TransparencyReport, language: Language) -> ReportPage {
             "stats-chart-responses",
             &report.performance.responses,
         ),
+        response_charts: vec![chart(
+            &tr,
+            "responses",
+            "stats-chart-responses",
+            &report.performance.responses,
+        )],
         time_to_response: duration_row(
             &tr,
             "stats-time-to-response",
@@ -467,7 +665,16 @@ pub fn report_document(
             responses: table(&page.responses),
             time_to_response: durations(&[&page.time_to_response]),
         },
-        tables: page.view.charts.iter().map(table).collect(),
+        // Every chart's table, the hours and shares ones too, so the PDF
+        // holds every value the page shows.
+        tables: page
+            .view
+            .charts
+            .iter()
+            .chain(&page.view.duration_charts)
+            .chain(&page.view.compliance_charts)
+            .map(table)
+            .collect(),
         durations: durations(&page.view.durations.iter().collect::<Vec<_>>()),
         referred: page.view.referred.clone(),
         compliance: documents::ReportGrid {
@@ -507,15 +714,8 @@ pub fn report_csv(report: &TransparencyReport) -> String {
         format!("report,provisional,,{}", report.provisional),
         format!("report,empty,,{}", report.empty),
         format!("report,threshold,,{}", report.threshold),
-        format!("report,log_size,,{}", report.source.log_size),
     ];
-    if let (Some(size), Some(root)) = (
-        report.source.checkpoint_tree_size,
-        &report.source.checkpoint_root,
-    ) {
-        lines.push(format!("report,checkpoint_tree_size,,{size}"));
-        lines.push(format!("report,checkpoint_root,,{root}"));
-    }
+    lines.extend(source_csv_rows(&report.source));
     lines.extend(statistics_csv_rows(&report.statistics));
     let performance = &report.performance;
     lines.push(format!(
@@ -529,6 +729,16 @@ pub fn report_csv(report: &TransparencyReport) -> String {
         &performance.time_to_response,
     );
     lines.join("\n") + "\n"
+}
+
+/// The `report` lines naming the log the figures were read at.
+pub fn source_csv_rows(source: &LogSource) -> Vec<String> {
+    let mut lines = vec![format!("report,log_size,,{}", source.log_size)];
+    if let (Some(size), Some(root)) = (source.checkpoint_tree_size, &source.checkpoint_root) {
+        lines.push(format!("report,checkpoint_tree_size,,{size}"));
+        lines.push(format!("report,checkpoint_root,,{root}"));
+    }
+    lines
 }
 
 fn table_rows(lines: &mut Vec<String>, section: &str, table: &Table) {
@@ -613,32 +823,54 @@ pub fn statistics_csv_rows(statistics: &PublicStatistics) -> Vec<String> {
         compliance(&owner.owner, &owner.counts);
     }
     compliance("totals", &statistics.compliance.totals);
+    // Shares and times by owner: empty when not published.
+    let share = |share: Option<f64>| share.map(|share| format!("{share:.4}")).unwrap_or_default();
+    let hours = |hours: Option<f64>| hours.map(|hours| format!("{hours:.1}")).unwrap_or_default();
+    for owner in &statistics.compliance.owners {
+        let name = csv_field(&owner.owner);
+        lines.push(format!(
+            "compliance,{name},removed_in_time_share,{}",
+            share(owner.removed_in_time_share)
+        ));
+        let durations = &owner.time_to_removal;
+        lines.push(format!(
+            "time_to_removal_by_owner,{name},count,{}",
+            durations.count.display()
+        ));
+        lines.push(format!(
+            "time_to_removal_by_owner,{name},median_hours,{}",
+            hours(durations.median_hours)
+        ));
+        lines.push(format!(
+            "time_to_removal_by_owner,{name},p90_hours,{}",
+            hours(durations.p90_hours)
+        ));
+    }
+    lines.push(format!(
+        "compliance,totals,removed_in_time_share,{}",
+        share(statistics.compliance.removed_in_time_share)
+    ));
     lines
 }
 
-/// The report of `period` from the store, as of `now`: the year's facts and
-/// the log's position read together.
+/// The report of `period` from the store, as of `now`, suppressed under the
+/// operator's `threshold`: the year's facts and the log's position read
+/// together.
 pub async fn build_report<S: Statistics>(
     store: &S,
     period: ReportPeriod,
+    threshold: u64,
     now: Timestamp,
 ) -> Result<TransparencyReport, StoreError> {
     let year = ReportPeriod::Year(period.year());
     let snapshot: TallySnapshot = store
         .statistics_tallies(Some(year.first_day()), Some(year.end()))
         .await?;
-    let source = LogSource {
-        log_size: snapshot.log_size,
-        checkpoint_tree_size: snapshot.checkpoint.as_ref().map(|c| c.tree_size),
-        checkpoint_root: snapshot
-            .checkpoint
-            .as_ref()
-            .map(|checkpoint| hex::encode(checkpoint.root)),
-    };
+    let source = log_source(&snapshot);
     Ok(transparency_report_of_tallies(
         &snapshot.days,
         period,
-        DEFAULT_THRESHOLD,
+        threshold,
         now,
         source,
     ))
@@ -712,7 +944,14 @@ async fn report(
     {
         eprintln!("qorgau: no checkpoint for the report: {error}");
     }
-    let report = match build_report(state.store.as_ref(), period, now).await {
+    let report = match build_report(
+        state.store.as_ref(),
+        period,
+        state.config.stats_threshold,
+        now,
+    )
+    .await
+    {
         Ok(report) => report,
         Err(error) => return unavailable(&error),
     };

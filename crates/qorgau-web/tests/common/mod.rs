@@ -179,7 +179,16 @@ impl TestApp {
         .await
     }
 
+    /// A test app with the service settings `config` (no worker).
+    pub async fn spawn_configured(config: WebConfig) -> TestApp {
+        TestApp::spawn_full(None, config).await
+    }
+
     async fn spawn_with(worker: Option<WorkerConfig>) -> TestApp {
+        TestApp::spawn_full(worker, WebConfig::default()).await
+    }
+
+    async fn spawn_full(worker: Option<WorkerConfig>, config: WebConfig) -> TestApp {
         let folder = tempfile::tempdir().unwrap();
         let database = on_postgres().then(PgDatabase::named);
         let location = match &database {
@@ -254,7 +263,7 @@ impl TestApp {
             public_url: "https://qorgau.test".to_owned(),
             retry: qorgau_delivery::retry::RetryPolicy::DEFAULT,
         };
-        let state = AppState::new(store.clone(), clock.clone(), WebConfig::default())
+        let state = AppState::new(store.clone(), clock.clone(), config)
             .with_evidence(evidence.clone())
             .with_outbox(Arc::new(outbox));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -45,6 +45,15 @@ pub struct ReportArgs {
     /// for `serve` (the PDF's `report.*.jinja`; docs/documents.md).
     #[arg(long, env = "QORGAU_TEMPLATES", value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// Counts below N are hidden (2 to 100); the same setting as `serve`'s,
+    /// so a report printed here matches the one the service publishes.
+    #[arg(
+        long,
+        env = "QORGAU_STATS_THRESHOLD",
+        default_value = "5",
+        value_name = "N"
+    )]
+    stats_threshold: String,
 }
 
 pub async fn run(session: &Session, args: ReportArgs) -> Result<u8, AppError> {
@@ -54,6 +63,8 @@ pub async fn run(session: &Session, args: ReportArgs) -> Result<u8, AppError> {
             .map_err(|error: qorgau_domain::statistics::report::PeriodError| {
                 AppError::bad_input(error.explain())
             })?;
+    let threshold = qorgau_domain::statistics::parse_threshold(&args.stats_threshold)
+        .map_err(|error| AppError::bad_input(error.explain()))?;
     // Refused before anything is read: a PDF is not text for a terminal.
     if args.format == ReportFormat::Pdf && args.out.is_none() {
         return Err(AppError::bad_input(Message::new(
@@ -80,7 +91,7 @@ pub async fn run(session: &Session, args: ReportArgs) -> Result<u8, AppError> {
             session.say(&Message::new("cli-report-no-checkpoint").with("detail", detail))
         );
     }
-    let report = qorgau_web::build_report(&store, period, now).await?;
+    let report = qorgau_web::build_report(&store, period, threshold, now).await?;
     let bytes: Vec<u8> = match args.format {
         ReportFormat::Json => serde_json::to_string_pretty(&report)
             .map(|text| text + "\n")

@@ -76,12 +76,24 @@ pub struct ServeArgs {
     /// (docs/documents.md); checked at start.
     #[arg(long, env = "QORGAU_TEMPLATES", value_name = "DIR")]
     templates: Option<std::path::PathBuf>,
+    /// Counts below N are never published as numbers (2 to 100): the
+    /// dashboard, the API's figures, open data, reports and the DSA export.
+    #[arg(
+        long,
+        env = "QORGAU_STATS_THRESHOLD",
+        default_value = "5",
+        value_name = "N"
+    )]
+    stats_threshold: String,
 }
 
 /// How long requests in flight may take to finish after a stop signal.
 const DRAIN: Duration = Duration::from_secs(15);
 
 pub async fn run(session: &Session, args: ServeArgs) -> Result<u8, AppError> {
+    // Refused before the store opens: a wrong threshold is a typing error.
+    let stats_threshold = qorgau_domain::statistics::parse_threshold(&args.stats_threshold)
+        .map_err(|error| AppError::bad_input(qorgau_domain::message::Explain::explain(&error)))?;
     let store = AnyStore::open(&session.store_location, true).await?;
     if args.demo {
         demo::seed(session, &store).await?;
@@ -120,6 +132,7 @@ pub async fn run(session: &Session, args: ServeArgs) -> Result<u8, AppError> {
         public_url: Some(public_url),
         insecure_cookies: args.insecure_cookies,
         allow_loopback_webhooks: args.capture_allow_loopback,
+        stats_threshold,
         ..WebConfig::default()
     };
     let state = AppState::new(store.clone(), clock, config)

@@ -316,7 +316,8 @@ fn command(store_args: &[String], folder: &Path) -> Command {
         .env_remove("QORGAU_DATABASE_URL")
         .env_remove("QORGAU_BLOBS")
         .env_remove("QORGAU_LOG_KEY")
-        .env_remove("QORGAU_PUBLIC_URL");
+        .env_remove("QORGAU_PUBLIC_URL")
+        .env_remove("QORGAU_STATS_THRESHOLD");
     command
 }
 
