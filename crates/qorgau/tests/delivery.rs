@@ -393,31 +393,7 @@ async fn a_confirmed_case_reaches_the_owner_and_the_applicant_and_non_compliance
     let undecided = reply.json()["case_id"].as_str().unwrap().to_owned();
 
     // The group confirms; the decision issues the order at once.
-    for (user, password) in &passwords[1..] {
-        let staff = token(address, user, password).await;
-        let vote = json!({"vote": "confirm", "category": "cyberbullying", "reasons": "Систематические оскорбления"});
-        let reply = request(
-            address,
-            "POST",
-            &format!("/api/v1/cases/{case_id}/votes"),
-            Some(&staff),
-            Some(&vote.to_string()),
-        )
-        .await
-        .unwrap();
-        assert_eq!(reply.status, 200, "{}", reply.body);
-    }
-    let coordinator = token(address, passwords[0].0, &passwords[0].1).await;
-    let reply = request(
-        address,
-        "POST",
-        &format!("/api/v1/cases/{case_id}/decision"),
-        Some(&coordinator),
-        None,
-    )
-    .await
-    .unwrap();
-    assert!(reply.status == 200 || reply.status == 201, "{}", reply.body);
+    confirm(address, &passwords, &case_id, "Систематические оскорбления").await;
     let order_id = format!("{case_id}-1");
 
     // Within seconds: the order in the owner's mailbox, with its PDF in
@@ -867,33 +843,9 @@ async fn a_live_receiver_gets_the_order_within_seconds_and_the_closure_when_remo
     assert_eq!(reply.status, 201, "{}", reply.body);
     let case_id = reply.json()["case_id"].as_str().unwrap().to_owned();
     let order_id = format!("{case_id}-1");
-    for (user, password) in &passwords[1..] {
-        let staff = token(address, user, password).await;
-        let vote =
-            json!({"vote": "confirm", "category": "cyberbullying", "reasons": "Жүйелі қорлау"});
-        let reply = request(
-            address,
-            "POST",
-            &format!("/api/v1/cases/{case_id}/votes"),
-            Some(&staff),
-            Some(&vote.to_string()),
-        )
-        .await
-        .unwrap();
-        assert_eq!(reply.status, 200, "{}", reply.body);
-    }
-    let coordinator = token(address, passwords[0].0, &passwords[0].1).await;
+    // Timed from before the votes: the bound below covers the decision and more.
     let confirmed = Instant::now();
-    let reply = request(
-        address,
-        "POST",
-        &format!("/api/v1/cases/{case_id}/decision"),
-        Some(&coordinator),
-        None,
-    )
-    .await
-    .unwrap();
-    assert!(reply.status == 200 || reply.status == 201, "{}", reply.body);
+    confirm(address, &passwords, &case_id, "Жүйелі қорлау").await;
 
     // Within seconds, signed: polled, at most the bound below.
     let issued = eventually("order.issued arrives at the live receiver", || {
@@ -1087,9 +1039,21 @@ async fn confirmed_case(
     .unwrap();
     assert_eq!(reply.status, 201, "{}", reply.body);
     let case_id = reply.json()["case_id"].as_str().unwrap().to_owned();
+    confirm(address, passwords, &case_id, "Систематические насмешки").await;
+    case_id
+}
+
+/// Every expert (`passwords[1..]`) votes to confirm with `reasons`; the
+/// coordinator (`passwords[0]`) decides, which issues the orders at once.
+async fn confirm(
+    address: std::net::SocketAddr,
+    passwords: &[(&str, String)],
+    case_id: &str,
+    reasons: &str,
+) {
     for (user, password) in &passwords[1..] {
         let staff = token(address, user, password).await;
-        let vote = json!({"vote": "confirm", "category": "cyberbullying", "reasons": "Систематические насмешки"});
+        let vote = json!({"vote": "confirm", "category": "cyberbullying", "reasons": reasons});
         let reply = request(
             address,
             "POST",
@@ -1112,7 +1076,6 @@ async fn confirmed_case(
     .await
     .unwrap();
     assert!(reply.status == 200 || reply.status == 201, "{}", reply.body);
-    case_id
 }
 
 /// Issue 5: "a receiver that fails twice then succeeds gets exactly one
