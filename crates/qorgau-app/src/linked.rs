@@ -13,8 +13,8 @@ use qorgau_chat::signals::{Lexicon, SignalCategory};
 use qorgau_chat::{ChatFormat, ImportError, ImportOptions, ImportSummary};
 use qorgau_domain::deadline::almaty_date;
 use qorgau_domain::linking::{
-    ActorLink, CaseTimelineEntry, ChatOccasion, LinkBasis, account_pair, case_timeline, same_child,
-    sort_timeline,
+    ActorLink, CaseTimelineEntry, ChatOccasion, LinkBasis, SignRecord, account_pair, case_timeline,
+    same_child, sort_timeline,
 };
 use qorgau_domain::message::{Explain, Message};
 use qorgau_domain::procedure::{Actor, ChatImport, Command, handle};
@@ -51,6 +51,10 @@ pub enum ChatImportError {
     },
     #[error("the export is larger than {MAX_CHAT_IMPORT_BYTES} bytes")]
     TooLarge { size: usize },
+    /// The record names a digest that is not one: the record is damaged
+    /// (`qorgau verify` says where); nothing is read.
+    #[error("the recorded digest {digest} is not a SHA-256 digest")]
+    RecordedDigest { digest: String },
 }
 
 impl ChatImportError {
@@ -58,7 +62,7 @@ impl ChatImportError {
     /// `None` for service errors (the shells explain those themselves).
     pub fn explained(&self) -> Option<(&'static str, Message)> {
         match self {
-            ChatImportError::Service(_) => None,
+            ChatImportError::Service(_) | ChatImportError::RecordedDigest { .. } => None,
             ChatImportError::Chat(error) => Some((error.code(), error.explain())),
             ChatImportError::Actor(error) => Some((error.code(), error.explain())),
             ChatImportError::UnknownSender { sender, senders } => Some((
@@ -113,6 +117,9 @@ pub struct LinkedTimeline {
     /// The accounts recorded as one person in the timeline's cases, active
     /// or undone, with the case that holds each.
     pub actor_links: Vec<ActorLinkRow>,
+    /// The signs experts confirmed (or withdrew) on the timeline's entries,
+    /// with the case that holds each.
+    pub signs: Vec<(String, SignRecord)>,
     /// The active links as persons: what the indicators were computed with.
     pub persons: Persons,
     pub assessment: PursuitAssessment,
@@ -126,8 +133,9 @@ pub struct ActorLinkRow {
     pub link: ActorLink,
 }
 
-/// The monitoring and offline flags an incident's description shows, from the
-/// chat crate's lexicons (for the expert to confirm; never a verdict).
+/// The monitoring and offline signs the chat crate's lexicons propose for an
+/// incident's description: shown for the expert to confirm, never counted
+/// until they do (`qorgau_domain::pursuit`).
 pub fn description_flags(text: &str) -> ContactFlags {
     let Ok(lexicon) = Lexicon::embedded() else {
         return ContactFlags::default();
@@ -232,6 +240,13 @@ impl<S: Store> Procedure<'_, S> {
                 .collect()
         };
         let mut actor_links = rows_of(case_id, &state.actor_links);
+        let signs_of = |recorded_in: &str, records: &[SignRecord]| {
+            records
+                .iter()
+                .map(|record| (recorded_in.to_owned(), record.clone()))
+                .collect::<Vec<_>>()
+        };
+        let mut signs = signs_of(case_id, &state.signs);
         for row in links.iter().filter(|row| row.link.active) {
             if cases.contains(&row.other_case_id) {
                 continue;
@@ -248,6 +263,7 @@ impl<S: Store> Procedure<'_, S> {
                 &description_flags,
             ));
             actor_links.extend(rows_of(&row.other_case_id, &other.actor_links));
+            signs.extend(signs_of(&row.other_case_id, &other.signs));
             cases.push(row.other_case_id.clone());
         }
         sort_timeline(&mut entries);
@@ -267,6 +283,7 @@ impl<S: Store> Procedure<'_, S> {
             cases,
             entries,
             actor_links,
+            signs,
             persons,
             assessment,
             thresholds,
@@ -313,6 +330,44 @@ impl<S: Store> Procedure<'_, S> {
             },
         )
         .await?;
+        Ok(recorded_in)
+    }
+
+    /// Confirms (`confirm` true) or withdraws a sign on an entry of the linked
+    /// timeline of `case_id`, with a reason, in the case the entry belongs
+    /// to (where its incident or chat is recorded); returns that case.
+    pub async fn confirm_sign(
+        &self,
+        case_id: &str,
+        entry: &str,
+        sign: qorgau_domain::pursuit::Sign,
+        confirm: bool,
+        reason: String,
+        actor: &Actor,
+    ) -> Result<String, ServiceError> {
+        let entry = entry.trim().to_owned();
+        let timeline = self.linked_timeline(case_id).await?;
+        // Not in the timeline: let the command say so, in this case.
+        let recorded_in = timeline
+            .entries
+            .iter()
+            .find(|item| item.entry.reference == entry)
+            .map_or(case_id, |item| item.case_id.as_str())
+            .to_owned();
+        let command = if confirm {
+            Command::ConfirmSign {
+                entry,
+                sign,
+                reason,
+            }
+        } else {
+            Command::WithdrawSign {
+                entry,
+                sign,
+                reason,
+            }
+        };
+        self.run(&recorded_in, actor, command).await?;
         Ok(recorded_in)
     }
 
@@ -430,6 +485,7 @@ impl<S: Store> Procedure<'_, S> {
             skipped: summary.skipped_total(),
             actor_messages,
             occasions: occasions.clone(),
+            time_zone: upload.options.time_zone.iana_name().map(str::to_owned),
         };
         self.record(case_id, actor, |state, context| {
             Ok(handle(
@@ -524,4 +580,132 @@ pub struct RecordedReferral {
     pub digest: String,
     /// `sha256:<hex>` of the PDF.
     pub pdf_digest: String,
+}
+
+/// How many of the marked actor's messages a page shows of one chat at most:
+/// an export can hold a million, the page must stay readable and small. The
+/// rest are counted ([`ChatExcerpt::actor_messages`]) and are in the stored
+/// file, whose receipt proves it.
+pub const SHOWN_CHAT_MESSAGES: usize = 50;
+
+/// One of the marked actor's messages, read back from the stored export.
+#[derive(Debug, Clone)]
+pub struct ShownMessage {
+    /// The 1-based position in the file (every sender), as the occasions
+    /// name their first message.
+    pub position: u64,
+    pub sender: String,
+    pub at: Option<jiff::Timestamp>,
+    pub text: String,
+    pub attachments: Vec<qorgau_chat::AttachmentKind>,
+    /// The abuse signals in `text`, each naming its lexicon entry: for the
+    /// expert to read faster, never a verdict.
+    pub signals: Vec<qorgau_chat::signals::SignalMatch>,
+}
+
+/// The marked actor's messages of one imported chat, as the expert reads
+/// them: the first [`SHOWN_CHAT_MESSAGES`] (of the chosen days, if any).
+#[derive(Debug, Clone)]
+pub struct ChatExcerpt {
+    pub case_id: String,
+    pub evidence_id: String,
+    pub actor_sender: String,
+    pub actor_key: String,
+    pub platform: Platform,
+    pub messages: Vec<ShownMessage>,
+    /// How many messages of the actor (of the chosen days) the file holds.
+    pub actor_messages: u64,
+}
+
+impl<S: Store> Procedure<'_, S> {
+    /// Reads an imported chat back from the blob store — verified against
+    /// its recorded digest on the way (`Evidence::read`), parsed by the same
+    /// parser in the same time zone as at import, so positions and days are
+    /// the ones the record names — and keeps the marked actor's messages
+    /// (on `days` only, when given), the first `limit` of them. The other
+    /// senders' messages (the child's) are not kept.
+    pub async fn chat_excerpt(
+        &self,
+        case_id: &str,
+        evidence_id: &str,
+        days: Option<&[jiff::civil::Date]>,
+        limit: usize,
+        evidence: &Evidence,
+    ) -> Result<ChatExcerpt, ChatImportError> {
+        let state = self
+            .load(case_id)
+            .await?
+            .state()
+            .map_err(ServiceError::from)?;
+        let Some(chat) = state
+            .chats
+            .iter()
+            .find(|chat| chat.evidence_id == evidence_id)
+        else {
+            return Err(ServiceError::CaseNotFound(format!("{case_id}/{evidence_id}")).into());
+        };
+        let digest = chat
+            .digest
+            .parse()
+            .map_err(|_| ChatImportError::RecordedDigest {
+                digest: chat.digest.clone(),
+            })?;
+        let bytes = evidence.read(&digest).await.map_err(ServiceError::from)?;
+        let format = ChatFormat::from_name(&chat.format).unwrap_or(ChatFormat::Text);
+        let mut options = ImportOptions::default();
+        if let Some(zone) = chat
+            .time_zone
+            .as_deref()
+            .and_then(|name| jiff::tz::TimeZone::get(name).ok())
+        {
+            options.time_zone = zone;
+        }
+        let lexicon = Lexicon::embedded().ok();
+        let wanted = chat.actor_sender.as_str();
+        let mut position: u64 = 0;
+        let mut actor_messages: u64 = 0;
+        let mut messages = Vec::new();
+        qorgau_chat::import(format, bytes.as_slice(), &options, &mut |message| {
+            position += 1;
+            let is_actor =
+                message.sender.display() == wanted || message.sender.id.as_deref() == Some(wanted);
+            if !is_actor {
+                return;
+            }
+            let on_a_chosen_day = days.is_none_or(|days| {
+                message
+                    .time
+                    .is_some_and(|time| days.contains(&almaty_date(time)))
+            });
+            if !on_a_chosen_day {
+                return;
+            }
+            actor_messages += 1;
+            if messages.len() < limit {
+                messages.push(ShownMessage {
+                    position,
+                    sender: message.sender.display().to_owned(),
+                    at: message.time,
+                    signals: lexicon
+                        .map(|lexicon| lexicon.find(&message.text))
+                        .unwrap_or_default(),
+                    attachments: message
+                        .attachments
+                        .iter()
+                        .map(|attachment| attachment.kind)
+                        .collect(),
+                    text: message.text,
+                });
+            }
+        })?;
+        Ok(ChatExcerpt {
+            case_id: case_id.to_owned(),
+            evidence_id: evidence_id.to_owned(),
+            actor_sender: chat.actor_sender.clone(),
+            actor_key: chat.actor_key.clone(),
+            platform: chat.platform,
+            messages,
+            actor_messages,
+        })
+    }
 }

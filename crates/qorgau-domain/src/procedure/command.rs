@@ -21,6 +21,7 @@ use crate::procedure::event::{
     CaseEvent, Outcome, SystematicAssessment, VerificationResult, VoteChoice,
 };
 use crate::procedure::state::{CasePhase, CaseState, OrderStatus};
+use crate::pursuit::Sign;
 use crate::regime::{CastVote, DecisionRuleNotMet, Regime, RegimeError, Regimes};
 use crate::validation::actor::ActorAccount;
 
@@ -202,6 +203,20 @@ pub enum Command {
         on: Date,
         reported: bool,
     },
+    /// Confirms, with the staff member's reason, that the contact entry
+    /// `entry` of this case (its timeline reference) shows `sign`
+    /// (`sign_confirmed`): the expert read it; a lexicon match only proposes.
+    ConfirmSign {
+        entry: String,
+        sign: Sign,
+        reason: String,
+    },
+    /// Withdraws a confirmed sign, with a reason (`sign_withdrawn`).
+    WithdrawSign {
+        entry: String,
+        sign: Sign,
+        reason: String,
+    },
 }
 
 /// What `Command::ImportChat` records.
@@ -218,6 +233,8 @@ pub struct ChatImport {
     pub skipped: u64,
     pub actor_messages: u64,
     pub occasions: Vec<ChatOccasion>,
+    /// The IANA zone the file's zoneless times were read in.
+    pub time_zone: Option<String>,
 }
 
 /// What `Command::PrepareReferral` records: the package's document (an
@@ -422,6 +439,12 @@ pub enum ProcedureError {
     BlockInFuture { on: Date },
     #[error("this block is already recorded")]
     BlockAlreadyRecorded,
+    #[error("{entry} is no contact entry of this case")]
+    UnknownEntry { entry: String },
+    #[error("the sign is already confirmed on this entry")]
+    SignAlreadyConfirmed { entry: String },
+    #[error("the sign is not confirmed on this entry")]
+    SignNotConfirmed { entry: String },
 }
 
 impl Explain for ProcedureError {
@@ -468,6 +491,9 @@ impl Explain for ProcedureError {
             ProcedureError::ActorsNotLinked { .. } => "actors_not_linked",
             ProcedureError::BlockInFuture { .. } => "block_in_future",
             ProcedureError::BlockAlreadyRecorded => "block_already_recorded",
+            ProcedureError::UnknownEntry { .. } => "unknown_entry",
+            ProcedureError::SignAlreadyConfirmed { .. } => "sign_already_confirmed",
+            ProcedureError::SignNotConfirmed { .. } => "sign_not_confirmed",
             ProcedureError::NothingFromActor { .. } => "nothing_from_actor",
             ProcedureError::NotReferred => "not_referred",
         }
@@ -588,6 +614,15 @@ impl Explain for ProcedureError {
                 Message::new("linking-block-in-future").with("date", on.to_string())
             }
             ProcedureError::BlockAlreadyRecorded => Message::new("linking-block-already-recorded"),
+            ProcedureError::UnknownEntry { entry } => {
+                Message::new("linking-sign-unknown-entry").with("entry", entry.as_str())
+            }
+            ProcedureError::SignAlreadyConfirmed { entry } => {
+                Message::new("linking-sign-already-confirmed").with("entry", entry.as_str())
+            }
+            ProcedureError::SignNotConfirmed { entry } => {
+                Message::new("linking-sign-not-confirmed").with("entry", entry.as_str())
+            }
         }
     }
 }
@@ -786,6 +821,16 @@ pub fn handle(
             on,
             reported,
         } => record_block(state, context, account, on, reported),
+        Command::ConfirmSign {
+            entry,
+            sign,
+            reason,
+        } => confirm_sign(state, context, entry, sign, reason),
+        Command::WithdrawSign {
+            entry,
+            sign,
+            reason,
+        } => withdraw_sign(state, context, entry, sign, reason),
         Command::PrepareReferral(prepared) => prepare_referral(state, context, prepared),
     }
 }
@@ -939,6 +984,54 @@ fn record_block(
     }])
 }
 
+/// The expert read the entry and confirms the sign, with a reason; only a
+/// contact entry of this case (an incident, a chat day) carries one, so the
+/// confirmation folds with the entry it is about.
+fn confirm_sign(
+    state: &CaseState,
+    context: &Context<'_>,
+    entry: String,
+    sign: Sign,
+    reason: String,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_expert_group(context, "confirm a sign")?;
+    let entry = entry.trim().to_owned();
+    if !crate::linking::contact_references(context.case_id, state).contains(&entry) {
+        return Err(ProcedureError::UnknownEntry { entry });
+    }
+    if state.sign(&entry, sign).is_some_and(|record| record.active) {
+        return Err(ProcedureError::SignAlreadyConfirmed { entry });
+    }
+    Ok(vec![CaseEvent::SignConfirmed {
+        reason: require_text(&reason, "reason")?,
+        entry,
+        sign,
+        by: context.actor.name.clone(),
+        confirmed_at: context.now,
+    }])
+}
+
+fn withdraw_sign(
+    state: &CaseState,
+    context: &Context<'_>,
+    entry: String,
+    sign: Sign,
+    reason: String,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_expert_group(context, "withdraw a sign")?;
+    let entry = entry.trim().to_owned();
+    if !state.sign(&entry, sign).is_some_and(|record| record.active) {
+        return Err(ProcedureError::SignNotConfirmed { entry });
+    }
+    Ok(vec![CaseEvent::SignWithdrawn {
+        reason: require_text(&reason, "reason")?,
+        entry,
+        sign,
+        by: context.actor.name.clone(),
+        withdrawn_at: context.now,
+    }])
+}
+
 /// The file becomes an upload (its leaf placed by the shell), the summary a
 /// `chat_imported` event. A chat in which the marked sender wrote nothing
 /// proves nothing against them: refused, so the expert picks the sender again.
@@ -972,6 +1065,7 @@ fn import_chat(
             occasions: import.occasions,
             by: context.actor.name.clone(),
             imported_at: context.now,
+            time_zone: import.time_zone,
         },
     ])
 }

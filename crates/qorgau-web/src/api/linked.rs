@@ -67,6 +67,8 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
                 "channel": entry.channel,
                 "monitoring": flags.monitoring,
                 "offline": flags.offline,
+                // Proposed by the lexicons and not confirmed: never counted.
+                "unconfirmed": item.unconfirmed.iter().map(|sign| sign.as_str()).collect::<Vec<_>>(),
             });
             match &item.source {
                 EntrySource::Incident {
@@ -102,7 +104,13 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
                     value["by"] = json!(by);
                 }
             }
-            value["person"] = json!(timeline.persons.person_of(&entry.account));
+            // An incident naming no account is nobody's: `null`.
+            value["person"] = json!(
+                entry
+                    .account
+                    .as_deref()
+                    .map(|account| timeline.persons.person_of(account))
+            );
             value
         })
         .collect();
@@ -113,6 +121,7 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
         .map(|finding| {
             json!({
                 "indicator": finding.indicator.as_str(),
+                "person": finding.person,
                 "name": localizer.render(language, &Message::new(finding.indicator.message_id())),
                 "measured": finding.measured,
                 "threshold": finding.threshold,
@@ -121,13 +130,27 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
             })
         })
         .collect();
-    let suggestion = timeline.assessment.suggestion.as_ref().map(|suggestion| {
+    let suggestion_json = |suggestion: &qorgau_domain::pursuit::Suggestion| {
         json!({
             "category": suggestion.category,
+            "person": suggestion.person,
+            "accounts": suggestion.accounts,
+            "platforms": suggestion.platforms,
+            "first_contact": rfc3339_almaty(suggestion.first_contact),
+            "last_contact": rfc3339_almaty(suggestion.last_contact),
             "indicators": suggestion.indicators.iter().map(|indicator| indicator.as_str()).collect::<Vec<_>>(),
+            "rests_on": suggestion.rests_on,
             "explanation": localizer.render(language, &suggestion.explain()),
         })
-    });
+    };
+    // The strongest suggestion, and every person's.
+    let suggestion = timeline.assessment.suggestion().map(suggestion_json);
+    let suggestions: Vec<Value> = timeline
+        .assessment
+        .suggestions
+        .iter()
+        .map(suggestion_json)
+        .collect();
     let actor_links: Vec<Value> = timeline
         .actor_links
         .iter()
@@ -154,6 +177,7 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
         "entries": entries,
         "indicators": findings,
         "suggestion": suggestion,
+        "suggestions": suggestions,
     })
 }
 
@@ -753,6 +777,25 @@ pub fn openapi_paths() -> Value {
         json!({"name": name, "in": "query", "required": required, "description": description,
             "schema": {"type": "string"}})
     };
+    // Apart, so that the document's macro stays within the recursion limit.
+    let entry_item = json!({"type": "object", "properties": {
+                            "reference": {"type": "string"}, "case_id": {"type": "string"},
+                            "at": {"type": "string", "format": "date-time"}, "account": {"type": ["string", "null"], "description": "Null for an incident that names no account: it counts towards no person."},
+                            "person": {"type": ["string", "null"], "description": "The person the account is: the first key of its linked accounts, or the account itself; null without an account."},
+                            "platform": {"type": "string"}, "channel": {"type": "string"},
+                            "source": {"type": "string", "enum": ["incident", "chat", "block"]},
+                            "reported": {"type": "boolean", "description": "For a block: reported to the platform."},
+                            "monitoring": {"type": "boolean", "description": "Confirmed by an expert (`sign_confirmed`)."}, "offline": {"type": "boolean", "description": "Confirmed by an expert (`sign_confirmed`)."},
+                            "unconfirmed": {"type": "array", "items": {"type": "string", "enum": ["monitoring", "offline"]}, "description": "Signs the lexicons propose that no expert confirmed: never counted."}}});
+    let suggestion_item = json!({"type": "object", "properties": {
+        "category": {"type": "string"}, "person": {"type": "string"},
+        "accounts": {"type": "array", "items": {"type": "string"}},
+        "platforms": {"type": "array", "items": {"type": "string"}},
+        "first_contact": {"type": "string", "format": "date-time"},
+        "last_contact": {"type": "string", "format": "date-time"},
+        "indicators": {"type": "array", "items": {"type": "string"}},
+        "rests_on": {"type": "array", "items": {"type": "string"}},
+        "explanation": {"type": "string"}}});
     json!({
         "/api/v1/cases/{case_id}/timeline": {"get": {
             "summary": "The linked timeline of the case's child: links, incidents and imported chats across linked cases, the pursuit indicators and the suggestion (staff)",
@@ -777,19 +820,14 @@ pub fn openapi_paths() -> Value {
                             "recorded_in": {"type": "string"}, "active": {"type": "boolean"},
                             "by": {"type": "string"}, "reason": {"type": "string"},
                             "linked_at": {"type": "string", "format": "date-time"}}}},
-                        "entries": {"type": "array", "items": {"type": "object", "properties": {
-                            "reference": {"type": "string"}, "case_id": {"type": "string"},
-                            "at": {"type": "string", "format": "date-time"}, "account": {"type": "string"},
-                            "person": {"type": "string", "description": "The person the account is: the first key of its linked accounts, or the account itself."},
-                            "platform": {"type": "string"}, "channel": {"type": "string"},
-                            "source": {"type": "string", "enum": ["incident", "chat", "block"]},
-                            "reported": {"type": "boolean", "description": "For a block: reported to the platform."},
-                            "monitoring": {"type": "boolean"}, "offline": {"type": "boolean"}}}},
+                        "entries": {"type": "array", "items": entry_item},
                         "indicators": {"type": "array", "items": {"type": "object", "properties": {
                             "indicator": {"type": "string", "enum": ["repeated_contact", "cross_channel", "new_accounts_after_block", "monitoring", "offline_spill"]},
+                            "person": {"type": "string", "description": "The person whose entries the indicator counted."},
                             "name": {"type": "string"}, "measured": {"type": "integer"}, "threshold": {"type": "integer"},
                             "rests_on": {"type": "array", "items": {"type": "string"}}, "explanation": {"type": "string"}}}},
-                        "suggestion": {"type": ["object", "null"]}}}}}},
+                        "suggestion": {"type": ["object", "null"], "description": "The strongest of `suggestions`."},
+                        "suggestions": {"type": "array", "description": "Cyberstalking suggested for one person each: most indicators first.", "items": suggestion_item}}}}}},
                 "401": problem("Not signed in as staff."),
                 "404": problem("No such case.")
             }
