@@ -1063,6 +1063,58 @@ async fn the_new_case_page_shows_one_persons_pursuit_with_its_messages_and_the_p
         linked.body
     );
 
+    // The expert confirms the proposed sign on the chat day, with a reason
+    // (and the CSRF token); now it counts.
+    let chat_day = format!("{second} chat {evidence_id} message 3");
+    let csrf = input_value(&linked.body, "csrf").unwrap();
+    let signs = format!("/staff/cases/{second}/signs?lang=en");
+    let sign_form = |csrf: &str, reason: &str| {
+        vec![
+            ("csrf".to_owned(), csrf.to_owned()),
+            ("entry".to_owned(), chat_day.clone()),
+            ("sign".to_owned(), "monitoring".to_owned()),
+            ("reason".to_owned(), reason.to_owned()),
+            ("action".to_owned(), "confirm".to_owned()),
+        ]
+    };
+    let reply = app
+        .post_form(&signs, &as_refs(&sign_form("wrong", "x")), Some(&cookie))
+        .await;
+    assert_eq!(reply.status, 403);
+    let reply = app
+        .post_form(&signs, &as_refs(&sign_form(&csrf, " ")), Some(&cookie))
+        .await;
+    assert_eq!(reply.status, 409, "a reason is required");
+    let reply = app
+        .post_form(
+            &signs,
+            &as_refs(&sign_form(&csrf, "he names where she lives and her school")),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let timeline = app
+        .get(
+            &format!("/api/v1/cases/{second}/timeline?lang=en"),
+            Some(&expert),
+        )
+        .await
+        .json();
+    assert_eq!(
+        indicators(&timeline),
+        ["repeated_contact", "cross_channel", "monitoring"]
+    );
+    let linked = app
+        .get_with_cookie(&format!("/staff/cases/{second}/linked?lang=en"), &cookie)
+        .await;
+    assert!(
+        linked.body.contains(&format!(
+            "monitoring or tracking on {chat_day}: confirmed by e1: he names where she lives and her school"
+        )),
+        "{}",
+        linked.body
+    );
+
     // Decided, referred, and the package prepared in Russian from the page.
     for name in ["e1", "e2", "chair"] {
         let token = app.sign_in(name).await;
