@@ -120,3 +120,4 @@ linked-chat-more = Shown: { $shown } of { $total } messages of the actor; the ot
 linked-chat-unreadable = The stored export { $evidence } could not be read back (see `qorgau verify`).
 linked-chats-heading = Imported chats: the marked actor's messages
 linked-suggestion-evidence = What it rests on
+linked-basis-same_resource = same Internet resource

@@ -121,3 +121,4 @@ linked-chat-more = Қудалаушының { $total } хабарламасын�
 linked-chat-unreadable = Сақталған { $evidence } экспортын қайта оқу мүмкін болмады (`qorgau verify` қараңыз).
 linked-chats-heading = Импортталған хат алмасулар: белгіленген жіберушінің хабарламалары
 linked-suggestion-evidence = Неге негізделген
+linked-basis-same_resource = сол интернет-ресурс

@@ -121,3 +121,4 @@ linked-chat-more = Показано { $shown } из { $total } сообщени�
 linked-chat-unreadable = Сохранённую выгрузку { $evidence } не удалось прочитать (см. `qorgau verify`).
 linked-chats-heading = Импортированные переписки: сообщения отмеченного отправителя
 linked-suggestion-evidence = На чём основано
+linked-basis-same_resource = тот же интернет-ресурс

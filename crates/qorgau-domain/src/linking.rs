@@ -41,6 +41,9 @@ pub enum LinkBasis {
     SameActor,
     /// Both are about the same child.
     SameChild,
+    /// Both name the same Internet resource (a channel, a group, a page),
+    /// and neither the child nor an actor account matched.
+    SameResource,
 }
 
 impl LinkBasis {
@@ -48,13 +51,18 @@ impl LinkBasis {
         match self {
             LinkBasis::SameActor => "same_actor",
             LinkBasis::SameChild => "same_child",
+            LinkBasis::SameResource => "same_resource",
         }
     }
 
     pub fn parse(text: &str) -> Option<LinkBasis> {
-        [LinkBasis::SameActor, LinkBasis::SameChild]
-            .into_iter()
-            .find(|basis| basis.as_str() == text.replace('-', "_"))
+        [
+            LinkBasis::SameActor,
+            LinkBasis::SameChild,
+            LinkBasis::SameResource,
+        ]
+        .into_iter()
+        .find(|basis| basis.as_str() == text.replace('-', "_"))
     }
 }
 
@@ -162,6 +170,9 @@ pub struct CaseLink {
     pub basis: LinkBasis,
     /// For `same_actor`: the account both cases name.
     pub actor_key: Option<String>,
+    /// For an automatic link: a resource both cases name, when one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_key: Option<String>,
     /// For an automatic `same_child` link: how the child matched.
     pub child_match: Option<ChildMatch>,
     pub automatic: bool,
@@ -845,12 +856,14 @@ mod tests {
                 case_id: format!("QG-2026-{number:06}"),
                 actor_key: Some("telegram:@channel".into()),
                 child_match: None,
+                resource_key: None,
             })
             .collect();
         candidates.push(LinkCandidate {
             case_id: "QG-2026-000002".into(),
             actor_key: None,
             child_match: Some(ChildMatch::NameAndBirthDate),
+            resource_key: None,
         });
         let linked: Vec<String> = automatic_links(&candidates, now)
             .into_iter()
@@ -882,6 +895,7 @@ mod tests {
                 } else {
                     ChildMatch::NameAndBirthDate
                 }),
+                resource_key: None,
             })
             .collect();
         let linked: Vec<String> = automatic_links(&candidates, now)
@@ -907,16 +921,19 @@ mod tests {
                 case_id: "QG-2026-000002".into(),
                 actor_key: Some("telegram:channel:x".into()),
                 child_match: None,
+                resource_key: None,
             },
             LinkCandidate {
                 case_id: "QG-2026-000001".into(),
                 actor_key: None,
                 child_match: Some(ChildMatch::NameAndBirthDate),
+                resource_key: None,
             },
             LinkCandidate {
                 case_id: "QG-2026-000001".into(),
                 actor_key: Some("telegram:channel:x".into()),
                 child_match: Some(ChildMatch::Iin),
+                resource_key: None,
             },
         ];
         let events = automatic_links(&candidates, now);
@@ -1113,6 +1130,89 @@ mod tests {
             entries[0].entry.channel.contains("class"),
             "{:?}",
             entries[0]
+        );
+    }
+
+    #[test]
+    fn a_shared_resource_links_the_most_recent_cases_and_crowds_out_nothing() {
+        use crate::procedure::command::MAX_AUTOMATIC_RESOURCE_LINKS;
+        let now: Timestamp = "2026-12-03T10:00:00+05:00".parse().unwrap();
+        let class_chat = "telegram:channel:class_7a";
+        // A class chat named by forty earlier applications about other
+        // children, by other people.
+        let mut candidates: Vec<LinkCandidate> = (1..=40)
+            .map(|number| LinkCandidate {
+                case_id: format!("QG-2026-{number:06}"),
+                resource_key: Some(class_chat.into()),
+                ..LinkCandidate::default()
+            })
+            .collect();
+        // An early case about the same child, and one sharing the account
+        // as well as the chat: each kept, each on its own basis.
+        candidates.push(LinkCandidate {
+            case_id: "QG-2026-000001".into(),
+            child_match: Some(ChildMatch::Iin),
+            ..LinkCandidate::default()
+        });
+        candidates.push(LinkCandidate {
+            case_id: "QG-2026-000002".into(),
+            actor_key: Some("telegram:channel:stalker".into()),
+            ..LinkCandidate::default()
+        });
+        let summary: Vec<(String, LinkBasis, Option<String>)> = automatic_links(&candidates, now)
+            .into_iter()
+            .map(|event| match event {
+                CaseEvent::CasesLinked {
+                    other_case_id,
+                    basis,
+                    resource_key,
+                    ..
+                } => (other_case_id, basis, resource_key),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let on = |basis: LinkBasis| {
+            summary
+                .iter()
+                .filter(|(_, found, _)| *found == basis)
+                .count()
+        };
+        assert_eq!(on(LinkBasis::SameResource), MAX_AUTOMATIC_RESOURCE_LINKS);
+        assert_eq!(on(LinkBasis::SameChild), 1);
+        assert_eq!(on(LinkBasis::SameActor), 1);
+        assert_eq!(
+            summary[0],
+            (
+                "QG-2026-000001".to_owned(),
+                LinkBasis::SameChild,
+                Some(class_chat.to_owned())
+            )
+        );
+        assert_eq!(
+            summary[1],
+            (
+                "QG-2026-000002".to_owned(),
+                LinkBasis::SameActor,
+                Some(class_chat.to_owned())
+            )
+        );
+        // The most recent ten that share only the chat; not the eleventh.
+        let linked: Vec<&str> = summary
+            .iter()
+            .map(|(case_id, _, _)| case_id.as_str())
+            .collect();
+        assert!(linked.contains(&"QG-2026-000040"));
+        assert!(linked.contains(&"QG-2026-000031"));
+        assert!(!linked.contains(&"QG-2026-000030"));
+        // A handful are all linked; one short of the cap is not capped.
+        let few = &candidates[..MAX_AUTOMATIC_RESOURCE_LINKS - 1];
+        assert_eq!(
+            automatic_links(few, now).len(),
+            MAX_AUTOMATIC_RESOURCE_LINKS - 1
+        );
+        assert_eq!(
+            LinkBasis::parse("same-resource"),
+            Some(LinkBasis::SameResource)
         );
     }
 

@@ -318,6 +318,10 @@ pub enum CaseEvent {
         /// (the keyed hashes themselves are never in the record).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         child_match: Option<ChildMatch>,
+        /// For an automatic link: a resource key both cases name, if any
+        /// (the whole basis of a `same_resource` link).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resource_key: Option<String>,
         /// Proposed by the system at intake, not by a person.
         automatic: bool,
         by: String,

@@ -38,6 +38,7 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
                 "basis": link.basis.as_str(),
                 "actor_key": link.actor_key,
                 "child_match": link.child_match.map(|found| found.as_str()),
+                "resource_key": link.resource_key,
                 "automatic": link.automatic,
                 "active": link.active,
                 "by": link.by,
@@ -224,7 +225,7 @@ fn invalid_field(field: &str, code: &'static str, message: Message) -> ApiError 
     }
 }
 
-/// `POST /api/v1/cases/{case_id}/links` `{"other_case_id","basis":"same_actor|same_child","actor_key"?,"reason"}`
+/// `POST /api/v1/cases/{case_id}/links` `{"other_case_id","basis":"same_actor|same_child|same_resource","actor_key"?,"reason"}`
 /// (an expert or the coordinator) → the link, recorded in the later case.
 pub async fn link(
     State(state): State<AppState>,
@@ -809,9 +810,10 @@ pub fn openapi_paths() -> Value {
                         "cases": {"type": "array", "items": {"type": "string"}, "description": "This case, then the linked cases about the same child."},
                         "links": {"type": "array", "items": {"type": "object", "properties": {
                             "case_id": {"type": "string"}, "recorded_in": {"type": "string"},
-                            "basis": {"type": "string", "enum": ["same_actor", "same_child"]},
+                            "basis": {"type": "string", "enum": ["same_actor", "same_child", "same_resource"]},
                             "actor_key": {"type": ["string", "null"]},
                             "child_match": {"type": ["string", "null"], "enum": ["iin", "name_birth_date", null]},
+                            "resource_key": {"type": ["string", "null"], "description": "For an automatic link: a resource both cases name."},
                             "automatic": {"type": "boolean"}, "active": {"type": "boolean"},
                             "by": {"type": "string"}, "reason": {"type": ["string", "null"]},
                             "linked_at": {"type": "string", "format": "date-time"}}}},
@@ -838,7 +840,7 @@ pub fn openapi_paths() -> Value {
             "parameters": [case_id, lang],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
                 "required": ["other_case_id", "basis", "reason"], "properties": {
-                    "other_case_id": {"type": "string"}, "basis": {"type": "string", "enum": ["same_actor", "same_child"]},
+                    "other_case_id": {"type": "string"}, "basis": {"type": "string", "enum": ["same_actor", "same_child", "same_resource"]},
                     "actor_key": {"type": "string"}, "reason": {"type": "string"}}}}}},
             "responses": {"200": object("Recorded (`recorded_in` names the case whose record holds it)."),
                 "401": problem("Not signed in as staff."), "403": problem("Not an expert or the coordinator."),

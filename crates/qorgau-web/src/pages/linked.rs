@@ -170,6 +170,7 @@ fn link_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<LinkView> {
             let link = &row.link;
             let mut parts = vec![tr.t(match link.basis {
                 LinkBasis::SameActor => "linked-basis-same_actor",
+                LinkBasis::SameResource => "linked-basis-same_resource",
                 LinkBasis::SameChild => "linked-basis-same_child",
             })];
             if let Some(found) = link.child_match {
@@ -181,6 +182,12 @@ fn link_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<LinkView> {
                 }));
             }
             if let Some(key) = &link.actor_key {
+                parts.push(key.clone());
+            }
+            if let Some(key) = link.resource_key.as_ref().filter(|key| {
+                // Named once: an actor's account may also be the resource.
+                link.actor_key.as_ref() != Some(*key)
+            }) {
                 parts.push(key.clone());
             }
             parts.push(if link.automatic {

@@ -132,6 +132,7 @@ fn timeline_text(session: &Session, timeline: &LinkedTimeline) -> String {
     for row in &timeline.links {
         let basis = text(Message::new(match row.link.basis {
             LinkBasis::SameActor => "linked-basis-same_actor",
+            LinkBasis::SameResource => "linked-basis-same_resource",
             LinkBasis::SameChild => "linked-basis-same_child",
         }));
         let by = if row.link.automatic {
