@@ -1235,3 +1235,91 @@ async fn a_long_chat_shows_the_first_messages_of_the_actor_and_counts_the_rest()
     );
     assert!(!shown.contains("ответ"), "{shown}");
 }
+
+/// A sign the lexicons propose counts only once an expert confirms it, with
+/// a reason, over the API too; staff only, never shown to the applicant.
+#[tokio::test]
+async fn a_proposed_sign_counts_only_once_confirmed_and_only_staff_confirm_it() {
+    let app = TestApp::spawn().await;
+    let mut form = application(
+        "https://t.me/class_7a",
+        "@stalker_one",
+        "2026-11-20",
+        Some(CHILD_IIN),
+    );
+    form["incidents"][0]["description"] = json!("пишет ей: «жду тебя у школы»");
+    let (case_id, access_code) = app.apply(form).await;
+    let entry = format!("{case_id} incident 1");
+    let path = format!("/api/v1/cases/{case_id}/signs");
+    let body = |sign: &str, reason: &str, withdraw: bool| json!({"entry": entry, "sign": sign, "reason": reason, "withdraw": withdraw});
+    for bearer in [None, Some(access_code.as_str()), Some("qgk_telegram")] {
+        let reply = app.post(&path, bearer, body("offline", "r", false)).await;
+        assert_eq!(reply.status, 401, "{bearer:?}");
+    }
+    let expert = app.sign_in("e1").await;
+    let timeline_path = format!("/api/v1/cases/{case_id}/timeline?lang=en");
+    let before = app.get(&timeline_path, Some(&expert)).await.json();
+    // «жду тебя у школы»: proposed, not counted.
+    assert_eq!(before["entries"][0]["unconfirmed"], json!(["offline"]));
+    assert_eq!(before["entries"][0]["offline"], json!(false));
+    assert_eq!(indicators(&before), Vec::<String>::new());
+
+    let reply = app
+        .post(&path, Some(&expert), body("weather", "r", false))
+        .await;
+    assert_eq!(reply.status, 422, "{}", reply.body);
+    assert_eq!(reply.json()["errors"][0]["field"], json!("sign"));
+    let mut unknown = body("offline", "r", false);
+    unknown["entry"] = json!(format!("{case_id} incident 9"));
+    let reply = app.post(&path, Some(&expert), unknown).await;
+    assert_eq!(reply.status, 409, "{}", reply.body);
+    assert_eq!(reply.json()["code"], json!("unknown_entry"));
+    let reply = app
+        .post(&path, Some(&expert), body("offline", " ", false))
+        .await;
+    assert_eq!(reply.status, 409, "{}", reply.body);
+    assert_eq!(reply.json()["code"], json!("reason_required"));
+
+    let reply = app
+        .post(
+            &path,
+            Some(&expert),
+            body("offline", "he waits for her at the school gate", false),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["recorded"], json!(["sign_confirmed"]));
+    let confirmed = app.get(&timeline_path, Some(&expert)).await.json();
+    assert_eq!(confirmed["entries"][0]["offline"], json!(true));
+    assert_eq!(confirmed["entries"][0]["unconfirmed"], json!([]));
+    assert_eq!(indicators(&confirmed), ["offline_spill"]);
+    let reply = app
+        .post(&path, Some(&expert), body("offline", "again", false))
+        .await;
+    assert_eq!(reply.status, 409, "{}", reply.body);
+    assert_eq!(reply.json()["code"], json!("sign_already_confirmed"));
+
+    // Withdrawn, with a reason: it no longer counts.
+    let reply = app
+        .post(
+            &path,
+            Some(&expert),
+            body("offline", "the school is the classmates' too", true),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["recorded"], json!(["sign_withdrawn"]));
+    let withdrawn = app.get(&timeline_path, Some(&expert)).await.json();
+    assert_eq!(indicators(&withdrawn), Vec::<String>::new());
+
+    let status = app
+        .get(
+            &format!("/api/v1/applications/{case_id}"),
+            Some(&access_code),
+        )
+        .await;
+    assert_eq!(status.status, 200, "{}", status.body);
+    for hidden in ["sign_confirmed", "sign_withdrawn", "school gate"] {
+        assert!(!status.body.contains(hidden), "{hidden}: {}", status.body);
+    }
+}

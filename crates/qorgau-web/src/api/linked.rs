@@ -397,6 +397,55 @@ pub async fn unlink_actors(
     .into_response())
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignRequest {
+    entry: String,
+    sign: String,
+    reason: String,
+    #[serde(default)]
+    withdraw: bool,
+}
+
+/// `POST /api/v1/cases/{case_id}/signs` `{"entry","sign":"monitoring|offline",
+/// "reason","withdraw"?}` (an expert or the coordinator) → `sign_confirmed`
+/// (or `sign_withdrawn`), in the case the entry belongs to.
+pub async fn sign(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path(case_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let request: SignRequest = parse_json(&body).map_err(fail)?;
+    let sign = qorgau_domain::pursuit::Sign::parse(&request.sign).ok_or_else(|| {
+        fail(invalid_field(
+            "sign",
+            "invalid",
+            Message::new("problem-field-invalid").with("field", "sign"),
+        ))
+    })?;
+    let recorded_in = state
+        .procedure()
+        .confirm_sign(
+            &case_id,
+            &request.entry,
+            sign,
+            !request.withdraw,
+            request.reason,
+            &staff.actor,
+        )
+        .await
+        .map_err(|error| fail(ApiError::from_service(error)))?;
+    Ok(Json(json!({
+        "case_id": case_id,
+        "recorded_in": recorded_in,
+        "recorded": [if request.withdraw { "sign_withdrawn" } else { "sign_confirmed" }],
+    }))
+    .into_response())
+}
+
 /// The date of a block, or the field `on` is wrong.
 pub fn parse_block_date(text: &str) -> Result<jiff::civil::Date, ApiError> {
     text.trim().parse().map_err(|_| {
@@ -797,7 +846,7 @@ pub fn openapi_paths() -> Value {
         "indicators": {"type": "array", "items": {"type": "string"}},
         "rests_on": {"type": "array", "items": {"type": "string"}},
         "explanation": {"type": "string"}}});
-    json!({
+    let mut paths = json!({
         "/api/v1/cases/{case_id}/timeline": {"get": {
             "summary": "The linked timeline of the case's child: links, incidents and imported chats across linked cases, the pursuit indicators and the suggestion (staff)",
             "security": [{"staffToken": []}],
@@ -949,5 +998,23 @@ pub fn openapi_paths() -> Value {
                 "401": problem("Not signed in as staff."),
                 "404": problem("No such case, no package prepared with a PDF, or no such package.")}
         }}
-    })
+    });
+    // Apart, so that the macro above stays within the recursion limit.
+    paths["/api/v1/cases/{case_id}/signs"] = json!({"post": {
+        "summary": "Confirm (or withdraw) that a contact entry of the linked timeline shows monitoring or offline pursuit, with a reason (an expert or the coordinator): `sign_confirmed` / `sign_withdrawn`, recorded in the entry's case",
+        "security": [{"staffToken": []}],
+        "parameters": [case_id, lang],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+            "required": ["entry", "sign", "reason"], "properties": {
+                "entry": {"type": "string", "description": "The entry's `reference` in the timeline."},
+                "sign": {"type": "string", "enum": ["monitoring", "offline"]},
+                "reason": {"type": "string"},
+                "withdraw": {"type": "boolean", "description": "Withdraw a confirmed sign instead (default false)."}}}}}},
+        "responses": {"200": object("Recorded: the case that holds it."),
+            "401": problem("Not signed in as staff."), "403": problem("Not an expert or the coordinator."),
+            "404": problem("No such case."),
+            "409": problem("No reason, an entry that is no contact entry of the timeline, or already confirmed (not confirmed, to withdraw)."),
+            "422": problem("The sign is not monitoring or offline.")}
+    }});
+    paths
 }
