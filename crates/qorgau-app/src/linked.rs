@@ -29,10 +29,103 @@ use crate::evidence::Evidence;
 use crate::jobs::new_evidence_id;
 use crate::procedure::{Procedure, ServiceError};
 
-/// The largest chat export kept in a case (it is read into memory to be
-/// stored in the blob store). The preview (`qorgau import chat`) streams any
-/// size; a larger export is split by period when it is exported.
-pub const MAX_CHAT_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+/// The largest chat export kept in a case: 2 GiB. The export is streamed to
+/// the blob store and parsed from the stored file one message at a time, so
+/// memory does not grow with it; the cap bounds the disk one upload may
+/// take. A larger export is split by period when it is exported.
+pub const MAX_CHAT_IMPORT_BYTES: usize = 2 * 1024 * 1024 * 1024;
+
+/// The export's bytes: in memory (a test, a small paste), or a stream — a
+/// file the CLI opened, the pieces of an HTTP body ([`ChunkReader`]) —
+/// never held whole.
+pub enum ChatFile {
+    Bytes(Vec<u8>),
+    Reader(Box<dyn std::io::Read + Send>),
+}
+
+impl std::fmt::Debug for ChatFile {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChatFile::Bytes(bytes) => write!(formatter, "ChatFile::Bytes({} bytes)", bytes.len()),
+            ChatFile::Reader(_) => formatter.write_str("ChatFile::Reader"),
+        }
+    }
+}
+
+/// The pieces of a body as a `Read` for a blocking thread: the shell sends
+/// each piece (or the error that ended it) as it arrives; the end of the
+/// channel is the end of the file.
+pub struct ChunkReader {
+    receiver: tokio::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    current: Vec<u8>,
+    position: usize,
+}
+
+impl ChunkReader {
+    /// A reader and the sender that feeds it; a few pieces are buffered, so
+    /// a slow disk slows the upload instead of filling memory.
+    pub fn channel() -> (
+        tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>>,
+        ChunkReader,
+    ) {
+        let (sender, receiver) = tokio::sync::mpsc::channel(8);
+        (
+            sender,
+            ChunkReader {
+                receiver,
+                current: Vec::new(),
+                position: 0,
+            },
+        )
+    }
+}
+
+impl std::io::Read for ChunkReader {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if self.position < self.current.len() {
+                let count = buffer.len().min(self.current.len() - self.position);
+                buffer[..count]
+                    .copy_from_slice(&self.current[self.position..self.position + count]);
+                self.position += count;
+                return Ok(count);
+            }
+            match self.receiver.blocking_recv() {
+                Some(Ok(chunk)) => {
+                    self.current = chunk;
+                    self.position = 0;
+                }
+                Some(Err(error)) => return Err(error),
+                None => return Ok(0),
+            }
+        }
+    }
+}
+
+/// Counts what passes and refuses to pass more than `limit`
+/// (`FileTooLarge`), so the blob store stops writing at the cap.
+struct LimitedReader<R> {
+    inner: R,
+    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    limit: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for LimitedReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let count = self.inner.read(buffer)?;
+        let total = self
+            .read
+            .fetch_add(count as u64, std::sync::atomic::Ordering::Relaxed)
+            + count as u64;
+        if total > self.limit {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                "the chat export is larger than the cap",
+            ));
+        }
+        Ok(count)
+    }
+}
 
 /// Why a chat could not be imported into a case.
 #[derive(Debug, thiserror::Error)]
@@ -81,7 +174,7 @@ impl ChatImportError {
 }
 
 /// What an expert asks to import.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ChatUpload {
     pub format: ChatFormat,
     pub options: ImportOptions,
@@ -91,7 +184,7 @@ pub struct ChatUpload {
     /// The actor's account on `platform`: a handle or a link.
     pub platform: Platform,
     pub account: String,
-    pub bytes: Vec<u8>,
+    pub file: ChatFile,
 }
 
 /// What was imported.
@@ -406,56 +499,55 @@ impl<S: Store> Procedure<'_, S> {
         upload: ChatUpload,
         evidence: &Evidence,
     ) -> Result<ChatImported, ChatImportError> {
-        if upload.bytes.len() > MAX_CHAT_IMPORT_BYTES {
-            return Err(ChatImportError::TooLarge {
-                size: upload.bytes.len(),
-            });
-        }
         let account = ActorAccount::parse(upload.platform, &upload.account)?;
         self.load(case_id).await?;
-        let lexicon = Lexicon::embedded().ok();
         let wanted = upload.actor_sender.trim().to_owned();
-        let mut by_day: BTreeMap<jiff::civil::Date, ChatOccasion> = BTreeMap::new();
-        let mut position: u64 = 0;
-        let mut actor_messages: u64 = 0;
-        let summary = qorgau_chat::import(
-            upload.format,
-            upload.bytes.as_slice(),
-            &upload.options,
-            &mut |message| {
-                position += 1;
-                let is_actor = message.sender.display() == wanted
-                    || message.sender.id.as_deref() == Some(wanted.as_str());
-                if !is_actor {
-                    return;
-                }
-                actor_messages += 1;
-                let Some(time) = message.time else {
-                    return;
-                };
-                let signals = lexicon
-                    .map(|lexicon| lexicon.find(&message.text))
-                    .unwrap_or_default();
-                let flags = qorgau_chat::signals::contact_flags(&message, &signals, true);
-                let occasion = by_day
-                    .entry(almaty_date(time))
-                    .or_insert_with(|| ChatOccasion {
-                        on: almaty_date(time),
-                        first_at: time,
-                        messages: 0,
-                        first_message: position,
-                        monitoring: 0,
-                        offline: 0,
-                    });
-                if time < occasion.first_at {
-                    occasion.first_at = time;
-                }
-                occasion.first_message = occasion.first_message.min(position);
-                occasion.messages = occasion.messages.saturating_add(1);
-                occasion.monitoring += u32::from(flags.monitoring);
-                occasion.offline += u32::from(flags.offline);
-            },
-        )?;
+        // 1. The file goes to the blob store as it arrives, hashed on the
+        // way, never whole in memory; at the cap it stops.
+        let counted = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let source: Box<dyn std::io::Read + Send> = match upload.file {
+            ChatFile::Bytes(bytes) => Box::new(std::io::Cursor::new(bytes)),
+            ChatFile::Reader(reader) => reader,
+        };
+        let limited = LimitedReader {
+            inner: source,
+            read: counted.clone(),
+            limit: MAX_CHAT_IMPORT_BYTES as u64,
+        };
+        let stored = evidence.write_reader(limited).await;
+        let size = counted.load(std::sync::atomic::Ordering::Relaxed);
+        let digest = match stored {
+            Ok(digest) => digest,
+            Err(crate::evidence::EvidenceError::Blob(qorgau_evidence::cas::CasError::Io {
+                source,
+                ..
+            })) if source.kind() == std::io::ErrorKind::FileTooLarge => {
+                return Err(ChatImportError::TooLarge {
+                    size: usize::try_from(size).unwrap_or(usize::MAX),
+                });
+            }
+            Err(error) => return Err(ServiceError::from(error).into()),
+        };
+        // 2. Parsed from the stored file, verified as it is read, on a
+        // blocking thread: what is recorded is what the store holds. A file
+        // that cannot be read to its end is refused whole (its blob stays
+        // unreferenced, as any unrecorded upload).
+        let blobs = evidence.blobs.clone();
+        let (format, options, sender) = (upload.format, upload.options.clone(), wanted.clone());
+        let parsed = tokio::task::spawn_blocking(move || {
+            let reader = blobs.open(&digest)?;
+            Ok::<_, qorgau_evidence::cas::CasError>(summarize_actor(
+                format, reader, &options, &sender,
+            ))
+        })
+        .await
+        .map_err(|error| {
+            ServiceError::Evidence(crate::evidence::EvidenceError::Log(format!(
+                "the chat import task failed: {error}"
+            )))
+        })?
+        .map_err(|error| ServiceError::Evidence(error.into()))?;
+        let (summary, occasions, actor_messages) = parsed?;
         if actor_messages == 0 {
             return Err(ChatImportError::UnknownSender {
                 sender: wanted,
@@ -466,13 +558,7 @@ impl<S: Store> Procedure<'_, S> {
                     .collect(),
             });
         }
-        let occasions: Vec<ChatOccasion> = by_day.into_values().collect();
-        let size = upload.bytes.len() as u64;
-        let digest = evidence
-            .write(upload.bytes)
-            .await
-            .map_err(ServiceError::from)?
-            .to_string();
+        let digest = digest.to_string();
         let evidence_id = new_evidence_id().map_err(ServiceError::from)?;
         let import = ChatImport {
             evidence_id: evidence_id.clone(),
@@ -503,6 +589,55 @@ impl<S: Store> Procedure<'_, S> {
             occasions,
         })
     }
+}
+
+/// One pass over an export: the summary, and per Almaty day the marked
+/// sender's messages with the signs the lexicons propose (the occasions the
+/// record keeps), and how many messages the sender wrote.
+fn summarize_actor(
+    format: ChatFormat,
+    reader: impl std::io::Read,
+    options: &ImportOptions,
+    wanted: &str,
+) -> Result<(ImportSummary, Vec<ChatOccasion>, u64), ImportError> {
+    let lexicon = Lexicon::embedded().ok();
+    let mut by_day: BTreeMap<jiff::civil::Date, ChatOccasion> = BTreeMap::new();
+    let mut position: u64 = 0;
+    let mut actor_messages: u64 = 0;
+    let summary = qorgau_chat::import(format, reader, options, &mut |message| {
+        position += 1;
+        let is_actor =
+            message.sender.display() == wanted || message.sender.id.as_deref() == Some(wanted);
+        if !is_actor {
+            return;
+        }
+        actor_messages += 1;
+        let Some(time) = message.time else {
+            return;
+        };
+        let signals = lexicon
+            .map(|lexicon| lexicon.find(&message.text))
+            .unwrap_or_default();
+        let flags = qorgau_chat::signals::contact_flags(&message, &signals, true);
+        let occasion = by_day
+            .entry(almaty_date(time))
+            .or_insert_with(|| ChatOccasion {
+                on: almaty_date(time),
+                first_at: time,
+                messages: 0,
+                first_message: position,
+                monitoring: 0,
+                offline: 0,
+            });
+        if time < occasion.first_at {
+            occasion.first_at = time;
+        }
+        occasion.first_message = occasion.first_message.min(position);
+        occasion.messages = occasion.messages.saturating_add(1);
+        occasion.monitoring += u32::from(flags.monitoring);
+        occasion.offline += u32::from(flags.offline);
+    })?;
+    Ok((summary, by_day.into_values().collect(), actor_messages))
 }
 
 impl<S: Store> Procedure<'_, S> {
@@ -650,7 +785,6 @@ impl<S: Store> Procedure<'_, S> {
             .map_err(|_| ChatImportError::RecordedDigest {
                 digest: chat.digest.clone(),
             })?;
-        let bytes = evidence.read(&digest).await.map_err(ServiceError::from)?;
         let format = ChatFormat::from_name(&chat.format).unwrap_or(ChatFormat::Text);
         let mut options = ImportOptions::default();
         if let Some(zone) = chat
@@ -660,44 +794,30 @@ impl<S: Store> Procedure<'_, S> {
         {
             options.time_zone = zone;
         }
-        let lexicon = Lexicon::embedded().ok();
-        let wanted = chat.actor_sender.as_str();
-        let mut position: u64 = 0;
-        let mut actor_messages: u64 = 0;
-        let mut messages = Vec::new();
-        qorgau_chat::import(format, bytes.as_slice(), &options, &mut |message| {
-            position += 1;
-            let is_actor =
-                message.sender.display() == wanted || message.sender.id.as_deref() == Some(wanted);
-            if !is_actor {
-                return;
-            }
-            let on_a_chosen_day = days.is_none_or(|days| {
-                message
-                    .time
-                    .is_some_and(|time| days.contains(&almaty_date(time)))
-            });
-            if !on_a_chosen_day {
-                return;
-            }
-            actor_messages += 1;
-            if messages.len() < limit {
-                messages.push(ShownMessage {
-                    position,
-                    sender: message.sender.display().to_owned(),
-                    at: message.time,
-                    signals: lexicon
-                        .map(|lexicon| lexicon.find(&message.text))
-                        .unwrap_or_default(),
-                    attachments: message
-                        .attachments
-                        .iter()
-                        .map(|attachment| attachment.kind)
-                        .collect(),
-                    text: message.text,
-                });
-            }
-        })?;
+        // Streamed from the store and verified as read, on a blocking
+        // thread: a large export is never whole in memory here either.
+        let blobs = evidence.blobs.clone();
+        let wanted = chat.actor_sender.clone();
+        let days: Option<Vec<jiff::civil::Date>> = days.map(<[_]>::to_vec);
+        let read = tokio::task::spawn_blocking(move || {
+            let reader = blobs.open(&digest)?;
+            Ok::<_, qorgau_evidence::cas::CasError>(actor_messages_of(
+                format,
+                reader,
+                &options,
+                &wanted,
+                days.as_deref(),
+                limit,
+            ))
+        })
+        .await
+        .map_err(|error| {
+            ServiceError::Evidence(crate::evidence::EvidenceError::Log(format!(
+                "the chat reading task failed: {error}"
+            )))
+        })?
+        .map_err(|error| ServiceError::Evidence(error.into()))?;
+        let (messages, actor_messages) = read?;
         Ok(ChatExcerpt {
             case_id: case_id.to_owned(),
             evidence_id: evidence_id.to_owned(),
@@ -707,5 +827,99 @@ impl<S: Store> Procedure<'_, S> {
             messages,
             actor_messages,
         })
+    }
+}
+
+/// The marked sender's messages of an export (on `days` only, when given):
+/// the first `limit`, with the lexicon matches of each, and how many there
+/// are.
+fn actor_messages_of(
+    format: ChatFormat,
+    reader: impl std::io::Read,
+    options: &ImportOptions,
+    wanted: &str,
+    days: Option<&[jiff::civil::Date]>,
+    limit: usize,
+) -> Result<(Vec<ShownMessage>, u64), ImportError> {
+    let lexicon = Lexicon::embedded().ok();
+    let mut position: u64 = 0;
+    let mut actor_messages: u64 = 0;
+    let mut messages = Vec::new();
+    qorgau_chat::import(format, reader, options, &mut |message| {
+        position += 1;
+        let is_actor =
+            message.sender.display() == wanted || message.sender.id.as_deref() == Some(wanted);
+        if !is_actor {
+            return;
+        }
+        let on_a_chosen_day = days.is_none_or(|days| {
+            message
+                .time
+                .is_some_and(|time| days.contains(&almaty_date(time)))
+        });
+        if !on_a_chosen_day {
+            return;
+        }
+        actor_messages += 1;
+        if messages.len() < limit {
+            messages.push(ShownMessage {
+                position,
+                sender: message.sender.display().to_owned(),
+                at: message.time,
+                signals: lexicon
+                    .map(|lexicon| lexicon.find(&message.text))
+                    .unwrap_or_default(),
+                attachments: message
+                    .attachments
+                    .iter()
+                    .map(|attachment| attachment.kind)
+                    .collect(),
+                text: message.text,
+            });
+        }
+    })?;
+    Ok((messages, actor_messages))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    #[test]
+    fn pieces_arrive_as_one_stream_and_the_cap_stops_it() {
+        let (sender, reader) = ChunkReader::channel();
+        let feeding = std::thread::spawn(move || {
+            for piece in [&b"[01.11.2026 10:00] A: "[..], b"hello", b"\n"] {
+                sender.blocking_send(Ok(piece.to_vec())).unwrap();
+            }
+        });
+        let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let mut limited = LimitedReader {
+            inner: reader,
+            read: read.clone(),
+            limit: 28,
+        };
+        let mut text = String::new();
+        limited.read_to_string(&mut text).unwrap();
+        feeding.join().unwrap();
+        assert_eq!(text, "[01.11.2026 10:00] A: hello\n");
+        assert_eq!(read.load(std::sync::atomic::Ordering::Relaxed), 28);
+        // One byte over the cap: refused as too large, not cut short.
+        let mut over = LimitedReader {
+            inner: std::io::Cursor::new(vec![b'x'; 29]),
+            read: std::sync::Arc::default(),
+            limit: 28,
+        };
+        let error = over.read_to_end(&mut Vec::new()).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::FileTooLarge);
+        // An error that cut the body short reaches the reader.
+        let (sender, mut reader) = ChunkReader::channel();
+        sender
+            .try_send(Err(std::io::Error::other("connection reset")))
+            .unwrap();
+        drop(sender);
+        assert!(reader.read_to_end(&mut Vec::new()).is_err());
     }
 }

@@ -317,7 +317,7 @@ async fn the_story(store: AnyStore, folder: &std::path::Path) {
         actor_sender: sender.into(),
         platform: Platform::Telegram,
         account: "@stalker_new".into(),
-        bytes: CHAT.as_bytes().to_vec(),
+        file: qorgau_app::linked::ChatFile::Bytes(CHAT.as_bytes().to_vec()),
     };
     // A sender who is not in the chat: refused, nothing recorded.
     let refused = procedure

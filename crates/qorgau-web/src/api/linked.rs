@@ -6,7 +6,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use qorgau_app::linked::{ChatImportError, ChatUpload, LinkedTimeline};
+use qorgau_app::linked::{ChatFile, ChatImportError, ChatUpload, ChunkReader, LinkedTimeline};
 use qorgau_chat::{ChatFormat, ImportOptions};
 use qorgau_domain::deadline::rfc3339_almaty;
 use qorgau_domain::linking::{EntrySource, LinkBasis};
@@ -512,7 +512,7 @@ pub struct ChatQuery {
 }
 
 /// What a query names, or the field that is wrong.
-pub fn chat_upload(query: &ChatQuery, bytes: Vec<u8>) -> Result<ChatUpload, ApiError> {
+pub fn chat_upload(query: &ChatQuery, file: ChatFile) -> Result<ChatUpload, ApiError> {
     let format = ChatFormat::from_name(query.format.trim()).ok_or_else(|| {
         invalid_field(
             "format",
@@ -543,8 +543,35 @@ pub fn chat_upload(query: &ChatQuery, bytes: Vec<u8>) -> Result<ChatUpload, ApiE
         actor_sender: query.sender.clone(),
         platform,
         account: query.account.clone(),
-        bytes,
+        file,
     })
+}
+
+/// Sends the data of `body` to `sender` as it arrives, then ends the
+/// stream (or passes on the error that cut it short). Stops when the reader
+/// is gone (the import refused the file).
+pub async fn pump(
+    mut body: axum::body::Body,
+    sender: tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>>,
+) {
+    use axum::body::HttpBody;
+    loop {
+        let frame =
+            std::future::poll_fn(|context| std::pin::Pin::new(&mut body).poll_frame(context)).await;
+        let piece = match frame {
+            None => return,
+            Some(Ok(frame)) => match frame.into_data() {
+                Ok(data) => Ok(data.to_vec()),
+                // Trailers: no data.
+                Err(_) => continue,
+            },
+            Some(Err(error)) => Err(std::io::Error::other(error.to_string())),
+        };
+        let failed = piece.is_err();
+        if sender.send(piece).await.is_err() || failed {
+            return;
+        }
+    }
 }
 
 /// A refused import as an API error: the file's or the sender's problem is a
@@ -573,19 +600,23 @@ pub async fn import_chat(
     staff: Staff,
     Path(case_id): Path<String>,
     Query(query): Query<ChatQuery>,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Result<Response, Problem> {
     let fail = |error: ApiError| error.in_language(language);
     let evidence = state
         .evidence
         .clone()
         .ok_or_else(|| fail(ApiError::Internal))?;
-    let upload = chat_upload(&query, body.to_vec()).map_err(fail)?;
-    let imported = state
-        .procedure()
-        .import_chat(&case_id, &staff.actor, upload, &evidence)
-        .await
-        .map_err(|error| fail(chat_error(error)))?;
+    // The body goes to the blob store piece by piece as it arrives: an
+    // export of any size up to the cap, never whole in memory.
+    let (sender, reader) = ChunkReader::channel();
+    let upload = chat_upload(&query, ChatFile::Reader(Box::new(reader))).map_err(fail)?;
+    let procedure = state.procedure();
+    let (_, imported) = tokio::join!(
+        pump(body, sender),
+        procedure.import_chat(&case_id, &staff.actor, upload, &evidence)
+    );
+    let imported = imported.map_err(|error| fail(chat_error(error)))?;
     let occasions: Vec<Value> = imported
         .occasions
         .iter()
@@ -958,7 +989,7 @@ pub fn openapi_paths() -> Value {
             "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}},
             "responses": {"201": object("Imported: messages read, the actor's messages, the days."),
                 "401": problem("Not signed in as staff."), "404": problem("No such case."),
-                "413": {"description": "Larger than 64 MiB."},
+                "413": {"description": "Larger than the body limit (2 GiB)."},
                 "422": problem("The export could not be read whole, the sender is not in it, or the account is not one.")}
         }},
         "/api/v1/cases/{case_id}/referral": {"post": {

@@ -11,7 +11,9 @@ use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use qorgau_app::linked::{ChatExcerpt, LinkedTimeline, SHOWN_CHAT_MESSAGES, ShownMessage};
+use qorgau_app::linked::{
+    ChatExcerpt, ChatFile, ChunkReader, LinkedTimeline, SHOWN_CHAT_MESSAGES, ShownMessage,
+};
 use qorgau_domain::deadline::almaty_date;
 use qorgau_domain::linking::{EntrySource, LinkBasis, block_message};
 use qorgau_domain::message::{Explain, Language, Message};
@@ -915,30 +917,31 @@ pub async fn import_chat(
     Path(case_id): Path<String>,
     mut multipart: Multipart,
 ) -> Response {
+    let too_large = || {
+        Message::new("linking-chat-too-large").with(
+            "megabytes",
+            (qorgau_app::linked::MAX_CHAT_IMPORT_BYTES / (1024 * 1024)) as i64,
+        )
+    };
+    // The form sends the typed fields first and the file last (the
+    // template's order); the file is streamed to the blob store as it
+    // arrives, never whole in memory.
     let mut values = HashMap::new();
-    let mut file = Vec::new();
-    loop {
+    let mut field = loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(_) => {
-                let message = Message::new("linking-chat-too-large").with(
-                    "megabytes",
-                    (qorgau_app::linked::MAX_CHAT_IMPORT_BYTES / (1024 * 1024)) as i64,
-                );
-                return after(&state, language, &staff, &case_id, Err(message)).await;
-            }
+            Ok(None) => return StatusCode::BAD_REQUEST.into_response(),
+            Err(_) => return after(&state, language, &staff, &case_id, Err(too_large())).await,
         };
+        if field.name() == Some("file") {
+            break field;
+        }
         let name = field.name().unwrap_or_default().to_owned();
-        let Ok(bytes) = field.bytes().await else {
+        let Ok(text) = field.text().await else {
             return StatusCode::BAD_REQUEST.into_response();
         };
-        if name == "file" {
-            file = bytes.to_vec();
-        } else {
-            values.insert(name, String::from_utf8_lossy(&bytes).into_owned());
-        }
-    }
+        values.insert(name, text);
+    };
     if !staff.check_csrf(&values) {
         return StatusCode::FORBIDDEN.into_response();
     }
@@ -950,22 +953,37 @@ pub async fn import_chat(
         account: value("account"),
         timezone: None,
     };
-    let message_of = api_message;
-    let upload = match chat_upload(&query, file) {
+    let (sender, reader) = ChunkReader::channel();
+    let upload = match chat_upload(&query, ChatFile::Reader(Box::new(reader))) {
         Ok(upload) => upload,
         Err(error) => {
-            return after(&state, language, &staff, &case_id, Err(message_of(error))).await;
+            return after(&state, language, &staff, &case_id, Err(api_message(error))).await;
         }
     };
     let Some(evidence) = state.evidence.clone() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let result = state
-        .procedure()
-        .import_chat(&case_id, staff.actor(), upload, &evidence)
-        .await
+    let feed = async move {
+        loop {
+            let piece = match field.chunk().await {
+                Ok(Some(chunk)) => Ok(chunk.to_vec()),
+                Ok(None) => return,
+                Err(error) => Err(std::io::Error::other(error.to_string())),
+            };
+            let failed = piece.is_err();
+            if sender.send(piece).await.is_err() || failed {
+                return;
+            }
+        }
+    };
+    let procedure = state.procedure();
+    let (_, imported) = tokio::join!(
+        feed,
+        procedure.import_chat(&case_id, staff.actor(), upload, &evidence)
+    );
+    let result = imported
         .map(drop)
-        .map_err(|error| message_of(chat_error(error)));
+        .map_err(|error| api_message(chat_error(error)));
     after(&state, language, &staff, &case_id, result).await
 }
 

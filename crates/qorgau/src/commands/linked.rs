@@ -223,7 +223,8 @@ pub async fn import_chat(
     args: ImportChatArgs,
 ) -> Result<u8, AppError> {
     let actor = session.actor(procedure.store).await?;
-    let bytes = std::fs::read(&args.file).map_err(|error| {
+    // Streamed to the blob store: a large export is never whole in memory.
+    let file = std::fs::File::open(&args.file).map_err(|error| {
         AppError::bad_input(
             Message::new("cli-file-unreadable")
                 .with("path", args.file.display().to_string())
@@ -243,7 +244,7 @@ pub async fn import_chat(
         actor_sender: args.sender,
         platform: args.platform,
         account: args.account,
-        bytes,
+        file: qorgau_app::linked::ChatFile::Reader(Box::new(file)),
     };
     let imported = procedure
         .import_chat(&args.case_id, &actor, upload, &evidence)
