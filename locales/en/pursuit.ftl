@@ -24,7 +24,7 @@ pursuit-finding-offline-spill = { $measured ->
     [one] { $measured } entry reaches
    *[other] { $measured } entries reach
 } into offline life: the school, the home, in person (threshold { $threshold }).
-pursuit-suggestion = Suggested category: cyberstalking — { $count ->
+pursuit-suggestion = Suggested category: cyberstalking. One person — { $person } (accounts: { $accounts }) — contacted the child on: { $platforms }; period: { $from } – { $to } ({ $days } days); { $count ->
     [one] { $count } indicator fired
    *[other] { $count } indicators fired
 }. The expert group decides and records why.

@@ -128,6 +128,15 @@ impl Evidence {
         run_blocking(move || blobs.get(&digest)).await
     }
 
+    /// Stores a stream on a blocking thread, without holding it in memory.
+    pub async fn write_reader(
+        &self,
+        mut reader: impl std::io::Read + Send + 'static,
+    ) -> Result<Sha256Digest, EvidenceError> {
+        let blobs = self.blobs.clone();
+        run_blocking(move || blobs.put_reader(&mut reader)).await
+    }
+
     /// Stores bytes on a blocking thread (each write is fsync'd).
     pub async fn write(&self, bytes: Vec<u8>) -> Result<Sha256Digest, EvidenceError> {
         let blobs = self.blobs.clone();

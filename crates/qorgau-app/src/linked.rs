@@ -13,8 +13,8 @@ use qorgau_chat::signals::{Lexicon, SignalCategory};
 use qorgau_chat::{ChatFormat, ImportError, ImportOptions, ImportSummary};
 use qorgau_domain::deadline::almaty_date;
 use qorgau_domain::linking::{
-    ActorLink, CaseTimelineEntry, ChatOccasion, LinkBasis, account_pair, case_timeline, same_child,
-    sort_timeline,
+    ActorLink, CaseTimelineEntry, ChatOccasion, LinkBasis, SignRecord, account_pair, case_timeline,
+    same_child, sort_timeline,
 };
 use qorgau_domain::message::{Explain, Message};
 use qorgau_domain::procedure::{Actor, ChatImport, Command, handle};
@@ -29,10 +29,103 @@ use crate::evidence::Evidence;
 use crate::jobs::new_evidence_id;
 use crate::procedure::{Procedure, ServiceError};
 
-/// The largest chat export kept in a case (it is read into memory to be
-/// stored in the blob store). The preview (`qorgau import chat`) streams any
-/// size; a larger export is split by period when it is exported.
-pub const MAX_CHAT_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+/// The largest chat export kept in a case: 2 GiB. The export is streamed to
+/// the blob store and parsed from the stored file one message at a time, so
+/// memory does not grow with it; the cap bounds the disk one upload may
+/// take. A larger export is split by period when it is exported.
+pub const MAX_CHAT_IMPORT_BYTES: usize = 2 * 1024 * 1024 * 1024;
+
+/// The export's bytes: in memory (a test, a small paste), or a stream — a
+/// file the CLI opened, the pieces of an HTTP body ([`ChunkReader`]) —
+/// never held whole.
+pub enum ChatFile {
+    Bytes(Vec<u8>),
+    Reader(Box<dyn std::io::Read + Send>),
+}
+
+impl std::fmt::Debug for ChatFile {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChatFile::Bytes(bytes) => write!(formatter, "ChatFile::Bytes({} bytes)", bytes.len()),
+            ChatFile::Reader(_) => formatter.write_str("ChatFile::Reader"),
+        }
+    }
+}
+
+/// The pieces of a body as a `Read` for a blocking thread: the shell sends
+/// each piece (or the error that ended it) as it arrives; the end of the
+/// channel is the end of the file.
+pub struct ChunkReader {
+    receiver: tokio::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    current: Vec<u8>,
+    position: usize,
+}
+
+impl ChunkReader {
+    /// A reader and the sender that feeds it; a few pieces are buffered, so
+    /// a slow disk slows the upload instead of filling memory.
+    pub fn channel() -> (
+        tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>>,
+        ChunkReader,
+    ) {
+        let (sender, receiver) = tokio::sync::mpsc::channel(8);
+        (
+            sender,
+            ChunkReader {
+                receiver,
+                current: Vec::new(),
+                position: 0,
+            },
+        )
+    }
+}
+
+impl std::io::Read for ChunkReader {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if self.position < self.current.len() {
+                let count = buffer.len().min(self.current.len() - self.position);
+                buffer[..count]
+                    .copy_from_slice(&self.current[self.position..self.position + count]);
+                self.position += count;
+                return Ok(count);
+            }
+            match self.receiver.blocking_recv() {
+                Some(Ok(chunk)) => {
+                    self.current = chunk;
+                    self.position = 0;
+                }
+                Some(Err(error)) => return Err(error),
+                None => return Ok(0),
+            }
+        }
+    }
+}
+
+/// Counts what passes and refuses to pass more than `limit`
+/// (`FileTooLarge`), so the blob store stops writing at the cap.
+struct LimitedReader<R> {
+    inner: R,
+    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    limit: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for LimitedReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let count = self.inner.read(buffer)?;
+        let total = self
+            .read
+            .fetch_add(count as u64, std::sync::atomic::Ordering::Relaxed)
+            + count as u64;
+        if total > self.limit {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                "the chat export is larger than the cap",
+            ));
+        }
+        Ok(count)
+    }
+}
 
 /// Why a chat could not be imported into a case.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +144,10 @@ pub enum ChatImportError {
     },
     #[error("the export is larger than {MAX_CHAT_IMPORT_BYTES} bytes")]
     TooLarge { size: usize },
+    /// The record names a digest that is not one: the record is damaged
+    /// (`qorgau verify` says where); nothing is read.
+    #[error("the recorded digest {digest} is not a SHA-256 digest")]
+    RecordedDigest { digest: String },
 }
 
 impl ChatImportError {
@@ -58,7 +155,7 @@ impl ChatImportError {
     /// `None` for service errors (the shells explain those themselves).
     pub fn explained(&self) -> Option<(&'static str, Message)> {
         match self {
-            ChatImportError::Service(_) => None,
+            ChatImportError::Service(_) | ChatImportError::RecordedDigest { .. } => None,
             ChatImportError::Chat(error) => Some((error.code(), error.explain())),
             ChatImportError::Actor(error) => Some((error.code(), error.explain())),
             ChatImportError::UnknownSender { sender, senders } => Some((
@@ -77,7 +174,7 @@ impl ChatImportError {
 }
 
 /// What an expert asks to import.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ChatUpload {
     pub format: ChatFormat,
     pub options: ImportOptions,
@@ -87,7 +184,7 @@ pub struct ChatUpload {
     /// The actor's account on `platform`: a handle or a link.
     pub platform: Platform,
     pub account: String,
-    pub bytes: Vec<u8>,
+    pub file: ChatFile,
 }
 
 /// What was imported.
@@ -113,6 +210,9 @@ pub struct LinkedTimeline {
     /// The accounts recorded as one person in the timeline's cases, active
     /// or undone, with the case that holds each.
     pub actor_links: Vec<ActorLinkRow>,
+    /// The signs experts confirmed (or withdrew) on the timeline's entries,
+    /// with the case that holds each.
+    pub signs: Vec<(String, SignRecord)>,
     /// The active links as persons: what the indicators were computed with.
     pub persons: Persons,
     pub assessment: PursuitAssessment,
@@ -126,8 +226,9 @@ pub struct ActorLinkRow {
     pub link: ActorLink,
 }
 
-/// The monitoring and offline flags an incident's description shows, from the
-/// chat crate's lexicons (for the expert to confirm; never a verdict).
+/// The monitoring and offline signs the chat crate's lexicons propose for an
+/// incident's description: shown for the expert to confirm, never counted
+/// until they do (`qorgau_domain::pursuit`).
 pub fn description_flags(text: &str) -> ContactFlags {
     let Ok(lexicon) = Lexicon::embedded() else {
         return ContactFlags::default();
@@ -232,6 +333,13 @@ impl<S: Store> Procedure<'_, S> {
                 .collect()
         };
         let mut actor_links = rows_of(case_id, &state.actor_links);
+        let signs_of = |recorded_in: &str, records: &[SignRecord]| {
+            records
+                .iter()
+                .map(|record| (recorded_in.to_owned(), record.clone()))
+                .collect::<Vec<_>>()
+        };
+        let mut signs = signs_of(case_id, &state.signs);
         for row in links.iter().filter(|row| row.link.active) {
             if cases.contains(&row.other_case_id) {
                 continue;
@@ -248,6 +356,7 @@ impl<S: Store> Procedure<'_, S> {
                 &description_flags,
             ));
             actor_links.extend(rows_of(&row.other_case_id, &other.actor_links));
+            signs.extend(signs_of(&row.other_case_id, &other.signs));
             cases.push(row.other_case_id.clone());
         }
         sort_timeline(&mut entries);
@@ -267,6 +376,7 @@ impl<S: Store> Procedure<'_, S> {
             cases,
             entries,
             actor_links,
+            signs,
             persons,
             assessment,
             thresholds,
@@ -316,6 +426,44 @@ impl<S: Store> Procedure<'_, S> {
         Ok(recorded_in)
     }
 
+    /// Confirms (`confirm` true) or withdraws a sign on an entry of the linked
+    /// timeline of `case_id`, with a reason, in the case the entry belongs
+    /// to (where its incident or chat is recorded); returns that case.
+    pub async fn confirm_sign(
+        &self,
+        case_id: &str,
+        entry: &str,
+        sign: qorgau_domain::pursuit::Sign,
+        confirm: bool,
+        reason: String,
+        actor: &Actor,
+    ) -> Result<String, ServiceError> {
+        let entry = entry.trim().to_owned();
+        let timeline = self.linked_timeline(case_id).await?;
+        // Not in the timeline: let the command say so, in this case.
+        let recorded_in = timeline
+            .entries
+            .iter()
+            .find(|item| item.entry.reference == entry)
+            .map_or(case_id, |item| item.case_id.as_str())
+            .to_owned();
+        let command = if confirm {
+            Command::ConfirmSign {
+                entry,
+                sign,
+                reason,
+            }
+        } else {
+            Command::WithdrawSign {
+                entry,
+                sign,
+                reason,
+            }
+        };
+        self.run(&recorded_in, actor, command).await?;
+        Ok(recorded_in)
+    }
+
     /// Records that the child (or a parent) blocked or reported `account` on
     /// the Almaty date `on`.
     pub async fn record_block(
@@ -351,56 +499,55 @@ impl<S: Store> Procedure<'_, S> {
         upload: ChatUpload,
         evidence: &Evidence,
     ) -> Result<ChatImported, ChatImportError> {
-        if upload.bytes.len() > MAX_CHAT_IMPORT_BYTES {
-            return Err(ChatImportError::TooLarge {
-                size: upload.bytes.len(),
-            });
-        }
         let account = ActorAccount::parse(upload.platform, &upload.account)?;
         self.load(case_id).await?;
-        let lexicon = Lexicon::embedded().ok();
         let wanted = upload.actor_sender.trim().to_owned();
-        let mut by_day: BTreeMap<jiff::civil::Date, ChatOccasion> = BTreeMap::new();
-        let mut position: u64 = 0;
-        let mut actor_messages: u64 = 0;
-        let summary = qorgau_chat::import(
-            upload.format,
-            upload.bytes.as_slice(),
-            &upload.options,
-            &mut |message| {
-                position += 1;
-                let is_actor = message.sender.display() == wanted
-                    || message.sender.id.as_deref() == Some(wanted.as_str());
-                if !is_actor {
-                    return;
-                }
-                actor_messages += 1;
-                let Some(time) = message.time else {
-                    return;
-                };
-                let signals = lexicon
-                    .map(|lexicon| lexicon.find(&message.text))
-                    .unwrap_or_default();
-                let flags = qorgau_chat::signals::contact_flags(&message, &signals, true);
-                let occasion = by_day
-                    .entry(almaty_date(time))
-                    .or_insert_with(|| ChatOccasion {
-                        on: almaty_date(time),
-                        first_at: time,
-                        messages: 0,
-                        first_message: position,
-                        monitoring: 0,
-                        offline: 0,
-                    });
-                if time < occasion.first_at {
-                    occasion.first_at = time;
-                }
-                occasion.first_message = occasion.first_message.min(position);
-                occasion.messages = occasion.messages.saturating_add(1);
-                occasion.monitoring += u32::from(flags.monitoring);
-                occasion.offline += u32::from(flags.offline);
-            },
-        )?;
+        // 1. The file goes to the blob store as it arrives, hashed on the
+        // way, never whole in memory; at the cap it stops.
+        let counted = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let source: Box<dyn std::io::Read + Send> = match upload.file {
+            ChatFile::Bytes(bytes) => Box::new(std::io::Cursor::new(bytes)),
+            ChatFile::Reader(reader) => reader,
+        };
+        let limited = LimitedReader {
+            inner: source,
+            read: counted.clone(),
+            limit: MAX_CHAT_IMPORT_BYTES as u64,
+        };
+        let stored = evidence.write_reader(limited).await;
+        let size = counted.load(std::sync::atomic::Ordering::Relaxed);
+        let digest = match stored {
+            Ok(digest) => digest,
+            Err(crate::evidence::EvidenceError::Blob(qorgau_evidence::cas::CasError::Io {
+                source,
+                ..
+            })) if source.kind() == std::io::ErrorKind::FileTooLarge => {
+                return Err(ChatImportError::TooLarge {
+                    size: usize::try_from(size).unwrap_or(usize::MAX),
+                });
+            }
+            Err(error) => return Err(ServiceError::from(error).into()),
+        };
+        // 2. Parsed from the stored file, verified as it is read, on a
+        // blocking thread: what is recorded is what the store holds. A file
+        // that cannot be read to its end is refused whole (its blob stays
+        // unreferenced, as any unrecorded upload).
+        let blobs = evidence.blobs.clone();
+        let (format, options, sender) = (upload.format, upload.options.clone(), wanted.clone());
+        let parsed = tokio::task::spawn_blocking(move || {
+            let reader = blobs.open(&digest)?;
+            Ok::<_, qorgau_evidence::cas::CasError>(summarize_actor(
+                format, reader, &options, &sender,
+            ))
+        })
+        .await
+        .map_err(|error| {
+            ServiceError::Evidence(crate::evidence::EvidenceError::Log(format!(
+                "the chat import task failed: {error}"
+            )))
+        })?
+        .map_err(|error| ServiceError::Evidence(error.into()))?;
+        let (summary, occasions, actor_messages) = parsed?;
         if actor_messages == 0 {
             return Err(ChatImportError::UnknownSender {
                 sender: wanted,
@@ -411,13 +558,7 @@ impl<S: Store> Procedure<'_, S> {
                     .collect(),
             });
         }
-        let occasions: Vec<ChatOccasion> = by_day.into_values().collect();
-        let size = upload.bytes.len() as u64;
-        let digest = evidence
-            .write(upload.bytes)
-            .await
-            .map_err(ServiceError::from)?
-            .to_string();
+        let digest = digest.to_string();
         let evidence_id = new_evidence_id().map_err(ServiceError::from)?;
         let import = ChatImport {
             evidence_id: evidence_id.clone(),
@@ -430,6 +571,7 @@ impl<S: Store> Procedure<'_, S> {
             skipped: summary.skipped_total(),
             actor_messages,
             occasions: occasions.clone(),
+            time_zone: upload.options.time_zone.iana_name().map(str::to_owned),
         };
         self.record(case_id, actor, |state, context| {
             Ok(handle(
@@ -447,6 +589,55 @@ impl<S: Store> Procedure<'_, S> {
             occasions,
         })
     }
+}
+
+/// One pass over an export: the summary, and per Almaty day the marked
+/// sender's messages with the signs the lexicons propose (the occasions the
+/// record keeps), and how many messages the sender wrote.
+fn summarize_actor(
+    format: ChatFormat,
+    reader: impl std::io::Read,
+    options: &ImportOptions,
+    wanted: &str,
+) -> Result<(ImportSummary, Vec<ChatOccasion>, u64), ImportError> {
+    let lexicon = Lexicon::embedded().ok();
+    let mut by_day: BTreeMap<jiff::civil::Date, ChatOccasion> = BTreeMap::new();
+    let mut position: u64 = 0;
+    let mut actor_messages: u64 = 0;
+    let summary = qorgau_chat::import(format, reader, options, &mut |message| {
+        position += 1;
+        let is_actor =
+            message.sender.display() == wanted || message.sender.id.as_deref() == Some(wanted);
+        if !is_actor {
+            return;
+        }
+        actor_messages += 1;
+        let Some(time) = message.time else {
+            return;
+        };
+        let signals = lexicon
+            .map(|lexicon| lexicon.find(&message.text))
+            .unwrap_or_default();
+        let flags = qorgau_chat::signals::contact_flags(&message, &signals, true);
+        let occasion = by_day
+            .entry(almaty_date(time))
+            .or_insert_with(|| ChatOccasion {
+                on: almaty_date(time),
+                first_at: time,
+                messages: 0,
+                first_message: position,
+                monitoring: 0,
+                offline: 0,
+            });
+        if time < occasion.first_at {
+            occasion.first_at = time;
+        }
+        occasion.first_message = occasion.first_message.min(position);
+        occasion.messages = occasion.messages.saturating_add(1);
+        occasion.monitoring += u32::from(flags.monitoring);
+        occasion.offline += u32::from(flags.offline);
+    })?;
+    Ok((summary, by_day.into_values().collect(), actor_messages))
 }
 
 impl<S: Store> Procedure<'_, S> {
@@ -524,4 +715,211 @@ pub struct RecordedReferral {
     pub digest: String,
     /// `sha256:<hex>` of the PDF.
     pub pdf_digest: String,
+}
+
+/// How many of the marked actor's messages a page shows of one chat at most:
+/// an export can hold a million, the page must stay readable and small. The
+/// rest are counted ([`ChatExcerpt::actor_messages`]) and are in the stored
+/// file, whose receipt proves it.
+pub const SHOWN_CHAT_MESSAGES: usize = 50;
+
+/// One of the marked actor's messages, read back from the stored export.
+#[derive(Debug, Clone)]
+pub struct ShownMessage {
+    /// The 1-based position in the file (every sender), as the occasions
+    /// name their first message.
+    pub position: u64,
+    pub sender: String,
+    pub at: Option<jiff::Timestamp>,
+    pub text: String,
+    pub attachments: Vec<qorgau_chat::AttachmentKind>,
+    /// The abuse signals in `text`, each naming its lexicon entry: for the
+    /// expert to read faster, never a verdict.
+    pub signals: Vec<qorgau_chat::signals::SignalMatch>,
+}
+
+/// The marked actor's messages of one imported chat, as the expert reads
+/// them: the first [`SHOWN_CHAT_MESSAGES`] (of the chosen days, if any).
+#[derive(Debug, Clone)]
+pub struct ChatExcerpt {
+    pub case_id: String,
+    pub evidence_id: String,
+    pub actor_sender: String,
+    pub actor_key: String,
+    pub platform: Platform,
+    pub messages: Vec<ShownMessage>,
+    /// How many messages of the actor (of the chosen days) the file holds.
+    pub actor_messages: u64,
+}
+
+impl<S: Store> Procedure<'_, S> {
+    /// Reads an imported chat back from the blob store — verified against
+    /// its recorded digest on the way (`Evidence::read`), parsed by the same
+    /// parser in the same time zone as at import, so positions and days are
+    /// the ones the record names — and keeps the marked actor's messages
+    /// (on `days` only, when given), the first `limit` of them. The other
+    /// senders' messages (the child's) are not kept.
+    pub async fn chat_excerpt(
+        &self,
+        case_id: &str,
+        evidence_id: &str,
+        days: Option<&[jiff::civil::Date]>,
+        limit: usize,
+        evidence: &Evidence,
+    ) -> Result<ChatExcerpt, ChatImportError> {
+        let state = self
+            .load(case_id)
+            .await?
+            .state()
+            .map_err(ServiceError::from)?;
+        let Some(chat) = state
+            .chats
+            .iter()
+            .find(|chat| chat.evidence_id == evidence_id)
+        else {
+            return Err(ServiceError::CaseNotFound(format!("{case_id}/{evidence_id}")).into());
+        };
+        let digest = chat
+            .digest
+            .parse()
+            .map_err(|_| ChatImportError::RecordedDigest {
+                digest: chat.digest.clone(),
+            })?;
+        let format = ChatFormat::from_name(&chat.format).unwrap_or(ChatFormat::Text);
+        let mut options = ImportOptions::default();
+        if let Some(zone) = chat
+            .time_zone
+            .as_deref()
+            .and_then(|name| jiff::tz::TimeZone::get(name).ok())
+        {
+            options.time_zone = zone;
+        }
+        // Streamed from the store and verified as read, on a blocking
+        // thread: a large export is never whole in memory here either.
+        let blobs = evidence.blobs.clone();
+        let wanted = chat.actor_sender.clone();
+        let days: Option<Vec<jiff::civil::Date>> = days.map(<[_]>::to_vec);
+        let read = tokio::task::spawn_blocking(move || {
+            let reader = blobs.open(&digest)?;
+            Ok::<_, qorgau_evidence::cas::CasError>(actor_messages_of(
+                format,
+                reader,
+                &options,
+                &wanted,
+                days.as_deref(),
+                limit,
+            ))
+        })
+        .await
+        .map_err(|error| {
+            ServiceError::Evidence(crate::evidence::EvidenceError::Log(format!(
+                "the chat reading task failed: {error}"
+            )))
+        })?
+        .map_err(|error| ServiceError::Evidence(error.into()))?;
+        let (messages, actor_messages) = read?;
+        Ok(ChatExcerpt {
+            case_id: case_id.to_owned(),
+            evidence_id: evidence_id.to_owned(),
+            actor_sender: chat.actor_sender.clone(),
+            actor_key: chat.actor_key.clone(),
+            platform: chat.platform,
+            messages,
+            actor_messages,
+        })
+    }
+}
+
+/// The marked sender's messages of an export (on `days` only, when given):
+/// the first `limit`, with the lexicon matches of each, and how many there
+/// are.
+fn actor_messages_of(
+    format: ChatFormat,
+    reader: impl std::io::Read,
+    options: &ImportOptions,
+    wanted: &str,
+    days: Option<&[jiff::civil::Date]>,
+    limit: usize,
+) -> Result<(Vec<ShownMessage>, u64), ImportError> {
+    let lexicon = Lexicon::embedded().ok();
+    let mut position: u64 = 0;
+    let mut actor_messages: u64 = 0;
+    let mut messages = Vec::new();
+    qorgau_chat::import(format, reader, options, &mut |message| {
+        position += 1;
+        let is_actor =
+            message.sender.display() == wanted || message.sender.id.as_deref() == Some(wanted);
+        if !is_actor {
+            return;
+        }
+        let on_a_chosen_day = days.is_none_or(|days| {
+            message
+                .time
+                .is_some_and(|time| days.contains(&almaty_date(time)))
+        });
+        if !on_a_chosen_day {
+            return;
+        }
+        actor_messages += 1;
+        if messages.len() < limit {
+            messages.push(ShownMessage {
+                position,
+                sender: message.sender.display().to_owned(),
+                at: message.time,
+                signals: lexicon
+                    .map(|lexicon| lexicon.find(&message.text))
+                    .unwrap_or_default(),
+                attachments: message
+                    .attachments
+                    .iter()
+                    .map(|attachment| attachment.kind)
+                    .collect(),
+                text: message.text,
+            });
+        }
+    })?;
+    Ok((messages, actor_messages))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    #[test]
+    fn pieces_arrive_as_one_stream_and_the_cap_stops_it() {
+        let (sender, reader) = ChunkReader::channel();
+        let feeding = std::thread::spawn(move || {
+            for piece in [&b"[01.11.2026 10:00] A: "[..], b"hello", b"\n"] {
+                sender.blocking_send(Ok(piece.to_vec())).unwrap();
+            }
+        });
+        let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let mut limited = LimitedReader {
+            inner: reader,
+            read: read.clone(),
+            limit: 28,
+        };
+        let mut text = String::new();
+        limited.read_to_string(&mut text).unwrap();
+        feeding.join().unwrap();
+        assert_eq!(text, "[01.11.2026 10:00] A: hello\n");
+        assert_eq!(read.load(std::sync::atomic::Ordering::Relaxed), 28);
+        // One byte over the cap: refused as too large, not cut short.
+        let mut over = LimitedReader {
+            inner: std::io::Cursor::new(vec![b'x'; 29]),
+            read: std::sync::Arc::default(),
+            limit: 28,
+        };
+        let error = over.read_to_end(&mut Vec::new()).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::FileTooLarge);
+        // An error that cut the body short reaches the reader.
+        let (sender, mut reader) = ChunkReader::channel();
+        sender
+            .try_send(Err(std::io::Error::other("connection reset")))
+            .unwrap();
+        drop(sender);
+        assert!(reader.read_to_end(&mut Vec::new()).is_err());
+    }
 }

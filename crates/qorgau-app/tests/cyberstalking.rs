@@ -2,9 +2,12 @@
 //! (127.0.0.1:5432; `.ci/run` starts it): three applications about one child
 //! from three platforms are linked automatically at intake; an expert imports
 //! the chat the parent exported; the linked timeline shows the pursuit and its
-//! indicators suggest cyberstalking; the expert group decides, with the linked
-//! incidents in the "two or more times" count; the case is referred and its
-//! referral package recorded.
+//! indicators, each about one person, stay quiet until an expert records
+//! which accounts are one person and confirms the signs the lexicons only
+//! propose; then cyberstalking is suggested naming that person; the expert
+//! group decides, with the linked incidents in the "two or more times"
+//! count; the case is referred and its referral package (rendered by
+//! `qorgau-documents`) recorded as an event.
 
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used, clippy::panic)]
@@ -23,7 +26,7 @@ use qorgau_domain::application::{
 use qorgau_domain::category::Category;
 use qorgau_domain::linking::{ChildMatch, LinkBasis};
 use qorgau_domain::procedure::{Actor, CaseEvent, Command, Outcome, Role, VoteChoice};
-use qorgau_domain::pursuit::Indicator;
+use qorgau_domain::pursuit::{Indicator, Sign};
 use qorgau_domain::validation::actor::ActorAccount;
 use qorgau_domain::validation::resource::Platform;
 use qorgau_store::{AnyStore, Links, StaffMember, StaffRole, Store, StoreLocation};
@@ -314,7 +317,7 @@ async fn the_story(store: AnyStore, folder: &std::path::Path) {
         actor_sender: sender.into(),
         platform: Platform::Telegram,
         account: "@stalker_new".into(),
-        bytes: CHAT.as_bytes().to_vec(),
+        file: qorgau_app::linked::ChatFile::Bytes(CHAT.as_bytes().to_vec()),
     };
     // A sender who is not in the chat: refused, nothing recorded.
     let refused = procedure
@@ -388,23 +391,29 @@ async fn the_story(store: AnyStore, folder: &std::path::Path) {
             format!("{third} incident 1"),
         ]
     );
-    let fired: Vec<Indicator> = timeline
-        .assessment
-        .findings
+    // Four accounts, each its own person until an expert says otherwise:
+    // nobody wrote on three days or on two channels, and the lexicons'
+    // "у школы" is only proposed, so nothing fires — three classmates and a
+    // stranger would look the same.
+    assert_eq!(timeline.assessment.findings, []);
+    assert_eq!(timeline.assessment.suggestion(), None);
+    let chat_day_two = format!("{third} chat {} message 4", imported.evidence_id);
+    let proposed: Vec<(&str, &[Sign])> = timeline
+        .entries
         .iter()
-        .map(|finding| finding.indicator)
+        .filter(|entry| !entry.unconfirmed.is_empty())
+        .map(|entry| (entry.entry.reference.as_str(), entry.unconfirmed.as_slice()))
         .collect();
-    assert!(fired.contains(&Indicator::RepeatedContact), "{fired:?}");
-    assert!(fired.contains(&Indicator::OfflineSpill), "{fired:?}");
-    // Four accounts, one channel each: four actors, until an expert says
-    // which of them are one person; nobody recorded a block yet.
-    assert!(!fired.contains(&Indicator::CrossChannel), "{fired:?}");
-    assert!(
-        !fired.contains(&Indicator::NewAccountsAfterBlock),
-        "{fired:?}"
+    // «я знаю, где ты живёшь» proposes monitoring, «жду тебя у школы»
+    // offline pursuit: proposals, not counted.
+    let chat_day_one = format!("{third} chat {} message 1", imported.evidence_id);
+    assert_eq!(
+        proposed,
+        [
+            (chat_day_one.as_str(), &[Sign::Monitoring][..]),
+            (chat_day_two.as_str(), &[Sign::Offline][..]),
+        ]
     );
-    let suggestion = timeline.assessment.suggestion.clone().unwrap();
-    assert_eq!(suggestion.category, Category::Cyberstalking);
     // The first case's timeline is the same child's: the same entries.
     let from_first = procedure.linked_timeline(&first).await.unwrap();
     assert_eq!(from_first.entries.len(), timeline.entries.len());
@@ -430,12 +439,55 @@ async fn the_story(store: AnyStore, folder: &std::path::Path) {
         )
         .await
         .unwrap();
-    let chat_day_one = format!("{third} chat {} message 1", imported.evidence_id);
     let third_incident = format!("{third} incident 1");
     let linked = procedure.linked_timeline(&first).await.unwrap();
     assert_eq!(
         finding(&linked, Indicator::CrossChannel),
         Some(vec![chat_day_one.clone(), third_incident.clone()])
+    );
+    // One person on three days (14, 17, 20 March): repeated contact too.
+    assert_eq!(
+        finding(&linked, Indicator::RepeatedContact),
+        Some(vec![
+            chat_day_one.clone(),
+            chat_day_two.clone(),
+            third_incident.clone()
+        ])
+    );
+    let suggestion = linked.assessment.suggestion().unwrap();
+    assert_eq!(suggestion.category, Category::Cyberstalking);
+    assert_eq!(
+        suggestion.person,
+        telegram_new.key.clone().min(vk.key.clone())
+    );
+    assert_eq!(suggestion.platforms, [Platform::Telegram, Platform::Vk]);
+    assert_eq!(
+        suggestion.indicators,
+        [Indicator::RepeatedContact, Indicator::CrossChannel]
+    );
+    // The expert reads the chat day and confirms the offline sign, with a
+    // reason; the school gate is now offline pursuit, recorded in the case
+    // the chat belongs to, whichever page it was confirmed from.
+    let recorded_in = procedure
+        .confirm_sign(
+            &first,
+            &chat_day_two,
+            Sign::Offline,
+            true,
+            "«жду тебя у школы»: he waits for her at the school".into(),
+            &expert,
+        )
+        .await
+        .unwrap();
+    assert_eq!(recorded_in, third);
+    let confirmed = procedure.linked_timeline(&third).await.unwrap();
+    assert_eq!(
+        finding(&confirmed, Indicator::OfflineSpill),
+        Some(vec![chat_day_two.clone()])
+    );
+    assert_eq!(
+        confirmed.assessment.suggestion().unwrap().indicators.len(),
+        3
     );
     assert_eq!(linked.actor_links.len(), 1);
     assert_eq!(linked.actor_links[0].recorded_in, third);
@@ -453,6 +505,7 @@ async fn the_story(store: AnyStore, folder: &std::path::Path) {
     assert_eq!(recorded_in, third);
     let unlinked = procedure.linked_timeline(&third).await.unwrap();
     assert_eq!(finding(&unlinked, Indicator::CrossChannel), None);
+    assert_eq!(finding(&unlinked, Indicator::RepeatedContact), None);
     procedure
         .link_actors(
             &third,
@@ -482,9 +535,22 @@ async fn the_story(store: AnyStore, folder: &std::path::Path) {
     procedure
         .record_block(
             &third,
-            stalker_one,
+            stalker_one.clone(),
             "2025-03-12".parse().unwrap(),
             false,
+            &expert,
+        )
+        .await
+        .unwrap();
+    // @stalker_one is nobody's until an expert links it to the new accounts:
+    // a classmate writing after a block is not a new account of the blocked.
+    let blocked = procedure.linked_timeline(&third).await.unwrap();
+    assert_eq!(finding(&blocked, Indicator::NewAccountsAfterBlock), None);
+    procedure
+        .link_actors(
+            &third,
+            [stalker_one.clone(), telegram_new.clone()],
+            "the new account asks why she blocked him".into(),
             &expert,
         )
         .await
@@ -550,7 +616,25 @@ async fn the_story(store: AnyStore, folder: &std::path::Path) {
     assert_eq!(systematic.incidents_in_linked_cases, 2);
     assert!(state.orders.iter().any(|order| order.owner == "vk"));
 
-    // 6. Referred; unlinking a case takes it out of the timeline.
+    // 6. No package before the referral; then referred, the package
+    // recorded; unlinking a case takes it out of the timeline.
+    let early = procedure
+        .record_referral_package(
+            &third,
+            &expert,
+            referral_package(&procedure, &third).await,
+            &evidence,
+        )
+        .await;
+    assert!(
+        matches!(
+            early,
+            Err(qorgau_app::ServiceError::Procedure(
+                qorgau_domain::procedure::ProcedureError::NotReferred
+            ))
+        ),
+        "{early:?}"
+    );
     procedure
         .run(
             &third,
@@ -562,6 +646,57 @@ async fn the_story(store: AnyStore, folder: &std::path::Path) {
         )
         .await
         .unwrap();
+    // The referral package, rendered as the web service renders its PDF,
+    // kept and recorded; only after the referral.
+    let package = referral_package(&procedure, &third).await;
+    let recorded = procedure
+        .record_referral_package(&third, &expert, package, &evidence)
+        .await
+        .unwrap();
+    let third_events = store.load_case(&third).await.unwrap().unwrap().events;
+    let prepared = third_events
+        .iter()
+        .find_map(|event| match event {
+            CaseEvent::ReferralPackagePrepared {
+                evidence_id,
+                digest,
+                pdf_digest,
+                linked_cases,
+                by,
+                ..
+            } => Some((
+                evidence_id.clone(),
+                digest.clone(),
+                pdf_digest.clone(),
+                linked_cases.clone(),
+                by.clone(),
+            )),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        prepared,
+        (
+            recorded.evidence_id.clone(),
+            recorded.digest.clone(),
+            Some(recorded.pdf_digest.clone()),
+            vec![first.clone(), second.clone()],
+            "e1".to_owned()
+        )
+    );
+    let pdf = evidence
+        .read(&recorded.pdf_digest.parse().unwrap())
+        .await
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let document = evidence
+        .read(&recorded.digest.parse().unwrap())
+        .await
+        .unwrap();
+    let document = String::from_utf8(document).unwrap();
+    assert!(document.contains("127-2"), "{document}");
+    assert!(document.contains(&chat_day_two), "{document}");
+    assert!(!document.contains("Айгерім") && !document.contains(CHILD_IIN));
     let recorded_in = procedure
         .unlink_cases(
             &second,
@@ -575,4 +710,75 @@ async fn the_story(store: AnyStore, folder: &std::path::Path) {
     let after = procedure.linked_timeline(&third).await.unwrap();
     assert_eq!(after.cases, [third.clone(), first.clone()]);
     store.verify().await.unwrap();
+}
+
+/// The referral package of `case_id` as the web service renders it, in
+/// Kazakh: the linked timeline, the indicators and the suggestion through
+/// `qorgau-documents` (the HTML and the PDF); the app keeps and records it.
+async fn referral_package(
+    procedure: &Procedure<'_, AnyStore>,
+    case_id: &str,
+) -> qorgau_app::linked::RenderedReferral {
+    use qorgau_documents::{
+        OrderLanguage, ReferralDocument, ReferralEntry, ReferralIndicator, Templates,
+    };
+    use qorgau_domain::message::{Language, Message};
+    let localizer = qorgau_i18n::Localizer::embedded();
+    let say = |message: &Message| localizer.render(Language::Kk, message);
+    let timeline = procedure.linked_timeline(case_id).await.unwrap();
+    let state = procedure.load(case_id).await.unwrap().state().unwrap();
+    let document = ReferralDocument {
+        case_number: case_id.to_owned(),
+        language: OrderLanguage::Kk,
+        prepared_at: state.received_at,
+        received_at: state.received_at,
+        regime: state.regime.clone(),
+        legal_basis: vec![say(&Message::new("referral-legal-basis"))],
+        decision: None,
+        referral: None,
+        accounts: timeline
+            .entries
+            .iter()
+            .filter_map(|item| item.entry.account.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        linked_cases: timeline.cases[1..].to_vec(),
+        timeline: timeline
+            .entries
+            .iter()
+            .map(|item| ReferralEntry {
+                at: item.entry.at,
+                case_number: item.case_id.clone(),
+                account: item.entry.account.clone().unwrap_or_default(),
+                platform: item.entry.platform.display_name().to_owned(),
+                detail: item.entry.reference.clone(),
+                reference: item.entry.reference.clone(),
+            })
+            .collect(),
+        indicators: timeline
+            .assessment
+            .findings
+            .iter()
+            .map(|finding| ReferralIndicator {
+                name: say(&Message::new(finding.indicator.message_id())),
+                explanation: say(&finding.explain(&timeline.thresholds)),
+                rests_on: finding.rests_on.clone(),
+            })
+            .collect(),
+        suggestion: timeline
+            .assessment
+            .suggestion()
+            .map(|suggestion| say(&suggestion.explain())),
+        evidence: Vec::new(),
+        electronic_copy: None,
+    };
+    let rendered =
+        qorgau_documents::render_referral(&Templates::embedded().unwrap(), &document).unwrap();
+    qorgau_app::linked::RenderedReferral {
+        language: Language::Kk,
+        document: rendered.html.into_bytes(),
+        pdf: rendered.pdf,
+        linked_cases: timeline.cases[1..].to_vec(),
+    }
 }

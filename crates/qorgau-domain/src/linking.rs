@@ -30,7 +30,7 @@ use crate::application::Child;
 use crate::deadline::start_of_day;
 use crate::message::Message;
 use crate::procedure::CaseState;
-use crate::pursuit::{ContactFlags, EntryKind, TimelineEntry};
+use crate::pursuit::{ContactFlags, EntryKind, Sign, TimelineEntry};
 use crate::validation::resource::Platform;
 
 /// Why two cases are linked.
@@ -41,6 +41,9 @@ pub enum LinkBasis {
     SameActor,
     /// Both are about the same child.
     SameChild,
+    /// Both name the same Internet resource (a channel, a group, a page),
+    /// and neither the child nor an actor account matched.
+    SameResource,
 }
 
 impl LinkBasis {
@@ -48,13 +51,18 @@ impl LinkBasis {
         match self {
             LinkBasis::SameActor => "same_actor",
             LinkBasis::SameChild => "same_child",
+            LinkBasis::SameResource => "same_resource",
         }
     }
 
     pub fn parse(text: &str) -> Option<LinkBasis> {
-        [LinkBasis::SameActor, LinkBasis::SameChild]
-            .into_iter()
-            .find(|basis| basis.as_str() == text.replace('-', "_"))
+        [
+            LinkBasis::SameActor,
+            LinkBasis::SameChild,
+            LinkBasis::SameResource,
+        ]
+        .into_iter()
+        .find(|basis| basis.as_str() == text.replace('-', "_"))
     }
 }
 
@@ -162,6 +170,9 @@ pub struct CaseLink {
     pub basis: LinkBasis,
     /// For `same_actor`: the account both cases name.
     pub actor_key: Option<String>,
+    /// For an automatic link: a resource both cases name, when one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_key: Option<String>,
     /// For an automatic `same_child` link: how the child matched.
     pub child_match: Option<ChildMatch>,
     pub automatic: bool,
@@ -210,6 +221,8 @@ pub struct ChatRecord {
     pub actor_messages: u64,
     pub occasions: Vec<ChatOccasion>,
     pub imported_at: Timestamp,
+    /// The IANA zone the file was read in (`None`: `Asia/Almaty`).
+    pub time_zone: Option<String>,
 }
 
 /// Two actor accounts an expert recorded as one person (`actors_linked`), as
@@ -249,6 +262,23 @@ pub struct BlockRecord {
     pub reported: bool,
     pub by: String,
     pub recorded_at: Timestamp,
+}
+
+/// A sign an expert confirmed on an entry of this case's timeline
+/// (`sign_confirmed`), as the events of the case tell it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignRecord {
+    /// The entry's reference ([`TimelineEntry::reference`]).
+    pub entry: String,
+    pub sign: Sign,
+    pub by: String,
+    pub reason: String,
+    pub confirmed_at: Timestamp,
+    /// False once withdrawn (confirming again makes it true again).
+    pub active: bool,
+    pub withdrawn_by: Option<String>,
+    pub withdraw_reason: Option<String>,
+    pub withdrawn_at: Option<Timestamp>,
 }
 
 /// What a timeline entry came from.
@@ -293,16 +323,24 @@ pub fn block_message(reported: bool, by: &str) -> Message {
 pub struct CaseTimelineEntry {
     pub case_id: String,
     pub entry: TimelineEntry,
+    /// Signs the lexicons propose for this entry that no expert has
+    /// confirmed: shown for the expert to read and confirm, never counted.
+    pub unconfirmed: Vec<Sign>,
     #[serde(flatten)]
     pub source: EntrySource,
 }
 
 /// The incidents and chat occasions of one case as timeline entries, in time
 /// order. An incident has a date, not a time: it is placed at the start of
-/// that Almaty day. An incident that names no account is attributed to its
-/// resource (or, with neither, to the case) so it still counts as contact.
-/// `flags_of` reads an incident's description for the monitoring and offline
-/// flags (the shell passes the chat crate's signals; the domain has none).
+/// that Almaty day. An incident that names no account has no account: it is
+/// the child's history, but nobody's pursuit until an expert says whose
+/// (a resource is a place many people write in, not a person).
+///
+/// The monitoring and offline flags are the signs experts confirmed on the
+/// entry (`state.signs`). `flags_of` reads an incident's description for the
+/// signs the lexicons propose (the shell passes the chat crate's signals; the
+/// domain has none); a chat day's proposals come from its import. Proposals
+/// not yet confirmed go to [`CaseTimelineEntry::unconfirmed`].
 pub fn case_timeline(
     case_id: &str,
     state: &CaseState,
@@ -324,27 +362,25 @@ pub fn case_timeline(
             .and_then(platform_of_key)
             .or_else(|| resource.and_then(|resource| Platform::parse(&resource.platform).ok()))
             .unwrap_or(Platform::Web);
-        let account = incident
-            .actor_key
-            .clone()
-            .or_else(|| incident.resource_key.clone())
-            .unwrap_or_else(|| format!("{case_id}:unattributed"));
+        let account = incident.actor_key.clone();
         let channel = incident
             .resource_key
             .clone()
-            .unwrap_or_else(|| account.clone());
-        let mut flags = flags_of(&incident.description);
-        flags.unwanted = true;
+            .or_else(|| account.clone())
+            .unwrap_or_else(|| format!("{case_id}:unattributed"));
+        let reference = format!("{case_id} incident {index}");
+        let (flags, unconfirmed) = signs_of(state, &reference, flags_of(&incident.description));
         entries.push(CaseTimelineEntry {
             case_id: case_id.to_owned(),
             entry: TimelineEntry {
-                reference: format!("{case_id} incident {index}"),
+                reference,
                 at: start_of_day(incident.occurred_on),
                 account,
                 platform,
                 channel,
                 kind: EntryKind::Contact(flags),
             },
+            unconfirmed,
             source: EntrySource::Incident {
                 index,
                 description: incident.description.clone(),
@@ -354,24 +390,28 @@ pub fn case_timeline(
     }
     for chat in &state.chats {
         for occasion in &chat.occasions {
+            let reference = format!(
+                "{case_id} chat {} message {}",
+                chat.evidence_id, occasion.first_message
+            );
+            let proposed = ContactFlags {
+                unwanted: true,
+                monitoring: occasion.monitoring > 0,
+                offline: occasion.offline > 0,
+            };
+            let (flags, unconfirmed) = signs_of(state, &reference, proposed);
             entries.push(CaseTimelineEntry {
                 case_id: case_id.to_owned(),
                 entry: TimelineEntry {
-                    reference: format!(
-                        "{case_id} chat {} message {}",
-                        chat.evidence_id, occasion.first_message
-                    ),
+                    reference,
                     at: occasion.first_at,
-                    account: chat.actor_key.clone(),
+                    account: Some(chat.actor_key.clone()),
                     platform: chat.platform,
                     // The chat itself is the channel: one conversation.
                     channel: format!("chat:{}", chat.digest),
-                    kind: EntryKind::Contact(ContactFlags {
-                        unwanted: true,
-                        monitoring: occasion.monitoring > 0,
-                        offline: occasion.offline > 0,
-                    }),
+                    kind: EntryKind::Contact(flags),
                 },
+                unconfirmed,
                 source: EntrySource::Chat {
                     evidence_id: chat.evidence_id.clone(),
                     messages: occasion.messages,
@@ -391,7 +431,7 @@ pub fn case_timeline(
                 // a message later that day is "after" it, an incident of the
                 // same day is not.
                 at: start_of_day(block.on),
-                account: block.account.clone(),
+                account: Some(block.account.clone()),
                 platform: block.platform,
                 channel: block.account.clone(),
                 kind: if block.reported {
@@ -400,6 +440,7 @@ pub fn case_timeline(
                     EntryKind::Blocked
                 },
             },
+            unconfirmed: Vec::new(),
             source: EntrySource::Block {
                 index,
                 reported: block.reported,
@@ -409,6 +450,43 @@ pub fn case_timeline(
     }
     sort_timeline(&mut entries);
     entries
+}
+
+/// A contact entry's flags: unwanted (every incident and every marked
+/// sender's message is, by the application and the expert's marking), and
+/// the signs experts confirmed on `reference`; with the proposed signs not
+/// confirmed.
+fn signs_of(
+    state: &CaseState,
+    reference: &str,
+    proposed: ContactFlags,
+) -> (ContactFlags, Vec<Sign>) {
+    let confirmed = |sign: Sign| {
+        state
+            .signs
+            .iter()
+            .any(|record| record.active && record.sign == sign && record.entry == reference)
+    };
+    let flags = ContactFlags {
+        unwanted: true,
+        monitoring: confirmed(Sign::Monitoring),
+        offline: confirmed(Sign::Offline),
+    };
+    let unconfirmed = Sign::ALL
+        .into_iter()
+        .filter(|sign| sign.of(&proposed) && !sign.of(&flags))
+        .collect();
+    (flags, unconfirmed)
+}
+
+/// The references of a case's contact entries, which signs may be confirmed
+/// on (what [`case_timeline`] names them).
+pub fn contact_references(case_id: &str, state: &CaseState) -> Vec<String> {
+    case_timeline(case_id, state, &|_: &str| ContactFlags::default())
+        .into_iter()
+        .filter(|item| matches!(item.entry.kind, EntryKind::Contact(_)))
+        .map(|item| item.entry.reference)
+        .collect()
 }
 
 /// Time order; equal times by case and reference, so the order is stable.
@@ -778,12 +856,14 @@ mod tests {
                 case_id: format!("QG-2026-{number:06}"),
                 actor_key: Some("telegram:@channel".into()),
                 child_match: None,
+                resource_key: None,
             })
             .collect();
         candidates.push(LinkCandidate {
             case_id: "QG-2026-000002".into(),
             actor_key: None,
             child_match: Some(ChildMatch::NameAndBirthDate),
+            resource_key: None,
         });
         let linked: Vec<String> = automatic_links(&candidates, now)
             .into_iter()
@@ -815,6 +895,7 @@ mod tests {
                 } else {
                     ChildMatch::NameAndBirthDate
                 }),
+                resource_key: None,
             })
             .collect();
         let linked: Vec<String> = automatic_links(&candidates, now)
@@ -840,16 +921,19 @@ mod tests {
                 case_id: "QG-2026-000002".into(),
                 actor_key: Some("telegram:channel:x".into()),
                 child_match: None,
+                resource_key: None,
             },
             LinkCandidate {
                 case_id: "QG-2026-000001".into(),
                 actor_key: None,
                 child_match: Some(ChildMatch::NameAndBirthDate),
+                resource_key: None,
             },
             LinkCandidate {
                 case_id: "QG-2026-000001".into(),
                 actor_key: Some("telegram:channel:x".into()),
                 child_match: Some(ChildMatch::Iin),
+                resource_key: None,
             },
         ];
         let events = automatic_links(&candidates, now);
@@ -919,24 +1003,216 @@ mod tests {
     }
 
     #[test]
-    fn a_case_timeline_reads_incidents_with_their_flags() {
-        let events = received();
-        let state = CaseState::replay(events.iter()).unwrap();
-        let entries = case_timeline(LATER, &state, &|text: &str| ContactFlags {
+    fn a_lexicon_match_is_proposed_and_only_an_experts_confirmation_counts() {
+        let expert = Role::Expert { chair: false };
+        let mut events = received();
+        let offline_words = |text: &str| ContactFlags {
             offline: text.contains("школы"),
             ..ContactFlags::default()
-        });
+        };
+        let timeline = |events: &[CaseEvent]| {
+            let state = CaseState::replay(events.iter()).unwrap();
+            case_timeline(LATER, &state, &offline_words)
+        };
+        let entries = timeline(&events);
         assert_eq!(entries.len(), 1);
         let entry = &entries[0].entry;
         assert_eq!(entry.reference, format!("{LATER} incident 1"));
         assert_eq!(entry.platform, Platform::Telegram);
+        assert_eq!(entry.account.as_deref(), Some("telegram:channel:someone"));
+        // Proposed by the lexicon, not confirmed: no flag, shown as a proposal.
         assert_eq!(
             entry.kind,
+            EntryKind::Contact(ContactFlags {
+                unwanted: true,
+                ..ContactFlags::default()
+            })
+        );
+        assert_eq!(entries[0].unconfirmed, [Sign::Offline]);
+
+        let confirm = |entry: &str, reason: &str| Command::ConfirmSign {
+            entry: entry.into(),
+            sign: Sign::Offline,
+            reason: reason.into(),
+        };
+        let reference = format!("{LATER} incident 1");
+        assert_eq!(
+            code(run(&mut events, expert.clone(), confirm(&reference, " "))),
+            "reason_required"
+        );
+        assert_eq!(
+            code(run(
+                &mut events,
+                expert.clone(),
+                confirm(&format!("{EARLIER} incident 1"), "x")
+            )),
+            "unknown_entry"
+        );
+        assert_eq!(
+            code(run(
+                &mut events,
+                Role::ResourceOwner {
+                    owner: "telegram".into()
+                },
+                confirm(&reference, "x")
+            )),
+            "not_allowed"
+        );
+        let confirmed = run(
+            &mut events,
+            expert.clone(),
+            confirm(&reference, "waits for her at the school gate"),
+        )
+        .unwrap();
+        assert!(matches!(
+            &confirmed[0],
+            CaseEvent::SignConfirmed { entry, sign: Sign::Offline, by, reason, .. }
+                if *entry == reference && by == "e1" && reason == "waits for her at the school gate"
+        ));
+        assert_eq!(
+            code(run(
+                &mut events,
+                expert.clone(),
+                confirm(&reference, "again")
+            )),
+            "sign_already_confirmed"
+        );
+        let entries = timeline(&events);
+        assert_eq!(
+            entries[0].entry.kind,
             EntryKind::Contact(ContactFlags {
                 unwanted: true,
                 monitoring: false,
                 offline: true
             })
+        );
+        assert!(entries[0].unconfirmed.is_empty());
+        // Withdrawn with a reason: the flag is gone, the proposal back.
+        let withdraw = |reason: &str| Command::WithdrawSign {
+            entry: reference.clone(),
+            sign: Sign::Offline,
+            reason: reason.into(),
+        };
+        run(
+            &mut events,
+            Role::Coordinator,
+            withdraw("the school is hers too"),
+        )
+        .unwrap();
+        assert_eq!(
+            code(run(&mut events, expert, withdraw("twice"))),
+            "sign_not_confirmed"
+        );
+        let entries = timeline(&events);
+        assert_eq!(entries[0].unconfirmed, [Sign::Offline]);
+        let state = CaseState::replay(events.iter()).unwrap();
+        let record = state.sign(&reference, Sign::Offline).unwrap();
+        assert!(!record.active);
+        assert_eq!(
+            record.withdraw_reason.as_deref(),
+            Some("the school is hers too")
+        );
+    }
+
+    #[test]
+    fn an_incident_naming_no_account_has_no_account() {
+        let mut events = received();
+        if let Some(CaseEvent::ApplicationReceived { application, .. }) = events.first_mut() {
+            application.incidents[0].actor_key = None;
+            application.incidents[0].actor = None;
+        }
+        let state = CaseState::replay(events.iter()).unwrap();
+        let entries = case_timeline(LATER, &state, &|_: &str| ContactFlags::default());
+        assert_eq!(entries[0].entry.account, None);
+        // Still placed on its resource's platform and channel, for the reader.
+        assert_eq!(entries[0].entry.platform, Platform::Telegram);
+        assert!(
+            entries[0].entry.channel.contains("class"),
+            "{:?}",
+            entries[0]
+        );
+    }
+
+    #[test]
+    fn a_shared_resource_links_the_most_recent_cases_and_crowds_out_nothing() {
+        use crate::procedure::command::MAX_AUTOMATIC_RESOURCE_LINKS;
+        let now: Timestamp = "2026-12-03T10:00:00+05:00".parse().unwrap();
+        let class_chat = "telegram:channel:class_7a";
+        // A class chat named by forty earlier applications about other
+        // children, by other people.
+        let mut candidates: Vec<LinkCandidate> = (1..=40)
+            .map(|number| LinkCandidate {
+                case_id: format!("QG-2026-{number:06}"),
+                resource_key: Some(class_chat.into()),
+                ..LinkCandidate::default()
+            })
+            .collect();
+        // An early case about the same child, and one sharing the account
+        // as well as the chat: each kept, each on its own basis.
+        candidates.push(LinkCandidate {
+            case_id: "QG-2026-000001".into(),
+            child_match: Some(ChildMatch::Iin),
+            ..LinkCandidate::default()
+        });
+        candidates.push(LinkCandidate {
+            case_id: "QG-2026-000002".into(),
+            actor_key: Some("telegram:channel:stalker".into()),
+            ..LinkCandidate::default()
+        });
+        let summary: Vec<(String, LinkBasis, Option<String>)> = automatic_links(&candidates, now)
+            .into_iter()
+            .map(|event| match event {
+                CaseEvent::CasesLinked {
+                    other_case_id,
+                    basis,
+                    resource_key,
+                    ..
+                } => (other_case_id, basis, resource_key),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let on = |basis: LinkBasis| {
+            summary
+                .iter()
+                .filter(|(_, found, _)| *found == basis)
+                .count()
+        };
+        assert_eq!(on(LinkBasis::SameResource), MAX_AUTOMATIC_RESOURCE_LINKS);
+        assert_eq!(on(LinkBasis::SameChild), 1);
+        assert_eq!(on(LinkBasis::SameActor), 1);
+        assert_eq!(
+            summary[0],
+            (
+                "QG-2026-000001".to_owned(),
+                LinkBasis::SameChild,
+                Some(class_chat.to_owned())
+            )
+        );
+        assert_eq!(
+            summary[1],
+            (
+                "QG-2026-000002".to_owned(),
+                LinkBasis::SameActor,
+                Some(class_chat.to_owned())
+            )
+        );
+        // The most recent ten that share only the chat; not the eleventh.
+        let linked: Vec<&str> = summary
+            .iter()
+            .map(|(case_id, _, _)| case_id.as_str())
+            .collect();
+        assert!(linked.contains(&"QG-2026-000040"));
+        assert!(linked.contains(&"QG-2026-000031"));
+        assert!(!linked.contains(&"QG-2026-000030"));
+        // A handful are all linked; one short of the cap is not capped.
+        let few = &candidates[..MAX_AUTOMATIC_RESOURCE_LINKS - 1];
+        assert_eq!(
+            automatic_links(few, now).len(),
+            MAX_AUTOMATIC_RESOURCE_LINKS - 1
+        );
+        assert_eq!(
+            LinkBasis::parse("same-resource"),
+            Some(LinkBasis::SameResource)
         );
     }
 

@@ -1,4 +1,4 @@
-//! Pursuit indicators: the signs that one actor is stalking one child.
+//! Pursuit indicators: the signs that one person is stalking one child.
 //!
 //! PRODUCT.md: cyberstalking is "obsessive, persistent pursuit, tracking or
 //! monitoring of a person online (repeated unwanted contact across channels,
@@ -7,29 +7,46 @@
 //! five indicators; each is computed here over a plain timeline and each is
 //! **explainable**: it lists exactly the entries it rests on.
 //!
-//! 1. [`Indicator::RepeatedContact`]: unwanted contact on at least N distinct
-//!    days (Almaty dates) within a period of D days;
-//! 2. [`Indicator::CrossChannel`]: unwanted contact by one person over at
-//!    least M platforms or channels — one account, or accounts the expert
-//!    recorded as one person ([`Persons`]); two accounts on two platforms are
-//!    two actors until then;
-//! 3. [`Indicator::NewAccountsAfterBlock`]: accounts never seen before that
-//!    start contact within D days after the child blocked or reported another
-//!    of the actor's accounts;
-//! 4. [`Indicator::Monitoring`]: contact showing knowledge of the child's
-//!    location or routine, location sharing, tracking apps (the `monitoring`
-//!    flag — set from signal matches the expert confirmed);
-//! 5. [`Indicator::OfflineSpill`]: contact that reaches into offline life
-//!    (the `offline` flag).
+//! Every indicator is about **one person** towards the child: one account, or
+//! accounts an expert recorded as one person ([`Persons`]). Several
+//! classmates who each write to the child twice are bullying, not one
+//! person's pursuit, so the timeline is first split by person and each
+//! indicator counts only that person's entries; an incident that names no
+//! account ([`TimelineEntry::account`] `None`) stays in the timeline for the
+//! expert to read but counts towards nobody.
+//!
+//! 1. [`Indicator::RepeatedContact`]: the person's unwanted contact on at
+//!    least N distinct days (Almaty dates) within a period of D days;
+//! 2. [`Indicator::CrossChannel`]: the person's unwanted contact over at
+//!    least M platforms or channels; two accounts on two platforms are two
+//!    people until an expert links them;
+//! 3. [`Indicator::NewAccountsAfterBlock`]: accounts of the person, never seen
+//!    before, that start contact within D days after the child blocked or
+//!    reported another of the person's accounts (so the new account must be
+//!    linked to the blocked one: any other account is someone else);
+//! 4. [`Indicator::Monitoring`]: the person's contact showing knowledge of the
+//!    child's location or routine, location sharing, tracking apps;
+//! 5. [`Indicator::OfflineSpill`]: the person's contact that reaches into
+//!    offline life.
+//!
+//! The monitoring and offline flags of a [`ContactFlags`] are **signs an
+//! expert confirmed** (`sign_confirmed`, with a reason, docs/linking.md). The
+//! chat crate's lexicons only *propose* them: a keyword such as "у школы"
+//! is as often a classmate's "see you at school" as a stalker's "I waited for
+//! you at the school", and the issue's rule is that signals never decide. An
+//! unconfirmed match is shown beside the entry for the expert to confirm; it
+//! never fires an indicator by itself.
 //!
 //! Every threshold is data, in the regime file's `[pursuit]` table
 //! ([`PursuitThresholds`], parsed in `regime.rs`), not code: none is law —
 //! neither Order comes near stalking — they are Qorgau's policy and change
 //! with a file, like the escalation ladder.
 //!
-//! The result is a *suggestion*: when enough indicators fire, "cyberstalking"
-//! is suggested with them; the expert group decides and records why
-//! (`procedure`). Nothing here decides a case.
+//! The result is a *suggestion* per person: when enough of one person's
+//! indicators fire, "cyberstalking" is suggested naming that person, their
+//! accounts and platforms, the span of their contact and the entries it rests
+//! on; the expert group decides and records why (`procedure`). Nothing here
+//! decides a case.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,7 +60,7 @@ use crate::message::Message;
 use crate::validation::actor::ActorAccount;
 use crate::validation::resource::Platform;
 
-/// What the actor did, as flags the expert (or a chat's signals) set.
+/// What the actor did, as flags the expert set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct ContactFlags {
     /// The child did not want the contact (the expert's reading: the child
@@ -51,10 +68,48 @@ pub struct ContactFlags {
     /// counts towards repeated and cross-channel contact.
     pub unwanted: bool,
     /// Shows knowledge of the child's location or routine, shares a location,
-    /// or mentions a tracking app.
+    /// or mentions a tracking app — as an expert confirmed it
+    /// ([`Sign::Monitoring`]); a lexicon match alone never sets it.
     pub monitoring: bool,
-    /// Reaches into offline life: at the school, at the home, in person.
+    /// Reaches into offline life: at the school, at the home, in person — as
+    /// an expert confirmed it ([`Sign::Offline`]).
     pub offline: bool,
+}
+
+/// A sign an expert confirms on one entry of the timeline (`sign_confirmed`),
+/// after reading it: the lexicons only propose these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sign {
+    /// Monitoring or tracking ([`Indicator::Monitoring`]).
+    Monitoring,
+    /// Pursuit reaching offline life ([`Indicator::OfflineSpill`]).
+    Offline,
+}
+
+impl Sign {
+    pub const ALL: [Sign; 2] = [Sign::Monitoring, Sign::Offline];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sign::Monitoring => "monitoring",
+            Sign::Offline => "offline",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Sign> {
+        Sign::ALL
+            .into_iter()
+            .find(|sign| sign.as_str() == text.trim())
+    }
+
+    /// Whether `flags` carry this sign.
+    pub fn of(self, flags: &ContactFlags) -> bool {
+        match self {
+            Sign::Monitoring => flags.monitoring,
+            Sign::Offline => flags.offline,
+        }
+    }
 }
 
 /// What an entry of the timeline records.
@@ -69,11 +124,11 @@ pub enum EntryKind {
     Reported,
 }
 
-/// One incident or message attributed to one actor towards one child.
+/// One incident or message towards one child, attributed to an account when
+/// the application or the expert named one.
 ///
-/// A timeline holds the entries of one actor — a person, whose several
-/// accounts the expert has linked — towards one child, from every case and
-/// chat that concerns them.
+/// A timeline holds every entry about one child, from every case and chat
+/// that concerns them; the indicators split it by person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     /// What the entry is, for people and for the explanation: an incident of
@@ -81,8 +136,9 @@ pub struct TimelineEntry {
     pub reference: String,
     pub at: Timestamp,
     /// The account's key, normalized ([`ActorAccount::key`]: the same account
-    /// written three ways is one key).
-    pub account: String,
+    /// written three ways is one key). `None` for an incident that names no
+    /// account: shown, but no person's.
+    pub account: Option<String>,
     pub platform: Platform,
     /// Where the contact happened on the platform: the chat, group, channel or
     /// post (a resource key, or an export's chat name).
@@ -103,7 +159,7 @@ impl TimelineEntry {
         TimelineEntry {
             reference: reference.into(),
             at,
-            account: account.key.clone(),
+            account: Some(account.key.clone()),
             platform: account.platform,
             channel: channel.into(),
             kind,
@@ -200,10 +256,12 @@ impl Indicator {
     }
 }
 
-/// An indicator that fired, and why.
+/// An indicator that fired for one person, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub indicator: Indicator,
+    /// The person ([`Persons::person_of`]) whose entries it counted.
+    pub person: String,
     /// What was counted: distinct days, channels, new accounts or entries.
     pub measured: u32,
     /// The threshold it met.
@@ -238,28 +296,71 @@ impl Finding {
     }
 }
 
-/// The suggestion offered to the expert group.
+/// The suggestion offered to the expert group: one person's pursuit of the
+/// child, with what shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Suggestion {
     /// Always [`Category::Cyberstalking`].
     pub category: Category,
+    /// The person ([`Persons::person_of`]: the first key of their accounts).
+    pub person: String,
+    /// The person's accounts that appear in the timeline, in key order.
+    pub accounts: Vec<String>,
+    /// The platforms of the person's unwanted contact, in [`Platform`] order.
+    pub platforms: Vec<Platform>,
+    /// The first and the last of the person's unwanted contact.
+    pub first_contact: Timestamp,
+    pub last_contact: Timestamp,
+    /// The indicators that fired for the person, in [`Indicator::ALL`] order.
     pub indicators: Vec<Indicator>,
+    /// Every entry those indicators rest on, in time order, once each.
+    pub rests_on: Vec<String>,
 }
 
 impl Suggestion {
-    /// "Suggested category: cyberstalking — 2 indicators …"; a shell lists the
-    /// indicators by [`Indicator::message_id`] below it.
+    /// "Suggested category: cyberstalking by telegram:account:x (accounts …)
+    /// on instagram, telegram from 2025-03-01 to 2025-03-22 (21 days): 2
+    /// indicators …"; a shell lists the indicators by
+    /// [`Indicator::message_id`] below it.
     pub fn explain(&self) -> Message {
-        Message::new("pursuit-suggestion").with("count", count(self.indicators.len()))
+        let (from, to) = (
+            almaty_date(self.first_contact),
+            almaty_date(self.last_contact),
+        );
+        Message::new("pursuit-suggestion")
+            .with("count", count(self.indicators.len()))
+            .with("person", self.person.as_str())
+            .with("accounts", self.accounts.join(", "))
+            .with(
+                "platforms",
+                self.platforms
+                    .iter()
+                    .map(|platform| platform.slug())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+            .with("from", from.to_string())
+            .with("to", to.to_string())
+            .with("days", days_between(from, to))
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PursuitAssessment {
-    /// The indicators that fired, in [`Indicator::ALL`] order.
+    /// The indicators that fired, person by person (in person key order),
+    /// each person's in [`Indicator::ALL`] order.
     pub findings: Vec<Finding>,
-    /// "Cyberstalking", when at least `suggest_min_indicators` fired.
-    pub suggestion: Option<Suggestion>,
+    /// "Cyberstalking" for each person of whom at least
+    /// `suggest_min_indicators` indicators fired: most indicators first, then
+    /// the longest-running pursuit, then person key.
+    pub suggestions: Vec<Suggestion>,
+}
+
+impl PursuitAssessment {
+    /// The strongest suggestion, if any.
+    pub fn suggestion(&self) -> Option<&Suggestion> {
+        self.suggestions.first()
+    }
 }
 
 /// Which accounts are one person: the pairs experts linked (`actors_linked`),
@@ -309,7 +410,8 @@ pub fn assess(timeline: &[TimelineEntry], thresholds: &PursuitThresholds) -> Pur
 }
 
 /// Computes every indicator over one child's timeline, with the accounts the
-/// experts linked taken as one person.
+/// experts linked taken as one person. Each person's indicators count only
+/// that person's entries; entries with no account count for nobody.
 pub fn assess_persons(
     timeline: &[TimelineEntry],
     persons: &Persons,
@@ -317,36 +419,101 @@ pub fn assess_persons(
 ) -> PursuitAssessment {
     let mut entries: Vec<&TimelineEntry> = timeline.iter().collect();
     entries.sort_by(|left, right| (left.at, &left.reference).cmp(&(right.at, &right.reference)));
-    let findings: Vec<Finding> = [
-        repeated_contact(&entries, thresholds),
-        cross_channel(&entries, persons, thresholds),
-        new_accounts_after_block(&entries, thresholds),
-        flagged(
-            &entries,
-            Indicator::Monitoring,
-            thresholds.monitoring_min,
-            |flags| flags.monitoring,
-        ),
-        flagged(
-            &entries,
-            Indicator::OfflineSpill,
-            thresholds.offline_min,
-            |flags| flags.offline,
-        ),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let suggestion = (count(findings.len()) >= i64::from(thresholds.suggest_min_indicators)
-        && !findings.is_empty())
-    .then(|| Suggestion {
-        category: Category::Cyberstalking,
-        indicators: findings.iter().map(|finding| finding.indicator).collect(),
+    let mut by_person: BTreeMap<&str, Vec<&TimelineEntry>> = BTreeMap::new();
+    for entry in entries {
+        if let Some(account) = &entry.account {
+            by_person
+                .entry(persons.person_of(account))
+                .or_default()
+                .push(entry);
+        }
+    }
+    let mut findings = Vec::new();
+    let mut suggestions = Vec::new();
+    for (person, entries) in by_person {
+        let fired: Vec<Finding> = [
+            repeated_contact(person, &entries, thresholds),
+            cross_channel(person, &entries, thresholds),
+            new_accounts_after_block(person, &entries, thresholds),
+            flagged(
+                person,
+                &entries,
+                Indicator::Monitoring,
+                thresholds.monitoring_min,
+                |flags| flags.monitoring,
+            ),
+            flagged(
+                person,
+                &entries,
+                Indicator::OfflineSpill,
+                thresholds.offline_min,
+                |flags| flags.offline,
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let enough =
+            !fired.is_empty() && count(fired.len()) >= i64::from(thresholds.suggest_min_indicators);
+        if enough {
+            suggestions.extend(suggest(person, &entries, &fired));
+        }
+        findings.extend(fired);
+    }
+    suggestions.sort_by(|left, right| {
+        let span = |suggestion: &Suggestion| {
+            suggestion
+                .last_contact
+                .duration_since(suggestion.first_contact)
+        };
+        right
+            .indicators
+            .len()
+            .cmp(&left.indicators.len())
+            .then_with(|| span(right).cmp(&span(left)))
+            .then_with(|| left.person.cmp(&right.person))
     });
     PursuitAssessment {
         findings,
-        suggestion,
+        suggestions,
     }
+}
+
+/// The suggestion about one person, from their entries and what fired;
+/// `None` if they made no unwanted contact (nothing to suggest about).
+fn suggest(person: &str, entries: &[&TimelineEntry], fired: &[Finding]) -> Option<Suggestion> {
+    let contact: Vec<&TimelineEntry> = unwanted(entries).collect();
+    let first_contact = contact.iter().map(|entry| entry.at).min()?;
+    let last_contact = contact.iter().map(|entry| entry.at).max()?;
+    let rests_on: BTreeSet<&str> = fired
+        .iter()
+        .flat_map(|finding| finding.rests_on.iter().map(String::as_str))
+        .collect();
+    Some(Suggestion {
+        category: Category::Cyberstalking,
+        person: person.to_owned(),
+        accounts: entries
+            .iter()
+            .filter_map(|entry| entry.account.clone())
+            .collect::<BTreeSet<String>>()
+            .into_iter()
+            .collect(),
+        platforms: contact
+            .iter()
+            .map(|entry| entry.platform)
+            .collect::<BTreeSet<Platform>>()
+            .into_iter()
+            .collect(),
+        first_contact,
+        last_contact,
+        indicators: fired.iter().map(|finding| finding.indicator).collect(),
+        // In time order, as the entries are.
+        rests_on: entries
+            .iter()
+            .filter(|entry| rests_on.contains(entry.reference.as_str()))
+            .map(|entry| entry.reference.clone())
+            .collect(),
+    })
 }
 
 fn count(length: usize) -> i64 {
@@ -365,8 +532,13 @@ fn unwanted<'e>(entries: &[&'e TimelineEntry]) -> impl Iterator<Item = &'e Timel
 }
 
 /// The window of `within_days` calendar days holding the most distinct days of
-/// unwanted contact (the earliest such window); it fires at `min_days`.
-fn repeated_contact(entries: &[&TimelineEntry], thresholds: &PursuitThresholds) -> Option<Finding> {
+/// one person's unwanted contact (the earliest such window); it fires at
+/// `min_days`.
+fn repeated_contact(
+    person: &str,
+    entries: &[&TimelineEntry],
+    thresholds: &PursuitThresholds,
+) -> Option<Finding> {
     let minimum = thresholds.repeated_min_days.max(1);
     let within = i64::from(thresholds.repeated_within_days.max(1));
     let days: Vec<Date> = unwanted(entries)
@@ -397,6 +569,7 @@ fn repeated_contact(entries: &[&TimelineEntry], thresholds: &PursuitThresholds) 
         .collect();
     Some(Finding {
         indicator: Indicator::RepeatedContact,
+        person: person.to_owned(),
         measured: distinct,
         threshold: minimum,
         rests_on,
@@ -407,29 +580,19 @@ fn days_between(from: Date, to: Date) -> i64 {
     i64::from(to.since(from).map_or(i32::MAX, |span| span.get_days()))
 }
 
-/// Unwanted contact by one person over `min` platforms or channels; rests on
-/// the first contact in each channel of the person with the most (the first
-/// person in key order, on a tie).
+/// One person's unwanted contact over `min` platforms or channels; rests on
+/// the first contact in each channel.
 fn cross_channel(
+    person: &str,
     entries: &[&TimelineEntry],
-    persons: &Persons,
     thresholds: &PursuitThresholds,
 ) -> Option<Finding> {
     let minimum = thresholds.cross_channel_min.max(2);
-    type Channels<'e> = BTreeMap<(Platform, &'e str), &'e TimelineEntry>;
-    let mut by_person: BTreeMap<&str, Channels<'_>> = BTreeMap::new();
+    let mut first_in_channel: BTreeMap<(Platform, &str), &TimelineEntry> = BTreeMap::new();
     for entry in unwanted(entries) {
-        by_person
-            .entry(persons.person_of(&entry.account))
-            .or_default()
+        first_in_channel
             .entry((entry.platform, entry.channel.as_str()))
             .or_insert(entry);
-    }
-    let mut first_in_channel: Channels<'_> = BTreeMap::new();
-    for channels in by_person.into_values() {
-        if channels.len() > first_in_channel.len() {
-            first_in_channel = channels;
-        }
     }
     let channels = count_u32(first_in_channel.len());
     if channels < minimum {
@@ -439,16 +602,20 @@ fn cross_channel(
     firsts.sort_by(|left, right| (left.at, &left.reference).cmp(&(right.at, &right.reference)));
     Some(Finding {
         indicator: Indicator::CrossChannel,
+        person: person.to_owned(),
         measured: channels,
         threshold: minimum,
         rests_on: firsts.iter().map(|entry| entry.reference.clone()).collect(),
     })
 }
 
-/// Accounts whose first contact comes after the child blocked or reported
-/// another account, within `within_days`. Rests on each block/report that is
-/// followed by a new account, and on each new account's first contact.
+/// One person's accounts whose first contact comes after the child blocked or
+/// reported another of the person's accounts, within `within_days`: an
+/// account nobody linked to the blocked one is another person, not a new
+/// account of this one. Rests on each block/report that is followed by a new
+/// account, and on each new account's first contact.
 fn new_accounts_after_block(
+    person: &str,
     entries: &[&TimelineEntry],
     thresholds: &PursuitThresholds,
 ) -> Option<Finding> {
@@ -459,7 +626,9 @@ fn new_accounts_after_block(
     // The first contact of every account.
     let mut first_contact: BTreeMap<&str, &TimelineEntry> = BTreeMap::new();
     for entry in entries.iter().filter(|entry| entry.contact().is_some()) {
-        first_contact.entry(entry.account.as_str()).or_insert(entry);
+        if let Some(account) = &entry.account {
+            first_contact.entry(account.as_str()).or_insert(entry);
+        }
     }
     let blocks: Vec<&TimelineEntry> = entries
         .iter()
@@ -472,7 +641,7 @@ fn new_accounts_after_block(
         for (account, first) in &first_contact {
             let after = first.at > block.at
                 && first.at.duration_since(block.at) <= within
-                && *account != block.account.as_str();
+                && Some(*account) != block.account.as_deref();
             if after {
                 new_accounts.insert(account);
                 if !rests_on.contains(block) {
@@ -491,6 +660,7 @@ fn new_accounts_after_block(
     rests_on.sort_by(|left, right| (left.at, &left.reference).cmp(&(right.at, &right.reference)));
     Some(Finding {
         indicator: Indicator::NewAccountsAfterBlock,
+        person: person.to_owned(),
         measured,
         threshold: minimum,
         rests_on: rests_on
@@ -500,8 +670,9 @@ fn new_accounts_after_block(
     })
 }
 
-/// Contact entries with a flag, at least `minimum` of them.
+/// One person's contact entries with a confirmed sign, at least `minimum`.
 fn flagged(
+    person: &str,
     entries: &[&TimelineEntry],
     indicator: Indicator,
     minimum: u32,
@@ -514,8 +685,9 @@ fn flagged(
         .map(|entry| entry.reference.clone())
         .collect();
     let measured = count_u32(rests_on.len());
-    (measured >= minimum).then_some(Finding {
+    (measured >= minimum).then(|| Finding {
         indicator,
+        person: person.to_owned(),
         measured,
         threshold: minimum,
         rests_on,
@@ -539,7 +711,7 @@ mod tests {
         TimelineEntry {
             reference: reference.to_owned(),
             at: on(day),
-            account: account.to_owned(),
+            account: Some(account.to_owned()),
             platform: Platform::Telegram,
             channel: channel.to_owned(),
             kind: EntryKind::Contact(ContactFlags {
@@ -709,6 +881,29 @@ mod tests {
         );
     }
 
+    /// One indicator's finding with `links` as one person: `None` when quiet.
+    fn check_linked_indicator(
+        timeline: &[TimelineEntry],
+        links: &[(&str, &str)],
+        thresholds: &PursuitThresholds,
+        indicator: Indicator,
+        expected: Option<&[&str]>,
+    ) {
+        let persons = Persons::from_links(links.iter().copied());
+        let actual = assess_persons(timeline, &persons, thresholds)
+            .findings
+            .into_iter()
+            .find(|finding| finding.indicator == indicator)
+            .map(|finding| finding.rests_on);
+        let expected = expected.map(|rests_on| {
+            rests_on
+                .iter()
+                .map(|entry| entry.to_string())
+                .collect::<Vec<_>>()
+        });
+        assert_eq!(actual, expected, "{indicator:?}");
+    }
+
     #[test]
     fn new_accounts_after_a_block_fire_and_not_before_it() {
         let block = TimelineEntry {
@@ -722,12 +917,18 @@ mod tests {
             contact("new-2", 7, "telegram:account:new", "dm"),
         ];
         let indicator = Indicator::NewAccountsAfterBlock;
-        check_indicator(
+        // The new account is the blocked one's person: linked by an expert.
+        let linked = [("telegram:account:new", "telegram:account:old")];
+        check_linked_indicator(
             &timeline,
+            &linked,
             &defaults(),
             indicator,
             Some(&["blocked", "new-1"]),
         );
+        // Not linked, the other account is somebody else: a classmate who
+        // writes after the child blocked someone is not a new account.
+        check_indicator(&timeline, &defaults(), indicator, None);
         // One short: the "new" account already wrote before the block.
         let before = [
             contact("new-0", 3, "telegram:account:new", "dm"),
@@ -735,10 +936,11 @@ mod tests {
             block.clone(),
             contact("new-1", 6, "telegram:account:new", "dm"),
         ];
-        check_indicator(&before, &defaults(), indicator, None);
+        check_linked_indicator(&before, &linked, &defaults(), indicator, None);
         // No block at all: new accounts are just accounts.
-        check_indicator(
+        check_linked_indicator(
             &[timeline[0].clone(), timeline[2].clone()],
+            &linked,
             &defaults(),
             indicator,
             None,
@@ -753,8 +955,114 @@ mod tests {
             new_accounts_within_days: 7,
             ..defaults()
         };
-        check_indicator(&late, &short_window, indicator, None);
-        check_indicator(&late, &defaults(), indicator, Some(&["blocked", "new-1"]));
+        check_linked_indicator(&late, &linked, &short_window, indicator, None);
+        check_linked_indicator(
+            &late,
+            &linked,
+            &defaults(),
+            indicator,
+            Some(&["blocked", "new-1"]),
+        );
+        // A threshold of two new accounts: one is one short, two fire.
+        let two = PursuitThresholds {
+            new_accounts_min: 2,
+            ..defaults()
+        };
+        check_linked_indicator(&timeline, &linked, &two, indicator, None);
+        let mut third = timeline.to_vec();
+        third.push(contact("newer-1", 8, "telegram:account:newer", "dm"));
+        check_linked_indicator(
+            &third,
+            &[
+                linked[0],
+                ("telegram:account:newer", "telegram:account:old"),
+            ],
+            &two,
+            indicator,
+            Some(&["blocked", "new-1", "newer-1"]),
+        );
+    }
+
+    #[test]
+    fn several_classmates_are_not_one_persons_pursuit() {
+        // Three classmates, each writing to the child on three days over two
+        // channels after the child blocked one of them: as many entries as
+        // one stalker would need, but nobody's pursuit.
+        let mut timeline = vec![TimelineEntry {
+            kind: EntryKind::Blocked,
+            ..contact("block", 1, "telegram:account:a", "dm")
+        }];
+        for (account, channel, days) in [
+            ("telegram:account:a", "class-group", [2, 9, 16]),
+            ("telegram:account:b", "dm", [3, 10, 17]),
+            ("telegram:account:c", "class-group", [4, 11, 18]),
+        ] {
+            for day in days {
+                timeline.push(contact(&format!("{account} {day}"), day, account, channel));
+            }
+        }
+        let mut one_day_each: Vec<TimelineEntry> = timeline
+            .iter()
+            .filter(|entry| {
+                entry.reference.ends_with(" 2")
+                    || entry.reference.ends_with(" 10")
+                    || entry.reference.ends_with(" 18")
+            })
+            .cloned()
+            .collect();
+        one_day_each.insert(0, timeline[0].clone());
+        // The three accounts together: three days, two channels, two accounts
+        // after a block — yet not one indicator fires, since no person made
+        // more than one day or one channel of it.
+        check(&one_day_each, &defaults(), &[]);
+        // Each classmate on their own three days fires repeated contact for
+        // that classmate alone; nothing crosses channels, nothing is "new".
+        let assessment = assess(&timeline, &defaults());
+        let fired: Vec<(&str, Indicator)> = assessment
+            .findings
+            .iter()
+            .map(|finding| (finding.person.as_str(), finding.indicator))
+            .collect();
+        assert_eq!(
+            fired,
+            [
+                ("telegram:account:a", Indicator::RepeatedContact),
+                ("telegram:account:b", Indicator::RepeatedContact),
+                ("telegram:account:c", Indicator::RepeatedContact),
+            ]
+        );
+        assert!(assessment.suggestions.is_empty());
+    }
+
+    #[test]
+    fn an_incident_naming_no_account_counts_towards_nobody() {
+        let unattributed = |reference: &str, day: i8| TimelineEntry {
+            account: None,
+            ..contact(reference, day, "unused", "https://t.me/class")
+        };
+        let flagged = ContactFlags {
+            unwanted: true,
+            monitoring: true,
+            offline: true,
+        };
+        let timeline = [
+            with(unattributed("u1", 1), flagged),
+            unattributed("u2", 2),
+            unattributed("u3", 3),
+            contact("a1", 4, "telegram:account:x", "dm"),
+            contact("a2", 5, "telegram:account:x", "dm"),
+        ];
+        // Five days of contact and confirmed signs, but three of them belong
+        // to no account: the one person wrote on two days only.
+        check(&timeline, &defaults(), &[]);
+        // Once the person's third day is there, it fires on theirs alone.
+        let mut third = timeline.to_vec();
+        third.push(contact("a3", 6, "telegram:account:x", "dm"));
+        check(
+            &third,
+            &defaults(),
+            &[(Indicator::RepeatedContact, &["a1", "a2", "a3"])],
+        );
     }
 
     #[test]
@@ -849,19 +1157,25 @@ mod tests {
         ];
         let assessment = assess(&timeline, &defaults());
         assert_eq!(
-            assessment.suggestion,
-            Some(Suggestion {
+            assessment.suggestion(),
+            Some(&Suggestion {
                 category: Category::Cyberstalking,
+                person: "telegram:account:x".into(),
+                accounts: vec!["telegram:account:x".into()],
+                platforms: vec![Platform::Telegram],
+                first_contact: on(1),
+                last_contact: on(15),
                 indicators: vec![Indicator::RepeatedContact, Indicator::CrossChannel],
+                rests_on: vec!["a".into(), "b".into(), "c".into()],
             })
         );
         // One indicator is not enough by default.
         let assessment = assess(&timeline[..2], &defaults());
         assert!(assessment.findings.is_empty());
-        assert_eq!(assessment.suggestion, None);
+        assert_eq!(assessment.suggestion(), None);
         let assessment = assess(&timeline[1..], &defaults());
         assert_eq!(assessment.findings.len(), 1);
-        assert_eq!(assessment.suggestion, None);
+        assert_eq!(assessment.suggestion(), None);
         // The finding explains itself with its numbers.
         let finding = &assess(&timeline, &defaults()).findings[0];
         assert_eq!(
@@ -871,6 +1185,52 @@ mod tests {
                 .with("threshold", 3)
                 .with("entries", 3)
                 .with("within", 30)
+        );
+    }
+
+    #[test]
+    fn the_suggestion_names_the_person_their_platforms_and_the_span() {
+        // Three weeks, two platforms, two accounts an expert linked; a
+        // classmate's entries in between are not the person's.
+        let mut instagram = contact("ig", 22, "instagram:account:y", "dm");
+        instagram.platform = Platform::Instagram;
+        let timeline = [
+            contact("tg1", 1, "telegram:account:x", "dm"),
+            contact("classmate", 5, "telegram:account:z", "dm"),
+            contact("tg2", 8, "telegram:account:x", "dm"),
+            instagram,
+        ];
+        let persons = Persons::from_links([("telegram:account:x", "instagram:account:y")]);
+        let assessment = assess_persons(&timeline, &persons, &defaults());
+        assert_eq!(assessment.suggestions.len(), 1);
+        let suggestion = &assessment.suggestions[0];
+        assert_eq!(suggestion.person, "instagram:account:y");
+        assert_eq!(
+            suggestion.accounts,
+            ["instagram:account:y", "telegram:account:x"]
+        );
+        assert_eq!(
+            suggestion.platforms,
+            [Platform::Telegram, Platform::Instagram]
+        );
+        assert_eq!(suggestion.rests_on, ["tg1", "tg2", "ig"]);
+        assert_eq!(
+            suggestion.explain(),
+            Message::new("pursuit-suggestion")
+                .with("count", 2)
+                .with("person", "instagram:account:y")
+                .with("accounts", "instagram:account:y, telegram:account:x")
+                .with("platforms", "telegram, instagram")
+                .with("from", "2025-03-01")
+                .with("to", "2025-03-22")
+                .with("days", 21)
+        );
+        // Every finding names the person it counted.
+        assert!(
+            assessment
+                .findings
+                .iter()
+                .all(|finding| finding.person == "instagram:account:y")
         );
     }
 
@@ -900,7 +1260,7 @@ mod tests {
             .collect();
         let accounts: BTreeSet<&str> = timeline
             .iter()
-            .map(|entry| entry.account.as_str())
+            .filter_map(|entry| entry.account.as_deref())
             .collect();
         assert_eq!(accounts.len(), 1);
         // Three days, one channel, and no "new account" after anything.
@@ -925,16 +1285,20 @@ mod tests {
             .collect();
         let suggestion = Suggestion {
             category: Category::Cyberstalking,
+            person: "telegram:account:x".into(),
+            accounts: vec!["telegram:account:x".into()],
+            platforms: vec![Platform::Telegram],
+            first_contact: on(1),
+            last_contact: on(2),
             indicators: Indicator::ALL.to_vec(),
+            rests_on: Vec::new(),
         };
-        assert_eq!(
-            suggestion.explain(),
-            Message::new("pursuit-suggestion").with("count", 5)
-        );
+        assert_eq!(suggestion.explain().args.len(), 7);
         ids.push(suggestion.explain().id);
         for indicator in Indicator::ALL {
             let finding = Finding {
                 indicator,
+                person: "telegram:account:x".into(),
                 measured: 1,
                 threshold: 1,
                 rests_on: Vec::new(),

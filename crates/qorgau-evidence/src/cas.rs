@@ -62,6 +62,13 @@ pub trait BlobStore: Send + Sync {
     /// The bytes of `digest`, verified against it.
     fn get(&self, digest: &Sha256Digest) -> Result<Vec<u8>, CasError>;
 
+    /// The bytes of `digest` as a stream, for a blob too large to hold in
+    /// memory. Verified as it is read: the read that reaches the end reports
+    /// a mismatch (`InvalidData`) instead of ending, so whoever read to the
+    /// end read the blob they asked for, and whoever stops early must not
+    /// act on what they read.
+    fn open(&self, digest: &Sha256Digest) -> Result<Box<dyn Read + Send>, CasError>;
+
     /// Whether a blob with this name exists (without reading it).
     fn exists(&self, digest: &Sha256Digest) -> Result<bool, CasError>;
 }
@@ -241,6 +248,39 @@ impl FsBlobStore {
     }
 }
 
+/// A blob's file, hashed as it is read; the end is reported only if the
+/// bytes read hash to the blob's name.
+struct VerifyingReader {
+    file: fs::File,
+    hasher: DigestWriter,
+    expected: Sha256Digest,
+}
+
+impl Read for VerifyingReader {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let count = self.file.read(buffer)?;
+        if count > 0 {
+            self.hasher.update(&buffer[..count]);
+            return Ok(count);
+        }
+        if buffer.is_empty() {
+            return Ok(0);
+        }
+        let actual = self.hasher.clone().finish();
+        if actual == self.expected {
+            Ok(0)
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                CasError::Damaged {
+                    expected: self.expected,
+                    actual,
+                },
+            ))
+        }
+    }
+}
+
 /// Whether the file at `path` exists and hashes to `digest`.
 fn file_matches(path: &Path, digest: &Sha256Digest) -> bool {
     let Ok(mut file) = fs::File::open(path) else {
@@ -310,6 +350,23 @@ impl BlobStore for FsBlobStore {
         }
     }
 
+    fn open(&self, digest: &Sha256Digest) -> Result<Box<dyn Read + Send>, CasError> {
+        for path in [self.path_of(digest), self.legacy_path_of(digest)] {
+            match fs::File::open(&path) {
+                Ok(file) => {
+                    return Ok(Box::new(VerifyingReader {
+                        file,
+                        hasher: DigestWriter::new(),
+                        expected: *digest,
+                    }));
+                }
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                Err(error) => return Err(self.io_error(&path, error)),
+            }
+        }
+        Err(CasError::NotFound(*digest))
+    }
+
     fn exists(&self, digest: &Sha256Digest) -> Result<bool, CasError> {
         for path in [self.path_of(digest), self.legacy_path_of(digest)] {
             match fs::metadata(&path) {
@@ -331,6 +388,31 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let store = FsBlobStore::open(folder.path()).unwrap();
         (folder, store)
+    }
+
+    #[test]
+    fn an_opened_blob_streams_its_bytes_and_a_damaged_one_fails_at_the_end() {
+        let (_folder, store) = store();
+        let bytes: Vec<u8> = (0..200_000u32).flat_map(|n| n.to_le_bytes()).collect();
+        let digest = store.put(&bytes).unwrap();
+        let mut read = Vec::new();
+        store.open(&digest).unwrap().read_to_end(&mut read).unwrap();
+        assert_eq!(read, bytes);
+        // One byte changed on disk: everything is read, then refused.
+        let mut damaged = bytes.clone();
+        damaged[100_000] ^= 1;
+        fs::write(store.path_of(&digest), &damaged).unwrap();
+        let mut read = Vec::new();
+        let error = store
+            .open(&digest)
+            .unwrap()
+            .read_to_end(&mut read)
+            .unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        assert!(matches!(
+            store.open(&Sha256Digest::of(b"absent")),
+            Err(CasError::NotFound(_))
+        ));
     }
 
     #[test]

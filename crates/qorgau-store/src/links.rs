@@ -33,16 +33,19 @@ pub struct LinkRow {
 }
 
 /// What a new application is linked by (issue 7): its incidents' actor
-/// accounts and its child. The store looks them up in the transaction that
-/// writes the application (`Store::create_application`).
+/// accounts, its Internet resources and its child. The store looks them up
+/// in the transaction that writes the application
+/// (`Store::create_application`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkKeys {
     pub actor_keys: Vec<String>,
+    pub resource_keys: Vec<String>,
     pub child: Child,
 }
 
 impl LinkKeys {
-    /// An application's keys: its incidents' actor accounts and its child.
+    /// An application's keys: its incidents' actor accounts, its resources
+    /// and its child.
     pub fn of(application: &Application) -> LinkKeys {
         LinkKeys {
             actor_keys: application
@@ -50,10 +53,19 @@ impl LinkKeys {
                 .iter()
                 .filter_map(|incident| incident.actor_key.clone())
                 .collect(),
+            resource_keys: application
+                .resources
+                .iter()
+                .map(|resource| resource.key.clone())
+                .collect(),
             child: application.child.clone(),
         }
     }
 }
+
+/// What one linked write is looked up by: actor keys, resource keys, child
+/// keys (keyed hashes).
+type WriteKeys = (Vec<String>, Vec<String>, Vec<String>);
 
 /// The automatic links of a batch's new applications, found with one lookup
 /// for the whole batch under the write lock: every case committed before the
@@ -62,9 +74,8 @@ impl LinkKeys {
 /// are checked. They arrived within one commit of each other, and a person
 /// can still link them.)
 pub(crate) struct BatchLinks {
-    /// For each write of the batch, its actor keys and child keys when it
-    /// is to be linked.
-    keys: Vec<Option<(Vec<String>, Vec<String>)>>,
+    /// For each write of the batch, its keys when it is to be linked.
+    keys: Vec<Option<WriteKeys>>,
 }
 
 impl BatchLinks {
@@ -76,6 +87,7 @@ impl BatchLinks {
                 write.links.as_ref().map(|links| {
                     (
                         links.actor_keys.clone(),
+                        links.resource_keys.clone(),
                         child_match_keys(&links.child, match_key),
                     )
                 })
@@ -84,19 +96,21 @@ impl BatchLinks {
         BatchLinks { keys }
     }
 
-    /// Every actor key and every child key to look up, each once.
-    pub(crate) fn lookup(&self) -> (Vec<String>, Vec<String>) {
+    /// Every actor key, resource key and child key to look up, each once.
+    pub(crate) fn lookup(&self) -> WriteKeys {
         let mut actors: Vec<String> = Vec::new();
+        let mut resources: Vec<String> = Vec::new();
         let mut children: Vec<String> = Vec::new();
-        for (actor_keys, child_keys) in self.keys.iter().flatten() {
+        for (actor_keys, resource_keys, child_keys) in self.keys.iter().flatten() {
             actors.extend(actor_keys.iter().cloned());
+            resources.extend(resource_keys.iter().cloned());
             children.extend(child_keys.iter().cloned());
         }
-        for keys in [&mut actors, &mut children] {
+        for keys in [&mut actors, &mut resources, &mut children] {
             keys.sort();
             keys.dedup();
         }
-        (actors, children)
+        (actors, resources, children)
     }
 
     /// `writes` with each linked write's `cases_linked` events appended
@@ -109,25 +123,22 @@ impl BatchLinks {
     ) -> Cow<'w, [Write]> {
         let mut linked: Option<Vec<Write>> = None;
         for (index, (write, keys)) in writes.iter().zip(&self.keys).enumerate() {
-            let Some((actor_keys, child_keys)) = keys else {
+            let Some((actor_keys, resource_keys, child_keys)) = keys else {
                 continue;
             };
             let matching: Vec<(String, String, String)> = rows
                 .iter()
-                .filter(|(kind, _, key)| {
-                    if kind == "actor" {
-                        actor_keys.contains(key)
-                    } else {
-                        child_keys.contains(key)
-                    }
+                .filter(|(kind, _, key)| match kind.as_str() {
+                    "actor" => actor_keys.contains(key),
+                    "resource" => resource_keys.contains(key),
+                    _ => child_keys.contains(key),
                 })
                 .cloned()
                 .collect();
             if matching.is_empty() {
                 continue;
             }
-            let (actors, children) = split_candidate_rows(matching);
-            let events = automatic_links(&candidates(actors, children), write.now);
+            let events = automatic_links(&candidates(matching), write.now);
             linked.get_or_insert_with(|| writes.to_vec())[index]
                 .events
                 .extend(events);
@@ -141,11 +152,13 @@ impl BatchLinks {
 
 pub trait Links {
     /// Cases that share one of `actor_keys` (an incident's or a chat's actor
-    /// account) or whose child matches `child` (same IIN, or same name and
-    /// birth date, compared by keyed hash). One candidate per match.
+    /// account) or one of `resource_keys`, or whose child matches `child`
+    /// (same IIN, or same name and birth date, compared by keyed hash). One
+    /// candidate per case.
     fn link_candidates(
         &self,
         actor_keys: &[String],
+        resource_keys: &[String],
         child: &Child,
     ) -> impl Future<Output = Result<Vec<LinkCandidate>, StoreError>> + Send;
 
@@ -170,9 +183,10 @@ impl Links for AnyStore {
     async fn link_candidates(
         &self,
         actor_keys: &[String],
+        resource_keys: &[String],
         child: &Child,
     ) -> Result<Vec<LinkCandidate>, StoreError> {
-        forward!(self, store => store.link_candidates(actor_keys, child))
+        forward!(self, store => store.link_candidates(actor_keys, resource_keys, child))
     }
 
     async fn case_links(&self, case_id: &str) -> Result<Vec<LinkRow>, StoreError> {
@@ -240,52 +254,31 @@ pub(crate) fn link_rows_of(
     Ok(links)
 }
 
-/// The rows of the one lookup query, `(kind, case_id, key)` with kind
-/// `actor` or `child`, as [`candidates`] takes them.
-#[allow(clippy::type_complexity)]
-pub(crate) fn split_candidate_rows(
-    rows: Vec<(String, String, String)>,
-) -> (Vec<(String, String)>, Vec<(String, String)>) {
-    let mut actors = Vec::new();
-    let mut children = Vec::new();
-    for (kind, case_id, key) in rows {
-        if kind == "actor" {
-            actors.push((case_id, key));
-        } else {
-            children.push((case_id, key));
-        }
-    }
-    (actors, children)
-}
-
-/// Candidates from the rows found: `(case_id, actor_key)` sharing an actor
-/// and `(case_id, child_key)` matching the child.
-pub(crate) fn candidates(
-    actors: Vec<(String, String)>,
-    children: Vec<(String, String)>,
-) -> Vec<LinkCandidate> {
+/// Candidates from the rows of the one lookup query, `(kind, case_id,
+/// key)` with kind `actor` (sharing an account), `resource` (sharing a
+/// resource) or `child` (a keyed hash matching the child): one per case.
+pub(crate) fn candidates(rows: Vec<(String, String, String)>) -> Vec<LinkCandidate> {
     let mut by_case: BTreeMap<String, LinkCandidate> = BTreeMap::new();
-    for (case_id, actor_key) in actors {
+    for (kind, case_id, key) in rows {
         let candidate = by_case
             .entry(case_id.clone())
             .or_insert_with(|| LinkCandidate {
                 case_id,
-                actor_key: None,
-                child_match: None,
+                ..LinkCandidate::default()
             });
-        candidate.actor_key.get_or_insert(actor_key);
-    }
-    for (case_id, child_key) in children {
-        let candidate = by_case
-            .entry(case_id.clone())
-            .or_insert_with(|| LinkCandidate {
-                case_id,
-                actor_key: None,
-                child_match: None,
-            });
-        let found = ChildMatch::of_key(&child_key);
-        if candidate.child_match != Some(ChildMatch::Iin) {
-            candidate.child_match = found.or(candidate.child_match);
+        match kind.as_str() {
+            "actor" => {
+                candidate.actor_key.get_or_insert(key);
+            }
+            "resource" => {
+                candidate.resource_key.get_or_insert(key);
+            }
+            _ => {
+                let found = ChildMatch::of_key(&key);
+                if candidate.child_match != Some(ChildMatch::Iin) {
+                    candidate.child_match = found.or(candidate.child_match);
+                }
+            }
         }
     }
     by_case.into_values().collect()

@@ -380,8 +380,10 @@ async fn write_batch(
     // New applications' automatic links, looked up under the write lock.
     let linked = if writes.iter().any(|write| write.links.is_some()) {
         let batch_links = BatchLinks::of(writes, &match_key);
-        let (actor_keys, child_keys) = batch_links.lookup();
-        let rows = links::candidate_rows(&mut *connection, &actor_keys, &child_keys).await?;
+        let (actor_keys, resource_keys, child_keys) = batch_links.lookup();
+        let rows =
+            links::candidate_rows(&mut *connection, &actor_keys, &child_keys, &resource_keys)
+                .await?;
         batch_links.apply(writes, &rows)
     } else {
         Cow::Borrowed(writes)

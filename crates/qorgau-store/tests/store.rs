@@ -2265,6 +2265,7 @@ on_both_stores!(
     cases_about_one_child_are_found_by_keyed_hash_and_linked_both_ways,
     an_unlinked_case_no_longer_counts_towards_the_incidents,
     applications_are_linked_in_the_transaction_that_writes_them,
+    cases_naming_one_resource_are_linked_and_a_popular_one_is_capped,
 );
 
 /// A new application through `create_application`, linked by its actor keys
@@ -2395,6 +2396,130 @@ fn case_number(case_id: &str) -> u64 {
 /// The child's IIN in the linking scenarios.
 const IIN: &str = "130105500019";
 
+/// Issue 7: cases that share an Internet resource are linked automatically,
+/// as those sharing an actor or the child are — but a popular resource (a
+/// class chat named by many families about many children) links only the
+/// most recent `MAX_AUTOMATIC_RESOURCE_LINKS`, on both stores.
+async fn cases_naming_one_resource_are_linked_and_a_popular_one_is_capped(backend: Backend) {
+    use qorgau_domain::linking::LinkBasis;
+    use qorgau_domain::procedure::command::MAX_AUTOMATIC_RESOURCE_LINKS;
+    use qorgau_store::Links;
+    let test = TestStore::new(backend).await;
+    let class_chat = "https://t.me/class_7a";
+    let class_chat_key = "telegram:channel:class_7a";
+    // One earlier case naming the chat, about another child by another
+    // account, and one naming another chat: only the first is linked.
+    let first = test
+        .submit(
+            &about_child(class_chat, "@first", "2026-11-20", "Бала Бір", None),
+            RECEIVED,
+        )
+        .await;
+    let elsewhere = test
+        .submit(
+            &about_child(
+                "https://t.me/other_chat",
+                "@second",
+                "2026-11-20",
+                "Бала Екі",
+                None,
+            ),
+            RECEIVED,
+        )
+        .await;
+    let (new, events) = apply_linked(
+        &test.store,
+        &about_child(class_chat, "@third", "2026-11-21", "Бала Үш", None),
+    )
+    .await;
+    let links: Vec<(String, LinkBasis, Option<String>, bool)> = events
+        .iter()
+        .filter_map(|event| match event {
+            CaseEvent::CasesLinked {
+                other_case_id,
+                basis,
+                resource_key,
+                automatic,
+                ..
+            } => Some((
+                other_case_id.clone(),
+                *basis,
+                resource_key.clone(),
+                *automatic,
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [(
+            first.clone(),
+            LinkBasis::SameResource,
+            Some(class_chat_key.to_owned()),
+            true
+        )]
+    );
+    assert_ne!(first, elsewhere);
+    // The read model answers from both sides.
+    let from_first = test.store.case_links(&first).await.unwrap();
+    assert_eq!(from_first.len(), 1);
+    assert_eq!(from_first[0].other_case_id, new);
+    assert_eq!(from_first[0].link.basis, LinkBasis::SameResource);
+    assert_eq!(
+        from_first[0].link.resource_key.as_deref(),
+        Some(class_chat_key)
+    );
+
+    // Many more families name the chat: the next case is linked to the most
+    // recent ten only.
+    let mut naming: Vec<String> = vec![first.clone(), new.clone()];
+    for number in 0..MAX_AUTOMATIC_RESOURCE_LINKS {
+        let case_id = test
+            .submit(
+                &about_child(
+                    class_chat,
+                    &format!("@account{number}"),
+                    "2026-11-22",
+                    &format!("Child {number}"),
+                    None,
+                ),
+                RECEIVED,
+            )
+            .await;
+        naming.push(case_id);
+    }
+    let (_, events) = apply_linked(
+        &test.store,
+        &about_child(class_chat, "@late", "2026-11-23", "Late Child", None),
+    )
+    .await;
+    let mut linked = linked_from(&events);
+    linked.sort_by_key(|case_id| case_number(case_id));
+    let most_recent: Vec<String> = naming[naming.len() - MAX_AUTOMATIC_RESOURCE_LINKS..].to_vec();
+    assert_eq!(linked, most_recent);
+    assert!(
+        !linked.contains(&first),
+        "the oldest is left to the experts"
+    );
+    // The lookup itself still finds every case naming the chat.
+    let candidates = test
+        .store
+        .link_candidates(
+            &[],
+            &[class_chat_key.to_owned()],
+            &child_of(&about_child(class_chat, "@x", "2026-11-23", "Nobody", None)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(candidates.len(), naming.len() + 1);
+    assert!(
+        candidates
+            .iter()
+            .all(|candidate| candidate.resource_key.as_deref() == Some(class_chat_key))
+    );
+    test.store.verify().await.unwrap();
+}
+
 fn about_child(
     resource: &str,
     actor: &str,
@@ -2486,7 +2611,11 @@ async fn cases_about_one_child_are_found_by_keyed_hash_and_linked_both_ways(back
     );
     let mut candidates = test
         .store
-        .link_candidates(&["telegram:channel:stalker".to_owned()], &child_of(&new))
+        .link_candidates(
+            &["telegram:channel:stalker".to_owned()],
+            &[],
+            &child_of(&new),
+        )
         .await
         .unwrap();
     candidates.sort_by(|left, right| left.case_id.cmp(&right.case_id));

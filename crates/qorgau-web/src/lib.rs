@@ -102,6 +102,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/cases/{case_id}/actors/blocks",
             post(api::linked::record_block),
         )
+        .route("/v1/cases/{case_id}/signs", post(api::linked::sign))
         .route("/v1/cases/{case_id}/referral", post(api::linked::refer))
         .route(
             "/v1/cases/{case_id}/referral-package",

@@ -183,7 +183,7 @@ pub async fn build(
     let mut accounts: Vec<String> = timeline
         .entries
         .iter()
-        .map(|entry| entry.entry.account.clone())
+        .filter_map(|entry| entry.entry.account.clone())
         .collect();
     accounts.sort();
     accounts.dedup();
@@ -213,7 +213,7 @@ pub async fn build(
             document_entries.push(documents::ReferralEntry {
                 at: item.entry.at,
                 case_number: item.case_id.clone(),
-                account: item.entry.account.clone(),
+                account: item.entry.account.clone().unwrap_or_default(),
                 platform: item.entry.platform.display_name().to_owned(),
                 detail: detail.clone(),
                 reference: item.entry.reference.clone(),
@@ -222,7 +222,7 @@ pub async fn build(
                 at: rfc3339_almaty(item.entry.at),
                 date: qorgau_domain::deadline::almaty_date(item.entry.at).to_string(),
                 case_id: item.case_id.clone(),
-                account: item.entry.account.clone(),
+                account: item.entry.account.clone().unwrap_or_default(),
                 platform: item.entry.platform.display_name().to_owned(),
                 reference: item.entry.reference.clone(),
                 source,
@@ -273,8 +273,7 @@ pub async fn build(
         indicators,
         suggestion: timeline
             .assessment
-            .suggestion
-            .as_ref()
+            .suggestion()
             .map(|suggestion| tr.say(&suggestion.explain())),
     };
     let document = documents::ReferralDocument {

@@ -119,10 +119,10 @@ async fn the_linked_timeline_links_chats_and_the_referral_package_over_the_api()
         .iter()
         .map(|finding| finding["indicator"].as_str().unwrap())
         .collect();
-    assert!(indicators.contains(&"repeated_contact"), "{indicators:?}");
-    // Three accounts, one channel each: not one person until an expert says so.
-    assert!(!indicators.contains(&"cross_channel"), "{indicators:?}");
-    assert_eq!(timeline["suggestion"]["category"], json!("cyberstalking"));
+    // Three accounts, each its own person until an expert says otherwise:
+    // none wrote on three days or on two channels, so nothing fires.
+    assert_eq!(indicators, Vec::<&str>::new(), "{timeline}");
+    assert_eq!(timeline["suggestion"], Value::Null);
     let reply = app
         .post(
             &format!("/api/v1/cases/{second}/actors/links"),
@@ -144,7 +144,17 @@ async fn the_linked_timeline_links_chats_and_the_referral_package_over_the_api()
         .iter()
         .map(|finding| finding["indicator"].as_str().unwrap())
         .collect();
-    assert!(indicators.contains(&"cross_channel"), "{indicators:?}");
+    // One person on two platforms and three days (25, 27 and 28 November).
+    assert_eq!(indicators, ["repeated_contact", "cross_channel"]);
+    let suggestion = &timeline["suggestion"];
+    assert_eq!(suggestion["category"], json!("cyberstalking"));
+    assert_eq!(suggestion["platforms"], json!(["telegram", "instagram"]));
+    assert_eq!(
+        suggestion["accounts"].as_array().unwrap().len(),
+        2,
+        "{suggestion}"
+    );
+    assert_eq!(timeline["suggestions"].as_array().unwrap().len(), 1);
     assert_eq!(timeline["actor_links"][0]["active"], json!(true));
     assert_eq!(timeline["actor_links"][0]["recorded_in"], json!(second));
 
@@ -869,4 +879,447 @@ fn as_refs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
         .iter()
         .map(|(name, value)| (name.as_str(), value.as_str()))
         .collect()
+}
+
+/// The text between `start` (its first occurrence) and the next `end`.
+fn section<'h>(html: &'h str, start: &str, end: &str) -> &'h str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start} in {html}"));
+    let rest = &html[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+/// Issue 7's "done when": an expert opening the new case sees, without
+/// searching, that one person pursued the child on two platforms for three
+/// weeks, with the messages that show it, and sends a referral package.
+#[tokio::test]
+async fn the_new_case_page_shows_one_persons_pursuit_with_its_messages_and_the_package_follows() {
+    let app = TestApp::spawn().await;
+    // Three weeks earlier, on Telegram; the parent applied then.
+    let mut earlier = application(
+        "https://t.me/class_7a",
+        "@pursuer_kz",
+        "2026-11-05",
+        Some(CHILD_IIN),
+    );
+    earlier["incidents"][0]["description"] = json!("пишет ей каждый вечер, требует ответа");
+    let (first, _) = app.apply(earlier).await;
+    // The new case, on Instagram; and a classmate's insult the same day,
+    // which is the child's history but not the pursuer's.
+    let mut new_case = application(
+        "https://instagram.com/pursuer.kz",
+        "https://instagram.com/pursuer.kz",
+        "2026-11-26",
+        Some(CHILD_IIN),
+    );
+    new_case["resources"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"url": "https://instagram.com/classmate.one"}));
+    new_case["incidents"][0]["description"] = json!("новый аккаунт, пишет, что она не спрячется");
+    new_case["incidents"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"occurred_on": "2026-11-26", "resource_url": "https://instagram.com/classmate.one",
+            "description": "одноклассник обозвал её", "actor": "https://instagram.com/classmate.one"}));
+    let (second, _) = app.apply(new_case).await;
+    let expert = app.sign_in("e1").await;
+
+    // The parent's WhatsApp export of the Telegram conversation (the same
+    // account as in the first case), imported into the new case.
+    let chat = "\
+08.11.2026, 21:10 - Pursuer: почему ты не отвечаешь
+08.11.2026, 21:12 - Айгерім: отстань от меня
+12.11.2026, 22:40 - Pursuer: я знаю где ты живешь
+и где твоя школа
+12.11.2026, 22:41 - Pursuer: <Без медиафайлов>
+";
+    let authorization = format!("Bearer {expert}");
+    let reply = app
+        .request(
+            "POST",
+            &format!(
+                "/api/v1/cases/{second}/chats?format=whatsapp&sender=Pursuer&platform=telegram&account=%40pursuer_kz"
+            ),
+            &[
+                ("Authorization", authorization.as_str()),
+                ("Content-Type", "text/plain; charset=utf-8"),
+            ],
+            Some(chat),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let evidence_id = reply.json()["evidence_id"].as_str().unwrap().to_owned();
+    // The expert records that the Telegram and Instagram accounts are one
+    // person (the same photo, the same phrases).
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{second}/actors/links"),
+            Some(&expert),
+            json!({"accounts": [
+                {"platform": "telegram", "account": "@pursuer_kz"},
+                {"platform": "instagram", "account": "https://instagram.com/pursuer.kz"}],
+                "reason": "the same photo and the same phrases on both accounts"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let keys: Vec<String> = reply.json()["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|key| key.as_str().unwrap().to_owned())
+        .collect();
+    let key_on = |platform: &str| {
+        keys.iter()
+            .find(|key| key.starts_with(platform))
+            .unwrap_or_else(|| panic!("{keys:?}"))
+            .clone()
+    };
+    let (instagram, telegram) = (key_on("instagram:"), key_on("telegram:"));
+
+    // The new case's page, nothing searched for.
+    let cookie = app.page_session("e1").await;
+    let page = app
+        .get_with_cookie(&format!("/staff/cases/{second}?lang=ru"), &cookie)
+        .await;
+    assert_eq!(page.status, 200);
+    let suggestion = section(&page.body, "id=\"suggestion\"", "</section>");
+    // The person, both platforms and the span (5 to 26 November: 21 days).
+    assert!(
+        suggestion.contains(&format!(
+            "Один человек — {instagram} (аккаунты: {instagram}, {telegram}) — обращался к ребёнку на платформах: telegram, instagram; период: 2026-11-05 – 2026-11-26 (дней: 21)"
+        )),
+        "{suggestion}"
+    );
+    assert!(
+        suggestion.contains("Повторяющиеся нежелательные контакты"),
+        "{suggestion}"
+    );
+    assert!(
+        suggestion.contains("Контакты на разных платформах"),
+        "{suggestion}"
+    );
+    // What it rests on, with its text: both incidents of the person, and
+    // the actor's messages read back from the stored export.
+    assert!(
+        suggestion.contains("пишет ей каждый вечер, требует ответа"),
+        "{suggestion}"
+    );
+    assert!(suggestion.contains(&first), "{suggestion}");
+    assert!(
+        suggestion.contains("новый аккаунт, пишет, что она не спрячется"),
+        "{suggestion}"
+    );
+    assert!(
+        suggestion.contains("2026-11-08 21:10 · Pursuer</small><br>почему ты не отвечаешь"),
+        "{suggestion}"
+    );
+    // The tracking message, its lexicon match highlighted and named.
+    let tracking = "я знаю где ты живешь\nи где твоя школа";
+    let found = qorgau_chat::signals::Lexicon::embedded()
+        .unwrap()
+        .find(tracking);
+    let signal = found.first().expect("the lexicon knows the phrase");
+    assert!(
+        suggestion.contains(&format!(
+            "<mark title=\"{}\">{}</mark><small class=\"signal\">[{}]</small>",
+            signal.source(),
+            signal.matched(tracking),
+            signal.source()
+        )),
+        "{suggestion}"
+    );
+    assert!(suggestion.contains("и где твоя школа"), "{suggestion}");
+    assert!(
+        suggestion.contains("2026-11-12 22:41 · Pursuer</small><br> <em>[omitted]</em>"),
+        "{suggestion}"
+    );
+    // Not the classmate, not the child's own words.
+    assert!(!suggestion.contains("одноклассник"), "{suggestion}");
+    assert!(!page.body.contains("отстань от меня"), "{}", page.body);
+
+    // The linked page lists the chat's messages of the actor too, and the
+    // lexicon's monitoring sign as a proposal until an expert confirms it.
+    let linked = app
+        .get_with_cookie(&format!("/staff/cases/{second}/linked?lang=en"), &cookie)
+        .await;
+    let chat_section = section(
+        &linked.body,
+        &format!("id=\"chat-{evidence_id}\""),
+        "</section>",
+    );
+    assert!(
+        chat_section.contains("Messages of Pursuer"),
+        "{chat_section}"
+    );
+    assert_eq!(chat_section.matches("class=\"chat-message\"").count(), 3);
+    assert!(!chat_section.contains("отстань"), "{chat_section}");
+    assert!(
+        linked
+            .body
+            .contains("proposed by the lexicons, not confirmed: monitoring or tracking"),
+        "{}",
+        linked.body
+    );
+
+    // The expert confirms the proposed sign on the chat day, with a reason
+    // (and the CSRF token); now it counts.
+    let chat_day = format!("{second} chat {evidence_id} message 3");
+    let csrf = input_value(&linked.body, "csrf").unwrap();
+    let signs = format!("/staff/cases/{second}/signs?lang=en");
+    let sign_form = |csrf: &str, reason: &str| {
+        vec![
+            ("csrf".to_owned(), csrf.to_owned()),
+            ("entry".to_owned(), chat_day.clone()),
+            ("sign".to_owned(), "monitoring".to_owned()),
+            ("reason".to_owned(), reason.to_owned()),
+            ("action".to_owned(), "confirm".to_owned()),
+        ]
+    };
+    let reply = app
+        .post_form(&signs, &as_refs(&sign_form("wrong", "x")), Some(&cookie))
+        .await;
+    assert_eq!(reply.status, 403);
+    let reply = app
+        .post_form(&signs, &as_refs(&sign_form(&csrf, " ")), Some(&cookie))
+        .await;
+    assert_eq!(reply.status, 409, "a reason is required");
+    let reply = app
+        .post_form(
+            &signs,
+            &as_refs(&sign_form(&csrf, "he names where she lives and her school")),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let timeline = app
+        .get(
+            &format!("/api/v1/cases/{second}/timeline?lang=en"),
+            Some(&expert),
+        )
+        .await
+        .json();
+    assert_eq!(
+        indicators(&timeline),
+        ["repeated_contact", "cross_channel", "monitoring"]
+    );
+    let linked = app
+        .get_with_cookie(&format!("/staff/cases/{second}/linked?lang=en"), &cookie)
+        .await;
+    assert!(
+        linked.body.contains(&format!(
+            "monitoring or tracking on {chat_day}: confirmed by e1: he names where she lives and her school"
+        )),
+        "{}",
+        linked.body
+    );
+
+    // Decided, referred, and the package prepared in Russian from the page.
+    for name in ["e1", "e2", "chair"] {
+        let token = app.sign_in(name).await;
+        let reply = app
+            .post(
+                &format!("/api/v1/cases/{second}/votes"),
+                Some(&token),
+                json!({"vote": "confirm", "category": "cyberstalking", "reasons": "one person, two platforms, three weeks"}),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    let chair = app.sign_in("chair").await;
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{second}/decision"),
+            Some(&chair),
+            json!({}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let coordinator = app.sign_in("coord").await;
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{second}/referral"),
+            Some(&coordinator),
+            json!({"authority": "Департамент полиции города Алматы"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let csrf = input_value(&page.body, "csrf")
+        .or_else(|| input_value(&linked.body, "csrf"))
+        .unwrap();
+    let reply = app
+        .post_form(
+            &format!("/staff/cases/{second}/referral?lang=ru"),
+            &[("csrf", &csrf), ("language", "ru")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let record = app.store.load_case(&second).await.unwrap().unwrap();
+    let prepared: Vec<(String, Vec<String>, String)> = record
+        .events
+        .iter()
+        .filter_map(|event| match event {
+            CaseEvent::ReferralPackagePrepared {
+                language,
+                linked_cases,
+                by,
+                ..
+            } => Some((language.tag().to_owned(), linked_cases.clone(), by.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        prepared,
+        [("ru".to_owned(), vec![first.clone()], "e1".to_owned())]
+    );
+}
+
+/// A long export does not blow up the page: the first messages of the actor
+/// are shown, with how many there are; the child's are never shown.
+#[tokio::test]
+async fn a_long_chat_shows_the_first_messages_of_the_actor_and_counts_the_rest() {
+    let app = TestApp::spawn().await;
+    let (case_id, _) = app
+        .apply(application(
+            "https://t.me/class_7a",
+            "@pursuer_kz",
+            "2026-11-20",
+            Some(CHILD_IIN),
+        ))
+        .await;
+    let mut chat = String::new();
+    for number in 0..120 {
+        let (day, minute) = (1 + number / 60, number % 60);
+        chat.push_str(&format!(
+            "[{day:02}.11.2026 21:{minute:02}] Pursuer: сообщение номер {number}\n[{day:02}.11.2026 21:{minute:02}] Айгерім: ответ {number}\n"
+        ));
+    }
+    let expert = app.sign_in("e1").await;
+    let authorization = format!("Bearer {expert}");
+    let reply = app
+        .request(
+            "POST",
+            &format!(
+                "/api/v1/cases/{case_id}/chats?format=text&sender=Pursuer&platform=telegram&account=%40pursuer_kz"
+            ),
+            &[
+                ("Authorization", authorization.as_str()),
+                ("Content-Type", "text/plain; charset=utf-8"),
+            ],
+            Some(&chat),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let evidence_id = reply.json()["evidence_id"].as_str().unwrap().to_owned();
+    let cookie = app.page_session("e1").await;
+    let page = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}/linked?lang=en"), &cookie)
+        .await;
+    assert_eq!(page.status, 200);
+    let shown = section(
+        &page.body,
+        &format!("id=\"chat-{evidence_id}\""),
+        "</section>",
+    );
+    assert_eq!(
+        shown.matches("class=\"chat-message\"").count(),
+        qorgau_app::linked::SHOWN_CHAT_MESSAGES
+    );
+    assert!(shown.contains("сообщение номер 49<"), "{shown}");
+    assert!(!shown.contains("сообщение номер 50<"), "{shown}");
+    assert!(
+        shown.contains("Shown: 50 of 120 messages of the actor"),
+        "{shown}"
+    );
+    assert!(!shown.contains("ответ"), "{shown}");
+}
+
+/// A sign the lexicons propose counts only once an expert confirms it, with
+/// a reason, over the API too; staff only, never shown to the applicant.
+#[tokio::test]
+async fn a_proposed_sign_counts_only_once_confirmed_and_only_staff_confirm_it() {
+    let app = TestApp::spawn().await;
+    let mut form = application(
+        "https://t.me/class_7a",
+        "@stalker_one",
+        "2026-11-20",
+        Some(CHILD_IIN),
+    );
+    form["incidents"][0]["description"] = json!("пишет ей: «жду тебя у школы»");
+    let (case_id, access_code) = app.apply(form).await;
+    let entry = format!("{case_id} incident 1");
+    let path = format!("/api/v1/cases/{case_id}/signs");
+    let body = |sign: &str, reason: &str, withdraw: bool| json!({"entry": entry, "sign": sign, "reason": reason, "withdraw": withdraw});
+    for bearer in [None, Some(access_code.as_str()), Some("qgk_telegram")] {
+        let reply = app.post(&path, bearer, body("offline", "r", false)).await;
+        assert_eq!(reply.status, 401, "{bearer:?}");
+    }
+    let expert = app.sign_in("e1").await;
+    let timeline_path = format!("/api/v1/cases/{case_id}/timeline?lang=en");
+    let before = app.get(&timeline_path, Some(&expert)).await.json();
+    // «жду тебя у школы»: proposed, not counted.
+    assert_eq!(before["entries"][0]["unconfirmed"], json!(["offline"]));
+    assert_eq!(before["entries"][0]["offline"], json!(false));
+    assert_eq!(indicators(&before), Vec::<String>::new());
+
+    let reply = app
+        .post(&path, Some(&expert), body("weather", "r", false))
+        .await;
+    assert_eq!(reply.status, 422, "{}", reply.body);
+    assert_eq!(reply.json()["errors"][0]["field"], json!("sign"));
+    let mut unknown = body("offline", "r", false);
+    unknown["entry"] = json!(format!("{case_id} incident 9"));
+    let reply = app.post(&path, Some(&expert), unknown).await;
+    assert_eq!(reply.status, 409, "{}", reply.body);
+    assert_eq!(reply.json()["code"], json!("unknown_entry"));
+    let reply = app
+        .post(&path, Some(&expert), body("offline", " ", false))
+        .await;
+    assert_eq!(reply.status, 409, "{}", reply.body);
+    assert_eq!(reply.json()["code"], json!("reason_required"));
+
+    let reply = app
+        .post(
+            &path,
+            Some(&expert),
+            body("offline", "he waits for her at the school gate", false),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["recorded"], json!(["sign_confirmed"]));
+    let confirmed = app.get(&timeline_path, Some(&expert)).await.json();
+    assert_eq!(confirmed["entries"][0]["offline"], json!(true));
+    assert_eq!(confirmed["entries"][0]["unconfirmed"], json!([]));
+    assert_eq!(indicators(&confirmed), ["offline_spill"]);
+    let reply = app
+        .post(&path, Some(&expert), body("offline", "again", false))
+        .await;
+    assert_eq!(reply.status, 409, "{}", reply.body);
+    assert_eq!(reply.json()["code"], json!("sign_already_confirmed"));
+
+    // Withdrawn, with a reason: it no longer counts.
+    let reply = app
+        .post(
+            &path,
+            Some(&expert),
+            body("offline", "the school is the classmates' too", true),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["recorded"], json!(["sign_withdrawn"]));
+    let withdrawn = app.get(&timeline_path, Some(&expert)).await.json();
+    assert_eq!(indicators(&withdrawn), Vec::<String>::new());
+
+    let status = app
+        .get(
+            &format!("/api/v1/applications/{case_id}"),
+            Some(&access_code),
+        )
+        .await;
+    assert_eq!(status.status, 200, "{}", status.body);
+    for hidden in ["sign_confirmed", "sign_withdrawn", "school gate"] {
+        assert!(!status.body.contains(hidden), "{hidden}: {}", status.body);
+    }
 }

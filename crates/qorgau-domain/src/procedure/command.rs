@@ -21,6 +21,7 @@ use crate::procedure::event::{
     CaseEvent, Outcome, SystematicAssessment, VerificationResult, VoteChoice,
 };
 use crate::procedure::state::{CasePhase, CaseState, OrderStatus};
+use crate::pursuit::Sign;
 use crate::regime::{CastVote, DecisionRuleNotMet, Regime, RegimeError, Regimes};
 use crate::validation::actor::ActorAccount;
 
@@ -202,6 +203,20 @@ pub enum Command {
         on: Date,
         reported: bool,
     },
+    /// Confirms, with the staff member's reason, that the contact entry
+    /// `entry` of this case (its timeline reference) shows `sign`
+    /// (`sign_confirmed`): the expert read it; a lexicon match only proposes.
+    ConfirmSign {
+        entry: String,
+        sign: Sign,
+        reason: String,
+    },
+    /// Withdraws a confirmed sign, with a reason (`sign_withdrawn`).
+    WithdrawSign {
+        entry: String,
+        sign: Sign,
+        reason: String,
+    },
 }
 
 /// What `Command::ImportChat` records.
@@ -218,6 +233,8 @@ pub struct ChatImport {
     pub skipped: u64,
     pub actor_messages: u64,
     pub occasions: Vec<ChatOccasion>,
+    /// The IANA zone the file's zoneless times were read in.
+    pub time_zone: Option<String>,
 }
 
 /// What `Command::PrepareReferral` records: the package's document (an
@@ -238,14 +255,24 @@ pub struct PreparedReferral {
 
 /// An earlier case that an application matches (found by the shell in the
 /// store's read models), for the automatic links at intake.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LinkCandidate {
     pub case_id: String,
     /// A shared actor account, if any.
     pub actor_key: Option<String>,
     /// How the child matched, if it did.
     pub child_match: Option<ChildMatch>,
+    /// A shared Internet resource (its key), if any.
+    pub resource_key: Option<String>,
 }
+
+/// At most this many earlier cases are linked automatically for sharing an
+/// Internet resource alone (the most recent ones). A class chat or a public
+/// channel where many children are bullied is named by many applications
+/// about different children and by different people; a popular resource
+/// must not link every new case to every earlier one. The most recent show
+/// that the place is a hotspot; experts link older ones by hand.
+pub const MAX_AUTOMATIC_RESOURCE_LINKS: usize = 10;
 
 /// At most this many earlier cases are linked automatically for sharing an
 /// actor account alone (the most recent ones). One account that harasses
@@ -267,59 +294,78 @@ pub const MAX_AUTOMATIC_CHILD_LINKS: usize = 25;
 /// one per earlier case, `same_child` when the child matched (with the shared
 /// account too, when there is one; the most recent
 /// [`MAX_AUTOMATIC_CHILD_LINKS`] of those), else `same_actor` (the most recent
-/// [`MAX_AUTOMATIC_ACTOR_LINKS`] of those).
+/// [`MAX_AUTOMATIC_ACTOR_LINKS`] of those), else `same_resource` (the most
+/// recent [`MAX_AUTOMATIC_RESOURCE_LINKS`]). Each names the shared resource
+/// too, when there is one.
 pub fn automatic_links(candidates: &[LinkCandidate], now: Timestamp) -> Vec<CaseEvent> {
-    let mut by_case: BTreeMap<&str, (Option<String>, Option<ChildMatch>)> = BTreeMap::new();
+    #[derive(Default)]
+    struct Slot {
+        actor_key: Option<String>,
+        child_match: Option<ChildMatch>,
+        resource_key: Option<String>,
+    }
+    let mut by_case: BTreeMap<&str, Slot> = BTreeMap::new();
     for candidate in candidates {
         let slot = by_case.entry(candidate.case_id.as_str()).or_default();
-        if slot.0.is_none() {
-            slot.0.clone_from(&candidate.actor_key);
+        if slot.actor_key.is_none() {
+            slot.actor_key.clone_from(&candidate.actor_key);
+        }
+        if slot.resource_key.is_none() {
+            slot.resource_key.clone_from(&candidate.resource_key);
         }
         // An IIN match is the stronger one.
-        slot.1 = match (slot.1, candidate.child_match) {
+        slot.child_match = match (slot.child_match, candidate.child_match) {
             (Some(ChildMatch::Iin), _) | (_, Some(ChildMatch::Iin)) => Some(ChildMatch::Iin),
             (known, None) => known,
             (_, found) => found,
         };
     }
-    // Case numbers sort by year, then number: the most recent last.
-    let actor_only: Vec<&str> = by_case
-        .iter()
-        .filter(|(_, (actor_key, child_match))| actor_key.is_some() && child_match.is_none())
-        .map(|(case_id, _)| *case_id)
-        .collect();
-    let about_the_child: Vec<&str> = by_case
-        .iter()
-        .filter(|(_, (_, child_match))| child_match.is_some())
-        .map(|(case_id, _)| *case_id)
-        .collect();
-    let too_old: Vec<&str> = actor_only
-        .iter()
-        .rev()
-        .skip(MAX_AUTOMATIC_ACTOR_LINKS)
-        .chain(about_the_child.iter().rev().skip(MAX_AUTOMATIC_CHILD_LINKS))
-        .copied()
-        .collect();
+    let basis_of = |slot: &Slot| {
+        if slot.child_match.is_some() {
+            Some(LinkBasis::SameChild)
+        } else if slot.actor_key.is_some() {
+            Some(LinkBasis::SameActor)
+        } else if slot.resource_key.is_some() {
+            Some(LinkBasis::SameResource)
+        } else {
+            None
+        }
+    };
+    // Case numbers sort by year, then number: the most recent last. Each
+    // basis has its own cap, so a popular resource or account cannot crowd
+    // out the child's own cases.
+    let with_basis = |basis: LinkBasis| -> Vec<&str> {
+        by_case
+            .iter()
+            .filter(|(_, slot)| basis_of(slot) == Some(basis))
+            .map(|(case_id, _)| *case_id)
+            .collect()
+    };
+    let mut too_old: BTreeSet<&str> = BTreeSet::new();
+    for (basis, cap) in [
+        (LinkBasis::SameChild, MAX_AUTOMATIC_CHILD_LINKS),
+        (LinkBasis::SameActor, MAX_AUTOMATIC_ACTOR_LINKS),
+        (LinkBasis::SameResource, MAX_AUTOMATIC_RESOURCE_LINKS),
+    ] {
+        too_old.extend(with_basis(basis).into_iter().rev().skip(cap));
+    }
     by_case
         .into_iter()
         .filter(|(case_id, _)| !too_old.contains(case_id))
-        .filter(|(_, (actor_key, child_match))| actor_key.is_some() || child_match.is_some())
-        .map(
-            |(case_id, (actor_key, child_match))| CaseEvent::CasesLinked {
+        .filter_map(|(case_id, slot)| {
+            let basis = basis_of(&slot)?;
+            Some(CaseEvent::CasesLinked {
                 other_case_id: case_id.to_owned(),
-                basis: if child_match.is_some() {
-                    LinkBasis::SameChild
-                } else {
-                    LinkBasis::SameActor
-                },
-                actor_key,
-                child_match,
+                basis,
+                actor_key: slot.actor_key,
+                child_match: slot.child_match,
+                resource_key: slot.resource_key,
                 automatic: true,
                 by: Actor::system().name,
                 reason: None,
                 linked_at: now,
-            },
-        )
+            })
+        })
         .collect()
 }
 
@@ -422,6 +468,12 @@ pub enum ProcedureError {
     BlockInFuture { on: Date },
     #[error("this block is already recorded")]
     BlockAlreadyRecorded,
+    #[error("{entry} is no contact entry of this case")]
+    UnknownEntry { entry: String },
+    #[error("the sign is already confirmed on this entry")]
+    SignAlreadyConfirmed { entry: String },
+    #[error("the sign is not confirmed on this entry")]
+    SignNotConfirmed { entry: String },
 }
 
 impl Explain for ProcedureError {
@@ -468,6 +520,9 @@ impl Explain for ProcedureError {
             ProcedureError::ActorsNotLinked { .. } => "actors_not_linked",
             ProcedureError::BlockInFuture { .. } => "block_in_future",
             ProcedureError::BlockAlreadyRecorded => "block_already_recorded",
+            ProcedureError::UnknownEntry { .. } => "unknown_entry",
+            ProcedureError::SignAlreadyConfirmed { .. } => "sign_already_confirmed",
+            ProcedureError::SignNotConfirmed { .. } => "sign_not_confirmed",
             ProcedureError::NothingFromActor { .. } => "nothing_from_actor",
             ProcedureError::NotReferred => "not_referred",
         }
@@ -588,6 +643,15 @@ impl Explain for ProcedureError {
                 Message::new("linking-block-in-future").with("date", on.to_string())
             }
             ProcedureError::BlockAlreadyRecorded => Message::new("linking-block-already-recorded"),
+            ProcedureError::UnknownEntry { entry } => {
+                Message::new("linking-sign-unknown-entry").with("entry", entry.as_str())
+            }
+            ProcedureError::SignAlreadyConfirmed { entry } => {
+                Message::new("linking-sign-already-confirmed").with("entry", entry.as_str())
+            }
+            ProcedureError::SignNotConfirmed { entry } => {
+                Message::new("linking-sign-not-confirmed").with("entry", entry.as_str())
+            }
         }
     }
 }
@@ -786,6 +850,16 @@ pub fn handle(
             on,
             reported,
         } => record_block(state, context, account, on, reported),
+        Command::ConfirmSign {
+            entry,
+            sign,
+            reason,
+        } => confirm_sign(state, context, entry, sign, reason),
+        Command::WithdrawSign {
+            entry,
+            sign,
+            reason,
+        } => withdraw_sign(state, context, entry, sign, reason),
         Command::PrepareReferral(prepared) => prepare_referral(state, context, prepared),
     }
 }
@@ -832,6 +906,7 @@ fn link_case(
             .map(|key| key.trim().to_owned())
             .filter(|key| !key.is_empty()),
         child_match: None,
+        resource_key: None,
         automatic: false,
         by: context.actor.name.clone(),
         reason: Some(require_text(&reason, "reason")?),
@@ -939,6 +1014,54 @@ fn record_block(
     }])
 }
 
+/// The expert read the entry and confirms the sign, with a reason; only a
+/// contact entry of this case (an incident, a chat day) carries one, so the
+/// confirmation folds with the entry it is about.
+fn confirm_sign(
+    state: &CaseState,
+    context: &Context<'_>,
+    entry: String,
+    sign: Sign,
+    reason: String,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_expert_group(context, "confirm a sign")?;
+    let entry = entry.trim().to_owned();
+    if !crate::linking::contact_references(context.case_id, state).contains(&entry) {
+        return Err(ProcedureError::UnknownEntry { entry });
+    }
+    if state.sign(&entry, sign).is_some_and(|record| record.active) {
+        return Err(ProcedureError::SignAlreadyConfirmed { entry });
+    }
+    Ok(vec![CaseEvent::SignConfirmed {
+        reason: require_text(&reason, "reason")?,
+        entry,
+        sign,
+        by: context.actor.name.clone(),
+        confirmed_at: context.now,
+    }])
+}
+
+fn withdraw_sign(
+    state: &CaseState,
+    context: &Context<'_>,
+    entry: String,
+    sign: Sign,
+    reason: String,
+) -> Result<Vec<CaseEvent>, ProcedureError> {
+    require_expert_group(context, "withdraw a sign")?;
+    let entry = entry.trim().to_owned();
+    if !state.sign(&entry, sign).is_some_and(|record| record.active) {
+        return Err(ProcedureError::SignNotConfirmed { entry });
+    }
+    Ok(vec![CaseEvent::SignWithdrawn {
+        reason: require_text(&reason, "reason")?,
+        entry,
+        sign,
+        by: context.actor.name.clone(),
+        withdrawn_at: context.now,
+    }])
+}
+
 /// The file becomes an upload (its leaf placed by the shell), the summary a
 /// `chat_imported` event. A chat in which the marked sender wrote nothing
 /// proves nothing against them: refused, so the expert picks the sender again.
@@ -972,6 +1095,7 @@ fn import_chat(
             occasions: import.occasions,
             by: context.actor.name.clone(),
             imported_at: context.now,
+            time_zone: import.time_zone,
         },
     ])
 }

@@ -14,6 +14,7 @@ use crate::category::{Category, CriminalIndicator};
 use crate::deadline::Deadline;
 use crate::linking::{ChatOccasion, ChildMatch, LinkBasis};
 use crate::message::Language;
+use crate::pursuit::Sign;
 use crate::regime::EscalationKind;
 use crate::validation::resource::Platform;
 
@@ -317,6 +318,10 @@ pub enum CaseEvent {
         /// (the keyed hashes themselves are never in the record).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         child_match: Option<ChildMatch>,
+        /// For an automatic link: a resource key both cases name, if any
+        /// (the whole basis of a `same_resource` link).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resource_key: Option<String>,
         /// Proposed by the system at intake, not by a person.
         automatic: bool,
         by: String,
@@ -354,6 +359,11 @@ pub enum CaseEvent {
         occasions: Vec<ChatOccasion>,
         by: String,
         imported_at: Timestamp,
+        /// The IANA time zone the export's zoneless times were read in, so
+        /// the stored file is read back to the same times (absent in imports
+        /// recorded before it was kept: those were read in `Asia/Almaty`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        time_zone: Option<String>,
     },
     /// The referral package for law enforcement was prepared: the document is
     /// the upload `evidence_id` (content-addressed, logged), in `language`.
@@ -400,6 +410,25 @@ pub enum CaseEvent {
         by: String,
         recorded_at: Timestamp,
     },
+    /// An expert read the contact entry `entry` of this case (its timeline
+    /// reference: `… incident 2`, `… chat E message 40`) and confirms it
+    /// shows `sign`, with a reason; only confirmed signs count towards the
+    /// monitoring and offline indicators (docs/linking.md).
+    SignConfirmed {
+        entry: String,
+        sign: Sign,
+        reason: String,
+        by: String,
+        confirmed_at: Timestamp,
+    },
+    /// A confirmed sign is withdrawn, with the staff member's reason.
+    SignWithdrawn {
+        entry: String,
+        sign: Sign,
+        reason: String,
+        by: String,
+        withdrawn_at: Timestamp,
+    },
 }
 
 impl CaseEvent {
@@ -438,6 +467,8 @@ impl CaseEvent {
             CaseEvent::ActorsLinked { .. } => "actors_linked",
             CaseEvent::ActorsUnlinked { .. } => "actors_unlinked",
             CaseEvent::AccountBlocked { .. } => "account_blocked",
+            CaseEvent::SignConfirmed { .. } => "sign_confirmed",
+            CaseEvent::SignWithdrawn { .. } => "sign_withdrawn",
         }
     }
 }

@@ -8,10 +8,11 @@ use serde::Serialize;
 use crate::application::{Application, Channel, RefusalReason};
 use crate::category::{Category, CriminalIndicator};
 use crate::deadline::Deadline;
-use crate::linking::{ActorLink, BlockRecord, CaseLink, ChatRecord, account_pair};
+use crate::linking::{ActorLink, BlockRecord, CaseLink, ChatRecord, SignRecord, account_pair};
 use crate::procedure::event::{
     BrowserSnapshot, CaseEvent, EvidenceKind, Outcome, VerificationResult, VoteChoice,
 };
+use crate::pursuit::Sign;
 use crate::regime::EscalationKind;
 
 /// Where a case stands in the procedure.
@@ -297,6 +298,9 @@ pub struct CaseState {
     pub actor_links: Vec<ActorLink>,
     /// Blocks and reports of accounts recorded in this case, in order.
     pub blocks: Vec<BlockRecord>,
+    /// Signs experts confirmed on this case's entries (and withdrew), in
+    /// the order first confirmed.
+    pub signs: Vec<SignRecord>,
 }
 
 /// An event that cannot follow the events before it: the stored record is
@@ -377,6 +381,7 @@ impl CaseState {
             referral_packages: Vec::new(),
             actor_links: Vec::new(),
             blocks: Vec::new(),
+            signs: Vec::new(),
         })
     }
 
@@ -439,6 +444,13 @@ impl CaseState {
         self.links
             .iter()
             .find(|link| link.other_case_id == other_case_id)
+    }
+
+    /// The sign `sign` on the entry `entry`, confirmed or withdrawn.
+    pub fn sign(&self, entry: &str, sign: Sign) -> Option<&SignRecord> {
+        self.signs
+            .iter()
+            .find(|record| record.entry == entry && record.sign == sign)
     }
 
     /// The link of these two accounts recorded in this case, active or undone.
@@ -795,6 +807,7 @@ impl CaseState {
                 basis,
                 actor_key,
                 child_match,
+                resource_key,
                 automatic,
                 by,
                 reason,
@@ -804,6 +817,7 @@ impl CaseState {
                     other_case_id: other_case_id.clone(),
                     basis: *basis,
                     actor_key: actor_key.clone(),
+                    resource_key: resource_key.clone(),
                     child_match: *child_match,
                     automatic: *automatic,
                     by: by.clone(),
@@ -846,6 +860,7 @@ impl CaseState {
                 actor_messages,
                 occasions,
                 imported_at,
+                time_zone,
                 ..
             } => {
                 let stored = self.evidence_item(evidence_id).is_some_and(|item| {
@@ -872,6 +887,7 @@ impl CaseState {
                     actor_messages: *actor_messages,
                     occasions: occasions.clone(),
                     imported_at: *imported_at,
+                    time_zone: time_zone.clone(),
                 });
             }
             CaseEvent::ActorsLinked {
@@ -936,6 +952,51 @@ impl CaseState {
                 by: by.clone(),
                 recorded_at: *recorded_at,
             }),
+            CaseEvent::SignConfirmed {
+                entry,
+                sign,
+                reason,
+                by,
+                confirmed_at,
+            } => {
+                let record = SignRecord {
+                    entry: entry.clone(),
+                    sign: *sign,
+                    by: by.clone(),
+                    reason: reason.clone(),
+                    confirmed_at: *confirmed_at,
+                    active: true,
+                    withdrawn_by: None,
+                    withdraw_reason: None,
+                    withdrawn_at: None,
+                };
+                match self
+                    .signs
+                    .iter_mut()
+                    .find(|record| record.entry == *entry && record.sign == *sign)
+                {
+                    Some(existing) if existing.active => return Err("the sign is confirmed"),
+                    Some(existing) => *existing = record,
+                    None => self.signs.push(record),
+                }
+            }
+            CaseEvent::SignWithdrawn {
+                entry,
+                sign,
+                reason,
+                by,
+                withdrawn_at,
+            } => {
+                let record = self
+                    .signs
+                    .iter_mut()
+                    .find(|record| record.entry == *entry && record.sign == *sign && record.active)
+                    .ok_or("only a confirmed sign is withdrawn")?;
+                record.active = false;
+                record.withdrawn_by = Some(by.clone());
+                record.withdraw_reason = Some(reason.clone());
+                record.withdrawn_at = Some(*withdrawn_at);
+            }
             CaseEvent::ReferralPackagePrepared {
                 evidence_id,
                 language,

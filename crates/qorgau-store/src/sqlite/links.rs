@@ -16,14 +16,14 @@ impl Links for SqliteStore {
     async fn link_candidates(
         &self,
         actor_keys: &[String],
+        resource_keys: &[String],
         child: &Child,
     ) -> Result<Vec<LinkCandidate>, StoreError> {
         let mut connection = self.pool.acquire().await?;
         let key = match_key(&mut connection, &self.match_key).await?;
         let child_keys = child_match_keys(child, &key);
-        let rows = candidate_rows(&mut connection, actor_keys, &child_keys).await?;
-        let (actors, children) = links::split_candidate_rows(rows);
-        Ok(links::candidates(actors, children))
+        let rows = candidate_rows(&mut connection, actor_keys, &child_keys, resource_keys).await?;
+        Ok(links::candidates(rows))
     }
 
     async fn case_links(&self, case_id: &str) -> Result<Vec<LinkRow>, StoreError> {
@@ -45,16 +45,20 @@ pub(super) async fn candidate_rows(
     connection: &mut SqliteConnection,
     actor_keys: &[String],
     child_keys: &[String],
+    resource_keys: &[String],
 ) -> Result<Vec<(String, String, String)>, StoreError> {
     // One round trip for both lookups.
     let rows: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT 'actor', case_id, actor_key FROM case_actors \
          WHERE actor_key IN (SELECT value FROM json_each(?1)) \
          UNION ALL SELECT 'child', case_id, child_key FROM case_children \
-         WHERE child_key IN (SELECT value FROM json_each(?2)) ORDER BY 2, 3",
+         WHERE child_key IN (SELECT value FROM json_each(?2)) \
+         UNION ALL SELECT 'resource', case_id, resource_key FROM case_resources \
+         WHERE resource_key IN (SELECT value FROM json_each(?3)) ORDER BY 2, 3",
     )
     .bind(links::json_list(actor_keys)?)
     .bind(links::json_list(child_keys)?)
+    .bind(links::json_list(resource_keys)?)
     .fetch_all(connection)
     .await?;
     Ok(rows)

@@ -135,7 +135,8 @@ fn evidence_code(message_id: &str) -> &'static str {
 /// someone else applied about the same child, or that one account is
 /// pursued elsewhere), chat imports and referral packages (staff work on the
 /// evidence; the referral itself is shown), and the experts' reading of the
-/// accounts (which are one person, which the child blocked).
+/// accounts (which are one person, which the child blocked, which signs an
+/// entry shows).
 pub fn visible_to_applicant(event: &CaseEvent) -> bool {
     !matches!(
         event,
@@ -147,6 +148,8 @@ pub fn visible_to_applicant(event: &CaseEvent) -> bool {
             | CaseEvent::ActorsLinked { .. }
             | CaseEvent::ActorsUnlinked { .. }
             | CaseEvent::AccountBlocked { .. }
+            | CaseEvent::SignConfirmed { .. }
+            | CaseEvent::SignWithdrawn { .. }
     )
 }
 

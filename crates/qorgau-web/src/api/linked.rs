@@ -6,7 +6,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use qorgau_app::linked::{ChatImportError, ChatUpload, LinkedTimeline};
+use qorgau_app::linked::{ChatFile, ChatImportError, ChatUpload, ChunkReader, LinkedTimeline};
 use qorgau_chat::{ChatFormat, ImportOptions};
 use qorgau_domain::deadline::rfc3339_almaty;
 use qorgau_domain::linking::{EntrySource, LinkBasis};
@@ -38,6 +38,7 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
                 "basis": link.basis.as_str(),
                 "actor_key": link.actor_key,
                 "child_match": link.child_match.map(|found| found.as_str()),
+                "resource_key": link.resource_key,
                 "automatic": link.automatic,
                 "active": link.active,
                 "by": link.by,
@@ -67,6 +68,8 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
                 "channel": entry.channel,
                 "monitoring": flags.monitoring,
                 "offline": flags.offline,
+                // Proposed by the lexicons and not confirmed: never counted.
+                "unconfirmed": item.unconfirmed.iter().map(|sign| sign.as_str()).collect::<Vec<_>>(),
             });
             match &item.source {
                 EntrySource::Incident {
@@ -102,7 +105,13 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
                     value["by"] = json!(by);
                 }
             }
-            value["person"] = json!(timeline.persons.person_of(&entry.account));
+            // An incident naming no account is nobody's: `null`.
+            value["person"] = json!(
+                entry
+                    .account
+                    .as_deref()
+                    .map(|account| timeline.persons.person_of(account))
+            );
             value
         })
         .collect();
@@ -113,6 +122,7 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
         .map(|finding| {
             json!({
                 "indicator": finding.indicator.as_str(),
+                "person": finding.person,
                 "name": localizer.render(language, &Message::new(finding.indicator.message_id())),
                 "measured": finding.measured,
                 "threshold": finding.threshold,
@@ -121,13 +131,27 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
             })
         })
         .collect();
-    let suggestion = timeline.assessment.suggestion.as_ref().map(|suggestion| {
+    let suggestion_json = |suggestion: &qorgau_domain::pursuit::Suggestion| {
         json!({
             "category": suggestion.category,
+            "person": suggestion.person,
+            "accounts": suggestion.accounts,
+            "platforms": suggestion.platforms,
+            "first_contact": rfc3339_almaty(suggestion.first_contact),
+            "last_contact": rfc3339_almaty(suggestion.last_contact),
             "indicators": suggestion.indicators.iter().map(|indicator| indicator.as_str()).collect::<Vec<_>>(),
+            "rests_on": suggestion.rests_on,
             "explanation": localizer.render(language, &suggestion.explain()),
         })
-    });
+    };
+    // The strongest suggestion, and every person's.
+    let suggestion = timeline.assessment.suggestion().map(suggestion_json);
+    let suggestions: Vec<Value> = timeline
+        .assessment
+        .suggestions
+        .iter()
+        .map(suggestion_json)
+        .collect();
     let actor_links: Vec<Value> = timeline
         .actor_links
         .iter()
@@ -154,6 +178,7 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
         "entries": entries,
         "indicators": findings,
         "suggestion": suggestion,
+        "suggestions": suggestions,
     })
 }
 
@@ -200,7 +225,7 @@ fn invalid_field(field: &str, code: &'static str, message: Message) -> ApiError 
     }
 }
 
-/// `POST /api/v1/cases/{case_id}/links` `{"other_case_id","basis":"same_actor|same_child","actor_key"?,"reason"}`
+/// `POST /api/v1/cases/{case_id}/links` `{"other_case_id","basis":"same_actor|same_child|same_resource","actor_key"?,"reason"}`
 /// (an expert or the coordinator) → the link, recorded in the later case.
 pub async fn link(
     State(state): State<AppState>,
@@ -372,6 +397,55 @@ pub async fn unlink_actors(
     .into_response())
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignRequest {
+    entry: String,
+    sign: String,
+    reason: String,
+    #[serde(default)]
+    withdraw: bool,
+}
+
+/// `POST /api/v1/cases/{case_id}/signs` `{"entry","sign":"monitoring|offline",
+/// "reason","withdraw"?}` (an expert or the coordinator) → `sign_confirmed`
+/// (or `sign_withdrawn`), in the case the entry belongs to.
+pub async fn sign(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: Staff,
+    Path(case_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let fail = |error: ApiError| error.in_language(language);
+    let request: SignRequest = parse_json(&body).map_err(fail)?;
+    let sign = qorgau_domain::pursuit::Sign::parse(&request.sign).ok_or_else(|| {
+        fail(invalid_field(
+            "sign",
+            "invalid",
+            Message::new("problem-field-invalid").with("field", "sign"),
+        ))
+    })?;
+    let recorded_in = state
+        .procedure()
+        .confirm_sign(
+            &case_id,
+            &request.entry,
+            sign,
+            !request.withdraw,
+            request.reason,
+            &staff.actor,
+        )
+        .await
+        .map_err(|error| fail(ApiError::from_service(error)))?;
+    Ok(Json(json!({
+        "case_id": case_id,
+        "recorded_in": recorded_in,
+        "recorded": [if request.withdraw { "sign_withdrawn" } else { "sign_confirmed" }],
+    }))
+    .into_response())
+}
+
 /// The date of a block, or the field `on` is wrong.
 pub fn parse_block_date(text: &str) -> Result<jiff::civil::Date, ApiError> {
     text.trim().parse().map_err(|_| {
@@ -438,7 +512,7 @@ pub struct ChatQuery {
 }
 
 /// What a query names, or the field that is wrong.
-pub fn chat_upload(query: &ChatQuery, bytes: Vec<u8>) -> Result<ChatUpload, ApiError> {
+pub fn chat_upload(query: &ChatQuery, file: ChatFile) -> Result<ChatUpload, ApiError> {
     let format = ChatFormat::from_name(query.format.trim()).ok_or_else(|| {
         invalid_field(
             "format",
@@ -469,8 +543,35 @@ pub fn chat_upload(query: &ChatQuery, bytes: Vec<u8>) -> Result<ChatUpload, ApiE
         actor_sender: query.sender.clone(),
         platform,
         account: query.account.clone(),
-        bytes,
+        file,
     })
+}
+
+/// Sends the data of `body` to `sender` as it arrives, then ends the
+/// stream (or passes on the error that cut it short). Stops when the reader
+/// is gone (the import refused the file).
+pub async fn pump(
+    mut body: axum::body::Body,
+    sender: tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>>,
+) {
+    use axum::body::HttpBody;
+    loop {
+        let frame =
+            std::future::poll_fn(|context| std::pin::Pin::new(&mut body).poll_frame(context)).await;
+        let piece = match frame {
+            None => return,
+            Some(Ok(frame)) => match frame.into_data() {
+                Ok(data) => Ok(data.to_vec()),
+                // Trailers: no data.
+                Err(_) => continue,
+            },
+            Some(Err(error)) => Err(std::io::Error::other(error.to_string())),
+        };
+        let failed = piece.is_err();
+        if sender.send(piece).await.is_err() || failed {
+            return;
+        }
+    }
 }
 
 /// A refused import as an API error: the file's or the sender's problem is a
@@ -499,19 +600,23 @@ pub async fn import_chat(
     staff: Staff,
     Path(case_id): Path<String>,
     Query(query): Query<ChatQuery>,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Result<Response, Problem> {
     let fail = |error: ApiError| error.in_language(language);
     let evidence = state
         .evidence
         .clone()
         .ok_or_else(|| fail(ApiError::Internal))?;
-    let upload = chat_upload(&query, body.to_vec()).map_err(fail)?;
-    let imported = state
-        .procedure()
-        .import_chat(&case_id, &staff.actor, upload, &evidence)
-        .await
-        .map_err(|error| fail(chat_error(error)))?;
+    // The body goes to the blob store piece by piece as it arrives: an
+    // export of any size up to the cap, never whole in memory.
+    let (sender, reader) = ChunkReader::channel();
+    let upload = chat_upload(&query, ChatFile::Reader(Box::new(reader))).map_err(fail)?;
+    let procedure = state.procedure();
+    let (_, imported) = tokio::join!(
+        pump(body, sender),
+        procedure.import_chat(&case_id, &staff.actor, upload, &evidence)
+    );
+    let imported = imported.map_err(|error| fail(chat_error(error)))?;
     let occasions: Vec<Value> = imported
         .occasions
         .iter()
@@ -753,7 +858,26 @@ pub fn openapi_paths() -> Value {
         json!({"name": name, "in": "query", "required": required, "description": description,
             "schema": {"type": "string"}})
     };
-    json!({
+    // Apart, so that the document's macro stays within the recursion limit.
+    let entry_item = json!({"type": "object", "properties": {
+                            "reference": {"type": "string"}, "case_id": {"type": "string"},
+                            "at": {"type": "string", "format": "date-time"}, "account": {"type": ["string", "null"], "description": "Null for an incident that names no account: it counts towards no person."},
+                            "person": {"type": ["string", "null"], "description": "The person the account is: the first key of its linked accounts, or the account itself; null without an account."},
+                            "platform": {"type": "string"}, "channel": {"type": "string"},
+                            "source": {"type": "string", "enum": ["incident", "chat", "block"]},
+                            "reported": {"type": "boolean", "description": "For a block: reported to the platform."},
+                            "monitoring": {"type": "boolean", "description": "Confirmed by an expert (`sign_confirmed`)."}, "offline": {"type": "boolean", "description": "Confirmed by an expert (`sign_confirmed`)."},
+                            "unconfirmed": {"type": "array", "items": {"type": "string", "enum": ["monitoring", "offline"]}, "description": "Signs the lexicons propose that no expert confirmed: never counted."}}});
+    let suggestion_item = json!({"type": "object", "properties": {
+        "category": {"type": "string"}, "person": {"type": "string"},
+        "accounts": {"type": "array", "items": {"type": "string"}},
+        "platforms": {"type": "array", "items": {"type": "string"}},
+        "first_contact": {"type": "string", "format": "date-time"},
+        "last_contact": {"type": "string", "format": "date-time"},
+        "indicators": {"type": "array", "items": {"type": "string"}},
+        "rests_on": {"type": "array", "items": {"type": "string"}},
+        "explanation": {"type": "string"}}});
+    let mut paths = json!({
         "/api/v1/cases/{case_id}/timeline": {"get": {
             "summary": "The linked timeline of the case's child: links, incidents and imported chats across linked cases, the pursuit indicators and the suggestion (staff)",
             "security": [{"staffToken": []}],
@@ -766,9 +890,10 @@ pub fn openapi_paths() -> Value {
                         "cases": {"type": "array", "items": {"type": "string"}, "description": "This case, then the linked cases about the same child."},
                         "links": {"type": "array", "items": {"type": "object", "properties": {
                             "case_id": {"type": "string"}, "recorded_in": {"type": "string"},
-                            "basis": {"type": "string", "enum": ["same_actor", "same_child"]},
+                            "basis": {"type": "string", "enum": ["same_actor", "same_child", "same_resource"]},
                             "actor_key": {"type": ["string", "null"]},
                             "child_match": {"type": ["string", "null"], "enum": ["iin", "name_birth_date", null]},
+                            "resource_key": {"type": ["string", "null"], "description": "For an automatic link: a resource both cases name."},
                             "automatic": {"type": "boolean"}, "active": {"type": "boolean"},
                             "by": {"type": "string"}, "reason": {"type": ["string", "null"]},
                             "linked_at": {"type": "string", "format": "date-time"}}}},
@@ -777,19 +902,14 @@ pub fn openapi_paths() -> Value {
                             "recorded_in": {"type": "string"}, "active": {"type": "boolean"},
                             "by": {"type": "string"}, "reason": {"type": "string"},
                             "linked_at": {"type": "string", "format": "date-time"}}}},
-                        "entries": {"type": "array", "items": {"type": "object", "properties": {
-                            "reference": {"type": "string"}, "case_id": {"type": "string"},
-                            "at": {"type": "string", "format": "date-time"}, "account": {"type": "string"},
-                            "person": {"type": "string", "description": "The person the account is: the first key of its linked accounts, or the account itself."},
-                            "platform": {"type": "string"}, "channel": {"type": "string"},
-                            "source": {"type": "string", "enum": ["incident", "chat", "block"]},
-                            "reported": {"type": "boolean", "description": "For a block: reported to the platform."},
-                            "monitoring": {"type": "boolean"}, "offline": {"type": "boolean"}}}},
+                        "entries": {"type": "array", "items": entry_item},
                         "indicators": {"type": "array", "items": {"type": "object", "properties": {
                             "indicator": {"type": "string", "enum": ["repeated_contact", "cross_channel", "new_accounts_after_block", "monitoring", "offline_spill"]},
+                            "person": {"type": "string", "description": "The person whose entries the indicator counted."},
                             "name": {"type": "string"}, "measured": {"type": "integer"}, "threshold": {"type": "integer"},
                             "rests_on": {"type": "array", "items": {"type": "string"}}, "explanation": {"type": "string"}}}},
-                        "suggestion": {"type": ["object", "null"]}}}}}},
+                        "suggestion": {"type": ["object", "null"], "description": "The strongest of `suggestions`."},
+                        "suggestions": {"type": "array", "description": "Cyberstalking suggested for one person each: most indicators first.", "items": suggestion_item}}}}}},
                 "401": problem("Not signed in as staff."),
                 "404": problem("No such case.")
             }
@@ -800,7 +920,7 @@ pub fn openapi_paths() -> Value {
             "parameters": [case_id, lang],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
                 "required": ["other_case_id", "basis", "reason"], "properties": {
-                    "other_case_id": {"type": "string"}, "basis": {"type": "string", "enum": ["same_actor", "same_child"]},
+                    "other_case_id": {"type": "string"}, "basis": {"type": "string", "enum": ["same_actor", "same_child", "same_resource"]},
                     "actor_key": {"type": "string"}, "reason": {"type": "string"}}}}}},
             "responses": {"200": object("Recorded (`recorded_in` names the case whose record holds it)."),
                 "401": problem("Not signed in as staff."), "403": problem("Not an expert or the coordinator."),
@@ -869,7 +989,7 @@ pub fn openapi_paths() -> Value {
             "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}},
             "responses": {"201": object("Imported: messages read, the actor's messages, the days."),
                 "401": problem("Not signed in as staff."), "404": problem("No such case."),
-                "413": {"description": "Larger than 64 MiB."},
+                "413": {"description": "Larger than the body limit (2 GiB)."},
                 "422": problem("The export could not be read whole, the sender is not in it, or the account is not one.")}
         }},
         "/api/v1/cases/{case_id}/referral": {"post": {
@@ -909,5 +1029,23 @@ pub fn openapi_paths() -> Value {
                 "401": problem("Not signed in as staff."),
                 "404": problem("No such case, no package prepared with a PDF, or no such package.")}
         }}
-    })
+    });
+    // Apart, so that the macro above stays within the recursion limit.
+    paths["/api/v1/cases/{case_id}/signs"] = json!({"post": {
+        "summary": "Confirm (or withdraw) that a contact entry of the linked timeline shows monitoring or offline pursuit, with a reason (an expert or the coordinator): `sign_confirmed` / `sign_withdrawn`, recorded in the entry's case",
+        "security": [{"staffToken": []}],
+        "parameters": [case_id, lang],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+            "required": ["entry", "sign", "reason"], "properties": {
+                "entry": {"type": "string", "description": "The entry's `reference` in the timeline."},
+                "sign": {"type": "string", "enum": ["monitoring", "offline"]},
+                "reason": {"type": "string"},
+                "withdraw": {"type": "boolean", "description": "Withdraw a confirmed sign instead (default false)."}}}}}},
+        "responses": {"200": object("Recorded: the case that holds it."),
+            "401": problem("Not signed in as staff."), "403": problem("Not an expert or the coordinator."),
+            "404": problem("No such case."),
+            "409": problem("No reason, an entry that is no contact entry of the timeline, or already confirmed (not confirmed, to withdraw)."),
+            "422": problem("The sign is not monitoring or offline.")}
+    }});
+    paths
 }

@@ -11,11 +11,13 @@ use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use qorgau_app::linked::LinkedTimeline;
+use qorgau_app::linked::{
+    ChatExcerpt, ChatFile, ChunkReader, LinkedTimeline, SHOWN_CHAT_MESSAGES, ShownMessage,
+};
 use qorgau_domain::deadline::almaty_date;
 use qorgau_domain::linking::{EntrySource, LinkBasis, block_message};
 use qorgau_domain::message::{Explain, Language, Message};
-use qorgau_domain::pursuit::EntryKind;
+use qorgau_domain::pursuit::{EntryKind, Sign, Suggestion};
 
 use super::staff::StaffPage;
 use super::{Tr, page};
@@ -45,7 +47,64 @@ pub struct EntryView {
     pub case_id: String,
     pub account: String,
     pub what: String,
+    /// Signs experts confirmed on the entry.
     pub flags: String,
+    /// Signs the lexicons propose that nobody confirmed (never counted).
+    pub unconfirmed: String,
+    /// The entry's reference, for the sign form.
+    pub reference: String,
+    pub contact: bool,
+}
+
+/// A piece of a message: plain, or a lexicon match with the entry that
+/// caused it (`threats/ru-ubyu`).
+pub struct SegmentView {
+    pub text: String,
+    pub source: Option<String>,
+}
+
+/// One of the actor's messages read back from the stored export.
+pub struct MessageView {
+    pub position: u64,
+    /// Almaty time (`deadline::format_almaty`).
+    pub at: String,
+    pub sender: String,
+    pub segments: Vec<SegmentView>,
+    pub attachments: String,
+}
+
+/// An imported chat's marked actor and their messages, as shown.
+pub struct ChatView {
+    pub case_id: String,
+    pub evidence_id: String,
+    pub heading: String,
+    pub messages: Vec<MessageView>,
+    /// "50 of 1200 shown", when some are not.
+    pub more: Option<String>,
+}
+
+/// An entry a suggestion rests on, with its text: an incident's
+/// description, or the actor's messages of a chat day.
+pub struct EvidenceView {
+    pub date: String,
+    pub case_id: String,
+    pub platform: &'static str,
+    pub account: String,
+    pub what: String,
+    pub messages: Vec<MessageView>,
+    pub more: Option<String>,
+}
+
+/// One person's suggestion with what shows it.
+pub struct SuggestionView {
+    pub text: String,
+    pub indicators: Vec<IndicatorView>,
+    pub evidence: Vec<EvidenceView>,
+}
+
+/// A confirmed (or withdrawn) sign, as listed.
+pub struct SignView {
+    pub description: String,
 }
 
 pub struct IndicatorView {
@@ -58,7 +117,10 @@ pub struct IndicatorView {
 pub struct LinkedSummary {
     pub cases: usize,
     pub indicators: Vec<IndicatorView>,
-    pub suggestion: Option<String>,
+    /// Each person of whom cyberstalking is suggested, strongest first, with
+    /// the entries it rests on and their text — so the expert sees the
+    /// pursuit without searching.
+    pub suggestions: Vec<SuggestionView>,
 }
 
 #[derive(Template)]
@@ -74,7 +136,9 @@ struct LinkedPage {
     cases: usize,
     entries: Vec<EntryView>,
     indicators: Vec<IndicatorView>,
-    suggestion: Option<String>,
+    suggestions: Vec<SuggestionView>,
+    signs: Vec<SignView>,
+    chats: Vec<ChatView>,
     packages: Vec<PackageView>,
     /// The platforms an account may be on, as `(value, name)`.
     platforms: &'static [(&'static str, &'static str)],
@@ -108,6 +172,7 @@ fn link_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<LinkView> {
             let link = &row.link;
             let mut parts = vec![tr.t(match link.basis {
                 LinkBasis::SameActor => "linked-basis-same_actor",
+                LinkBasis::SameResource => "linked-basis-same_resource",
                 LinkBasis::SameChild => "linked-basis-same_child",
             })];
             if let Some(found) = link.child_match {
@@ -119,6 +184,12 @@ fn link_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<LinkView> {
                 }));
             }
             if let Some(key) = &link.actor_key {
+                parts.push(key.clone());
+            }
+            if let Some(key) = link.resource_key.as_ref().filter(|key| {
+                // Named once: an actor's account may also be the resource.
+                link.actor_key.as_ref() != Some(*key)
+            }) {
                 parts.push(key.clone());
             }
             parts.push(if link.automatic {
@@ -178,6 +249,13 @@ fn actor_link_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<ActorLinkView> {
         .collect()
 }
 
+fn sign_name(tr: Tr, sign: Sign) -> String {
+    tr.t(match sign {
+        Sign::Monitoring => "linked-sign-monitoring",
+        Sign::Offline => "linked-sign-offline",
+    })
+}
+
 fn entry_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<EntryView> {
     timeline
         .entries
@@ -201,45 +279,353 @@ fn entry_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<EntryView> {
                 ),
                 EntrySource::Block { reported, by, .. } => tr.say(&block_message(*reported, by)),
             };
-            let person = timeline.persons.person_of(&item.entry.account);
-            let account = if person == item.entry.account {
-                item.entry.account.clone()
-            } else {
-                format!(
-                    "{} ({})",
-                    item.entry.account,
-                    tr.t_with("linked-entry-person", "person", person)
-                )
+            let account = match item.entry.account.as_deref() {
+                // An incident that names no account: its resource, for reading.
+                None => item.entry.channel.clone(),
+                Some(account) => {
+                    let person = timeline.persons.person_of(account);
+                    if person == account {
+                        account.to_owned()
+                    } else {
+                        format!(
+                            "{account} ({})",
+                            tr.t_with("linked-entry-person", "person", person)
+                        )
+                    }
+                }
             };
             let mut flags = Vec::new();
-            if let EntryKind::Contact(contact) = item.entry.kind {
-                if contact.monitoring {
-                    flags.push(tr.t("linked-flag-monitoring"));
-                }
-                if contact.offline {
-                    flags.push(tr.t("linked-flag-offline"));
+            let mut contact = false;
+            if let EntryKind::Contact(flags_of_entry) = item.entry.kind {
+                contact = true;
+                for sign in Sign::ALL {
+                    if sign.of(&flags_of_entry) {
+                        flags.push(sign_name(tr, sign));
+                    }
                 }
             }
+            let unconfirmed: Vec<String> = item
+                .unconfirmed
+                .iter()
+                .map(|sign| sign_name(tr, *sign))
+                .collect();
             EntryView {
                 date: almaty_date(item.entry.at).to_string(),
                 case_id: item.case_id.clone(),
                 account,
                 what,
-                flags: flags.join(", "),
+                flags: if flags.is_empty() {
+                    String::new()
+                } else {
+                    tr.t_with("linked-sign-confirmed", "signs", flags.join(", "))
+                },
+                unconfirmed: if unconfirmed.is_empty() {
+                    String::new()
+                } else {
+                    tr.t_with("linked-sign-unconfirmed", "signs", unconfirmed.join(", "))
+                },
+                reference: item.entry.reference.clone(),
+                contact,
             }
         })
         .collect()
 }
 
 fn indicator_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<IndicatorView> {
+    indicators_of(tr, timeline, None)
+}
+
+/// The findings (of `person` only, when given) as shown.
+fn indicators_of(tr: Tr, timeline: &LinkedTimeline, person: Option<&str>) -> Vec<IndicatorView> {
     timeline
         .assessment
         .findings
         .iter()
+        .filter(|finding| person.is_none_or(|person| finding.person == person))
         .map(|finding| IndicatorView {
-            name: tr.t(finding.indicator.message_id()),
+            name: format!(
+                "{} — {}",
+                tr.t(finding.indicator.message_id()),
+                finding.person
+            ),
             explanation: tr.say(&finding.explain(&timeline.thresholds)),
             rests_on: tr.t_with("linked-rests-on", "entries", finding.rests_on.join("; ")),
+        })
+        .collect()
+}
+
+fn sign_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<SignView> {
+    timeline
+        .signs
+        .iter()
+        .map(|(_, record)| {
+            let message = if record.active {
+                Message::new("linked-sign-record")
+                    .with("by", record.by.as_str())
+                    .with("reason", record.reason.as_str())
+            } else {
+                Message::new("linked-sign-withdrawn")
+                    .with("by", record.withdrawn_by.clone().unwrap_or_default())
+                    .with("reason", record.withdraw_reason.clone().unwrap_or_default())
+            };
+            SignView {
+                description: tr.say(
+                    &message
+                        .with("sign", sign_name(tr, record.sign))
+                        .with("entry", record.entry.as_str()),
+                ),
+            }
+        })
+        .collect()
+}
+
+/// A message as shown: its text cut around the lexicon matches (each named
+/// by its entry), its attachments as markers, its time in Almaty.
+fn message_view(tr: Tr, message: &ShownMessage) -> MessageView {
+    let mut matches: Vec<&qorgau_chat::signals::SignalMatch> = message.signals.iter().collect();
+    matches.sort_by_key(|found| (found.start, std::cmp::Reverse(found.end)));
+    let mut segments = Vec::new();
+    let mut done = 0;
+    for found in matches {
+        // Overlapping matches: the first (longest) one is highlighted.
+        if found.start < done || found.end <= found.start {
+            continue;
+        }
+        let (Some(before), Some(matched)) = (
+            message.text.get(done..found.start),
+            message.text.get(found.start..found.end),
+        ) else {
+            continue;
+        };
+        if !before.is_empty() {
+            segments.push(SegmentView {
+                text: before.to_owned(),
+                source: None,
+            });
+        }
+        segments.push(SegmentView {
+            text: matched.to_owned(),
+            source: Some(found.source()),
+        });
+        done = found.end;
+    }
+    if let Some(rest) = message.text.get(done..).filter(|rest| !rest.is_empty()) {
+        segments.push(SegmentView {
+            text: rest.to_owned(),
+            source: None,
+        });
+    }
+    MessageView {
+        position: message.position,
+        at: message
+            .at
+            .map_or_else(String::new, qorgau_domain::deadline::format_almaty),
+        sender: message.sender.clone(),
+        segments,
+        attachments: message
+            .attachments
+            .iter()
+            .map(|kind| {
+                let name = serde_json::to_value(kind)
+                    .ok()
+                    .and_then(|value| value.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                tr.t_with("linked-attachment", "kind", name)
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// "Shown: 50 of 1200 messages of the actor; the rest are in the stored file."
+fn more_of(tr: Tr, excerpt: &ChatExcerpt) -> Option<String> {
+    let shown = excerpt.messages.len() as u64;
+    (excerpt.actor_messages > shown).then(|| {
+        tr.say(
+            &Message::new("linked-chat-more")
+                .with("shown", i64::try_from(shown).unwrap_or(i64::MAX))
+                .with(
+                    "total",
+                    i64::try_from(excerpt.actor_messages).unwrap_or(i64::MAX),
+                ),
+        )
+    })
+}
+
+/// The imported chats of the timeline's cases: each marked actor's
+/// messages, the first [`SHOWN_CHAT_MESSAGES`], read back from the stored,
+/// verified file. A chat that cannot be read says so instead.
+async fn chat_views(state: &AppState, tr: Tr, timeline: &LinkedTimeline) -> Vec<ChatView> {
+    let mut chats: Vec<(String, String)> = Vec::new();
+    for item in &timeline.entries {
+        if let EntrySource::Chat { evidence_id, .. } = &item.source {
+            let key = (item.case_id.clone(), evidence_id.clone());
+            if !chats.contains(&key) {
+                chats.push(key);
+            }
+        }
+    }
+    let Some(evidence) = state.evidence.as_ref() else {
+        return Vec::new();
+    };
+    let mut views = Vec::new();
+    for (case_id, evidence_id) in chats {
+        let excerpt = state
+            .procedure()
+            .chat_excerpt(&case_id, &evidence_id, None, SHOWN_CHAT_MESSAGES, evidence)
+            .await;
+        views.push(match excerpt {
+            Ok(excerpt) => ChatView {
+                heading: tr.say(
+                    &Message::new("linked-chat-heading")
+                        .with("sender", excerpt.actor_sender.as_str())
+                        .with("account", excerpt.actor_key.as_str())
+                        .with("platform", excerpt.platform.display_name())
+                        .with(
+                            "messages",
+                            i64::try_from(excerpt.actor_messages).unwrap_or(i64::MAX),
+                        ),
+                ),
+                messages: excerpt
+                    .messages
+                    .iter()
+                    .map(|message| message_view(tr, message))
+                    .collect(),
+                more: more_of(tr, &excerpt),
+                case_id,
+                evidence_id,
+            },
+            Err(_) => ChatView {
+                heading: tr.t_with("linked-chat-unreadable", "evidence", &evidence_id),
+                messages: Vec::new(),
+                more: None,
+                case_id,
+                evidence_id,
+            },
+        });
+    }
+    views
+}
+
+/// Each suggestion with the entries it rests on and their text; a chat
+/// day's entry carries the actor's messages of that day, read back from the
+/// stored file (one read per chat).
+async fn suggestion_views(
+    state: &AppState,
+    tr: Tr,
+    timeline: &LinkedTimeline,
+) -> Vec<SuggestionView> {
+    let mut views = Vec::new();
+    for suggestion in &timeline.assessment.suggestions {
+        views.push(SuggestionView {
+            text: tr.say(&suggestion.explain()),
+            indicators: indicators_of(tr, timeline, Some(&suggestion.person)),
+            evidence: evidence_views(state, tr, timeline, suggestion).await,
+        });
+    }
+    views
+}
+
+async fn evidence_views(
+    state: &AppState,
+    tr: Tr,
+    timeline: &LinkedTimeline,
+    suggestion: &Suggestion,
+) -> Vec<EvidenceView> {
+    let items: Vec<&qorgau_domain::linking::CaseTimelineEntry> = timeline
+        .entries
+        .iter()
+        .filter(|item| suggestion.rests_on.contains(&item.entry.reference))
+        .collect();
+    // The chat days each chat contributes, read in one pass per chat.
+    let mut days_of_chat: Vec<((String, String), Vec<jiff::civil::Date>)> = Vec::new();
+    for item in &items {
+        if let EntrySource::Chat { evidence_id, .. } = &item.source {
+            let key = (item.case_id.clone(), evidence_id.clone());
+            let day = almaty_date(item.entry.at);
+            match days_of_chat.iter_mut().find(|(chat, _)| *chat == key) {
+                Some((_, days)) => days.push(day),
+                None => days_of_chat.push((key, vec![day])),
+            }
+        }
+    }
+    let mut excerpts: Vec<((String, String), ChatExcerpt)> = Vec::new();
+    if let Some(evidence) = state.evidence.as_ref() {
+        for ((case_id, evidence_id), days) in days_of_chat {
+            if let Ok(excerpt) = state
+                .procedure()
+                .chat_excerpt(
+                    &case_id,
+                    &evidence_id,
+                    Some(&days),
+                    SHOWN_CHAT_MESSAGES,
+                    evidence,
+                )
+                .await
+            {
+                excerpts.push(((case_id, evidence_id), excerpt));
+            }
+        }
+    }
+    items
+        .into_iter()
+        .map(|item| {
+            let day = almaty_date(item.entry.at);
+            let (what, messages, more) = match &item.source {
+                EntrySource::Incident {
+                    index, description, ..
+                } => (
+                    format!(
+                        "{}: {description}",
+                        tr.t_with("linked-entry-incident", "index", index)
+                    ),
+                    Vec::new(),
+                    None,
+                ),
+                EntrySource::Chat {
+                    evidence_id,
+                    messages,
+                    first_message,
+                    ..
+                } => {
+                    let excerpt = excerpts.iter().find(|((case_id, chat), _)| {
+                        *case_id == item.case_id && chat == evidence_id
+                    });
+                    let shown: Vec<MessageView> = excerpt
+                        .map(|(_, excerpt)| {
+                            excerpt
+                                .messages
+                                .iter()
+                                .filter(|message| {
+                                    message.at.is_some_and(|at| almaty_date(at) == day)
+                                })
+                                .map(|message| message_view(tr, message))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (
+                        tr.say(
+                            &Message::new("linked-entry-chat")
+                                .with("messages", i64::from(*messages))
+                                .with("first", i64::try_from(*first_message).unwrap_or(i64::MAX)),
+                        ),
+                        shown,
+                        excerpt.and_then(|(_, excerpt)| more_of(tr, excerpt)),
+                    )
+                }
+                EntrySource::Block { reported, by, .. } => {
+                    (tr.say(&block_message(*reported, by)), Vec::new(), None)
+                }
+            };
+            EvidenceView {
+                date: day.to_string(),
+                case_id: item.case_id.clone(),
+                platform: item.entry.platform.display_name(),
+                account: item.entry.account.clone().unwrap_or_default(),
+                what,
+                messages,
+                more,
+            }
         })
         .collect()
 }
@@ -250,13 +636,8 @@ pub async fn summary(state: &AppState, tr: Tr, case_id: &str) -> Option<LinkedSu
     let timeline = state.procedure().linked_timeline(case_id).await.ok()?;
     Some(LinkedSummary {
         cases: timeline.cases.len(),
-
         indicators: indicator_views(tr, &timeline),
-        suggestion: timeline
-            .assessment
-            .suggestion
-            .as_ref()
-            .map(|suggestion| tr.say(&suggestion.explain())),
+        suggestions: suggestion_views(state, tr, &timeline).await,
     })
 }
 
@@ -304,11 +685,9 @@ async fn render(
             cases: timeline.cases.len(),
             entries: entry_views(tr, &timeline),
             indicators: indicator_views(tr, &timeline),
-            suggestion: timeline
-                .assessment
-                .suggestion
-                .as_ref()
-                .map(|suggestion| tr.say(&suggestion.explain())),
+            suggestions: suggestion_views(state, tr, &timeline).await,
+            signs: sign_views(tr, &timeline),
+            chats: chat_views(state, tr, &timeline).await,
             packages,
             platforms: PLATFORMS,
         },
@@ -538,30 +917,31 @@ pub async fn import_chat(
     Path(case_id): Path<String>,
     mut multipart: Multipart,
 ) -> Response {
+    let too_large = || {
+        Message::new("linking-chat-too-large").with(
+            "megabytes",
+            (qorgau_app::linked::MAX_CHAT_IMPORT_BYTES / (1024 * 1024)) as i64,
+        )
+    };
+    // The form sends the typed fields first and the file last (the
+    // template's order); the file is streamed to the blob store as it
+    // arrives, never whole in memory.
     let mut values = HashMap::new();
-    let mut file = Vec::new();
-    loop {
+    let mut field = loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(_) => {
-                let message = Message::new("linking-chat-too-large").with(
-                    "megabytes",
-                    (qorgau_app::linked::MAX_CHAT_IMPORT_BYTES / (1024 * 1024)) as i64,
-                );
-                return after(&state, language, &staff, &case_id, Err(message)).await;
-            }
+            Ok(None) => return StatusCode::BAD_REQUEST.into_response(),
+            Err(_) => return after(&state, language, &staff, &case_id, Err(too_large())).await,
         };
+        if field.name() == Some("file") {
+            break field;
+        }
         let name = field.name().unwrap_or_default().to_owned();
-        let Ok(bytes) = field.bytes().await else {
+        let Ok(text) = field.text().await else {
             return StatusCode::BAD_REQUEST.into_response();
         };
-        if name == "file" {
-            file = bytes.to_vec();
-        } else {
-            values.insert(name, String::from_utf8_lossy(&bytes).into_owned());
-        }
-    }
+        values.insert(name, text);
+    };
     if !staff.check_csrf(&values) {
         return StatusCode::FORBIDDEN.into_response();
     }
@@ -573,22 +953,37 @@ pub async fn import_chat(
         account: value("account"),
         timezone: None,
     };
-    let message_of = api_message;
-    let upload = match chat_upload(&query, file) {
+    let (sender, reader) = ChunkReader::channel();
+    let upload = match chat_upload(&query, ChatFile::Reader(Box::new(reader))) {
         Ok(upload) => upload,
         Err(error) => {
-            return after(&state, language, &staff, &case_id, Err(message_of(error))).await;
+            return after(&state, language, &staff, &case_id, Err(api_message(error))).await;
         }
     };
     let Some(evidence) = state.evidence.clone() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let result = state
-        .procedure()
-        .import_chat(&case_id, staff.actor(), upload, &evidence)
-        .await
+    let feed = async move {
+        loop {
+            let piece = match field.chunk().await {
+                Ok(Some(chunk)) => Ok(chunk.to_vec()),
+                Ok(None) => return,
+                Err(error) => Err(std::io::Error::other(error.to_string())),
+            };
+            let failed = piece.is_err();
+            if sender.send(piece).await.is_err() || failed {
+                return;
+            }
+        }
+    };
+    let procedure = state.procedure();
+    let (_, imported) = tokio::join!(
+        feed,
+        procedure.import_chat(&case_id, staff.actor(), upload, &evidence)
+    );
+    let result = imported
         .map(drop)
-        .map_err(|error| message_of(chat_error(error)));
+        .map_err(|error| api_message(chat_error(error)));
     after(&state, language, &staff, &case_id, result).await
 }
 
@@ -633,5 +1028,38 @@ pub async fn referral(
             ApiError::Forbidden(Some(detail)) => detail,
             _ => Message::new("problem-internal"),
         });
+    after(&state, language, &staff, &case_id, result).await
+}
+
+/// Confirm or withdraw a sign on an entry of the timeline: `csrf`, `entry`
+/// (its reference), `sign` (`monitoring` | `offline`), `reason`, `action`
+/// (`confirm` | `withdraw`). Recorded in the case the entry belongs to.
+pub async fn sign(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    staff: StaffPage,
+    Path(case_id): Path<String>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Response {
+    if !staff.check_csrf(&values) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let value = |name: &str| values.get(name).cloned().unwrap_or_default();
+    let result = match Sign::parse(&value("sign")) {
+        Some(sign) => state
+            .procedure()
+            .confirm_sign(
+                &case_id,
+                &value("entry"),
+                sign,
+                value("action") != "withdraw",
+                value("reason"),
+                staff.actor(),
+            )
+            .await
+            .map(drop)
+            .map_err(service_message),
+        None => Err(Message::new("problem-field-invalid").with("field", "sign")),
+    };
     after(&state, language, &staff, &case_id, result).await
 }

@@ -251,6 +251,10 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(linked::record_block),
         )
         .route(
+            "/staff/cases/{case_id}/signs",
+            axum::routing::post(linked::sign),
+        )
+        .route(
             "/staff/cases/{case_id}/chats",
             axum::routing::post(linked::import_chat).layer(DefaultBodyLimit::max(
                 qorgau_app::linked::MAX_CHAT_IMPORT_BYTES + 1024 * 1024,

@@ -101,11 +101,22 @@ fn timeline_json(timeline: &LinkedTimeline) -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "indicators": timeline.assessment.findings.iter().map(|finding| json!({
             "indicator": finding.indicator.as_str(),
+            "person": finding.person,
             "measured": finding.measured,
             "threshold": finding.threshold,
             "rests_on": finding.rests_on,
         })).collect::<Vec<_>>(),
-        "suggestion": timeline.assessment.suggestion.as_ref().map(|suggestion| suggestion.category),
+        "suggestion": timeline.assessment.suggestion().map(|suggestion| suggestion.category),
+        "suggestions": timeline.assessment.suggestions.iter().map(|suggestion| json!({
+            "category": suggestion.category,
+            "person": suggestion.person,
+            "accounts": suggestion.accounts,
+            "platforms": suggestion.platforms,
+            "first_contact": rfc3339_almaty(suggestion.first_contact),
+            "last_contact": rfc3339_almaty(suggestion.last_contact),
+            "indicators": suggestion.indicators.iter().map(|indicator| indicator.as_str()).collect::<Vec<_>>(),
+            "rests_on": suggestion.rests_on,
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -121,6 +132,7 @@ fn timeline_text(session: &Session, timeline: &LinkedTimeline) -> String {
     for row in &timeline.links {
         let basis = text(Message::new(match row.link.basis {
             LinkBasis::SameActor => "linked-basis-same_actor",
+            LinkBasis::SameResource => "linked-basis-same_resource",
             LinkBasis::SameChild => "linked-basis-same_child",
         }));
         let by = if row.link.automatic {
@@ -168,7 +180,11 @@ fn timeline_text(session: &Session, timeline: &LinkedTimeline) -> String {
             "  {}  {}  {}  {what}",
             qorgau_domain::deadline::almaty_date(item.entry.at),
             item.case_id,
-            item.entry.account
+            // An incident naming no account: its resource.
+            item.entry
+                .account
+                .as_deref()
+                .unwrap_or(item.entry.channel.as_str())
         );
     }
     let _ = writeln!(out, "\n{}", text(Message::new("linked-indicators-heading")));
@@ -178,12 +194,13 @@ fn timeline_text(session: &Session, timeline: &LinkedTimeline) -> String {
     for finding in &timeline.assessment.findings {
         let _ = writeln!(
             out,
-            "  {}: {}",
+            "  {} ({}): {}",
             text(Message::new(finding.indicator.message_id())),
+            finding.person,
             text(finding.explain(&timeline.thresholds))
         );
     }
-    if let Some(suggestion) = &timeline.assessment.suggestion {
+    for suggestion in &timeline.assessment.suggestions {
         let _ = writeln!(out, "\n{}", text(suggestion.explain()));
     }
     out
@@ -206,7 +223,8 @@ pub async fn import_chat(
     args: ImportChatArgs,
 ) -> Result<u8, AppError> {
     let actor = session.actor(procedure.store).await?;
-    let bytes = std::fs::read(&args.file).map_err(|error| {
+    // Streamed to the blob store: a large export is never whole in memory.
+    let file = std::fs::File::open(&args.file).map_err(|error| {
         AppError::bad_input(
             Message::new("cli-file-unreadable")
                 .with("path", args.file.display().to_string())
@@ -226,7 +244,7 @@ pub async fn import_chat(
         actor_sender: args.sender,
         platform: args.platform,
         account: args.account,
-        bytes,
+        file: qorgau_app::linked::ChatFile::Reader(Box::new(file)),
     };
     let imported = procedure
         .import_chat(&args.case_id, &actor, upload, &evidence)
