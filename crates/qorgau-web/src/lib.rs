@@ -80,7 +80,10 @@ pub fn router(state: AppState) -> Router {
             "/v1/auth/token",
             post(api::staff::token).delete(api::staff::sign_out),
         )
-        .route("/v1/cases", get(api::staff::queue))
+        .route(
+            "/v1/cases",
+            get(api::staff::queue).post(api::coordinator::register),
+        )
         .route("/v1/cases/{case_id}", get(api::staff::case))
         .route("/v1/cases/{case_id}/votes", post(api::staff::vote))
         .route(
@@ -161,6 +164,32 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/cases/{case_id}/response/preview",
             get(api::deliveries::response_preview),
+        )
+        // The coordinator's workspace (`api/coordinator.rs`): order actions
+        // and the people Qorgau knows, as the case page and /staff/people.
+        .route(
+            "/v1/orders/{order_id}/verification",
+            post(api::coordinator::verify),
+        )
+        .route(
+            "/v1/orders/{order_id}/non-compliance",
+            post(api::coordinator::not_complied),
+        )
+        .route(
+            "/v1/orders/{order_id}/escalation/steps",
+            post(api::coordinator::escalate),
+        )
+        .route(
+            "/v1/staff",
+            get(api::coordinator::list_staff).post(api::coordinator::add_staff),
+        )
+        .route(
+            "/v1/staff/{username}/password",
+            post(api::coordinator::reset_password),
+        )
+        .route(
+            "/v1/owners",
+            get(api::coordinator::list_owners).post(api::coordinator::add_owner),
         )
         .route("/v1/stats", get(api::stats::stats))
         .route("/v1/stats/open-data.json", get(api::stats::open_data_json))

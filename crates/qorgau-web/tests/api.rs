@@ -799,6 +799,9 @@ async fn authorization_matrix() {
         .await;
     assert_eq!(decided_stalking.status, 200, "{}", decided_stalking.body);
     let (extended_page, _) = app.apply(application()).await;
+    // The coordinator's order actions over the API: its orders are delivered
+    // by the owners' listing rows, which run before them.
+    let (coordinated, _) = confirmed_case(&app).await;
 
     let mut who: Vec<Credentials> = Vec::new();
     for (index, _) in ROLES.iter().enumerate() {
@@ -1293,6 +1296,77 @@ async fn authorization_matrix() {
             "/api/v1/owner/webhook",
             Body::Json(json!({"url": "https://hooks.example.kz/qorgau"})),
             [401, 401, 401, 401, 401, 401, 200, 200],
+        ),
+        // The coordinator's workspace over the API (api/coordinator.rs): a paper application, the
+        // order actions of the case page (before the removal deadline: a check is recorded,
+        // non-compliance and an escalation step are the procedure's 409), and /staff/people.
+        row(
+            "POST",
+            "/api/v1/cases",
+            "/api/v1/cases",
+            Body::Json(json!({
+                "received_on": "2026-12-01", "language": "kk",
+                "applicant": {"name": "Гүлнар", "relation": "parent", "postal_address": "Алматы, Абай 10"},
+                "child": {"name": "Әлібек", "birth_date": "2013-03-08"},
+                "resources": [{"url": "https://t.me/school_memes_kz"}]
+            })),
+            [401, 401, 401, 403, 403, 201, 401, 401],
+        ),
+        row(
+            "POST",
+            "/api/v1/orders/{order_id}/verification",
+            format!("/api/v1/orders/{coordinated}-1/verification"),
+            Body::Json(json!({"result": "still_present"})),
+            [401, 401, 401, 403, 403, 200, 401, 401],
+        ),
+        row(
+            "POST",
+            "/api/v1/orders/{order_id}/non-compliance",
+            format!("/api/v1/orders/{coordinated}-1/non-compliance"),
+            Body::Json(json!({})),
+            [401, 401, 401, 403, 403, 409, 401, 401],
+        ),
+        row(
+            "POST",
+            "/api/v1/orders/{order_id}/escalation/steps",
+            format!("/api/v1/orders/{coordinated}-1/escalation/steps"),
+            Body::Json(json!({"early_reason": "r"})),
+            [401, 401, 401, 403, 403, 409, 401, 401],
+        ),
+        row(
+            "GET",
+            "/api/v1/staff",
+            "/api/v1/staff",
+            Body::None,
+            [401, 401, 401, 403, 403, 200, 401, 401],
+        ),
+        row(
+            "POST",
+            "/api/v1/staff",
+            "/api/v1/staff",
+            Body::Json(json!({"username": "e7", "display_name": "E7", "role": "expert"})),
+            [401, 401, 401, 403, 403, 201, 401, 401],
+        ),
+        row(
+            "POST",
+            "/api/v1/staff/{username}/password",
+            "/api/v1/staff/e7/password",
+            Body::Json(json!({})),
+            [401, 401, 401, 403, 403, 200, 401, 401],
+        ),
+        row(
+            "GET",
+            "/api/v1/owners",
+            "/api/v1/owners",
+            Body::None,
+            [401, 401, 401, 403, 403, 200, 401, 401],
+        ),
+        row(
+            "POST",
+            "/api/v1/owners",
+            "/api/v1/owners",
+            Body::Json(json!({"name": "ok.ru", "display_name": "OK", "domains": ["ok.ru"]})),
+            [401, 401, 401, 403, 403, 201, 401, 401],
         ),
         // Staff pages.
         row("GET", "/staff", "/staff", Body::None, staff_get),
@@ -1789,9 +1863,28 @@ async fn the_openapi_document_lists_every_route() {
         "/api/v1/stats/open-data.json",
         "/api/v1/stats/open-data.csv",
         "/api/v1/stats/decisions.dsa.json",
+        "/api/v1/orders/{order_id}/verification",
+        "/api/v1/orders/{order_id}/non-compliance",
+        "/api/v1/orders/{order_id}/escalation/steps",
+        "/api/v1/staff",
+        "/api/v1/staff/{username}/password",
+        "/api/v1/owners",
         "/api/openapi.json",
     ] {
         assert!(paths.contains(&route), "{route} is not documented");
+    }
+    // Paths with two operations keep both (the coordinator's are merged in).
+    for (route, methods) in [
+        ("/api/v1/cases", ["get", "post"]),
+        ("/api/v1/staff", ["get", "post"]),
+        ("/api/v1/owners", ["get", "post"]),
+    ] {
+        for method in methods {
+            assert!(
+                document["paths"][route][method].is_object(),
+                "{method} {route} is not documented"
+            );
+        }
     }
     // In CI, the standard validator checks the document.
     let validator = std::path::Path::new(&std::env::var("HOME").unwrap())

@@ -184,7 +184,9 @@ pub async fn resume(
         .map_err(fail)
 }
 
-async fn run_on_order(
+/// Runs a coordinator's command on the case an order belongs to; the
+/// order's state after it, and what was recorded.
+pub(crate) async fn run_on_order(
     state: &AppState,
     staff: &Staff,
     order_id: &str,
@@ -199,12 +201,23 @@ async fn run_on_order(
         .procedure()
         .run(case_id, &staff.actor, command)
         .await
-        .map_err(ApiError::from_service)?;
+        .map_err(|error| match error {
+            // An order number the case does not have is not found, like a
+            // case number nobody has (the OpenAPI document's 404).
+            qorgau_app::ServiceError::Procedure(
+                qorgau_domain::procedure::ProcedureError::UnknownOrder { .. },
+            ) => ApiError::NotFound,
+            error => ApiError::from_service(error),
+        })?;
     let order = case.order(order_id).ok_or(ApiError::NotFound)?;
     Ok(Json(json!({
         "order_id": order_id,
         "status": qorgau_domain::procedure::command::order_status_name(order.status),
         "escalation_paused": order.escalation_paused.is_some(),
+        "case_id": case_id,
+        "removal_due": order.removal_due.map(rfc3339_almaty),
+        "last_verification": order.last_verification,
+        "escalations": order.escalations.iter().map(|kind| kind.as_str()).collect::<Vec<_>>(),
         "recorded": events.iter().map(|event| event.type_name()).collect::<Vec<_>>(),
     }))
     .into_response())

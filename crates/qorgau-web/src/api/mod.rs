@@ -1,6 +1,7 @@
 //! The JSON API under `/api` (API.md), described by `/api/openapi.json`.
 
 pub mod applications;
+pub mod coordinator;
 pub mod deliveries;
 pub mod evidence;
 pub mod health;

@@ -51,6 +51,22 @@ pub fn openapi() -> Value {
     {
         paths.extend(staff);
     }
+    // By operation: `/api/v1/cases` has the queue's `get` and the paper
+    // registration's `post`.
+    if let Some(paths) = document["paths"].as_object_mut()
+        && let Value::Object(coordinator) = super::coordinator::openapi_paths()
+    {
+        for (path, operations) in coordinator {
+            match (paths.get_mut(&path), operations) {
+                (Some(Value::Object(existing)), Value::Object(operations)) => {
+                    existing.extend(operations)
+                }
+                (_, operations) => {
+                    paths.insert(path, operations);
+                }
+            }
+        }
+    }
     document["components"]["schemas"]["EvidenceItem"] = evidence_item_schema();
     document
 }

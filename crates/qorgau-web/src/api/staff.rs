@@ -41,7 +41,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
 
 /// One field of a JSON object, typed; a missing or ill-typed field is a 422
 /// naming it.
-fn field<T: DeserializeOwned>(
+pub(crate) fn field<T: DeserializeOwned>(
     body: &Value,
     name: &'static str,
     errors: &mut Vec<FieldProblem>,
@@ -69,7 +69,7 @@ fn field<T: DeserializeOwned>(
     }
 }
 
-fn invalid(errors: Vec<FieldProblem>) -> ApiError {
+pub(crate) fn invalid(errors: Vec<FieldProblem>) -> ApiError {
     ApiError::Invalid {
         detail: Message::new("problem-invalid-fields").with("count", errors.len() as i64),
         errors,
