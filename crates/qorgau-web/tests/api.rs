@@ -1174,6 +1174,17 @@ async fn authorization_matrix() {
             ),
             [401, 401, 401, 201, 409, 409, 401, 401],
         ),
+        // A sign on an entry of the timeline, confirmed with a reason.
+        row(
+            "POST",
+            "/api/v1/cases/{case_id}/signs",
+            format!("/api/v1/cases/{a}/signs"),
+            Body::Json(
+                json!({"entry": format!("{a} incident 1"), "sign": "offline", "reason": "r", "withdraw": false}),
+            ),
+            // The expert confirms; the same sign again is the procedure's 409.
+            [401, 401, 401, 200, 409, 409, 401, 401],
+        ),
         // Not a chat export: 400, about the input.
         row(
             "POST",
@@ -1518,6 +1529,19 @@ async fn authorization_matrix() {
                 ("platform", "telegram"),
                 ("account", "@page_account"),
                 ("on", "2026-11-20"),
+            ]),
+            [
+                to_login, to_login, to_login, 303, 409, 409, to_login, to_login,
+            ],
+        ),
+        row(
+            "POST",
+            "/staff/cases/{case_id}/signs",
+            format!("/staff/cases/{a}/signs"),
+            form(&[
+                ("entry", &format!("{a} incident 2")),
+                ("sign", "monitoring"),
+                ("reason", "r"),
             ]),
             [
                 to_login, to_login, to_login, 303, 409, 409, to_login, to_login,
