@@ -727,7 +727,9 @@ async fn voted_case(app: &TestApp) -> String {
 #[tokio::test]
 async fn authorization_matrix() {
     let app = TestApp::spawn().await;
-    // Case A: filed on the form with a screenshot (an upload to read back).
+    // Case A: filed on the form with a screenshot (an upload to read back),
+    // naming a resource no other case names (cases sharing a resource are
+    // linked by themselves, and the link rows below link A to B by hand).
     let applied = app
         .post_multipart(
             "/apply?lang=ru",
@@ -737,9 +739,9 @@ async fn authorization_matrix() {
                 ("relation", "parent"),
                 ("child_name", "Данияр"),
                 ("child_birth_date", "2012-04-15"),
-                ("resource_1", "https://t.me/school_memes_kz"),
+                ("resource_1", "https://t.me/daniyar_memes_kz"),
                 ("incident_1_date", "2026-11-20"),
-                ("incident_1_resource", "https://t.me/school_memes_kz"),
+                ("incident_1_resource", "https://t.me/daniyar_memes_kz"),
                 ("incident_2_date", "2026-11-24"),
                 ("email", "aigul@example.kz"),
                 ("consent", "yes"),
@@ -1084,7 +1086,7 @@ async fn authorization_matrix() {
             "POST",
             "/api/v1/cases/{case_id}/captures",
             format!("/api/v1/cases/{a}/captures"),
-            Body::Json(json!({"url": "https://t.me/school_memes_kz"})),
+            Body::Json(json!({"url": "https://t.me/daniyar_memes_kz"})),
             api_staff_only(202),
         ),
         row(
@@ -1406,7 +1408,7 @@ async fn authorization_matrix() {
             "POST",
             "/staff/cases/{case_id}/captures",
             format!("/staff/cases/{a}/captures"),
-            form(&[("url", "https://t.me/school_memes_kz")]),
+            form(&[("url", "https://t.me/daniyar_memes_kz")]),
             [
                 to_login, to_login, to_login, 303, 303, 303, to_login, to_login,
             ],
