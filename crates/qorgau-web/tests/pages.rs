@@ -1793,3 +1793,63 @@ async fn each_step_in_three_languages_matches_its_snapshot() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_childs_age_is_judged_on_the_incidents_step_and_contact_on_its_own() {
+    let app = TestApp::spawn().await;
+    let first = app.get("/apply?lang=en", None).await.body;
+    let second = press(&app, &first, "en", &STEP_1, ("action", "next")).await;
+    // 18 on 2 December 2026, the day of the walk: not refused on the child's
+    // step, since the incidents (asked next) may be from before the birthday.
+    let third = press(
+        &app,
+        &second.body,
+        "en",
+        &[("child_name", CHILD), ("child_birth_date", "2008-11-22")],
+        ("action", "next"),
+    )
+    .await;
+    assert_eq!(third.status, 200, "{}", third.body);
+    // Incidents when 17 and when 18: judged on the earliest, so admissible.
+    let incidents = [
+        ("resource_1", "https://t.me/school_memes_kz"),
+        ("incident_1_date", "2026-11-25"),
+        ("incident_2_date", "2026-11-20"),
+    ];
+    let fourth = press(&app, &third.body, "en", &incidents, ("action", "next")).await;
+    assert_eq!(fourth.status, 200, "{}", fourth.body);
+    // Both after the birthday: refused beside the earliest incident's date.
+    let adult = press(
+        &app,
+        &third.body,
+        "en",
+        &[
+            ("resource_1", "https://t.me/school_memes_kz"),
+            ("incident_1_date", "2026-11-25"),
+            ("incident_2_date", "2026-11-23"),
+        ],
+        ("action", "next"),
+    )
+    .await;
+    assert_eq!(adult.status, 422);
+    let summary = between(&adult.body, "class=\"error-summary\"", "</div>");
+    assert!(summary.contains("href=\"#incident_2_date\""), "{summary}");
+    assert!(summary.contains("18 years old"), "{summary}");
+    // No way to answer: asked for on the contact step, in plain words.
+    let no_contact = press(
+        &app,
+        &fourth.body,
+        "en",
+        &[("consent", "yes")],
+        ("action", "next"),
+    )
+    .await;
+    assert_eq!(no_contact.status, 422);
+    let summary = between(&no_contact.body, "class=\"error-summary\"", "</div>");
+    assert!(summary.contains("href=\"#email\""), "{summary}");
+    assert!(
+        summary.contains("e-mail address or a phone number"),
+        "{summary}"
+    );
+    assert!(!summary.contains("consent"), "{summary}");
+}
