@@ -176,6 +176,8 @@ fn incident_slots(values: &HashMap<String, String>) -> usize {
 }
 
 /// Removes slot `number` of `count`, moving the later slots up one place.
+/// `parts` are the names `field` builds a slot's fields from (an incident's
+/// four; a link slot has one field, so its one part is unnamed).
 fn remove_slot(
     values: &mut HashMap<String, String>,
     number: usize,
