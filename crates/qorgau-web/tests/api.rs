@@ -970,6 +970,20 @@ async fn authorization_matrix() {
             ]),
             [201; 8],
         ),
+        // The application's steps: public, each answer on a page of its own
+        // (nothing is recorded until the whole form is posted to /apply).
+        row(
+            "POST",
+            "/apply/step",
+            "/apply/step",
+            form(&[
+                ("step", "1"),
+                ("applicant_name", "Ержан Болатұлы"),
+                ("relation", "parent"),
+                ("action", "next"),
+            ]),
+            ALL,
+        ),
         row("GET", "/track", "/track", Body::None, ALL),
         row(
             "POST",

@@ -1,6 +1,7 @@
 //! The issue's story in a real browser: headless Chromium driven over the
 //! WebDriver protocol (Debian's `chromium` and `chromium-driver`; `.ci/run`
-//! installs them). A parent on a phone-sized window files in Russian, the
+//! installs them). A parent on a phone-sized window walks the form's steps in
+//! Russian (the screenshot chosen on the last one), the
 //! expert group confirms, the coordinator records the decision on the staff
 //! pages (which issues the order), the owner reports removal through the API,
 //! and the parent sees the outcome in Russian. Then the same form refuses an
@@ -14,6 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::TestApp;
+use qorgau_store::Store;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -243,6 +245,13 @@ impl Driver {
             .to_owned()
     }
 
+    /// An input's current value (hidden ones too).
+    async fn value(&self, css: &str) -> Value {
+        let element = self.find(css).await;
+        self.command("GET", &format!("/element/{element}/property/value"), None)
+            .await
+    }
+
     async fn page_text(&self) -> String {
         self.text("body").await
     }
@@ -256,21 +265,42 @@ async fn a_parent_files_in_russian_and_sees_the_removal_and_kazakh_refuses_witho
     let app = TestApp::spawn().await;
     let base = format!("http://{}", app.address);
 
-    // A parent on a phone files an application in Russian.
+    // A parent on a phone files an application in Russian, step by step.
     browser.open(&format!("{base}/?lang=ru")).await;
     browser.click("a.button").await;
+    browser.wait_for("#applicant_name").await;
     browser
         .type_into("#applicant_name", "Айгуль Ахметова")
         .await;
-    browser.click("#relation option[value=parent]").await;
+    browser.click("#relation").await;
+    browser.click("#continue").await;
+    browser.wait_for("#child_name").await;
     browser.type_into("#child_name", "Данияр").await;
     browser.set_value("child_birth_date", "2012-04-15").await;
+    browser.click("#continue").await;
+    browser.wait_for("#resource_1").await;
+    // The rule is explained on this step, before anything is sent.
+    assert!(browser.text(".rule").await.contains("интернет-ресурс"));
     browser
         .type_into(
             "#resource_1",
             "https://t.me/s/school_memes_kz?utm_source=share",
         )
         .await;
+    // A second link, added and then removed again, without JavaScript.
+    browser.click("button[value=add_resource]").await;
+    browser.wait_for("#resource_2").await;
+    browser
+        .type_into("#resource_2", "https://instagram.com/fake_daniyar")
+        .await;
+    browser.click("button[value=remove_resource_2]").await;
+    browser.wait_for("button[value=add_resource]").await;
+    assert!(
+        !browser
+            .page_text()
+            .await
+            .contains("instagram.com/fake_daniyar")
+    );
     browser.set_value("incident_1_date", "2026-11-20").await;
     browser
         .type_into("#incident_1_resource", "t.me/school_memes_kz")
@@ -282,9 +312,28 @@ async fn a_parent_files_in_russian_and_sees_the_removal_and_kazakh_refuses_witho
     browser
         .type_into("#incident_2_description", "Ещё один мем")
         .await;
+    browser.click("#continue").await;
+    browser.wait_for("#email").await;
     browser.type_into("#email", "aigul@example.kz").await;
-    // The screenshot of the post, attached through the form's file input
-    // (WebDriver types the file's path into it).
+    browser.click("#consent").await;
+    browser.click("#continue").await;
+    // Check the answers; the screenshot of the post is attached on this last
+    // step (WebDriver types the file's path into the file input).
+    browser.wait_for("#evidence").await;
+    let answers = browser.page_text().await;
+    for answer in [
+        "Айгуль Ахметова",
+        "Данияр",
+        "Унизительный мем",
+        "aigul@example.kz",
+    ] {
+        assert!(answers.contains(answer), "{answer}: {answers}");
+    }
+    let url = browser.command("GET", "/url", None).await;
+    assert!(
+        !url.as_str().unwrap().contains("%D0"),
+        "no answer in the address: {url}"
+    );
     let screenshot = tempfile::tempdir().unwrap();
     let png = common::tiny_png();
     let png_path = screenshot.path().join("скриншот.png");
@@ -292,8 +341,7 @@ async fn a_parent_files_in_russian_and_sees_the_removal_and_kazakh_refuses_witho
     browser
         .type_into("#evidence", png_path.to_str().unwrap())
         .await;
-    browser.click("#consent").await;
-    browser.click("button[type=submit]").await;
+    browser.click("#send").await;
     browser.wait_for("#case-id").await;
     let case_id = browser.text("#case-id").await;
     let code = browser.text("#access-code").await;
@@ -377,29 +425,40 @@ async fn a_parent_files_in_russian_and_sees_the_removal_and_kazakh_refuses_witho
         "{timeline}"
     );
 
-    // The same form refuses an application without an Internet resource, in Kazakh.
+    // The same form refuses an application without an Internet resource, in
+    // Kazakh: at the resources step, keeping what was typed.
     browser.open(&format!("{base}/apply?lang=kk")).await;
+    browser.wait_for("#applicant_name").await;
     browser.type_into("#applicant_name", "Ержан Болатұлы").await;
-    browser.click("#relation option[value=parent]").await;
-    browser.type_into("#child_name", "Әсел").await;
+    browser.click("#relation").await;
+    browser.click("#continue").await;
+    browser.wait_for("#child_name").await;
     browser.set_value("child_birth_date", "2011-09-02").await;
+    // Enter in a field continues (the form's default button), rather than
+    // pressing the language switch or "add another" that come first.
+    browser.type_into("#child_name", "Әсел\u{E007}").await;
+    browser.wait_for("#resource_1").await;
     browser.set_value("incident_1_date", "2026-11-25").await;
     browser
         .type_into("#incident_1_description", "Қорлайтын хабарламалар")
         .await;
-    browser.type_into("#phone", "+7 701 555 12 34").await;
-    browser.click("#consent").await;
-    browser.click("button[type=submit]").await;
+    browser.click("#continue").await;
     browser.wait_for(".error-summary").await;
     let summary = browser.text(".error-summary").await;
     assert!(
         summary.contains("Қателер бар") && summary.contains("интернет-ресурс"),
         "{summary}"
     );
-    // What was typed is still there.
-    let name = browser.find("#applicant_name").await;
-    let value = browser
-        .command("GET", &format!("/element/{name}/property/value"), None)
-        .await;
-    assert_eq!(value, "Ержан Болатұлы");
+    // The summary links to the field, and what was typed is still there.
+    browser.click(".error-summary a[href='#resource_1']").await;
+    assert_eq!(
+        browser.value("#incident_1_description").await,
+        "Қорлайтын хабарламалар"
+    );
+    assert_eq!(
+        browser.value("input[name=applicant_name]").await,
+        "Ержан Болатұлы"
+    );
+    assert_eq!(browser.value("input[name=child_name]").await, "Әсел");
+    assert!(app.store.list_cases(None).await.unwrap().len() == 1);
 }

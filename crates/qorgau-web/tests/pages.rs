@@ -1263,3 +1263,593 @@ async fn the_pages_along_a_case_in_three_languages_match_their_snapshots() {
         );
     }
 }
+
+/// What a browser sends for a page's form: every hidden and typed input, the
+/// checked radios and boxes, the textareas (HTML entities decoded). Buttons
+/// are left out: the caller names the one pressed.
+fn form_fields(html: &str) -> Vec<(String, String)> {
+    let unescape = |text: &str| {
+        text.replace("&#34;", "\"")
+            .replace("&#39;", "'")
+            .replace("&#60;", "<")
+            .replace("&#62;", ">")
+            .replace("&#38;", "&")
+    };
+    let attribute = |tag: &str, name: &str| {
+        let marker = format!(" {name}=\"");
+        let start = tag.find(&marker)? + marker.len();
+        let end = tag[start..].find('"')?;
+        Some(unescape(&tag[start..start + end]))
+    };
+    let form = &html[html.find("<form id=\"apply-form\"").unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    let mut fields = Vec::new();
+    for chunk in form.split("<input").skip(1) {
+        let tag = &chunk[..chunk.find('>').unwrap()];
+        let kind = attribute(tag, "type").unwrap_or_default();
+        let Some(name) = attribute(tag, "name") else {
+            continue;
+        };
+        if kind == "file" || ((kind == "radio" || kind == "checkbox") && !tag.contains(" checked"))
+        {
+            continue;
+        }
+        fields.push((name, attribute(tag, "value").unwrap_or_default()));
+    }
+    for chunk in form.split("<textarea").skip(1) {
+        let tag = &chunk[..chunk.find('>').unwrap()];
+        let content = &chunk[chunk.find('>').unwrap() + 1..chunk.find("</textarea>").unwrap()];
+        fields.push((attribute(tag, "name").unwrap(), unescape(content)));
+    }
+    fields
+}
+
+/// Fills `answers` into the page's form (replacing what it held) and presses
+/// the button `pressed` (name, value), posting to `/apply/step` in `language`.
+async fn press(
+    app: &TestApp,
+    page: &str,
+    language: &str,
+    answers: &[(&str, &str)],
+    pressed: (&str, &str),
+) -> common::Reply {
+    let mut fields = form_fields(page);
+    fields.retain(|(name, _)| !answers.iter().any(|(answer, _)| answer == name));
+    fields.extend(
+        answers
+            .iter()
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned())),
+    );
+    fields.push((pressed.0.to_owned(), pressed.1.to_owned()));
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let reply = app
+        .post_form(&format!("/apply/step?lang={language}"), &borrowed, None)
+        .await;
+    assert_no_child_in_urls(&reply);
+    reply
+}
+
+const CHILD: &str = "Әсел Ержанқызы";
+
+/// The child's name is in no URL: no `Location`, no form's `action` or
+/// button's `formaction` (so it cannot reach access logs, history or a `Referer`).
+fn assert_no_child_in_urls(reply: &common::Reply) {
+    let encoded: String = CHILD.bytes().map(|byte| format!("%{byte:02X}")).collect();
+    for (name, value) in &reply.headers {
+        assert!(
+            !value.contains(CHILD) && !value.contains(&encoded),
+            "{name}: {value}"
+        );
+    }
+    for marker in ["action=\"", "formaction=\"", "href=\""] {
+        for chunk in reply.body.split(marker).skip(1) {
+            let url = &chunk[..chunk.find('"').unwrap()];
+            assert!(
+                !url.contains(CHILD) && !url.contains(&encoded) && !url.contains("%D3%98"),
+                "a URL carries the child's name: {url}"
+            );
+        }
+    }
+}
+
+/// Each step's answers, in the order they are asked.
+const STEP_1: [(&str, &str); 2] = [("applicant_name", "Ержан Болатұлы"), ("relation", "parent")];
+const STEP_2: [(&str, &str); 2] = [("child_name", CHILD), ("child_birth_date", "2011-09-02")];
+const STEP_3: [(&str, &str); 8] = [
+    ("resource_1", "https://t.me/school_memes_kz"),
+    ("incident_1_date", "2026-11-20"),
+    ("incident_1_resource", "https://t.me/school_memes_kz"),
+    ("incident_1_actor", "@mocker"),
+    ("incident_1_description", "Қорлайтын мем \"сурет\" <b>"),
+    ("incident_2_date", "2026-11-24"),
+    ("incident_2_resource", "https://t.me/school_memes_kz"),
+    ("incident_2_description", "Тағы бір мем"),
+];
+const STEP_4: [(&str, &str); 3] = [
+    ("email", "erzhan@example.kz"),
+    ("phone", "+7 701 555 12 34"),
+    ("consent", "yes"),
+];
+
+/// Walks steps 1 to 4 in `language`, checking each answer is accepted, and
+/// returns each page reached (steps 2, 3, 4 and the check page).
+async fn walk(app: &TestApp, language: &str) -> Vec<String> {
+    let first = app.get(&format!("/apply?lang={language}"), None).await;
+    assert_eq!(first.status, 200);
+    assert_no_child_in_urls(&first);
+    let mut page = first.body;
+    let mut pages = Vec::new();
+    for (step, answers) in [&STEP_1[..], &STEP_2[..], &STEP_3[..], &STEP_4[..]]
+        .into_iter()
+        .enumerate()
+    {
+        let reply = press(app, &page, language, answers, ("action", "next")).await;
+        assert_eq!(reply.status, 200, "step {}: {}", step + 1, reply.body);
+        assert!(
+            reply
+                .body
+                .contains(&format!("name=\"step\" value=\"{}\"", step + 2)),
+            "step {} leads on: {}",
+            step + 1,
+            reply.body
+        );
+        assert!(!reply.body.contains("error-summary"), "{}", reply.body);
+        page = reply.body;
+        pages.push(page.clone());
+    }
+    pages
+}
+
+/// Posts the check page's form to `/apply` (multipart, as the browser does),
+/// with `files`.
+async fn send(
+    app: &TestApp,
+    check: &str,
+    language: &str,
+    files: &[(&str, &str, &str, &[u8])],
+) -> common::Reply {
+    let fields = form_fields(check);
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let reply = app
+        .post_multipart(&format!("/apply?lang={language}"), &borrowed, files)
+        .await;
+    assert_no_child_in_urls(&reply);
+    reply
+}
+
+#[tokio::test]
+async fn walking_the_steps_in_kazakh_records_every_answer() {
+    let app = TestApp::spawn().await;
+    let pages = walk(&app, "kk").await;
+    let check = pages.last().unwrap();
+    // The check page shows every answer, and a change button per section.
+    for (_, answer) in STEP_1
+        .iter()
+        .chain(&STEP_2)
+        .chain(&STEP_3)
+        .chain(&STEP_4)
+        .filter(|(name, _)| !["relation", "consent"].contains(name))
+    {
+        let shown = answer
+            .replace('&', "&#38;")
+            .replace('"', "&#34;")
+            .replace('<', "&#60;")
+            .replace('>', "&#62;");
+        let list = between(check, "<section class=\"answers\"", "<h2>Файлдар");
+        assert!(list.contains(&shown), "{shown} is not on the check page");
+    }
+    assert!(check.contains("<dd>Ата-анасы</dd>"), "{check}");
+    assert!(check.contains("<dd>Берілді</dd>"), "{check}");
+    for step in 1..=4 {
+        assert!(
+            check.contains(&format!("name=\"goto\" value=\"{step}\"")),
+            "no change button for step {step}"
+        );
+    }
+    assert!(check.contains("action=\"/apply?lang=kk\" enctype=\"multipart/form-data\""));
+    assert!(check.contains("type=\"file\" id=\"evidence\""));
+    assert!(check.contains("10 МБ"), "the file limits are stated");
+    let applied = send(
+        &app,
+        check,
+        "kk",
+        &[("evidence", "скрин.png", "image/png", &tiny_png())],
+    )
+    .await;
+    assert_eq!(applied.status, 201, "{}", applied.body);
+    let case_id = between(&applied.body, "id=\"case-id\">", "<");
+    let case = app.store.load_case(&case_id).await.unwrap().unwrap();
+    let state = case.state().unwrap();
+    let application = &state.application;
+    assert_eq!(application.language.tag(), "kk");
+    assert_eq!(
+        application.applicant.name.as_deref(),
+        Some("Ержан Болатұлы")
+    );
+    assert_eq!(
+        application.applicant.relation,
+        Some(qorgau_domain::application::Relation::Parent)
+    );
+    assert_eq!(
+        application.applicant.email.as_deref(),
+        Some("erzhan@example.kz")
+    );
+    assert!(
+        application
+            .applicant
+            .phone
+            .as_deref()
+            .unwrap()
+            .contains("7015551234")
+    );
+    assert_eq!(application.child.name.as_deref(), Some(CHILD));
+    assert_eq!(
+        application.child.birth_date.unwrap().to_string(),
+        "2011-09-02"
+    );
+    let resources: Vec<&str> = application
+        .resources
+        .iter()
+        .map(|resource| resource.reported_as.as_str())
+        .collect();
+    assert_eq!(resources, ["https://t.me/school_memes_kz"]);
+    let incidents: Vec<(String, &str, Option<&str>)> = application
+        .incidents
+        .iter()
+        .map(|incident| {
+            (
+                incident.occurred_on.to_string(),
+                incident.description.as_str(),
+                incident.actor.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        incidents,
+        [
+            (
+                "2026-11-20".to_owned(),
+                "Қорлайтын мем \"сурет\" <b>",
+                Some("@mocker")
+            ),
+            ("2026-11-24".to_owned(), "Тағы бір мем", None)
+        ]
+    );
+    assert!(
+        application
+            .incidents
+            .iter()
+            .all(|incident| incident.resource_key.is_some())
+    );
+    let uploads = app
+        .get(
+            &format!("/api/v1/applications/{case_id}/evidence",),
+            Some(&between(&applied.body, "id=\"access-code\">", "<")),
+        )
+        .await
+        .json();
+    assert_eq!(
+        uploads
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|item| item["kind"] == "upload")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_error_on_the_child_step_shows_the_summary_and_keeps_the_first_answers() {
+    let app = TestApp::spawn().await;
+    let first = app.get("/apply?lang=kk", None).await.body;
+    // Nothing on step 1: each missing answer beside its field.
+    let empty = press(&app, &first, "kk", &[], ("action", "next")).await;
+    assert_eq!(empty.status, 422);
+    assert!(
+        empty.body.contains("href=\"#applicant_name\""),
+        "{}",
+        empty.body
+    );
+    assert!(empty.body.contains("href=\"#relation\""));
+    assert!(empty.body.contains("id=\"relation\" name=\"relation\""));
+    assert!(empty.body.contains("name=\"step\" value=\"1\""));
+    let second = press(&app, &first, "kk", &STEP_1, ("action", "next")).await;
+    assert_eq!(second.status, 200);
+    let wrong = press(
+        &app,
+        &second.body,
+        "kk",
+        &[("child_name", CHILD), ("child_birth_date", "02.09.2011")],
+        ("action", "next"),
+    )
+    .await;
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    let summary = between(&wrong.body, "class=\"error-summary\"", "</div>");
+    assert!(summary.contains("href=\"#child_birth_date\""), "{summary}");
+    assert!(summary.contains("Қателер бар"), "{summary}");
+    assert!(wrong.body.contains("id=\"child_birth_date-error\""));
+    assert!(wrong.body.contains("name=\"step\" value=\"2\""));
+    // What was typed on this step, and step 1's answers, are all still there.
+    assert_eq!(
+        input_value(&wrong.body, "child_birth_date").as_deref(),
+        Some("02.09.2011")
+    );
+    assert_eq!(
+        input_value(&wrong.body, "child_name").as_deref(),
+        Some(CHILD)
+    );
+    assert_eq!(
+        input_value(&wrong.body, "applicant_name").as_deref(),
+        Some("Ержан Болатұлы")
+    );
+    assert_eq!(
+        input_value(&wrong.body, "relation").as_deref(),
+        Some("parent")
+    );
+    // A date in the future is the domain's error too; a right date goes on.
+    let future = press(
+        &app,
+        &wrong.body,
+        "kk",
+        &[("child_birth_date", "2030-01-01")],
+        ("action", "next"),
+    )
+    .await;
+    assert_eq!(future.status, 422);
+    let fixed = press(
+        &app,
+        &wrong.body,
+        "kk",
+        &[("child_birth_date", "2011-09-02")],
+        ("action", "next"),
+    )
+    .await;
+    assert_eq!(fixed.status, 200);
+    assert!(fixed.body.contains("name=\"step\" value=\"3\""));
+    // Back keeps the answers without checking them.
+    let back = press(&app, &fixed.body, "kk", &[], ("action", "back")).await;
+    assert_eq!(back.status, 200);
+    assert_eq!(
+        input_value(&back.body, "child_name").as_deref(),
+        Some(CHILD)
+    );
+}
+
+#[tokio::test]
+async fn the_resource_rule_is_applied_on_its_step_before_anything_is_sent() {
+    let app = TestApp::spawn().await;
+    let pages = walk(&app, "kk").await;
+    let step_3 = press(&app, &pages[2], "kk", &[], ("action", "back")).await;
+    assert!(step_3.body.contains("name=\"step\" value=\"3\""));
+    let without: Vec<(&str, &str)> = [
+        ("resource_1", ""),
+        ("incident_1_resource", ""),
+        ("incident_2_resource", ""),
+    ]
+    .to_vec();
+    let refused = press(&app, &step_3.body, "kk", &without, ("action", "next")).await;
+    assert_eq!(refused.status, 422);
+    let summary = between(&refused.body, "class=\"error-summary\"", "</div>");
+    assert!(summary.contains("href=\"#resource_1\""), "{summary}");
+    assert!(summary.contains("интернет-ресурс"), "{summary}");
+    assert!(
+        refused.body.contains("Тағы бір мем"),
+        "the incidents are kept"
+    );
+    assert!(app.store.list_cases(None).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn add_another_gives_a_fourth_resource_and_the_case_records_four() {
+    let app = TestApp::spawn().await;
+    let pages = walk(&app, "ru").await;
+    let mut page = press(&app, &pages[3], "ru", &[], ("goto", "3")).await.body;
+    assert!(page.contains("id=\"resource_1\""));
+    assert!(
+        !page.contains("id=\"resource_2\""),
+        "one slot to start with"
+    );
+    for number in 2..=4 {
+        let added = press(&app, &page, "ru", &[], ("action", "add_resource")).await;
+        assert_eq!(added.status, 200);
+        assert!(added.body.contains(&format!("id=\"resource_{number}\"")));
+        page = added.body;
+    }
+    assert!(!page.contains("id=\"resource_5\""));
+    let links = [
+        ("resource_2", "https://instagram.com/fake_daniyar"),
+        ("resource_3", "https://vk.com/mocking_group"),
+        ("resource_4", "https://www.tiktok.com/@mocker_kz"),
+    ];
+    // Removing the second moves the later ones up.
+    let filled = press(&app, &page, "ru", &links, ("action", "remove_resource_2")).await;
+    assert_eq!(
+        input_value(&filled.body, "resource_2").as_deref(),
+        Some("https://vk.com/mocking_group")
+    );
+    assert!(!filled.body.contains("id=\"resource_4\""));
+    let again = press(&app, &filled.body, "ru", &[], ("action", "add_resource")).await;
+    let fourth = press(
+        &app,
+        &again.body,
+        "ru",
+        &[("resource_4", "https://instagram.com/fake_daniyar")],
+        ("action", "next"),
+    )
+    .await;
+    assert_eq!(fourth.status, 200, "{}", fourth.body);
+    // Changing from the check page leads back to it.
+    assert!(fourth.body.contains("name=\"step\" value=\"5\""));
+    let applied = send(&app, &fourth.body, "ru", &[]).await;
+    assert_eq!(applied.status, 201, "{}", applied.body);
+    let case_id = between(&applied.body, "id=\"case-id\">", "<");
+    let case = app.store.load_case(&case_id).await.unwrap().unwrap();
+    let reported: Vec<String> = case
+        .state()
+        .unwrap()
+        .application
+        .resources
+        .iter()
+        .map(|resource| resource.reported_as.clone())
+        .collect();
+    assert_eq!(
+        reported,
+        [
+            "https://t.me/school_memes_kz",
+            "https://vk.com/mocking_group",
+            "https://www.tiktok.com/@mocker_kz",
+            "https://instagram.com/fake_daniyar"
+        ]
+    );
+
+    // The cap: ten slots, then no "add" button and the limit said.
+    let mut page = press(&app, &pages[2], "en", &[], ("action", "back"))
+        .await
+        .body;
+    for _ in 0..12 {
+        page = press(&app, &page, "en", &[], ("action", "add_resource"))
+            .await
+            .body;
+    }
+    assert!(page.contains("id=\"resource_10\""));
+    assert!(!page.contains("id=\"resource_11\""));
+    assert!(!page.contains("value=\"add_resource\""));
+    assert!(page.contains("up to 10"), "{page}");
+}
+
+#[tokio::test]
+async fn the_check_page_changes_an_answer_and_the_language_switch_keeps_them() {
+    let app = TestApp::spawn().await;
+    let pages = walk(&app, "kk").await;
+    let check = &pages[3];
+    let change = press(&app, check, "kk", &[], ("goto", "2")).await;
+    assert_eq!(change.status, 200);
+    assert!(change.body.contains("name=\"step\" value=\"2\""));
+    assert!(change.body.contains("name=\"checking\" value=\"yes\""));
+    // The language switch posts the answers along and shows the same step.
+    let russian = press(&app, &change.body, "ru", &[], ("action", "stay")).await;
+    assert_eq!(russian.status, 200);
+    assert!(russian.body.contains("<html lang=\"ru\">"));
+    assert!(russian.body.contains("Дата рождения ребёнка"));
+    assert_eq!(
+        input_value(&russian.body, "child_name").as_deref(),
+        Some(CHILD)
+    );
+    assert_eq!(
+        input_value(&russian.body, "language").as_deref(),
+        Some("ru")
+    );
+    assert_eq!(
+        input_value(&russian.body, "incident_2_description").as_deref(),
+        Some("Тағы бір мем")
+    );
+    let changed = press(
+        &app,
+        &russian.body,
+        "ru",
+        &[("child_name", "Әсел Ержанқызы Болат")],
+        ("action", "next"),
+    )
+    .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert!(
+        changed.body.contains("Проверьте ответы"),
+        "back to the check page"
+    );
+    assert!(changed.body.contains("<dd>Әсел Ержанқызы Болат</dd>"));
+    let applied = send(&app, &changed.body, "ru", &[]).await;
+    assert_eq!(applied.status, 201);
+    let case_id = between(&applied.body, "id=\"case-id\">", "<");
+    let case = app.store.load_case(&case_id).await.unwrap().unwrap();
+    let state = case.state().unwrap();
+    assert_eq!(
+        state.application.language.tag(),
+        "ru",
+        "the language sent in"
+    );
+    assert_eq!(
+        state.application.child.name.as_deref(),
+        Some("Әсел Ержанқызы Болат")
+    );
+}
+
+#[tokio::test]
+async fn each_step_in_three_languages_matches_its_snapshot() {
+    let app = TestApp::spawn().await;
+    for language in ["kk", "ru", "en"] {
+        let pages = walk(&app, language).await;
+        for (page, name) in pages.iter().zip(["2", "3", "4", "check"]) {
+            assert!(!page.contains("<script"));
+            check_labels(&format!("apply-step-{name}.{language}"), page);
+            check_snapshot(&format!("apply-step-{name}.{language}"), page);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_childs_age_is_judged_on_the_incidents_step_and_contact_on_its_own() {
+    let app = TestApp::spawn().await;
+    let first = app.get("/apply?lang=en", None).await.body;
+    let second = press(&app, &first, "en", &STEP_1, ("action", "next")).await;
+    // 18 on 2 December 2026, the day of the walk: not refused on the child's
+    // step, since the incidents (asked next) may be from before the birthday.
+    let third = press(
+        &app,
+        &second.body,
+        "en",
+        &[("child_name", CHILD), ("child_birth_date", "2008-11-22")],
+        ("action", "next"),
+    )
+    .await;
+    assert_eq!(third.status, 200, "{}", third.body);
+    // Incidents when 17 and when 18: judged on the earliest, so admissible.
+    let incidents = [
+        ("resource_1", "https://t.me/school_memes_kz"),
+        ("incident_1_date", "2026-11-25"),
+        ("incident_2_date", "2026-11-20"),
+    ];
+    let fourth = press(&app, &third.body, "en", &incidents, ("action", "next")).await;
+    assert_eq!(fourth.status, 200, "{}", fourth.body);
+    // Both after the birthday: refused beside the earliest incident's date.
+    let adult = press(
+        &app,
+        &third.body,
+        "en",
+        &[
+            ("resource_1", "https://t.me/school_memes_kz"),
+            ("incident_1_date", "2026-11-25"),
+            ("incident_2_date", "2026-11-23"),
+        ],
+        ("action", "next"),
+    )
+    .await;
+    assert_eq!(adult.status, 422);
+    let summary = between(&adult.body, "class=\"error-summary\"", "</div>");
+    assert!(summary.contains("href=\"#incident_2_date\""), "{summary}");
+    assert!(summary.contains("18 years old"), "{summary}");
+    // No way to answer: asked for on the contact step, in plain words.
+    let no_contact = press(
+        &app,
+        &fourth.body,
+        "en",
+        &[("consent", "yes")],
+        ("action", "next"),
+    )
+    .await;
+    assert_eq!(no_contact.status, 422);
+    let summary = between(&no_contact.body, "class=\"error-summary\"", "</div>");
+    assert!(summary.contains("href=\"#email\""), "{summary}");
+    assert!(
+        summary.contains("e-mail address or a phone number"),
+        "{summary}"
+    );
+    assert!(!summary.contains("consent"), "{summary}");
+}

@@ -1,6 +1,8 @@
-//! The application form: one page of short grouped questions, an error summary
-//! on top linking to each field, the Internet-resource rule explained before
-//! submission, and nothing typed lost on an error (the form comes back filled).
+//! The application form's final submit (`POST /apply`, the whole form at
+//! once, with the evidence files), the form's fields read as an application,
+//! and the one-page form the coordinator registers paper applications with.
+//! The applicant walks short steps to it (`apply_steps.rs`); nothing typed is
+//! lost on an error (the step that needs fixing comes back filled).
 
 use std::collections::HashMap;
 
@@ -17,6 +19,7 @@ use qorgau_domain::message::Message;
 use qorgau_domain::procedure::{Actor, IntakeError, Role};
 use qorgau_domain::regime::Regimes;
 
+use super::apply_steps::{Step, first_step_with, problems, step_page, today};
 use super::{Tr, page};
 use crate::language::RequestLanguage;
 use crate::state::AppState;
@@ -65,21 +68,51 @@ pub(super) struct AppliedPage {
     pub response_due: String,
 }
 
+/// `GET /apply`: the first step (`apply_steps.rs` walks the rest).
 pub async fn form(RequestLanguage(language): RequestLanguage) -> Response {
     page(
-        &ApplyPage {
-            tr: Tr { language },
-            path: "/apply",
-            action: "/apply",
-            staff_csrf: None,
-            form: FormState::default(),
-        },
+        &step_page(
+            Tr { language },
+            Step::You,
+            HashMap::new(),
+            Vec::new(),
+            false,
+        ),
         StatusCode::OK,
     )
 }
 
-const INCIDENT_ROWS: [&str; 3] = ["1", "2", "3"];
-const RESOURCE_ROWS: [&str; 3] = ["resource_1", "resource_2", "resource_3"];
+/// The numbered slots a form may send: the staff form shows three of each,
+/// the applicant's steps up to their "add another" cap.
+// The slot names below are spelled out up to ten.
+const _: () =
+    assert!(super::apply_steps::MAX_RESOURCES <= 10 && super::apply_steps::MAX_INCIDENTS <= 10);
+
+fn slot_numbers(max: usize) -> impl Iterator<Item = &'static str> {
+    const NUMBERS: [&str; 10] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
+    NUMBERS.into_iter().take(max)
+}
+
+fn resource_field(number: &str) -> &'static str {
+    const FIELDS: [&str; 10] = [
+        "resource_1",
+        "resource_2",
+        "resource_3",
+        "resource_4",
+        "resource_5",
+        "resource_6",
+        "resource_7",
+        "resource_8",
+        "resource_9",
+        "resource_10",
+    ];
+    number
+        .parse::<usize>()
+        .ok()
+        .and_then(|number| FIELDS.get(number.wrapping_sub(1)))
+        .copied()
+        .unwrap_or("resource_1")
+}
 
 /// The form's fields as an application, with the form field id behind each
 /// list entry (to put errors next to the right field).
@@ -94,7 +127,8 @@ pub(super) fn to_application(
     };
     let mut resource_ids = Vec::new();
     let mut resources = Vec::new();
-    for id in RESOURCE_ROWS {
+    for number in slot_numbers(super::apply_steps::MAX_RESOURCES) {
+        let id = resource_field(number);
         if let Some(url) = text(id) {
             resources.push(ResourceForm { url });
             resource_ids.push(id);
@@ -102,7 +136,7 @@ pub(super) fn to_application(
     }
     let mut incident_numbers = Vec::new();
     let mut incidents = Vec::new();
-    for number in INCIDENT_ROWS {
+    for number in slot_numbers(super::apply_steps::MAX_INCIDENTS) {
         let field = |suffix: &str| text(&format!("incident_{number}_{suffix}"));
         let (date, resource, description, actor) = (
             field("date"),
@@ -288,7 +322,7 @@ pub(crate) async fn read_posted(mut multipart: Multipart) -> Posted {
 
 /// The form as posted: multipart from the page (files possible), or
 /// URL-encoded from clients that send no files.
-async fn posted(state: &AppState, request: Request) -> Option<Posted> {
+pub(crate) async fn posted(state: &AppState, request: Request) -> Option<Posted> {
     let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -324,14 +358,9 @@ pub async fn submit(
         return StatusCode::BAD_REQUEST.into_response();
     };
     let (application, resource_ids, incident_numbers) = to_application(&values);
-    let mut form = FormState {
-        values,
-        errors: Vec::new(),
-    };
-    let mut errors: Vec<(String, Message)> = Vec::new();
-    if form.value("consent") != "yes" {
-        errors.push(("consent".into(), Message::new("apply-consent-required")));
-    }
+    // The same checks as the steps, so a form posted whole (or a step's
+    // answers changed on the way) comes back on the step that needs fixing.
+    let mut errors = problems(&values, today(&state));
     if let Some(problem) = file_error {
         errors.push(("evidence".into(), Message::new(problem)));
     }
@@ -385,22 +414,14 @@ pub async fn submit(
                     "qorgau: an application could not be recorded: {}",
                     error_kind(&error)
                 );
-                errors.push(("applicant_name".into(), Message::new("problem-internal")));
+                // On the page where the form is sent from again.
+                errors.push(("evidence".into(), Message::new("problem-internal")));
             }
         }
     }
-    form.errors = errors
-        .into_iter()
-        .map(|(field, message)| (field, tr.say(&message)))
-        .collect();
+    let step = first_step_with(&errors).unwrap_or(Step::Check);
     page(
-        &ApplyPage {
-            tr,
-            path: "/apply",
-            action: "/apply",
-            staff_csrf: None,
-            form,
-        },
+        &step_page(tr, step, values, errors, false),
         StatusCode::UNPROCESSABLE_ENTITY,
     )
 }

@@ -3,6 +3,7 @@
 //! keeps the reader on the same page.
 
 pub(crate) mod apply;
+mod apply_steps;
 mod deliveries;
 pub(crate) mod drafts;
 mod linked;
@@ -176,6 +177,14 @@ pub fn routes() -> Router<AppState> {
                     // The files, and room for the typed fields and the multipart framing.
                     qorgau_app::upload::MAX_UPLOADS_TOTAL_BYTES + 1024 * 1024,
                 )),
+        )
+        .route(
+            "/apply/step",
+            axum::routing::post(apply_steps::step).layer(DefaultBodyLimit::max(
+                // Every answer in hidden fields: ten incidents of up to 20,000
+                // characters each, percent-encoded, with room to spare.
+                2 * 1024 * 1024,
+            )),
         )
         .route("/track", get(track::form).post(track::show))
         .route("/verify/{order_id}/{code}", get(verify::verify))

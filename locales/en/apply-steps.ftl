@@ -1,0 +1,24 @@
+# The application form as short steps (crates/qorgau-web/templates/apply_step.html).
+apply-title-step = Step { $step } of 5
+apply-continue = Continue
+apply-back = Back
+apply-step-where-what = Where it happens and what happened
+apply-resource-numbered = Link or account { $number }
+apply-add-resource = Add another link
+apply-remove-resource = Remove link { $number }
+apply-add-incident = Add another incident
+apply-remove-incident = Remove incident { $number }
+apply-slots-cap = You can give up to { $max } here. If there are more, write about them in an incident’s description.
+apply-required-applicant-name = Enter your full name.
+apply-required-relation = Select who you are to the child.
+apply-required-child-name = Enter the child’s name.
+apply-required-child-birth-date = Enter the child’s date of birth.
+apply-required-contact = Enter an e-mail address or a phone number, so that we can answer you.
+apply-check-title = Check your answers before sending
+apply-change = Change
+apply-check-not-given = Not given
+apply-check-consent = Consent to processing
+apply-check-consent-given = Given
+apply-check-files = Choose files
+apply-check-send = Now send your application
+apply-check-send-lead = When you send it, the application is recorded and you get a case number and an access code.

@@ -1,0 +1,24 @@
+# The application form as short steps (crates/qorgau-web/templates/apply_step.html).
+apply-title-step = { $step }-қадам, барлығы 5
+apply-continue = Жалғастыру
+apply-back = Артқа
+apply-step-where-what = Бұл қайда болып жатыр және не болды
+apply-resource-numbered = Сілтеме немесе аккаунт { $number }
+apply-add-resource = Тағы бір сілтеме қосу
+apply-remove-resource = { $number }-сілтемені алып тастау
+apply-add-incident = Тағы бір жағдай қосу
+apply-remove-incident = { $number }-жағдайды алып тастау
+apply-slots-cap = Мұнда ең көбі { $max } көрсетуге болады. Одан көп болса, олар туралы жағдайдың сипаттамасында жазыңыз.
+apply-required-applicant-name = Тегіңізді, атыңызды және әкеңіздің атын жазыңыз.
+apply-required-relation = Балаға кім болатыныңызды таңдаңыз.
+apply-required-child-name = Баланың атын жазыңыз.
+apply-required-child-birth-date = Баланың туған күнін жазыңыз.
+apply-required-contact = Сізге жауап бере алуымыз үшін электрондық пошта мекенжайын немесе телефон нөмірін жазыңыз.
+apply-check-title = Жібермес бұрын жауаптарыңызды тексеріңіз
+apply-change = Өзгерту
+apply-check-not-given = Көрсетілмеген
+apply-check-consent = Өңдеуге келісім
+apply-check-consent-given = Берілді
+apply-check-files = Файлдарды таңдаңыз
+apply-check-send = Енді өтінішті жіберіңіз
+apply-check-send-lead = Жіберген соң өтініш тіркеледі, ал сіз іс нөмірі мен қол жеткізу кодын аласыз.

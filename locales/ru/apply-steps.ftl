@@ -1,0 +1,24 @@
+# The application form as short steps (crates/qorgau-web/templates/apply_step.html).
+apply-title-step = Шаг { $step } из 5
+apply-continue = Продолжить
+apply-back = Назад
+apply-step-where-what = Где это происходит и что случилось
+apply-resource-numbered = Ссылка или аккаунт { $number }
+apply-add-resource = Добавить ещё ссылку
+apply-remove-resource = Удалить ссылку { $number }
+apply-add-incident = Добавить ещё один случай
+apply-remove-incident = Удалить случай { $number }
+apply-slots-cap = Здесь можно указать не больше { $max }. Если их больше, напишите о них в описании случая.
+apply-required-applicant-name = Укажите ваши фамилию, имя и отчество.
+apply-required-relation = Выберите, кем вы приходитесь ребёнку.
+apply-required-child-name = Укажите имя ребёнка.
+apply-required-child-birth-date = Укажите дату рождения ребёнка.
+apply-required-contact = Укажите адрес электронной почты или номер телефона, чтобы мы могли вам ответить.
+apply-check-title = Проверьте ответы перед отправкой
+apply-change = Изменить
+apply-check-not-given = Не указано
+apply-check-consent = Согласие на обработку
+apply-check-consent-given = Дано
+apply-check-files = Выберите файлы
+apply-check-send = Теперь отправьте заявление
+apply-check-send-lead = После отправки заявление будет зарегистрировано, и вы получите номер дела и код доступа.
