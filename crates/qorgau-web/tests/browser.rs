@@ -222,8 +222,10 @@ impl Driver {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        // The page's source, not its body's text: the page may have none.
         let url = self.command("GET", "/url", None).await;
-        panic!("{css} never appeared on {url}: {}", self.page_text().await);
+        let source = self.command("GET", "/source", None).await;
+        panic!("{css} never appeared on {url}: {source}");
     }
 
     async fn click(&self, css: &str) {
@@ -234,6 +236,35 @@ impl Driver {
             Some(json!({})),
         )
         .await;
+    }
+
+    /// Clicks something that loads a new page (a submit button, a link) and
+    /// waits until the old page is gone: a click returns before the next page
+    /// has loaded, and an element both pages have would be found on the old.
+    async fn submit(&self, css: &str) {
+        let old = self.find("html").await;
+        self.click(css).await;
+        self.wait_replaced(&old).await;
+    }
+
+    /// Waits (up to 10 s) until the page whose `html` element is `old` has
+    /// been replaced by another.
+    async fn wait_replaced(&self, old: &str) {
+        for _ in 0..100 {
+            let probe = call(
+                self.port,
+                "GET",
+                &format!("/session/{}/element/{old}/name", self.session),
+                None,
+            )
+            .await;
+            if probe["value"]["error"] == "stale element reference" {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let url = self.command("GET", "/url", None).await;
+        panic!("the page at {url} was not replaced within 10 s");
     }
 
     async fn text(&self, css: &str) -> String {
@@ -267,17 +298,17 @@ async fn a_parent_files_in_russian_and_sees_the_removal_and_kazakh_refuses_witho
 
     // A parent on a phone files an application in Russian, step by step.
     browser.open(&format!("{base}/?lang=ru")).await;
-    browser.click("a.button").await;
+    browser.submit("a.button").await;
     browser.wait_for("#applicant_name").await;
     browser
         .type_into("#applicant_name", "Айгуль Ахметова")
         .await;
     browser.click("#relation").await;
-    browser.click("#continue").await;
+    browser.submit("#continue").await;
     browser.wait_for("#child_name").await;
     browser.type_into("#child_name", "Данияр").await;
     browser.set_value("child_birth_date", "2012-04-15").await;
-    browser.click("#continue").await;
+    browser.submit("#continue").await;
     browser.wait_for("#resource_1").await;
     // The rule is explained on this step, before anything is sent.
     assert!(browser.text(".rule").await.contains("интернет-ресурс"));
@@ -288,12 +319,12 @@ async fn a_parent_files_in_russian_and_sees_the_removal_and_kazakh_refuses_witho
         )
         .await;
     // A second link, added and then removed again, without JavaScript.
-    browser.click("button[value=add_resource]").await;
+    browser.submit("button[value=add_resource]").await;
     browser.wait_for("#resource_2").await;
     browser
         .type_into("#resource_2", "https://instagram.com/fake_daniyar")
         .await;
-    browser.click("button[value=remove_resource_2]").await;
+    browser.submit("button[value=remove_resource_2]").await;
     browser.wait_for("button[value=add_resource]").await;
     assert!(
         !browser
@@ -312,11 +343,11 @@ async fn a_parent_files_in_russian_and_sees_the_removal_and_kazakh_refuses_witho
     browser
         .type_into("#incident_2_description", "Ещё один мем")
         .await;
-    browser.click("#continue").await;
+    browser.submit("#continue").await;
     browser.wait_for("#email").await;
     browser.type_into("#email", "aigul@example.kz").await;
     browser.click("#consent").await;
-    browser.click("#continue").await;
+    browser.submit("#continue").await;
     // Check the answers; the screenshot of the post is attached on this last
     // step (WebDriver types the file's path into the file input).
     browser.wait_for("#evidence").await;
@@ -341,7 +372,7 @@ async fn a_parent_files_in_russian_and_sees_the_removal_and_kazakh_refuses_witho
     browser
         .type_into("#evidence", png_path.to_str().unwrap())
         .await;
-    browser.click("#send").await;
+    browser.submit("#send").await;
     browser.wait_for("#case-id").await;
     let case_id = browser.text("#case-id").await;
     let code = browser.text("#access-code").await;
@@ -385,16 +416,16 @@ async fn a_parent_files_in_russian_and_sees_the_removal_and_kazakh_refuses_witho
     browser.open(&format!("{base}/staff/login?lang=ru")).await;
     browser.type_into("#username", "coord").await;
     browser.type_into("#password", "coord-password").await;
-    browser.click("button[type=submit]").await;
+    browser.submit("button[type=submit]").await;
     browser.wait_for("#queue").await;
     // Follow the link from the queue, as a person does.
     browser
-        .click(&format!("a[href^='/staff/cases/{case_id}']"))
+        .submit(&format!("a[href^='/staff/cases/{case_id}']"))
         .await;
     browser.wait_for("form[action*=decide] button").await;
     // The screenshot is there for the reviewers, blurred until opened.
     browser.wait_for("#evidence details.sensitive img").await;
-    browser.click("form[action*=decide] button").await;
+    browser.submit("form[action*=decide] button").await;
     browser.wait_for("form[action*=respond]").await;
     let orders = browser.text("#orders").await;
     assert!(orders.contains("telegram"), "{orders}");
@@ -415,7 +446,7 @@ async fn a_parent_files_in_russian_and_sees_the_removal_and_kazakh_refuses_witho
     browser.open(&format!("{base}/track?lang=ru")).await;
     browser.type_into("#case_id", &case_id).await;
     browser.type_into("#access_code", &code).await;
-    browser.click("button[type=submit]").await;
+    browser.submit("button[type=submit]").await;
     browser.wait_for("#timeline").await;
     let status = browser.text("#status").await;
     assert!(status.contains("факты подтверждены"), "{status}");
@@ -431,18 +462,20 @@ async fn a_parent_files_in_russian_and_sees_the_removal_and_kazakh_refuses_witho
     browser.wait_for("#applicant_name").await;
     browser.type_into("#applicant_name", "Ержан Болатұлы").await;
     browser.click("#relation").await;
-    browser.click("#continue").await;
+    browser.submit("#continue").await;
     browser.wait_for("#child_name").await;
     browser.set_value("child_birth_date", "2011-09-02").await;
     // Enter in a field continues (the form's default button), rather than
     // pressing the language switch or "add another" that come first.
+    let step = browser.find("html").await;
     browser.type_into("#child_name", "Әсел\u{E007}").await;
+    browser.wait_replaced(&step).await;
     browser.wait_for("#resource_1").await;
     browser.set_value("incident_1_date", "2026-11-25").await;
     browser
         .type_into("#incident_1_description", "Қорлайтын хабарламалар")
         .await;
-    browser.click("#continue").await;
+    browser.submit("#continue").await;
     browser.wait_for(".error-summary").await;
     let summary = browser.text(".error-summary").await;
     assert!(
