@@ -1323,3 +1323,152 @@ async fn a_proposed_sign_counts_only_once_confirmed_and_only_staff_confirm_it() 
         assert!(!status.body.contains(hidden), "{hidden}: {}", status.body);
     }
 }
+
+/// The person each account of the timeline is, by account key.
+fn persons(timeline: &Value) -> std::collections::BTreeMap<String, String> {
+    timeline["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|entry| {
+            Some((
+                entry["account"].as_str()?.to_owned(),
+                entry["person"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn accounts_linked_in_one_childs_case_are_one_person_in_another_childs() {
+    let app = TestApp::spawn().await;
+    // Another child's case names the Telegram account by its export id.
+    let (other_child, _) = app
+        .apply(json!({
+            "language": "ru",
+            "applicant": {"name": "Марат Оспанов", "relation": "parent", "email": "marat@example.kz"},
+            "child": {"name": "Асан Оспанов", "birth_date": "2012-03-04"},
+            "resources": [{"url": "https://t.me/class_5a"}],
+            "incidents": [{"occurred_on": "2026-11-18", "resource_url": "https://t.me/class_5a",
+                "description": "угрожает", "actor": "user777"}]
+        }))
+        .await;
+    // This child's case: the same account as a deep link, and an Instagram
+    // account on the next day.
+    let (case_id, _) = app
+        .apply(json!({
+            "language": "ru",
+            "applicant": {"name": "Сәуле Серікова", "relation": "parent", "email": "parent@example.kz"},
+            "child": {"name": "Айгерім Серікова", "birth_date": "2013-01-05", "iin": CHILD_IIN},
+            "resources": [{"url": "https://t.me/class_7b"}, {"url": "https://instagram.com/ghost.ig"}],
+            "incidents": [
+                {"occurred_on": "2026-11-24", "resource_url": "https://t.me/class_7b",
+                    "description": "пишет ночью", "actor": "tg://user?id=777"},
+                {"occurred_on": "2026-11-25", "resource_url": "https://instagram.com/ghost.ig",
+                    "description": "пишет снова", "actor": "@ghost.ig"}
+            ]
+        }))
+        .await;
+    let expert = app.sign_in("e1").await;
+    let timeline_path = format!("/api/v1/cases/{case_id}/timeline");
+    let timeline = app.get(&timeline_path, Some(&expert)).await.json();
+    // One account written two ways: linked at intake, but about another child,
+    // so the other case's incidents stay out of this child's timeline.
+    assert_eq!(timeline["links"][0]["case_id"], json!(other_child));
+    assert_eq!(timeline["links"][0]["basis"], json!("same_actor"));
+    assert_eq!(timeline["cases"], json!([case_id]));
+    let (telegram, instagram) = ("telegram:account:777", "instagram:account:ghost.ig");
+    let before = persons(&timeline);
+    assert_eq!(before[telegram], telegram);
+    assert_eq!(before[instagram], instagram);
+    assert!(!indicators(&timeline).contains(&"cross_channel".to_owned()));
+    assert_eq!(timeline["actor_links"], json!([]));
+
+    // The expert links the two accounts on the other child's case.
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{other_child}/actors/links"),
+            Some(&expert),
+            json!({"accounts": [
+                {"platform": "telegram", "account": "user777"},
+                {"platform": "instagram", "account": "@ghost.ig"}],
+                "reason": "the same phone number on both accounts"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["recorded_in"], json!(other_child));
+    // This child's timeline sees one person, and says where the link is.
+    let timeline = app.get(&timeline_path, Some(&expert)).await.json();
+    let after = persons(&timeline);
+    assert_eq!(after[telegram], after[instagram], "{timeline}");
+    assert!(
+        indicators(&timeline).contains(&"cross_channel".to_owned()),
+        "{timeline}"
+    );
+    assert_eq!(
+        timeline["actor_links"][0]["recorded_in"],
+        json!(other_child)
+    );
+    assert_eq!(timeline["actor_links"][0]["active"], json!(true));
+    assert_eq!(
+        timeline["actor_links"][0]["reason"],
+        json!("the same phone number on both accounts")
+    );
+    // Already one person everywhere: linking again from here is refused.
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{case_id}/actors/links"),
+            Some(&expert),
+            json!({"accounts": [
+                {"platform": "telegram", "account": "tg://user?id=777"},
+                {"platform": "instagram", "account": "instagram.com/Ghost.IG"}],
+                "reason": "again"}),
+        )
+        .await;
+    assert_eq!(reply.status, 409, "{}", reply.body);
+
+    // Undone from this child's page: recorded in the case that holds it,
+    // and two people again here too.
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{case_id}/actors/links/unlink"),
+            Some(&expert),
+            json!({"accounts": [instagram, telegram], "reason": "two people after all"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["recorded_in"], json!(other_child));
+    let timeline = app.get(&timeline_path, Some(&expert)).await.json();
+    assert_eq!(persons(&timeline), before);
+    assert!(!indicators(&timeline).contains(&"cross_channel".to_owned()));
+    assert_eq!(timeline["actor_links"][0]["active"], json!(false));
+
+    // Linked again here, later: one person again, held by this case.
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{case_id}/actors/links"),
+            Some(&expert),
+            json!({"accounts": [
+                {"platform": "telegram", "account": "123"},
+                {"platform": "instagram", "account": "@ghost.ig"}],
+                "reason": "checking the 123 account"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let timeline = app.get(&timeline_path, Some(&expert)).await.json();
+    assert_eq!(persons(&timeline), before, "another id is another account");
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{case_id}/actors/links"),
+            Some(&expert),
+            json!({"accounts": [
+                {"platform": "telegram", "account": "777"},
+                {"platform": "instagram", "account": "@ghost.ig"}],
+                "reason": "confirmed by the platform"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let timeline = app.get(&timeline_path, Some(&expert)).await.json();
+    let again = persons(&timeline);
+    assert_eq!(again[telegram], again[instagram]);
+}
