@@ -227,6 +227,54 @@ pub struct ActorLinkRow {
     pub link: ActorLink,
 }
 
+/// At most this many cases are listed on an account's record, the most
+/// recent first: a class chat's bot may be named by hundreds.
+pub const MAX_ACTOR_CASES: u32 = 200;
+
+/// One account as a record of its own (`/staff/actors/{key}`): the cases
+/// that name it, and the accounts linked to it as one person. Staff only;
+/// it names cases by number, never a child.
+#[derive(Debug, Clone)]
+pub struct ActorRecord {
+    pub key: String,
+    /// Every account of the person it is (itself included), sorted.
+    pub person: Vec<String>,
+    pub cases: Vec<ActorCase>,
+    /// The links that make or made it one person with other accounts, in any
+    /// case, active or undone.
+    pub links: Vec<ActorLinkRow>,
+}
+
+/// A case that names the account, and how.
+#[derive(Debug, Clone)]
+pub struct ActorCase {
+    pub case_id: String,
+    pub received_at: jiff::Timestamp,
+    pub phase: qorgau_domain::procedure::CasePhase,
+    pub roles: Vec<ActorRole>,
+}
+
+/// How a case names an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ActorRole {
+    /// The actor of one of the application's incidents.
+    Incident,
+    /// The sender an expert marked in an imported chat.
+    Chat,
+    /// An account the child blocked or reported.
+    Blocked,
+}
+
+impl ActorRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorRole::Incident => "incident",
+            ActorRole::Chat => "chat",
+            ActorRole::Blocked => "blocked",
+        }
+    }
+}
+
 /// The monitoring and offline signs the chat crate's lexicons propose for an
 /// incident's description: shown for the expert to confirm, never counted
 /// until they do (`qorgau_domain::pursuit`).
@@ -395,6 +443,75 @@ impl<S: Store> Procedure<'_, S> {
             assessment,
             thresholds,
         })
+    }
+
+    /// The record of one account: the cases naming it (at most
+    /// [`MAX_ACTOR_CASES`]) and its person-links in any case. `None` when no
+    /// case names it and no link ever did: there is nothing to show.
+    pub async fn actor_record(&self, key: &str) -> Result<Option<ActorRecord>, ServiceError> {
+        let key = key.trim();
+        let person_links = self.store.person_links().await?;
+        let persons = Persons::from_links(
+            person_links
+                .iter()
+                .filter(|row| row.link.active)
+                .map(|row| (row.link.accounts[0].as_str(), row.link.accounts[1].as_str())),
+        );
+        let person_key = persons.person_of(key).to_owned();
+        let of_person = |account: &str| persons.person_of(account) == person_key;
+        let links: Vec<ActorLinkRow> = person_links
+            .iter()
+            .filter(|row| {
+                row.link.accounts.iter().any(|account| account == key)
+                    || (row.link.active && of_person(&row.link.accounts[0]))
+            })
+            .map(|row| ActorLinkRow {
+                recorded_in: row.recorded_in.clone(),
+                link: row.link.clone(),
+            })
+            .collect();
+        let mut person: Vec<String> = links
+            .iter()
+            .filter(|row| row.link.active)
+            .flat_map(|row| row.link.accounts.iter().cloned())
+            .chain(std::iter::once(key.to_owned()))
+            .collect();
+        person.sort();
+        person.dedup();
+        let mut cases = Vec::new();
+        for case_id in self.store.actor_cases(key, MAX_ACTOR_CASES).await? {
+            let state = self.load(&case_id).await?.state()?;
+            let mut roles = Vec::new();
+            if state
+                .application
+                .incidents
+                .iter()
+                .any(|incident| incident.actor_key.as_deref() == Some(key))
+            {
+                roles.push(ActorRole::Incident);
+            }
+            if state.chats.iter().any(|chat| chat.actor_key == key) {
+                roles.push(ActorRole::Chat);
+            }
+            if state.blocks.iter().any(|block| block.account == key) {
+                roles.push(ActorRole::Blocked);
+            }
+            cases.push(ActorCase {
+                case_id,
+                received_at: state.received_at,
+                phase: state.phase,
+                roles,
+            });
+        }
+        if cases.is_empty() && links.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(ActorRecord {
+            key: key.to_owned(),
+            person,
+            cases,
+            links,
+        }))
     }
 
     /// Records in `case_id` that two accounts are one person, with a reason.

@@ -176,6 +176,14 @@ pub trait Links {
     /// fact about accounts, so every case's timeline applies it. The events
     /// are read in record order through a partial index (migration 0011).
     fn person_links(&self) -> impl Future<Output = Result<Vec<PersonLink>, StoreError>> + Send;
+
+    /// The cases that name the account `actor_key` (an incident's or an
+    /// imported chat's actor), the most recent first, at most `limit`.
+    fn actor_cases(
+        &self,
+        actor_key: &str,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
 }
 
 /// Two accounts recorded as one person, and the case that holds the link.
@@ -229,6 +237,10 @@ impl Links for AnyStore {
 
     async fn person_links(&self) -> Result<Vec<PersonLink>, StoreError> {
         forward!(self, store => store.person_links())
+    }
+
+    async fn actor_cases(&self, actor_key: &str, limit: u32) -> Result<Vec<String>, StoreError> {
+        forward!(self, store => store.actor_cases(actor_key, limit))
     }
 }
 

@@ -1471,4 +1471,95 @@ async fn accounts_linked_in_one_childs_case_are_one_person_in_another_childs() {
     let timeline = app.get(&timeline_path, Some(&expert)).await.json();
     let again = persons(&timeline);
     assert_eq!(again[telegram], again[instagram]);
+
+    // The account's own record, for staff: both children's cases by number,
+    // how the account figures, the link with its reason and where it is held.
+    let actor_path = format!("/api/v1/actors/{telegram}");
+    let record = app
+        .get(&format!("{actor_path}?lang=en"), Some(&expert))
+        .await;
+    assert_eq!(record.status, 200, "{}", record.body);
+    let record = record.json();
+    let cases: Vec<&str> = record["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|case| case["case_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(cases, [case_id.as_str(), other_child.as_str()]);
+    assert_eq!(record["cases"][0]["roles"], json!(["incident"]));
+    assert_eq!(
+        record["cases"][0]["timeline"],
+        json!(format!("/api/v1/cases/{case_id}/timeline"))
+    );
+    // 123 and 777 are each linked to the Instagram account: one person of three.
+    let person = json!([instagram, "telegram:account:123", telegram]);
+    assert_eq!(record["person"], person);
+    let links = record["links"].as_array().unwrap();
+    assert_eq!(links.len(), 2, "{record}");
+    let own = links
+        .iter()
+        .find(|link| link["accounts"] == json!([instagram, telegram]))
+        .unwrap();
+    assert_eq!(own["recorded_in"], json!(case_id));
+    assert_eq!(own["reason"], json!("confirmed by the platform"));
+    assert_eq!(own["by"], json!("e1"));
+    // Never a child's data.
+    for hidden in ["Айгерім", "Асан", CHILD_IIN, "parent@example.kz"] {
+        assert!(!record.to_string().contains(hidden), "{record}");
+    }
+    // The other account's record shows the same person.
+    let other = app
+        .get(&format!("/api/v1/actors/{instagram}"), Some(&expert))
+        .await
+        .json();
+    assert_eq!(other["person"], person);
+    assert_eq!(other["cases"].as_array().unwrap().len(), 1);
+    // An account no case names and no link ever did: 404. Staff only.
+    assert_eq!(
+        app.get("/api/v1/actors/telegram:account:1", Some(&expert))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(app.get(&actor_path, None).await.status, 401);
+
+    // The page: linked from the timeline's account names, listing the cases
+    // with their timelines and the other account of the person.
+    let cookie = app.page_session("e1").await;
+    let timeline_page = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}/linked?lang=en"), &cookie)
+        .await;
+    assert_eq!(timeline_page.status, 200);
+    assert!(
+        timeline_page
+            .body
+            .contains(&format!("href=\"/staff/actors/{telegram}?lang=en\"")),
+        "{}",
+        timeline_page.body
+    );
+    let page = app
+        .get_with_cookie(&format!("/staff/actors/{telegram}?lang=ru"), &cookie)
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Дела, в которых назван этот аккаунт"));
+    assert!(page.body.contains("автор эпизода"));
+    assert!(
+        page.body
+            .contains(&format!("/staff/cases/{other_child}/linked?lang=ru"))
+    );
+    assert!(
+        page.body
+            .contains(&format!("/staff/actors/{instagram}?lang=ru"))
+    );
+    assert!(page.body.contains("confirmed by the platform"));
+    for hidden in ["Айгерім", "Асан", CHILD_IIN] {
+        assert!(!page.body.contains(hidden));
+    }
+    assert_eq!(
+        app.get_with_cookie("/staff/actors/telegram:account:1", &cookie)
+            .await
+            .status,
+        404
+    );
 }

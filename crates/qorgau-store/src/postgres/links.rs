@@ -48,6 +48,19 @@ impl Links for PgStore {
         .await?;
         links::person_links_of(rows)
     }
+
+    async fn actor_cases(&self, actor_key: &str, limit: u32) -> Result<Vec<String>, StoreError> {
+        // Case numbers sort as their order of receipt (`QG-YYYY-NNNNNN`).
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT case_id FROM case_actors WHERE actor_key = $1 \
+             ORDER BY case_id DESC LIMIT $2",
+        )
+        .bind(actor_key)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(case_id,)| case_id).collect())
+    }
 }
 
 /// The one lookup behind automatic links, for one application or a whole
