@@ -1563,3 +1563,35 @@ async fn accounts_linked_in_one_childs_case_are_one_person_in_another_childs() {
         404
     );
 }
+
+#[tokio::test]
+async fn an_account_whose_key_holds_a_slash_has_its_page() {
+    let app = TestApp::spawn().await;
+    // A private channel's key is `telegram:channel:c/1234567890`.
+    let (case_id, _) = app
+        .apply(application(
+            "https://t.me/class_9v",
+            "https://t.me/c/1234567890",
+            "2026-11-20",
+            None,
+        ))
+        .await;
+    let expert = app.sign_in("e1").await;
+    let record = app
+        .get(
+            "/api/v1/actors/telegram:channel:c%2F1234567890",
+            Some(&expert),
+        )
+        .await;
+    assert_eq!(record.status, 200, "{}", record.body);
+    assert_eq!(record.json()["cases"][0]["case_id"], json!(case_id));
+    let cookie = app.page_session("e1").await;
+    let timeline_page = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}/linked?lang=kk"), &cookie)
+        .await;
+    let href = "/staff/actors/telegram:channel:c%2F1234567890?lang=kk";
+    assert!(timeline_page.body.contains(href), "{}", timeline_page.body);
+    let page = app.get_with_cookie(href, &cookie).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Осы аккаунт аталған істер"));
+}
