@@ -121,3 +121,16 @@ linked-chat-unreadable = The stored export { $evidence } could not be read back 
 linked-chats-heading = Imported chats: the marked actor's messages
 linked-suggestion-evidence = What it rests on
 linked-basis-same_resource = same Internet resource
+actor-heading = Account
+actor-person-heading = The same person: accounts linked to this one
+actor-no-person = No other account is linked to this one as one person.
+actor-cases-heading = Cases that name this account
+actor-col-received = Received
+actor-col-status = Status
+actor-col-role = How it figures
+actor-role = { $role ->
+    [incident] actor of an incident
+    [chat] the marked sender of an imported chat
+   *[blocked] blocked or reported by the child
+}
+actor-timeline = The child's timeline

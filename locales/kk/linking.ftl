@@ -122,3 +122,16 @@ linked-chat-unreadable = Сақталған { $evidence } экспортын қ�
 linked-chats-heading = Импортталған хат алмасулар: белгіленген жіберушінің хабарламалары
 linked-suggestion-evidence = Неге негізделген
 linked-basis-same_resource = сол интернет-ресурс
+actor-heading = Аккаунт
+actor-person-heading = Сол адам: осы аккаунтпен байланыстырылған аккаунттар
+actor-no-person = Бұл аккаунтпен бір адам ретінде басқа аккаунт байланыстырылмаған.
+actor-cases-heading = Осы аккаунт аталған істер
+actor-col-received = Түскен күні
+actor-col-status = Мәртебесі
+actor-col-role = Қандай рөлде
+actor-role = { $role ->
+    [incident] оқиғаның авторы
+    [chat] импортталған хат алмасудағы белгіленген жіберуші
+   *[blocked] бала бұғаттаған немесе шағым берген аккаунт
+}
+actor-timeline = Бала бойынша хронология

@@ -122,3 +122,16 @@ linked-chat-unreadable = Сохранённую выгрузку { $evidence } �
 linked-chats-heading = Импортированные переписки: сообщения отмеченного отправителя
 linked-suggestion-evidence = На чём основано
 linked-basis-same_resource = тот же интернет-ресурс
+actor-heading = Аккаунт
+actor-person-heading = Тот же человек: аккаунты, связанные с этим
+actor-no-person = Ни один другой аккаунт не записан как тот же человек.
+actor-cases-heading = Дела, в которых назван этот аккаунт
+actor-col-received = Поступило
+actor-col-status = Статус
+actor-col-role = В каком качестве
+actor-role = { $role ->
+    [incident] автор эпизода
+    [chat] отмеченный отправитель в импортированной переписке
+   *[blocked] заблокирован ребёнком или на него подана жалоба
+}
+actor-timeline = Хронология по ребёнку

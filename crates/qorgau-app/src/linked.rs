@@ -17,7 +17,7 @@ use qorgau_domain::linking::{
     same_child, sort_timeline,
 };
 use qorgau_domain::message::{Explain, Message};
-use qorgau_domain::procedure::{Actor, ChatImport, Command, handle};
+use qorgau_domain::procedure::{Actor, ChatImport, Command, ProcedureError, Role, handle};
 use qorgau_domain::pursuit::{
     ContactFlags, Persons, PursuitAssessment, PursuitThresholds, assess_persons,
 };
@@ -207,8 +207,9 @@ pub struct LinkedTimeline {
     /// linked cases about the same child.
     pub cases: Vec<String>,
     pub entries: Vec<CaseTimelineEntry>,
-    /// The accounts recorded as one person in the timeline's cases, active
-    /// or undone, with the case that holds each.
+    /// The accounts recorded as one person that bear on the timeline (in
+    /// any case: recorded in one of its cases, or naming one of its accounts
+    /// or their persons), active or undone, with the case that holds each.
     pub actor_links: Vec<ActorLinkRow>,
     /// The signs experts confirmed (or withdrew) on the timeline's entries,
     /// with the case that holds each.
@@ -224,6 +225,54 @@ pub struct LinkedTimeline {
 pub struct ActorLinkRow {
     pub recorded_in: String,
     pub link: ActorLink,
+}
+
+/// At most this many cases are listed on an account's record, the most
+/// recent first: a class chat's bot may be named by hundreds.
+pub const MAX_ACTOR_CASES: u32 = 200;
+
+/// One account as a record of its own (`/staff/actors/{key}`): the cases
+/// that name it, and the accounts linked to it as one person. Staff only;
+/// it names cases by number, never a child.
+#[derive(Debug, Clone)]
+pub struct ActorRecord {
+    pub key: String,
+    /// Every account of the person it is (itself included), sorted.
+    pub person: Vec<String>,
+    pub cases: Vec<ActorCase>,
+    /// The links that make or made it one person with other accounts, in any
+    /// case, active or undone.
+    pub links: Vec<ActorLinkRow>,
+}
+
+/// A case that names the account, and how.
+#[derive(Debug, Clone)]
+pub struct ActorCase {
+    pub case_id: String,
+    pub received_at: jiff::Timestamp,
+    pub phase: qorgau_domain::procedure::CasePhase,
+    pub roles: Vec<ActorRole>,
+}
+
+/// How a case names an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ActorRole {
+    /// The actor of one of the application's incidents.
+    Incident,
+    /// The sender an expert marked in an imported chat.
+    Chat,
+    /// An account the child blocked or reported.
+    Blocked,
+}
+
+impl ActorRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorRole::Incident => "incident",
+            ActorRole::Chat => "chat",
+            ActorRole::Blocked => "blocked",
+        }
+    }
 }
 
 /// The monitoring and offline signs the chat crate's lexicons propose for an
@@ -323,16 +372,6 @@ impl<S: Store> Procedure<'_, S> {
         let links = self.store.case_links(case_id).await?;
         let mut cases = vec![case_id.to_owned()];
         let mut entries = case_timeline(case_id, &state, &description_flags);
-        let rows_of = |recorded_in: &str, links: &[ActorLink]| -> Vec<ActorLinkRow> {
-            links
-                .iter()
-                .map(|link| ActorLinkRow {
-                    recorded_in: recorded_in.to_owned(),
-                    link: link.clone(),
-                })
-                .collect()
-        };
-        let mut actor_links = rows_of(case_id, &state.actor_links);
         let signs_of = |recorded_in: &str, records: &[SignRecord]| {
             records
                 .iter()
@@ -355,19 +394,42 @@ impl<S: Store> Procedure<'_, S> {
                 &other,
                 &description_flags,
             ));
-            actor_links.extend(rows_of(&row.other_case_id, &other.actor_links));
             signs.extend(signs_of(&row.other_case_id, &other.signs));
             cases.push(row.other_case_id.clone());
         }
         sort_timeline(&mut entries);
-        // Linked accounts are one actor, whichever case of the child's
-        // timeline the expert recorded it in.
+        // A person-link is a fact about accounts, not about a case: linked
+        // accounts are one actor whichever case — this child's or another's —
+        // the expert recorded it in, until an unlink in any case
+        // (docs/linking.md).
+        let person_links = self.store.person_links().await?;
         let persons = Persons::from_links(
-            actor_links
+            person_links
                 .iter()
                 .filter(|row| row.link.active)
                 .map(|row| (row.link.accounts[0].as_str(), row.link.accounts[1].as_str())),
         );
+        // Shown: the links that bear on this timeline — recorded in one of
+        // its cases, or naming one of its accounts or a person they are.
+        let timeline_persons: std::collections::BTreeSet<&str> = entries
+            .iter()
+            .filter_map(|entry| entry.entry.account.as_deref())
+            .flat_map(|account| [account, persons.person_of(account)])
+            .collect();
+        let actor_links: Vec<ActorLinkRow> = person_links
+            .iter()
+            .filter(|row| {
+                cases.contains(&row.recorded_in)
+                    || row.link.accounts.iter().any(|account| {
+                        timeline_persons.contains(account.as_str())
+                            || timeline_persons.contains(persons.person_of(account))
+                    })
+            })
+            .map(|row| ActorLinkRow {
+                recorded_in: row.recorded_in.clone(),
+                link: row.link.clone(),
+            })
+            .collect();
         let plain: Vec<_> = entries.iter().map(|entry| entry.entry.clone()).collect();
         let assessment = assess_persons(&plain, &persons, &thresholds);
         Ok(LinkedTimeline {
@@ -383,7 +445,78 @@ impl<S: Store> Procedure<'_, S> {
         })
     }
 
+    /// The record of one account: the cases naming it (at most
+    /// [`MAX_ACTOR_CASES`]) and its person-links in any case. `None` when no
+    /// case names it and no link ever did: there is nothing to show.
+    pub async fn actor_record(&self, key: &str) -> Result<Option<ActorRecord>, ServiceError> {
+        let key = key.trim();
+        let person_links = self.store.person_links().await?;
+        let persons = Persons::from_links(
+            person_links
+                .iter()
+                .filter(|row| row.link.active)
+                .map(|row| (row.link.accounts[0].as_str(), row.link.accounts[1].as_str())),
+        );
+        let person_key = persons.person_of(key).to_owned();
+        let of_person = |account: &str| persons.person_of(account) == person_key;
+        let links: Vec<ActorLinkRow> = person_links
+            .iter()
+            .filter(|row| {
+                row.link.accounts.iter().any(|account| account == key)
+                    || (row.link.active && of_person(&row.link.accounts[0]))
+            })
+            .map(|row| ActorLinkRow {
+                recorded_in: row.recorded_in.clone(),
+                link: row.link.clone(),
+            })
+            .collect();
+        let mut person: Vec<String> = links
+            .iter()
+            .filter(|row| row.link.active)
+            .flat_map(|row| row.link.accounts.iter().cloned())
+            .chain(std::iter::once(key.to_owned()))
+            .collect();
+        person.sort();
+        person.dedup();
+        let mut cases = Vec::new();
+        for case_id in self.store.actor_cases(key, MAX_ACTOR_CASES).await? {
+            let state = self.load(&case_id).await?.state()?;
+            let mut roles = Vec::new();
+            if state
+                .application
+                .incidents
+                .iter()
+                .any(|incident| incident.actor_key.as_deref() == Some(key))
+            {
+                roles.push(ActorRole::Incident);
+            }
+            if state.chats.iter().any(|chat| chat.actor_key == key) {
+                roles.push(ActorRole::Chat);
+            }
+            if state.blocks.iter().any(|block| block.account == key) {
+                roles.push(ActorRole::Blocked);
+            }
+            cases.push(ActorCase {
+                case_id,
+                received_at: state.received_at,
+                phase: state.phase,
+                roles,
+            });
+        }
+        if cases.is_empty() && links.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(ActorRecord {
+            key: key.to_owned(),
+            person,
+            cases,
+            links,
+        }))
+    }
+
     /// Records in `case_id` that two accounts are one person, with a reason.
+    /// A pair already linked in any case is refused as the command refuses
+    /// one linked in this case: the link holds everywhere already.
     pub async fn link_actors(
         &self,
         case_id: &str,
@@ -391,13 +524,31 @@ impl<S: Store> Procedure<'_, S> {
         reason: String,
         actor: &Actor,
     ) -> Result<(), ServiceError> {
+        self.load(case_id).await?;
+        let pair = account_pair(&accounts[0].key, &accounts[1].key);
+        // Only for those the command would let link: no one else learns from
+        // the refusal that a pair is linked.
+        let may_link = matches!(
+            actor.role,
+            Role::Coordinator | Role::Expert { .. } | Role::System
+        );
+        if may_link
+            && self
+                .store
+                .person_links()
+                .await?
+                .iter()
+                .any(|row| row.link.active && row.link.accounts == pair)
+        {
+            return Err(ProcedureError::ActorsAlreadyLinked { accounts: pair }.into());
+        }
         self.run(case_id, actor, Command::LinkActors { accounts, reason })
             .await?;
         Ok(())
     }
 
-    /// Undoes a link of two accounts (their keys) in the case of the linked
-    /// timeline that holds it; returns that case.
+    /// Undoes a link of two accounts (their keys) in the case that holds it,
+    /// whichever case that is; returns that case.
     pub async fn unlink_actors(
         &self,
         case_id: &str,
@@ -406,10 +557,14 @@ impl<S: Store> Procedure<'_, S> {
         actor: &Actor,
     ) -> Result<String, ServiceError> {
         let pair = account_pair(accounts[0].trim(), accounts[1].trim());
-        let timeline = self.linked_timeline(case_id).await?;
-        // Not linked anywhere: let the command say so, in this case.
-        let recorded_in = timeline
-            .actor_links
+        self.load(case_id).await?;
+        // The link is undone in the case that holds it, whichever case's page
+        // the expert is on. Not linked anywhere: let the command say so, in
+        // this case.
+        let recorded_in = self
+            .store
+            .person_links()
+            .await?
             .iter()
             .find(|row| row.link.active && row.link.accounts == pair)
             .map_or(case_id, |row| row.recorded_in.as_str())

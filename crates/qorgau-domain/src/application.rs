@@ -428,11 +428,7 @@ fn actor_account(
     platform: Option<Platform>,
 ) -> Option<Result<ActorAccount, crate::validation::actor::ActorError>> {
     if actor.contains('/') || actor.contains(':') {
-        return Some(
-            InternetResource::parse(actor)
-                .map_err(Into::into)
-                .and_then(ActorAccount::from_resource),
-        );
+        return Some(ActorAccount::parse_link(actor));
     }
     match platform {
         Some(platform) if platform != Platform::Web => Some(ActorAccount::parse(platform, actor)),

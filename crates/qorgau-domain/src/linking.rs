@@ -29,7 +29,7 @@ use sha2::Sha256;
 use crate::application::Child;
 use crate::deadline::start_of_day;
 use crate::message::Message;
-use crate::procedure::CaseState;
+use crate::procedure::{CaseEvent, CaseState};
 use crate::pursuit::{ContactFlags, EntryKind, Sign, TimelineEntry};
 use crate::validation::resource::Platform;
 
@@ -249,6 +249,61 @@ pub fn account_pair(first: &str, second: &str) -> [String; 2] {
         (second, first)
     };
     [low.to_owned(), high.to_owned()]
+}
+
+/// A person-link is a fact about accounts, not about a case: the links of
+/// every case folded together, one per pair of accounts, in record order
+/// (`events`: each event with the case that holds it, as the store's
+/// hash chain orders them). The last word on a pair wins, wherever it was
+/// recorded: a link made in case A is undone by an unlink made in case B,
+/// and linked again by a later link anywhere. Each pair is returned with the
+/// case that holds its latest link, where an unlink is to be recorded.
+/// Other events are ignored, and an unlink of a pair never linked (which the
+/// command refuses) changes nothing.
+pub fn person_links<'a>(
+    events: impl IntoIterator<Item = (&'a str, &'a CaseEvent)>,
+) -> Vec<(String, ActorLink)> {
+    let mut by_pair: std::collections::BTreeMap<[String; 2], (String, ActorLink)> =
+        std::collections::BTreeMap::new();
+    for (case_id, event) in events {
+        match event {
+            CaseEvent::ActorsLinked {
+                accounts,
+                reason,
+                by,
+                linked_at,
+            } => {
+                let pair = account_pair(&accounts[0], &accounts[1]);
+                let link = ActorLink {
+                    accounts: pair.clone(),
+                    by: by.clone(),
+                    reason: reason.clone(),
+                    linked_at: *linked_at,
+                    active: true,
+                    unlinked_by: None,
+                    unlink_reason: None,
+                    unlinked_at: None,
+                };
+                by_pair.insert(pair, (case_id.to_owned(), link));
+            }
+            CaseEvent::ActorsUnlinked {
+                accounts,
+                reason,
+                by,
+                unlinked_at,
+            } => {
+                let pair = account_pair(&accounts[0], &accounts[1]);
+                if let Some((_, link)) = by_pair.get_mut(&pair).filter(|(_, link)| link.active) {
+                    link.active = false;
+                    link.unlinked_by = Some(by.clone());
+                    link.unlink_reason = Some(reason.clone());
+                    link.unlinked_at = Some(*unlinked_at);
+                }
+            }
+            _ => {}
+        }
+    }
+    by_pair.into_values().collect()
 }
 
 /// The child (or a parent) blocked or reported an account (`account_blocked`).
@@ -1214,6 +1269,82 @@ mod tests {
             LinkBasis::parse("same-resource"),
             Some(LinkBasis::SameResource)
         );
+    }
+
+    #[test]
+    fn a_person_link_holds_across_cases_until_an_unlink_anywhere() {
+        let at: Timestamp = "2026-12-03T10:00:00+05:00".parse().unwrap();
+        let linked = |first: &str, second: &str, reason: &str| CaseEvent::ActorsLinked {
+            accounts: [first.into(), second.into()],
+            reason: reason.into(),
+            by: "e1".into(),
+            linked_at: at,
+        };
+        let unlinked = |first: &str, second: &str| CaseEvent::ActorsUnlinked {
+            accounts: [first.into(), second.into()],
+            reason: "two people after all".into(),
+            by: "e2".into(),
+            unlinked_at: at,
+        };
+        let (tg, vk, ig) = (
+            "telegram:account:123",
+            "vk:account:id1",
+            "instagram:account:x",
+        );
+        let check = |events: &[(&str, CaseEvent)], expected: &[(&str, [&str; 2], bool)]| {
+            let folded = person_links(events.iter().map(|(case, event)| (*case, event)));
+            let summary: Vec<(&str, [&str; 2], bool)> = folded
+                .iter()
+                .map(|(case, link)| {
+                    (
+                        case.as_str(),
+                        [link.accounts[0].as_str(), link.accounts[1].as_str()],
+                        link.active,
+                    )
+                })
+                .collect();
+            assert_eq!(summary, expected, "{events:?}");
+        };
+        // Linked in A (either order of the accounts): active, held by A.
+        check(
+            &[("A", linked(vk, tg, "same photo"))],
+            &[("A", [tg, vk], true)],
+        );
+        // Undone by an unlink recorded in B: undone everywhere.
+        check(
+            &[("A", linked(tg, vk, "same photo")), ("B", unlinked(vk, tg))],
+            &[("A", [tg, vk], false)],
+        );
+        // Linked again later in C: active, held by C.
+        check(
+            &[
+                ("A", linked(tg, vk, "same photo")),
+                ("B", unlinked(tg, vk)),
+                ("C", linked(tg, vk, "same phone number")),
+            ],
+            &[("C", [tg, vk], true)],
+        );
+        // An unlink of another pair, or of a pair never linked, changes nothing;
+        // other events are not links.
+        check(
+            &[
+                ("A", linked(tg, vk, "same photo")),
+                ("B", unlinked(tg, ig)),
+                (
+                    "B",
+                    CaseEvent::CasesUnlinked {
+                        other_case_id: "A".into(),
+                        by: "e1".into(),
+                        reason: "x".into(),
+                        unlinked_at: at,
+                    },
+                ),
+            ],
+            &[("A", [tg, vk], true)],
+        );
+        let folded = person_links([("A", &linked(tg, vk, "same photo"))]);
+        assert_eq!(folded[0].1.reason, "same photo");
+        assert_eq!(folded[0].1.by, "e1");
     }
 
     #[test]

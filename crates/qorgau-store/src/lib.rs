@@ -37,7 +37,7 @@ pub use archive::{
 };
 pub use batch::WriterStats;
 pub use delivery::{Deliveries, OwnerContact, StaffContact, WebhookEndpoint};
-pub use links::{LinkKeys, LinkRow, Links};
+pub use links::{LinkKeys, LinkRow, Links, PersonLink};
 pub use log::{LOG_PAGE, place_evidence_leaves};
 pub use postgres::PgStore;
 pub use schema::MigrationName;

@@ -15,11 +15,11 @@ use std::collections::BTreeMap;
 use std::future::Future;
 
 use qorgau_domain::application::{Application, Child};
-use qorgau_domain::linking::{CaseLink, ChildMatch, child_match_keys};
+use qorgau_domain::linking::{ActorLink, CaseLink, ChildMatch, child_match_keys, person_links};
 use qorgau_domain::procedure::{LinkCandidate, automatic_links};
 
 use crate::batch::Write;
-use crate::rows::ReadModel;
+use crate::rows::{ReadModel, decode};
 use crate::{AnyStore, StoreError};
 
 /// One link of a case, seen from that case.
@@ -168,6 +168,48 @@ pub trait Links {
         &self,
         case_id: &str,
     ) -> impl Future<Output = Result<Vec<LinkRow>, StoreError>> + Send;
+
+    /// Every pair of accounts recorded as one person, in any case, as the
+    /// `actors_linked` / `actors_unlinked` events of the whole record fold
+    /// (`qorgau_domain::linking::person_links`): one per pair, active or
+    /// undone, with the case that holds its latest link. A person-link is a
+    /// fact about accounts, so every case's timeline applies it. The events
+    /// are read in record order through a partial index (migration 0011).
+    fn person_links(&self) -> impl Future<Output = Result<Vec<PersonLink>, StoreError>> + Send;
+
+    /// The cases that name the account `actor_key` (an incident's or an
+    /// imported chat's actor), the most recent first, at most `limit`.
+    fn actor_cases(
+        &self,
+        actor_key: &str,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+}
+
+/// Two accounts recorded as one person, and the case that holds the link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonLink {
+    pub recorded_in: String,
+    pub link: ActorLink,
+}
+
+/// The person links of `(seq, case_id, payload)` rows of the link events,
+/// in record order.
+pub(crate) fn person_links_of(
+    rows: Vec<(i64, String, String)>,
+) -> Result<Vec<PersonLink>, StoreError> {
+    let events = rows
+        .into_iter()
+        .map(|(seq, case_id, payload)| Ok((case_id, decode(&payload, seq)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(person_links(
+        events
+            .iter()
+            .map(|(case_id, event)| (case_id.as_str(), event)),
+    )
+    .into_iter()
+    .map(|(recorded_in, link)| PersonLink { recorded_in, link })
+    .collect())
 }
 
 macro_rules! forward {
@@ -191,6 +233,14 @@ impl Links for AnyStore {
 
     async fn case_links(&self, case_id: &str) -> Result<Vec<LinkRow>, StoreError> {
         forward!(self, store => store.case_links(case_id))
+    }
+
+    async fn person_links(&self) -> Result<Vec<PersonLink>, StoreError> {
+        forward!(self, store => store.person_links())
+    }
+
+    async fn actor_cases(&self, actor_key: &str, limit: u32) -> Result<Vec<String>, StoreError> {
+        forward!(self, store => store.actor_cases(actor_key, limit))
     }
 }
 

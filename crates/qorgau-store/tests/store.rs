@@ -31,9 +31,9 @@ use qorgau_evidence::merkle::{MemoryLeafStore, MerkleLog, leaf_hash};
 use qorgau_evidence::receipt::LogEntry;
 use qorgau_store::archive::{self, ArchiveError};
 use qorgau_store::{
-    AnyStore, JobStatus, LogBreak, NewJob, OwnerSession, PgStore, ResourceOwner, StaffMember,
-    StaffRole, StaffSession, Statistics, Store, StoreError, StoreLocation, StoredCheckpoint,
-    VerifyError, place_evidence_leaves,
+    AnyStore, JobStatus, Links, LogBreak, NewJob, OwnerSession, PgStore, ResourceOwner,
+    StaffMember, StaffRole, StaffSession, Statistics, Store, StoreError, StoreLocation,
+    StoredCheckpoint, VerifyError, place_evidence_leaves,
 };
 
 // ---------------------------------------------------------------------------
@@ -363,6 +363,7 @@ on_both_stores!(
     an_archive_rebuilds_the_log_and_the_evidence_index,
     a_failing_write_in_a_batch_fails_alone,
     many_writers_share_commits_and_keep_one_gapless_chain,
+    a_person_link_holds_across_cases_and_survives_an_archive,
 );
 
 // ---------------------------------------------------------------------------
@@ -3620,4 +3621,71 @@ async fn dead_letters_are_listed_and_queued_again_once(backend: Backend) {
         (id, 1),
         "a fresh count of attempts"
     );
+}
+
+/// `(recorded_in, accounts, active)` of every person link of a store.
+async fn person_link_summary(store: &AnyStore) -> Vec<(String, [String; 2], bool)> {
+    store
+        .person_links()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| (row.recorded_in, row.link.accounts, row.link.active))
+        .collect()
+}
+
+/// Two accounts linked as one person in one case, undone there and linked
+/// again in another: the store folds the link events of every case in
+/// record order, through the partial index of migration 0011, and an
+/// archive imported into the other store folds the same.
+async fn a_person_link_holds_across_cases_and_survives_an_archive(backend: Backend) {
+    use qorgau_domain::validation::ActorAccount;
+    use qorgau_domain::validation::resource::Platform;
+    let test = populated(backend).await;
+    let (first, second) = ("QG-2026-000001", "QG-2026-000002");
+    let telegram = ActorAccount::parse(Platform::Telegram, "user777").unwrap();
+    let instagram = ActorAccount::parse(Platform::Instagram, "@ghost.ig").unwrap();
+    let pair = [instagram.key.clone(), telegram.key.clone()];
+    let link = || Command::LinkActors {
+        accounts: [telegram.clone(), instagram.clone()],
+        reason: "the same phone number".into(),
+    };
+    assert!(person_link_summary(&test.store).await.is_empty());
+    test.run(first, &expert("e1", false), link(), RECEIVED)
+        .await;
+    assert_eq!(
+        person_link_summary(&test.store).await,
+        [(first.to_owned(), pair.clone(), true)]
+    );
+    let unlink = Command::UnlinkActors {
+        accounts: pair.clone(),
+        reason: "two people".into(),
+    };
+    test.run(first, &expert("e2", false), unlink, RECEIVED)
+        .await;
+    assert_eq!(
+        person_link_summary(&test.store).await,
+        [(first.to_owned(), pair.clone(), false)]
+    );
+    test.run(second, &expert("e1", false), link(), RECEIVED)
+        .await;
+    let expected = [(second.to_owned(), pair.clone(), true)];
+    assert_eq!(person_link_summary(&test.store).await, expected);
+    let index = match backend {
+        Backend::Sqlite => {
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' \
+             AND name = 'case_events_actor_links'"
+        }
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'case_events_actor_links'"
+        }
+    };
+    assert_eq!(count_rows(&test, index).await, 1);
+
+    let bytes = export_to_bytes(&test.store).await;
+    let target = TestStore::new(other(backend)).await;
+    archive::import(&target.store, bytes.as_slice())
+        .await
+        .unwrap();
+    assert_eq!(person_link_summary(&target.store).await, expected);
 }

@@ -106,6 +106,7 @@ pub fn router(state: AppState) -> Router {
             post(api::linked::record_block),
         )
         .route("/v1/cases/{case_id}/signs", post(api::linked::sign))
+        .route("/v1/actors/{key}", get(api::linked::actor))
         .route("/v1/cases/{case_id}/referral", post(api::linked::refer))
         .route(
             "/v1/cases/{case_id}/referral-package",

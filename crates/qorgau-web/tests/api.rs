@@ -1096,6 +1096,14 @@ async fn authorization_matrix() {
             Body::None,
             api_staff_only(200),
         ),
+        // Case A names @mocker: the account's record, staff only.
+        row(
+            "GET",
+            "/api/v1/actors/{key}",
+            format!("/api/v1/actors/{}", key("telegram", "@mocker")),
+            Body::None,
+            api_staff_only(200),
+        ),
         row(
             "POST",
             "/api/v1/cases/{case_id}/captures",
@@ -1408,6 +1416,13 @@ async fn authorization_matrix() {
             "GET",
             "/staff/cases/{case_id}/linked",
             format!("/staff/cases/{a}/linked"),
+            Body::None,
+            staff_get,
+        ),
+        row(
+            "GET",
+            "/staff/actors/{key}",
+            format!("/staff/actors/{}", key("telegram", "@mocker")),
             Body::None,
             staff_get,
         ),
@@ -1894,6 +1909,7 @@ async fn the_openapi_document_lists_every_route() {
         "/api/v1/cases/{case_id}/actors/links",
         "/api/v1/cases/{case_id}/actors/links/unlink",
         "/api/v1/cases/{case_id}/actors/blocks",
+        "/api/v1/actors/{key}",
         "/api/v1/orders",
         "/api/v1/orders/{order_id}/acknowledge",
         "/api/v1/orders/{order_id}/removal",

@@ -1323,3 +1323,275 @@ async fn a_proposed_sign_counts_only_once_confirmed_and_only_staff_confirm_it() 
         assert!(!status.body.contains(hidden), "{hidden}: {}", status.body);
     }
 }
+
+/// The person each account of the timeline is, by account key.
+fn persons(timeline: &Value) -> std::collections::BTreeMap<String, String> {
+    timeline["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|entry| {
+            Some((
+                entry["account"].as_str()?.to_owned(),
+                entry["person"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn accounts_linked_in_one_childs_case_are_one_person_in_another_childs() {
+    let app = TestApp::spawn().await;
+    // Another child's case names the Telegram account by its export id.
+    let (other_child, _) = app
+        .apply(json!({
+            "language": "ru",
+            "applicant": {"name": "Марат Оспанов", "relation": "parent", "email": "marat@example.kz"},
+            "child": {"name": "Асан Оспанов", "birth_date": "2012-03-04"},
+            "resources": [{"url": "https://t.me/class_5a"}],
+            "incidents": [{"occurred_on": "2026-11-18", "resource_url": "https://t.me/class_5a",
+                "description": "угрожает", "actor": "user777"}]
+        }))
+        .await;
+    // This child's case: the same account as a deep link, and an Instagram
+    // account on the next day.
+    let (case_id, _) = app
+        .apply(json!({
+            "language": "ru",
+            "applicant": {"name": "Сәуле Серікова", "relation": "parent", "email": "parent@example.kz"},
+            "child": {"name": "Айгерім Серікова", "birth_date": "2013-01-05", "iin": CHILD_IIN},
+            "resources": [{"url": "https://t.me/class_7b"}, {"url": "https://instagram.com/ghost.ig"}],
+            "incidents": [
+                {"occurred_on": "2026-11-24", "resource_url": "https://t.me/class_7b",
+                    "description": "пишет ночью", "actor": "tg://user?id=777"},
+                {"occurred_on": "2026-11-25", "resource_url": "https://instagram.com/ghost.ig",
+                    "description": "пишет снова", "actor": "@ghost.ig"}
+            ]
+        }))
+        .await;
+    let expert = app.sign_in("e1").await;
+    let timeline_path = format!("/api/v1/cases/{case_id}/timeline");
+    let timeline = app.get(&timeline_path, Some(&expert)).await.json();
+    // One account written two ways: linked at intake, but about another child,
+    // so the other case's incidents stay out of this child's timeline.
+    assert_eq!(timeline["links"][0]["case_id"], json!(other_child));
+    assert_eq!(timeline["links"][0]["basis"], json!("same_actor"));
+    assert_eq!(timeline["cases"], json!([case_id]));
+    let (telegram, instagram) = ("telegram:account:777", "instagram:account:ghost.ig");
+    let before = persons(&timeline);
+    assert_eq!(before[telegram], telegram);
+    assert_eq!(before[instagram], instagram);
+    assert!(!indicators(&timeline).contains(&"cross_channel".to_owned()));
+    assert_eq!(timeline["actor_links"], json!([]));
+
+    // The expert links the two accounts on the other child's case.
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{other_child}/actors/links"),
+            Some(&expert),
+            json!({"accounts": [
+                {"platform": "telegram", "account": "user777"},
+                {"platform": "instagram", "account": "@ghost.ig"}],
+                "reason": "the same phone number on both accounts"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["recorded_in"], json!(other_child));
+    // This child's timeline sees one person, and says where the link is.
+    let timeline = app.get(&timeline_path, Some(&expert)).await.json();
+    let after = persons(&timeline);
+    assert_eq!(after[telegram], after[instagram], "{timeline}");
+    assert!(
+        indicators(&timeline).contains(&"cross_channel".to_owned()),
+        "{timeline}"
+    );
+    assert_eq!(
+        timeline["actor_links"][0]["recorded_in"],
+        json!(other_child)
+    );
+    assert_eq!(timeline["actor_links"][0]["active"], json!(true));
+    assert_eq!(
+        timeline["actor_links"][0]["reason"],
+        json!("the same phone number on both accounts")
+    );
+    // Already one person everywhere: linking again from here is refused.
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{case_id}/actors/links"),
+            Some(&expert),
+            json!({"accounts": [
+                {"platform": "telegram", "account": "tg://user?id=777"},
+                {"platform": "instagram", "account": "instagram.com/Ghost.IG"}],
+                "reason": "again"}),
+        )
+        .await;
+    assert_eq!(reply.status, 409, "{}", reply.body);
+
+    // Undone from this child's page: recorded in the case that holds it,
+    // and two people again here too.
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{case_id}/actors/links/unlink"),
+            Some(&expert),
+            json!({"accounts": [instagram, telegram], "reason": "two people after all"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["recorded_in"], json!(other_child));
+    let timeline = app.get(&timeline_path, Some(&expert)).await.json();
+    assert_eq!(persons(&timeline), before);
+    assert!(!indicators(&timeline).contains(&"cross_channel".to_owned()));
+    assert_eq!(timeline["actor_links"][0]["active"], json!(false));
+
+    // Linked again here, later: one person again, held by this case.
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{case_id}/actors/links"),
+            Some(&expert),
+            json!({"accounts": [
+                {"platform": "telegram", "account": "123"},
+                {"platform": "instagram", "account": "@ghost.ig"}],
+                "reason": "checking the 123 account"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let timeline = app.get(&timeline_path, Some(&expert)).await.json();
+    assert_eq!(persons(&timeline), before, "another id is another account");
+    let reply = app
+        .post(
+            &format!("/api/v1/cases/{case_id}/actors/links"),
+            Some(&expert),
+            json!({"accounts": [
+                {"platform": "telegram", "account": "777"},
+                {"platform": "instagram", "account": "@ghost.ig"}],
+                "reason": "confirmed by the platform"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let timeline = app.get(&timeline_path, Some(&expert)).await.json();
+    let again = persons(&timeline);
+    assert_eq!(again[telegram], again[instagram]);
+
+    // The account's own record, for staff: both children's cases by number,
+    // how the account figures, the link with its reason and where it is held.
+    let actor_path = format!("/api/v1/actors/{telegram}");
+    let record = app
+        .get(&format!("{actor_path}?lang=en"), Some(&expert))
+        .await;
+    assert_eq!(record.status, 200, "{}", record.body);
+    let record = record.json();
+    let cases: Vec<&str> = record["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|case| case["case_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(cases, [case_id.as_str(), other_child.as_str()]);
+    assert_eq!(record["cases"][0]["roles"], json!(["incident"]));
+    assert_eq!(
+        record["cases"][0]["timeline"],
+        json!(format!("/api/v1/cases/{case_id}/timeline"))
+    );
+    // 123 and 777 are each linked to the Instagram account: one person of three.
+    let person = json!([instagram, "telegram:account:123", telegram]);
+    assert_eq!(record["person"], person);
+    let links = record["links"].as_array().unwrap();
+    assert_eq!(links.len(), 2, "{record}");
+    let own = links
+        .iter()
+        .find(|link| link["accounts"] == json!([instagram, telegram]))
+        .unwrap();
+    assert_eq!(own["recorded_in"], json!(case_id));
+    assert_eq!(own["reason"], json!("confirmed by the platform"));
+    assert_eq!(own["by"], json!("e1"));
+    // Never a child's data.
+    for hidden in ["Айгерім", "Асан", CHILD_IIN, "parent@example.kz"] {
+        assert!(!record.to_string().contains(hidden), "{record}");
+    }
+    // The other account's record shows the same person.
+    let other = app
+        .get(&format!("/api/v1/actors/{instagram}"), Some(&expert))
+        .await
+        .json();
+    assert_eq!(other["person"], person);
+    assert_eq!(other["cases"].as_array().unwrap().len(), 1);
+    // An account no case names and no link ever did: 404. Staff only.
+    assert_eq!(
+        app.get("/api/v1/actors/telegram:account:1", Some(&expert))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(app.get(&actor_path, None).await.status, 401);
+
+    // The page: linked from the timeline's account names, listing the cases
+    // with their timelines and the other account of the person.
+    let cookie = app.page_session("e1").await;
+    let timeline_page = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}/linked?lang=en"), &cookie)
+        .await;
+    assert_eq!(timeline_page.status, 200);
+    assert!(
+        timeline_page
+            .body
+            .contains(&format!("href=\"/staff/actors/{telegram}?lang=en\"")),
+        "{}",
+        timeline_page.body
+    );
+    let page = app
+        .get_with_cookie(&format!("/staff/actors/{telegram}?lang=ru"), &cookie)
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Дела, в которых назван этот аккаунт"));
+    assert!(page.body.contains("автор эпизода"));
+    assert!(
+        page.body
+            .contains(&format!("/staff/cases/{other_child}/linked?lang=ru"))
+    );
+    assert!(
+        page.body
+            .contains(&format!("/staff/actors/{instagram}?lang=ru"))
+    );
+    assert!(page.body.contains("confirmed by the platform"));
+    for hidden in ["Айгерім", "Асан", CHILD_IIN] {
+        assert!(!page.body.contains(hidden));
+    }
+    assert_eq!(
+        app.get_with_cookie("/staff/actors/telegram:account:1", &cookie)
+            .await
+            .status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn an_account_whose_key_holds_a_slash_has_its_page() {
+    let app = TestApp::spawn().await;
+    // A private channel's key is `telegram:channel:c/1234567890`.
+    let (case_id, _) = app
+        .apply(application(
+            "https://t.me/class_9v",
+            "https://t.me/c/1234567890",
+            "2026-11-20",
+            None,
+        ))
+        .await;
+    let expert = app.sign_in("e1").await;
+    let record = app
+        .get(
+            "/api/v1/actors/telegram:channel:c%2F1234567890",
+            Some(&expert),
+        )
+        .await;
+    assert_eq!(record.status, 200, "{}", record.body);
+    assert_eq!(record.json()["cases"][0]["case_id"], json!(case_id));
+    let cookie = app.page_session("e1").await;
+    let timeline_page = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}/linked?lang=kk"), &cookie)
+        .await;
+    let href = "/staff/actors/telegram:channel:c%2F1234567890?lang=kk";
+    assert!(timeline_page.body.contains(href), "{}", timeline_page.body);
+    let page = app.get_with_cookie(href, &cookie).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Осы аккаунт аталған істер"));
+}

@@ -4,7 +4,15 @@
 //! across cases") only works if the same account written three ways is one
 //! actor: `@Name` with "Telegram", `t.me/name` and `https://t.me/s/Name/` all
 //! become `telegram:channel:name`. So an actor is parsed by the resource
-//! normalizer and keeps its key; nothing here normalizes on its own.
+//! normalizer and keeps its key.
+//!
+//! The one exception is a numeric account id, which no public link carries:
+//! Telegram Desktop's export names a sender by `from_id` (`user123456789`),
+//! and a person without a username is reachable only as `tg://user?id=…`.
+//! Such an account is `telegram:account:123456789` — the kind `account`,
+//! which a Telegram username never has, so an id never collides with a
+//! handle (`@user123456789` and `t.me/user123456789` stay the username).
+//! On VK, `123`, `id123` and `vk.com/id123` are all the profile number 123.
 
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +46,9 @@ impl ActorAccount {
     /// `Platform::Web` the input is always a link: the actor is a website.
     pub fn parse(platform: Platform, handle_or_url: &str) -> Result<ActorAccount, ActorError> {
         let trimmed = handle_or_url.trim();
+        if let Some(account) = ActorAccount::numeric_id(platform, trimmed) {
+            return Ok(account);
+        }
         let is_link = platform == Platform::Web || trimmed.contains('/') || trimmed.contains(':');
         let resource = if is_link {
             InternetResource::parse(trimmed)?
@@ -51,6 +62,58 @@ impl ActorAccount {
             });
         }
         ActorAccount::from_resource(resource)
+    }
+
+    /// An account given by its platform's numeric id, when `text` is one:
+    /// on Telegram `123456789`, `user123456789` (an export's `from_id`) or
+    /// `tg://user?id=123456789`; on VK `123456789`, `id123456789` or
+    /// `@id123456789` (a profile number). Leading zeros do not make another
+    /// account. `None` when `text` is not an id, so it is read as a handle.
+    pub fn numeric_id(platform: Platform, text: &str) -> Option<ActorAccount> {
+        let digits = match platform {
+            Platform::Telegram => {
+                let lower = text.to_ascii_lowercase();
+                let id = lower
+                    .strip_prefix("tg://user?id=")
+                    .or_else(|| lower.strip_prefix("user"))
+                    .unwrap_or(&lower);
+                account_number(id)?
+            }
+            Platform::Vk => {
+                let lower = text.to_ascii_lowercase();
+                let handle = lower.strip_prefix('@').unwrap_or(&lower);
+                account_number(handle.strip_prefix("id").unwrap_or(handle))?
+            }
+            _ => return None,
+        };
+        let (key, url) = match platform {
+            Platform::Vk => (
+                format!("vk:account:id{digits}"),
+                format!("https://vk.com/id{digits}"),
+            ),
+            _ => (
+                format!("telegram:account:{digits}"),
+                format!("tg://user?id={digits}"),
+            ),
+        };
+        Some(ActorAccount {
+            platform,
+            kind: ResourceKind::Account,
+            key,
+            url,
+        })
+    }
+
+    /// An account written as a link, whose platform the link names; a
+    /// Telegram `tg://user?id=` deep link is an account id, not a website.
+    pub fn parse_link(link: &str) -> Result<ActorAccount, ActorError> {
+        let trimmed = link.trim();
+        if trimmed.to_ascii_lowercase().starts_with("tg://") {
+            return ActorAccount::parse(Platform::Telegram, trimmed);
+        }
+        InternetResource::parse(trimmed)
+            .map_err(ActorError::from)
+            .and_then(ActorAccount::from_resource)
     }
 
     /// The actor a resource is, when it is an account rather than one piece of
@@ -70,6 +133,16 @@ impl ActorAccount {
             url: resource.url,
         })
     }
+}
+
+/// The digits of a numeric account id without leading zeros; `None` unless
+/// `text` is 1 to 20 ASCII digits and not zero (ids are 64-bit at most).
+fn account_number(text: &str) -> Option<String> {
+    if text.is_empty() || text.len() > 20 || !text.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    let digits = text.trim_start_matches('0');
+    (!digits.is_empty()).then(|| digits.to_owned())
 }
 
 impl Explain for ActorError {
@@ -166,6 +239,30 @@ mod tests {
                 "facebook:account:some.person",
             ),
             (
+                // Telegram Desktop's `from_id`, the bare id and the deep link.
+                Platform::Telegram,
+                &[
+                    "user123456789",
+                    "User123456789",
+                    "123456789",
+                    " 000123456789 ",
+                    "tg://user?id=123456789",
+                    "TG://USER?ID=123456789",
+                ][..],
+                "telegram:account:123456789",
+            ),
+            (
+                Platform::Vk,
+                &[
+                    "id1",
+                    "1",
+                    "@id1",
+                    "https://vk.com/id1",
+                    "m.vk.com/id1?from=x",
+                ][..],
+                "vk:account:id1",
+            ),
+            (
                 Platform::Web,
                 &["bully-site.kz", "https://www.bully-site.kz/"][..],
                 "web:website:bully-site.kz",
@@ -174,6 +271,91 @@ mod tests {
             for spelling in spellings {
                 check(platform, spelling, Ok(key));
             }
+        }
+    }
+
+    #[test]
+    fn a_numeric_id_is_never_the_handle_that_looks_like_it() {
+        // `@user1234567` and `t.me/user1234567` are a username; the same
+        // letters without `@` are the export's id of another account.
+        let id = ActorAccount::parse(Platform::Telegram, "user1234567").unwrap();
+        assert_eq!(id.key, "telegram:account:1234567");
+        assert_eq!(id.kind, ResourceKind::Account);
+        assert_eq!(id.url, "tg://user?id=1234567");
+        for handle in [
+            "@user1234567",
+            "t.me/user1234567",
+            "https://t.me/User1234567",
+        ] {
+            check(
+                Platform::Telegram,
+                handle,
+                Ok("telegram:channel:user1234567"),
+            );
+        }
+        // An incident's actor written as a deep link, with no platform given.
+        assert_eq!(
+            ActorAccount::parse_link("tg://user?id=1234567").map(|actor| actor.key),
+            Ok(id.key.clone())
+        );
+        // Not ids: zero, too long for a 64-bit id, letters, other platforms.
+        check(
+            Platform::Telegram,
+            "tg://user?id=0",
+            Err(ActorError::Resource(ResourceError::UnsupportedScheme {
+                scheme: "tg".into(),
+            })),
+        );
+        assert!(ActorAccount::numeric_id(Platform::Telegram, "user0").is_none());
+        assert!(ActorAccount::numeric_id(Platform::Telegram, &"9".repeat(21)).is_none());
+        assert!(ActorAccount::numeric_id(Platform::Telegram, "user12a").is_none());
+        assert!(ActorAccount::numeric_id(Platform::Instagram, "123").is_none());
+        check(
+            Platform::Instagram,
+            "user123",
+            Ok("instagram:account:user123"),
+        );
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Every spelling of an id normalizes to one key, and the account read
+        /// back from its own URL is the same account: the normalizer is
+        /// idempotent, so a timeline never splits one account in two.
+        #[test]
+        fn numeric_ids_normalize_idempotently(
+            digits in "[0-9]{1,20}",
+            spelling in 0usize..4,
+            platform in prop::sample::select(vec![Platform::Telegram, Platform::Vk]),
+        ) {
+            let written = match (platform, spelling) {
+                (_, 0) => digits.clone(),
+                (Platform::Telegram, 1) => format!("user{digits}"),
+                (Platform::Telegram, 2) => format!("tg://user?id={digits}"),
+                (Platform::Vk, 1) => format!("id{digits}"),
+                (Platform::Vk, 2) => format!("https://vk.com/id{digits}"),
+                _ => format!(" {digits} "),
+            };
+            let parsed = ActorAccount::parse(platform, &written);
+            if digits.bytes().all(|byte| byte == b'0') {
+                // Zero is no account id; what else it may be is the link rules'.
+                prop_assert!(ActorAccount::numeric_id(platform, &written).is_none());
+                return Ok(());
+            }
+            let account = parsed.unwrap();
+            let bare = digits.trim_start_matches('0');
+            let expected = match platform {
+                Platform::Vk => format!("vk:account:id{bare}"),
+                _ => format!("telegram:account:{bare}"),
+            };
+            prop_assert_eq!(&account.key, &expected);
+            prop_assert_eq!(ActorAccount::parse(platform, &account.url), Ok(account.clone()));
+            // The id part of the key, given again, is the same account.
+            let id_part = account.key.rsplit(':').next().unwrap_or_default();
+            prop_assert_eq!(ActorAccount::parse(platform, id_part).map(|again| again.key), Ok(expected));
         }
     }
 

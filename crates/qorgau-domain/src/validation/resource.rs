@@ -907,7 +907,13 @@ fn vk(located: &Located<'_>) -> Option<Normal> {
         return Normal::new(kind, object.clone(), format!("https://vk.com/{object}"));
     }
     let name = handle(segment, "_.")?;
-    if let Some(id) = name.strip_prefix("id").and_then(number) {
+    // `id01` opens profile 1: leading zeros must not make a second account.
+    if let Some(id) = name
+        .strip_prefix("id")
+        .and_then(number)
+        .map(|id| id.trim_start_matches('0').to_owned())
+        .filter(|id| !id.is_empty())
+    {
         return Normal::new(
             ResourceKind::Account,
             format!("id{id}"),

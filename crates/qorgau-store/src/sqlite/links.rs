@@ -9,7 +9,7 @@ use sqlx::SqliteConnection;
 
 use super::SqliteStore;
 use crate::StoreError;
-use crate::links::{self, LinkRow, Links};
+use crate::links::{self, LinkRow, Links, PersonLink};
 use crate::rows::ReadModel;
 
 impl Links for SqliteStore {
@@ -35,6 +35,31 @@ impl Links for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         links::link_rows_of(case_id, rows)
+    }
+
+    async fn person_links(&self) -> Result<Vec<PersonLink>, StoreError> {
+        // The WHERE clause is the partial index's own (migration 0011), so
+        // the planner reads the link events alone, never the whole record.
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT seq, case_id, payload FROM case_events \
+             WHERE event_type IN ('actors_linked', 'actors_unlinked') ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        links::person_links_of(rows)
+    }
+
+    async fn actor_cases(&self, actor_key: &str, limit: u32) -> Result<Vec<String>, StoreError> {
+        // Case numbers sort as their order of receipt (`QG-YYYY-NNNNNN`).
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT case_id FROM case_actors WHERE actor_key = ?1 \
+             ORDER BY case_id DESC LIMIT ?2",
+        )
+        .bind(actor_key)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(case_id,)| case_id).collect())
     }
 }
 

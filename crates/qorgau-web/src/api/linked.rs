@@ -6,7 +6,9 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use qorgau_app::linked::{ChatFile, ChatImportError, ChatUpload, ChunkReader, LinkedTimeline};
+use qorgau_app::linked::{
+    ActorRecord, ChatFile, ChatImportError, ChatUpload, ChunkReader, LinkedTimeline,
+};
 use qorgau_chat::{ChatFormat, ImportOptions};
 use qorgau_domain::deadline::rfc3339_almaty;
 use qorgau_domain::linking::{EntrySource, LinkBasis};
@@ -180,6 +182,68 @@ pub fn timeline_json(timeline: &LinkedTimeline, language: Language) -> Value {
         "suggestion": suggestion,
         "suggestions": suggestions,
     })
+}
+
+/// An account's record as JSON: the cases naming it (number, receipt,
+/// status, how it figures; never the child) and its person-links.
+pub fn actor_json(record: &ActorRecord, language: Language) -> Value {
+    let localizer = Localizer::embedded();
+    let cases: Vec<Value> = record
+        .cases
+        .iter()
+        .map(|case| {
+            json!({
+                "case_id": case.case_id,
+                "received_at": rfc3339_almaty(case.received_at),
+                "phase": case.phase.as_str(),
+                "status_text": localizer.render(language, &Message::new("phase-name").with("phase", case.phase.as_str())),
+                "roles": case.roles.iter().map(|role| role.as_str()).collect::<Vec<_>>(),
+                "timeline": format!("/api/v1/cases/{}/timeline", case.case_id),
+            })
+        })
+        .collect();
+    let links: Vec<Value> = record
+        .links
+        .iter()
+        .map(|row| {
+            let link = &row.link;
+            json!({
+                "accounts": link.accounts,
+                "recorded_in": row.recorded_in,
+                "active": link.active,
+                "by": link.by,
+                "reason": link.reason,
+                "linked_at": rfc3339_almaty(link.linked_at),
+                "unlinked_by": link.unlinked_by,
+                "unlink_reason": link.unlink_reason,
+                "unlinked_at": link.unlinked_at.map(rfc3339_almaty),
+            })
+        })
+        .collect();
+    json!({
+        "key": record.key,
+        "person": record.person,
+        "cases": cases,
+        "links": links,
+    })
+}
+
+/// `GET /api/v1/actors/{key}` (staff) → the account's record: every case
+/// naming it (the most recent first, at most `MAX_ACTOR_CASES`) and the
+/// accounts linked to it as one person. 404 when nothing names it.
+pub async fn actor(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    _staff: Staff,
+    Path(key): Path<String>,
+) -> Result<Response, Problem> {
+    let record = state
+        .procedure()
+        .actor_record(&key)
+        .await
+        .map_err(|error| ApiError::from_service(error).in_language(language))?
+        .ok_or_else(|| ApiError::NotFound.in_language(language))?;
+    Ok(Json(actor_json(&record, language)).into_response())
 }
 
 /// `GET /api/v1/cases/{case_id}/timeline` (staff) → the linked timeline of
@@ -1046,6 +1110,34 @@ pub fn openapi_paths() -> Value {
             "404": problem("No such case."),
             "409": problem("No reason, an entry that is no contact entry of the timeline, or already confirmed (not confirmed, to withdraw)."),
             "422": problem("The sign is not monitoring or offline.")}
+    }});
+    paths["/api/v1/actors/{key}"] = json!({"get": {
+        "summary": "An account as a record of its own (staff): the cases that name it, by number, receipt, status and how it figures (never the child), and the accounts linked to it as one person in any case",
+        "security": [{"staffToken": []}],
+        "parameters": [
+            {"name": "key", "in": "path", "required": true, "schema": {"type": "string"},
+                "description": "The account's normalized key (`telegram:account:123456789`), as the timeline's `account` gives it; `/` in a key is sent as `%2F`."},
+            lang
+        ],
+        "responses": {
+            "200": {"description": "The account's record.", "content": {"application/json": {"schema": {"type": "object",
+                "required": ["key", "person", "cases", "links"],
+                "properties": {
+                    "key": {"type": "string"},
+                    "person": {"type": "array", "items": {"type": "string"}, "description": "Every account of the person it is, itself included."},
+                    "cases": {"type": "array", "description": "The cases that name it (an incident's actor or an imported chat's marked sender), the most recent first, at most 200.", "items": {"type": "object", "properties": {
+                        "case_id": {"type": "string"}, "received_at": {"type": "string", "format": "date-time"},
+                        "phase": {"type": "string"}, "status_text": {"type": "string"},
+                        "roles": {"type": "array", "items": {"type": "string", "enum": ["incident", "chat", "blocked"]}},
+                        "timeline": {"type": "string", "description": "The case's linked timeline."}}}},
+                    "links": {"type": "array", "description": "Its person-links in any case, active or undone.", "items": {"type": "object", "properties": {
+                        "accounts": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2},
+                        "recorded_in": {"type": "string"}, "active": {"type": "boolean"},
+                        "by": {"type": "string"}, "reason": {"type": "string"},
+                        "linked_at": {"type": "string", "format": "date-time"}}}}}}}}},
+            "401": problem("Not signed in as staff."),
+            "404": problem("No case names the account and no link ever did.")
+        }
     }});
     paths
 }

@@ -46,6 +46,8 @@ pub struct EntryView {
     pub date: String,
     pub case_id: String,
     pub account: String,
+    /// The account's page (`/staff/actors/{key}`), when the entry names one.
+    pub account_page: Option<String>,
     pub what: String,
     /// Signs experts confirmed on the entry.
     pub flags: String,
@@ -312,6 +314,7 @@ fn entry_views(tr: Tr, timeline: &LinkedTimeline) -> Vec<EntryView> {
             EntryView {
                 date: almaty_date(item.entry.at).to_string(),
                 case_id: item.case_id.clone(),
+                account_page: item.entry.account.as_deref().map(actor_path),
                 account,
                 what,
                 flags: if flags.is_empty() {
@@ -1062,4 +1065,110 @@ pub async fn sign(
         None => Err(Message::new("problem-field-invalid").with("field", "sign")),
     };
     after(&state, language, &staff, &case_id, result).await
+}
+
+/// The path of an account's page: the key as one path segment (a key may
+/// hold `/`, as `telegram:channel:c/123` does).
+pub fn actor_path(key: &str) -> String {
+    let mut encoded = String::new();
+    for byte in key.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~:@".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!("/staff/actors/{encoded}")
+}
+
+/// A case that names the account, as the actor page lists it.
+struct ActorCaseView {
+    case_id: String,
+    received: String,
+    status: String,
+    roles: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff_actor.html")]
+struct ActorPage {
+    tr: Tr,
+    path: String,
+    key: String,
+    /// The other accounts of the same person, with their pages.
+    person: Vec<(String, String)>,
+    cases: Vec<ActorCaseView>,
+    links: Vec<String>,
+}
+
+/// `/staff/actors/{key}` (staff): every case that names the account, by
+/// number, receipt, status and how it figures in it (never the child), with
+/// a link to each case's linked timeline; the accounts linked to it as one
+/// person, with the reason, who linked them and where.
+pub async fn actor(
+    State(state): State<AppState>,
+    RequestLanguage(language): RequestLanguage,
+    _staff: StaffPage,
+    Path(key): Path<String>,
+) -> Response {
+    let tr = Tr { language };
+    let record = match state.procedure().actor_record(&key).await {
+        Ok(Some(record)) => record,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let cases = record
+        .cases
+        .iter()
+        .map(|case| ActorCaseView {
+            case_id: case.case_id.clone(),
+            received: almaty_date(case.received_at).to_string(),
+            status: tr.say(&Message::new("phase-name").with("phase", case.phase.as_str())),
+            roles: case
+                .roles
+                .iter()
+                .map(|role| tr.say(&Message::new("actor-role").with("role", role.as_str())))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let links = record
+        .links
+        .iter()
+        .map(|row| {
+            let link = &row.link;
+            let message = if link.active {
+                Message::new("linked-actors-link")
+                    .with("by", link.by.as_str())
+                    .with("case", row.recorded_in.as_str())
+                    .with("reason", link.reason.as_str())
+            } else {
+                Message::new("linked-actors-unlinked")
+                    .with("by", link.unlinked_by.clone().unwrap_or_default())
+                    .with("reason", link.unlink_reason.clone().unwrap_or_default())
+            };
+            tr.say(
+                &message
+                    .with("first", link.accounts[0].as_str())
+                    .with("second", link.accounts[1].as_str()),
+            )
+        })
+        .collect();
+    let person = record
+        .person
+        .iter()
+        .filter(|account| **account != record.key)
+        .map(|account| (account.clone(), actor_path(account)))
+        .collect();
+    page(
+        &ActorPage {
+            tr,
+            path: actor_path(&record.key),
+            key: record.key.clone(),
+            person,
+            cases,
+            links,
+        },
+        StatusCode::OK,
+    )
 }

@@ -239,6 +239,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/staff/cases/{case_id}", get(staff::case))
         .route("/staff/cases/{case_id}/linked", get(linked::show))
+        .route("/staff/actors/{key}", get(linked::actor))
         .route(
             "/staff/cases/{case_id}/links",
             axum::routing::post(linked::link),
