@@ -208,14 +208,56 @@ struct EntryFile {
     note: Option<String>,
 }
 
+/// The lexicon a running process reads, once [`Lexicon::install`] set it.
+static INSTALLED: OnceLock<Lexicon> = OnceLock::new();
+
 impl Lexicon {
-    /// The lexicons compiled in from `data/lexicons/`. The tests load them, so
-    /// an error here means a build that skipped the tests.
+    /// The lexicon in force: the one [`Lexicon::install`] set at start (the
+    /// experts' folder with the files compiled in), else the files compiled
+    /// in from `data/lexicons/`. The tests load those, so an error here means
+    /// a build that skipped the tests.
     pub fn embedded() -> Result<&'static Lexicon, &'static LexiconError> {
+        if let Some(installed) = INSTALLED.get() {
+            return Ok(installed);
+        }
         static EMBEDDED: OnceLock<Result<Lexicon, LexiconError>> = OnceLock::new();
         EMBEDDED
             .get_or_init(|| Lexicon::from_files(LEXICON_FILES))
             .as_ref()
+    }
+
+    /// Experts extend the lexicons without a new build: `extra` holds the
+    /// `(file name, contents)` of the files they keep (the binary reads their
+    /// folder: this crate does no file I/O), loaded beside the files compiled
+    /// in, a file named like a compiled-in one (`insults.toml`) replacing it.
+    /// The whole set is checked here, so a broken file is refused at start
+    /// naming the file and the entry. Called once, before the first scan.
+    pub fn install(extra: &[(String, String)]) -> Result<&'static Lexicon, LexiconError> {
+        let refused = |reason: &str| LexiconError {
+            file: "lexicons".to_owned(),
+            entry: None,
+            reason: reason.to_owned(),
+        };
+        let mut extra: Vec<&(String, String)> = extra.iter().collect();
+        // In name order, so the same folder gives the same lexicon everywhere.
+        extra.sort();
+        let mut files: Vec<(&str, &str)> = LEXICON_FILES
+            .iter()
+            .filter(|(name, _)| !extra.iter().any(|(other, _)| other == name))
+            .copied()
+            .collect();
+        files.extend(
+            extra
+                .iter()
+                .map(|(name, contents)| (name.as_str(), contents.as_str())),
+        );
+        let lexicon = Lexicon::from_files(&files)?;
+        INSTALLED
+            .set(lexicon)
+            .map_err(|_| refused("the lexicons were already installed"))?;
+        INSTALLED
+            .get()
+            .ok_or_else(|| refused("the lexicons were not installed"))
     }
 
     /// Loads lexicons from `(file name, contents)` pairs.

@@ -45,7 +45,8 @@ fn command() -> Command {
         .env_remove("QORGAU_TEST_NOW")
         .env_remove("QORGAU_LANG")
         .env_remove("QORGAU_DATA")
-        .env_remove("QORGAU_DATABASE_URL");
+        .env_remove("QORGAU_DATABASE_URL")
+        .env_remove("QORGAU_LEXICONS");
     command
 }
 
@@ -395,4 +396,84 @@ fn import_of_an_archive_still_works_beside_import_chat() {
     assert!(run.stdout.contains("Imported"), "{}", run.stdout);
     // Neither a file nor a subcommand: clap's usage error.
     qorgau(&["import"]).exits(2);
+}
+
+#[test]
+fn experts_extend_the_lexicons_with_a_folder_and_a_broken_file_is_refused() {
+    let folder = tempfile::tempdir().unwrap();
+    let chat = folder.path().join("chat.txt");
+    std::fs::write(&chat, "Stranger: ты настоящий тормозилла\n").unwrap();
+    let lexicons = folder.path().join("lexicons");
+    std::fs::create_dir(&lexicons).unwrap();
+    let args = [
+        "--lang",
+        "en",
+        "import",
+        "chat",
+        chat.to_str().unwrap(),
+        "--format",
+        "text",
+        "--signals",
+    ];
+    // Not in the built-in lexicons.
+    let before = qorgau(&args).exits(0);
+    assert!(!before.stdout.contains("тормозилла"), "{}", before.stdout);
+
+    std::fs::write(
+        lexicons.join("school_slang.toml"),
+        "category = \"insult\"\n\n[[entry]]\nid = \"ru-tormozilla\"\nlanguage = \"ru\"\nterm = \"тормозилла\"\n",
+    )
+    .unwrap();
+    let extended = Run::from(
+        command()
+            .args(args)
+            .env("QORGAU_LEXICONS", &lexicons)
+            .output()
+            .unwrap(),
+    )
+    .exits(0);
+    assert!(
+        extended
+            .stdout
+            .contains("insult: “тормозилла” (school_slang/ru-tormozilla)"),
+        "{}",
+        extended.stdout
+    );
+    // The built-in entries are still there beside it.
+    std::fs::write(&chat, "Stranger: ты дурак и тормозилла\n").unwrap();
+    let both = Run::from(
+        command()
+            .args(args)
+            .env("QORGAU_LEXICONS", &lexicons)
+            .output()
+            .unwrap(),
+    )
+    .exits(0);
+    assert!(
+        both.stdout.contains("(insults/ru-durak)"),
+        "{}",
+        both.stdout
+    );
+
+    // A broken file stops the command, naming it; in the user's language.
+    std::fs::write(
+        lexicons.join("broken.toml"),
+        "category = \"insult\"\n[[entry]]\nid = \n",
+    )
+    .unwrap();
+    let refused = Run::from(
+        command()
+            .args(["--lang", "ru"])
+            .args(&args[2..])
+            .env("QORGAU_LEXICONS", &lexicons)
+            .output()
+            .unwrap(),
+    )
+    .exits(2);
+    assert!(refused.stderr.contains("broken.toml"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("Не удалось загрузить"),
+        "{}",
+        refused.stderr
+    );
 }

@@ -87,6 +87,11 @@ pub struct ChatArgs {
     /// highlights to help reading, never a finding.
     #[arg(long)]
     pub signals: bool,
+    /// A folder of lexicon files (`*.toml`, data/lexicons' format) the
+    /// experts keep beside the built-in ones; a file named like a built-in
+    /// one replaces it.
+    #[arg(long, env = "QORGAU_LEXICONS", value_name = "DIR")]
+    pub lexicons: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -151,12 +156,11 @@ pub fn run(session: &Session, args: ChatArgs) -> Result<u8, AppError> {
             DateOrderArg::Mdy => DateOrder::MonthFirst,
         }),
     };
+    if let Some(folder) = &args.lexicons {
+        install_lexicons(folder)?;
+    }
     let lexicon = if args.signals {
-        Some(Lexicon::embedded().map_err(|error| {
-            AppError::bad_input(
-                Message::new("chat-error-lexicon").with("detail", error.to_string()),
-            )
-        })?)
+        Some(Lexicon::embedded().map_err(|error| lexicon_error(&error.to_string()))?)
     } else {
         None
     };
@@ -429,4 +433,31 @@ fn render_signals(session: &Session, tally: &SignalTally, text: &mut String) {
             &Message::new("chat-summary-signals-more").with("count", number(tally.total - listed)),
         );
     }
+}
+
+fn lexicon_error(detail: &str) -> AppError {
+    AppError::bad_input(Message::new("chat-error-lexicon").with("detail", detail.to_owned()))
+}
+
+/// Reads the experts' lexicon folder (every `*.toml` in it) and makes it,
+/// with the built-in files, the lexicon in force (`Lexicon::install`).
+pub fn install_lexicons(folder: &std::path::Path) -> Result<(), AppError> {
+    let unreadable = |path: &std::path::Path, error: std::io::Error| {
+        lexicon_error(&format!("{}: {error}", path.display()))
+    };
+    let mut files = Vec::new();
+    for item in std::fs::read_dir(folder).map_err(|error| unreadable(folder, error))? {
+        let path = item.map_err(|error| unreadable(folder, error))?.path();
+        if path.extension().is_none_or(|extension| extension != "toml") {
+            continue;
+        }
+        let contents = std::fs::read_to_string(&path).map_err(|error| unreadable(&path, error))?;
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        files.push((name, contents));
+    }
+    Lexicon::install(&files).map_err(|error| lexicon_error(&error.to_string()))?;
+    Ok(())
 }

@@ -76,6 +76,10 @@ pub struct ServeArgs {
     /// (docs/documents.md); checked at start.
     #[arg(long, env = "QORGAU_TEMPLATES", value_name = "DIR")]
     templates: Option<std::path::PathBuf>,
+    /// A folder of lexicon files the experts keep beside the built-in ones
+    /// (docs/chat-import.md); checked at start.
+    #[arg(long, env = "QORGAU_LEXICONS", value_name = "DIR")]
+    lexicons: Option<std::path::PathBuf>,
     /// Counts below N are never published as numbers (2 to 100): the
     /// dashboard, the API's figures, open data, reports and the DSA export.
     #[arg(
@@ -94,6 +98,9 @@ pub async fn run(session: &Session, args: ServeArgs) -> Result<u8, AppError> {
     // Refused before the store opens: a wrong threshold is a typing error.
     let stats_threshold = qorgau_domain::statistics::parse_threshold(&args.stats_threshold)
         .map_err(|error| AppError::bad_input(qorgau_domain::message::Explain::explain(&error)))?;
+    if let Some(folder) = &args.lexicons {
+        crate::commands::chat::install_lexicons(folder)?;
+    }
     let store = AnyStore::open(&session.store_location, true).await?;
     if args.demo {
         demo::seed(session, &store).await?;
