@@ -422,7 +422,16 @@ async fn a_capture_that_fails_is_recorded_with_its_reason_and_retried() {
     assert_eq!(item["captured_at"], Value::Null);
     // Retried after a minute (the clock does not move by itself here)…
     assert_eq!(item["retry_at"], "2026-12-02T10:01:00+05:00");
-    let job = &app.store.jobs(Some(&case_id)).await.unwrap()[0];
+    // The worker records the failure's event, then hands the job back to the
+    // queue: the second write may land a moment after the event is visible.
+    let mut job = app.store.jobs(Some(&case_id)).await.unwrap()[0].clone();
+    for _ in 0..200 {
+        if job.status != JobStatus::Running {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        job = app.store.jobs(Some(&case_id)).await.unwrap()[0].clone();
+    }
     assert_eq!(
         (job.status, job.attempts, job.last_error.as_deref()),
         (JobStatus::Queued, 1, Some("connect"))
