@@ -28,6 +28,31 @@ use qorgau_i18n::Localizer;
 use crate::language::RequestLanguage;
 use crate::state::AppState;
 
+/// A session cookie (staff pages, the owners' portal): `HttpOnly;
+/// SameSite=Strict`, and `Secure` unless the operator serves plain HTTP for
+/// development; a `max_age_seconds` of 0 clears it.
+pub(crate) fn session_cookie(
+    state: &crate::state::AppState,
+    name: &str,
+    path: &str,
+    value: &str,
+    max_age_seconds: i64,
+) -> axum::http::HeaderValue {
+    let secure = if state.config.insecure_cookies {
+        ""
+    } else {
+        "; Secure"
+    };
+    let text = format!(
+        "{name}={value}; HttpOnly; SameSite=Strict; Path={path}; Max-Age={max_age_seconds}{secure}"
+    );
+    // Tokens are ASCII; should a value ever not be, the cookie is cleared
+    // rather than set.
+    axum::http::HeaderValue::from_str(&text)
+        .or_else(|_| axum::http::HeaderValue::from_str(&format!("{name}=; Path={path}; Max-Age=0")))
+        .unwrap_or(axum::http::HeaderValue::from_static(""))
+}
+
 /// Words for a template, in one language.
 #[derive(Debug, Clone, Copy)]
 pub struct Tr {

@@ -14,7 +14,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::SignedDuration;
 use qorgau_app::credentials::{new_token, secret_hash};
@@ -156,9 +156,10 @@ pub async fn login(
     let max_age = i64::from(state.config.session_hours) * 3600;
     let mut response =
         Redirect::to(&format!("/owner/orders?lang={}", language.tag())).into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, cookie(&state, &token, max_age));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        super::session_cookie(&state, COOKIE, "/owner", &token, max_age),
+    );
     response
 }
 
@@ -176,22 +177,11 @@ pub async fn logout(
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
     let mut response = Redirect::to(&format!("/owner?lang={}", language.tag())).into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, cookie(&state, "", 0));
-    response
-}
-
-fn cookie(state: &AppState, value: &str, max_age_seconds: i64) -> HeaderValue {
-    let secure = if state.config.insecure_cookies {
-        ""
-    } else {
-        "; Secure"
-    };
-    let text = format!(
-        "{COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/owner; Max-Age={max_age_seconds}{secure}"
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        super::session_cookie(&state, COOKIE, "/owner", "", 0),
     );
-    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("qorgau_owner=; Max-Age=0"))
+    response
 }
 
 pub struct OrderView {

@@ -91,18 +91,6 @@ pub async fn login_form(RequestLanguage(language): RequestLanguage) -> Response 
     )
 }
 
-fn cookie(state: &AppState, value: &str, max_age_seconds: i64) -> HeaderValue {
-    let secure = if state.config.insecure_cookies {
-        ""
-    } else {
-        "; Secure"
-    };
-    let text = format!(
-        "{COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_seconds}{secure}"
-    );
-    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("qorgau_session=; Max-Age=0"))
-}
-
 pub async fn login(
     State(state): State<AppState>,
     RequestLanguage(language): RequestLanguage,
@@ -122,7 +110,7 @@ pub async fn login(
                 Redirect::to(&format!("/staff?lang={}", language.tag())).into_response();
             response.headers_mut().insert(
                 header::SET_COOKIE,
-                cookie(&state, &signed_in.token, max_age),
+                super::session_cookie(&state, COOKIE, "/", &signed_in.token, max_age),
             );
             response
         }
@@ -177,9 +165,10 @@ pub async fn logout(
     }
     let mut response =
         Redirect::to(&format!("/staff/login?lang={}", language.tag())).into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, cookie(&state, "", 0));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        super::session_cookie(&state, COOKIE, "/", "", 0),
+    );
     response
 }
 

@@ -403,28 +403,9 @@ fn dechunk(body: &str) -> String {
     out
 }
 
-/// `application/x-www-form-urlencoded` for a form post.
-pub fn form_body(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
+/// `application/x-www-form-urlencoded` for a form post (shared with the
+/// command line's suites).
+pub use qorgau_testkit::form_body;
 
 impl TestApp {
     /// Posts a form, with a session cookie when given.
