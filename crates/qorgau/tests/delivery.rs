@@ -763,37 +763,7 @@ async fn a_live_receiver_gets_the_order_within_seconds_and_the_closure_when_remo
     let mailbox = folder.join("mailbox");
     std::fs::create_dir_all(&mailbox).unwrap();
     qorgau(&store, &["init"]).ok();
-    let mut passwords = Vec::new();
-    for (user, role, chair) in [
-        ("coord", "coordinator", false),
-        ("e1", "expert", false),
-        ("e2", "expert", false),
-        ("chair", "expert", true),
-    ] {
-        let mut args = vec!["staff", "add", user, "--name", user, "--role", role];
-        if chair {
-            args.push("--chair");
-        }
-        qorgau(&store, &args).ok();
-        let run = qorgau(&store, &["staff", "set-password", user]).ok();
-        passwords.push((user, after_line(&run.stdout, "(shown once):")));
-    }
-    let run = qorgau(
-        &store,
-        &[
-            "owner",
-            "add",
-            "bully.example",
-            "--display-name",
-            "Bully Example LLP",
-            "--domain",
-            "bully.example",
-            "--email",
-            "orders@bully.example",
-        ],
-    )
-    .ok();
-    let api_key = after_line(&run.stdout, "(shown once):");
+    let (passwords, api_key) = people(&store, Some("orders@bully.example"));
 
     // Every receiver is up before the server: the sink, the owner's webhook
     // receiver (on the server's pinned clock), the page.
@@ -985,9 +955,10 @@ async fn a_live_receiver_gets_the_order_within_seconds_and_the_closure_when_remo
     assert_eq!(ids.len(), 2);
 }
 
-/// A coordinator, three experts and the owner of bully.example (with a
-/// mailbox); their passwords and the owner's API key.
-fn people(store: &TestStore) -> (Vec<(&'static str, String)>, String) {
+/// A coordinator, three experts and the owner of bully.example (with
+/// `owner_email` as its mailbox, if given); their passwords and the owner's
+/// API key.
+fn people(store: &TestStore, owner_email: Option<&str>) -> (Vec<(&'static str, String)>, String) {
     let mut passwords = Vec::new();
     for (user, role, chair) in [
         ("coord", "coordinator", false),
@@ -1003,19 +974,19 @@ fn people(store: &TestStore) -> (Vec<(&'static str, String)>, String) {
         let run = qorgau(store, &["staff", "set-password", user]).ok();
         passwords.push((user, after_line(&run.stdout, "(shown once):")));
     }
-    let run = qorgau(
-        store,
-        &[
-            "owner",
-            "add",
-            "bully.example",
-            "--display-name",
-            "Bully Example LLP",
-            "--domain",
-            "bully.example",
-        ],
-    )
-    .ok();
+    let mut args = vec![
+        "owner",
+        "add",
+        "bully.example",
+        "--display-name",
+        "Bully Example LLP",
+        "--domain",
+        "bully.example",
+    ];
+    if let Some(email) = owner_email {
+        args.extend(["--email", email]);
+    }
+    let run = qorgau(store, &args).ok();
     (passwords, after_line(&run.stdout, "(shown once):"))
 }
 
@@ -1102,7 +1073,7 @@ async fn a_receiver_that_fails_twice_gets_one_logical_delivery_through_the_servi
     let store = TestStore::from_env("delivery-retry");
     let folder = store.folder().to_owned();
     qorgau(&store, &["init"]).ok();
-    let (passwords, api_key) = people(&store);
+    let (passwords, api_key) = people(&store, None);
     let hook_port = free_port();
     let secret_file = folder.join("secret.txt");
     std::fs::write(&secret_file, "").unwrap();
