@@ -137,10 +137,9 @@ impl Evidence {
         run_blocking(move || blobs.put_reader(&mut reader)).await
     }
 
-    /// Stores bytes on a blocking thread (each write is fsync'd).
+    /// Stores bytes durably; the wait for the sync holds no thread.
     pub async fn write(&self, bytes: Vec<u8>) -> Result<Sha256Digest, EvidenceError> {
-        let blobs = self.blobs.clone();
-        run_blocking(move || blobs.put(&bytes)).await
+        Ok(self.blobs.clone().put_async(bytes).await?)
     }
 
     /// Keeps a page's fingerprint as a blob (what a re-capture is compared with).

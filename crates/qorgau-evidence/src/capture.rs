@@ -581,8 +581,9 @@ impl Capturer {
     /// Captures `url` into a WARC file in `blobs`. `now` is the capture's
     /// time (WARC-Date); `case_reference` is written into the metadata record
     /// (an opaque reference such as the case number — never a person's data).
-    /// The blob is written (and fsync'd) on a blocking thread, so captures
-    /// running side by side do not stall the async runtime.
+    /// The blob is written on a blocking thread and its sync awaited
+    /// ([`BlobStore::put_async`]), so captures running side by side neither
+    /// stall the async runtime nor park a thread each.
     pub async fn capture(
         &self,
         url: &str,
@@ -649,14 +650,7 @@ impl Capturer {
             })
         })?;
         let warc_size = warc.len() as u64;
-        let warc_digest = tokio::task::spawn_blocking(move || blobs.put(&warc))
-            .await
-            .map_err(|error| {
-                CaptureError::Store(CasError::Io {
-                    path: "WARC".to_owned(),
-                    source: std::io::Error::other(error.to_string()),
-                })
-            })??;
+        let warc_digest = blobs.put_async(warc).await?;
         Ok(Capture {
             warc_digest,
             warc_size,

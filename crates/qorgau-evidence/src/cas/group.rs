@@ -1,16 +1,23 @@
 //! Group commit: many concurrent writes made durable by one sync.
 //!
 //! Each `put` writes its temporary file without syncing it and joins the
-//! queue. One of the waiting writers leads a *cycle*: it takes the whole
-//! queue (a group) and runs one sync that makes durable both the bytes of
-//! that group's files and the names of the files the previous cycle renamed
-//! into place. Then it answers the previous cycle's writers (their files are
-//! now fully on disk) and renames this group's files into place, to be
-//! answered after the next cycle's sync. Writers that arrive during a sync
-//! queue for the next cycle, so under load one sync serves as many writes as
-//! arrived during the previous one, and every sync does double duty; a lone
-//! write takes two cycles (bytes, then name), as a plain fsync-rename-fsync
-//! would.
+//! queue. The store's committer thread (one per store folder) runs *cycles*:
+//! it takes the whole queue (a group) and runs one sync that makes durable
+//! both the bytes of that group's files and the names of the files the
+//! previous cycle renamed into place. Then it answers the previous cycle's
+//! writers (their files are now fully on disk) and renames this group's
+//! files into place, to be answered after the next cycle's sync. Writers
+//! that arrive during a sync queue for the next cycle, so under load one
+//! sync serves as many writes as arrived during the previous one, and every
+//! sync does double duty; a lone write takes two cycles (bytes, then name),
+//! as a plain fsync-rename-fsync would.
+//!
+//! A writer waits for its answer on its own [`Answer`]: a thread blocks on
+//! it (`put`), an async task awaits it ([`Answer::outcome`]) and holds no
+//! thread meanwhile. So captures in flight park no threads in the queue, and
+//! the one thread that syncs never hands its turn to another (the first
+//! design let a waiting writer lead each cycle: some ten thread switches per
+//! write under load).
 //!
 //! The order keeps the usual promise: a file gets its final name only once
 //! its bytes are durable, and its writer an answer only once the name is.
@@ -21,21 +28,27 @@
 //! has more than one file or name to make durable. The store's folder stays
 //! open for the store's life, so `syncfs` reports every write-back error on
 //! that file system since the store was opened (Linux ≥ 5.8), and a failed
-//! sync fails the whole cycle. Otherwise the leader fsyncs each file, then
+//! sync fails the whole cycle. Otherwise the committer fsyncs each file, then
 //! each distinct folder that changed.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
+use std::future::poll_fn;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+use std::task::{Poll, Waker};
+use std::thread::JoinHandle;
 
 use crate::Sha256Digest;
+
+/// What a writer is told: its file is durable under its name, or why not.
+pub(super) type Outcome = Result<(), GroupError>;
 
 /// A written, not yet durable temporary file waiting for its group.
 #[derive(Debug)]
 pub(super) struct Staged {
-    slot: Arc<Slot>,
+    reply: Reply,
     pub(super) temporary: PathBuf,
     pub(super) target: PathBuf,
     pub(super) digest: Sha256Digest,
@@ -45,8 +58,6 @@ pub(super) struct Staged {
 pub(super) struct State {
     /// Files waiting for the next group.
     pub(super) queue: Vec<Staged>,
-    /// A leader is syncing a group now.
-    pub(super) leading: bool,
     /// Digests queued or being synced: a second writer of the same bytes
     /// waits for the first one's group instead of trusting a file that may
     /// not be on disk yet.
@@ -58,45 +69,99 @@ pub(super) struct State {
     created: Vec<PathBuf>,
     /// Sync cycles run so far (for tests and diagnostics).
     pub(super) groups: u64,
+    /// The committer starts no cycle while set (tests gather a group this
+    /// way), unless the store is closing.
+    pub(super) held: bool,
+    /// The last handle on the store is gone: the committer finishes what is
+    /// queued and stops.
+    closing: bool,
 }
 
-/// Where one writer waits for its answer: woken alone (not with every
-/// other writer) when its group is done or when it is its turn to lead.
+/// Where one writer's answer arrives, told once by the committer.
 #[derive(Debug, Default)]
-struct Slot {
-    answer: Mutex<Answer>,
+pub(super) struct Answer {
+    state: Mutex<AnswerState>,
     ready: Condvar,
 }
 
 #[derive(Debug, Default)]
-enum Answer {
-    #[default]
-    Waiting,
-    /// Lead the next group (this writer's file is in it).
-    Lead,
-    Done(Result<(), GroupError>),
+struct AnswerState {
+    outcome: Option<Outcome>,
+    /// The task awaiting the answer, if one is.
+    waker: Option<Waker>,
 }
 
-impl Slot {
-    fn tell(&self, answer: Answer) {
-        *self.answer.lock().unwrap_or_else(PoisonError::into_inner) = answer;
-        self.ready.notify_one();
+impl Answer {
+    fn lock(&self) -> MutexGuard<'_, AnswerState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Blocks until told; `None` means "lead".
-    fn wait(&self) -> Option<Result<(), GroupError>> {
-        let mut answer = self.answer.lock().unwrap_or_else(PoisonError::into_inner);
+    fn tell(&self, outcome: Outcome) {
+        let waker = {
+            let mut state = self.lock();
+            state.outcome = Some(outcome);
+            state.waker.take()
+        };
+        self.ready.notify_one();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    /// Blocks the calling thread until the answer comes.
+    pub(super) fn wait(&self) -> Outcome {
+        let mut state = self.lock();
         loop {
-            match std::mem::take(&mut *answer) {
-                Answer::Waiting => {
-                    answer = self
-                        .ready
-                        .wait(answer)
-                        .unwrap_or_else(PoisonError::into_inner);
-                }
-                Answer::Lead => return None,
-                Answer::Done(outcome) => return Some(outcome),
+            if let Some(outcome) = state.outcome.take() {
+                return outcome;
             }
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// The answer, awaited without holding a thread.
+    pub(super) async fn outcome(&self) -> Outcome {
+        poll_fn(|context| {
+            let mut state = self.lock();
+            match state.outcome.take() {
+                Some(outcome) => Poll::Ready(outcome),
+                None => {
+                    match &mut state.waker {
+                        Some(waker) => waker.clone_from(context.waker()),
+                        None => state.waker = Some(context.waker().clone()),
+                    }
+                    Poll::Pending
+                }
+            }
+        })
+        .await
+    }
+}
+
+/// The committer's side of an [`Answer`]. Dropped untold (the committer
+/// panicked mid-cycle), it tells the writer so, instead of leaving it
+/// waiting for ever.
+#[derive(Debug)]
+struct Reply(Option<Arc<Answer>>);
+
+impl Reply {
+    fn send(mut self, outcome: Outcome) {
+        if let Some(answer) = self.0.take() {
+            answer.tell(outcome);
+        }
+    }
+}
+
+impl Drop for Reply {
+    fn drop(&mut self) {
+        if let Some(answer) = self.0.take() {
+            answer.tell(Err(GroupError {
+                path: PathBuf::new(),
+                source: io::Error::other("the blob store's sync thread stopped"),
+            }));
         }
     }
 }
@@ -108,11 +173,20 @@ pub(super) struct GroupError {
     pub(super) source: io::Error,
 }
 
-/// The group-commit queue of one store.
+/// The group-commit queue of one store, and its committer thread.
 #[derive(Debug)]
 pub(super) struct GroupCommit {
-    pub(super) state: Mutex<State>,
-    pub(super) turn: Condvar,
+    shared: Arc<Shared>,
+    committer: Option<JoinHandle<()>>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    state: Mutex<State>,
+    /// The committer waits here for work.
+    work: Condvar,
+    /// Writers wait here for a digest in flight to settle.
+    settled: Condvar,
     /// The store's root folder, open for the store's life (see the module
     /// documentation).
     filesystem: fs::File,
@@ -141,24 +215,27 @@ impl GroupCommit {
     }
 
     fn new(root: &Path) -> io::Result<GroupCommit> {
-        Ok(GroupCommit {
+        let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
-            turn: Condvar::new(),
+            work: Condvar::new(),
+            settled: Condvar::new(),
             filesystem: fs::File::open(root)?,
             root: root.to_path_buf(),
+        });
+        let committer = std::thread::Builder::new()
+            .name("blob-sync".to_owned())
+            .spawn({
+                let shared = Arc::clone(&shared);
+                move || shared.run()
+            })?;
+        Ok(GroupCommit {
+            shared,
+            committer: Some(committer),
         })
     }
 
     pub(super) fn lock(&self) -> MutexGuard<'_, State> {
-        // A panic elsewhere cannot leave `State` half-updated in a way that
-        // loses a write: every change to it is a single push/insert/remove.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn wait<'a>(&self, state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
-        self.turn
-            .wait(state)
-            .unwrap_or_else(PoisonError::into_inner)
+        self.shared.lock()
     }
 
     /// Waits while a group holding `digest` is in flight. `true` if none
@@ -170,67 +247,102 @@ impl GroupCommit {
         let mut waited = false;
         while state.in_flight.contains(digest) {
             waited = true;
-            state = self.wait(state);
+            state = self.shared.wait_settled(state);
         }
         !waited
     }
 
-    /// Makes the temporary file durable under `target` with the next group
-    /// and returns once it is (or once it failed). The temporary file is
-    /// gone either way.
-    pub(super) fn commit(
+    /// Queues the temporary file to be made durable under `target` with the
+    /// next group; the returned answer says when it is (or that it failed).
+    /// The temporary file is gone either way. Blocks only while another
+    /// write of the same bytes is in flight.
+    pub(super) fn enqueue(
         &self,
         temporary: PathBuf,
         target: PathBuf,
         digest: Sha256Digest,
-    ) -> Result<(), GroupError> {
+    ) -> Arc<Answer> {
         let mut state = self.lock();
         // One write of the same bytes at a time: the second one's dedup
         // check then sees the first one's durable file.
         while state.in_flight.contains(&digest) {
-            state = self.wait(state);
+            state = self.shared.wait_settled(state);
         }
         state.in_flight.insert(digest);
-        let slot = Arc::new(Slot::default());
+        let answer = Arc::new(Answer::default());
         state.queue.push(Staged {
-            slot: Arc::clone(&slot),
+            reply: Reply(Some(Arc::clone(&answer))),
             temporary,
             target,
             digest,
         });
-        let mut lead = !state.leading;
-        state.leading = true;
         drop(state);
+        self.shared.work.notify_one();
+        answer
+    }
+
+    /// Lets the committer run again after a test held it.
+    #[cfg(test)]
+    pub(super) fn release(&self) {
+        self.lock().held = false;
+        self.shared.work.notify_one();
+    }
+}
+
+impl Drop for GroupCommit {
+    /// The committer answers everything queued, then stops.
+    fn drop(&mut self) {
+        self.lock().closing = true;
+        self.shared.work.notify_one();
+        if let Some(committer) = self.committer.take() {
+            let _ = committer.join();
+        }
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic elsewhere cannot leave `State` half-updated in a way that
+        // loses a write: every change to it is a single push/insert/remove.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn wait_settled<'a>(&self, state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+        self.settled
+            .wait(state)
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The committer thread: a cycle whenever there is a file or a name to
+    /// make durable, until the store closes with nothing left.
+    fn run(&self) {
         loop {
-            if lead {
-                self.cycle();
+            {
+                let mut state = self.lock();
+                loop {
+                    let pending = !state.queue.is_empty() || !state.unsynced.is_empty();
+                    if pending && (!state.held || state.closing) {
+                        break;
+                    }
+                    if !pending && state.closing {
+                        return;
+                    }
+                    state = self
+                        .work
+                        .wait(state)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
             }
-            match slot.wait() {
-                Some(outcome) => return outcome,
-                None => lead = true,
-            }
+            self.cycle();
         }
     }
 
-    /// Ends a leader's turn: the first writer queued meanwhile (or else the
-    /// first one whose name still needs a sync) leads the next cycle, or
-    /// nobody leads until the next writer arrives.
-    pub(super) fn hand_over(&self, state: &mut State) {
-        match state.queue.first().or(state.unsynced.first()) {
-            Some(next) => {
-                state.leading = true;
-                next.slot.tell(Answer::Lead);
-            }
-            None => state.leading = false,
-        }
-    }
-
-    /// One leader's turn, a pipeline of one sync: that sync makes durable
-    /// the bytes of every file queued now *and* the names of the files the
-    /// previous cycle renamed. Then those earlier writers are answered, and
-    /// this cycle's files are renamed into place, to be answered after the
-    /// next cycle's sync. A file thus gets its final name only once its
-    /// bytes are on disk, and its writer an answer only once the name is.
+    /// One cycle, a pipeline of one sync: that sync makes durable the bytes
+    /// of every file queued now *and* the names of the files the previous
+    /// cycle renamed. Then those earlier writers are answered, and this
+    /// cycle's files are renamed into place, to be answered after the next
+    /// cycle's sync. A file thus gets its final name only once its bytes are
+    /// on disk, and its writer an answer only once the name is.
     fn cycle(&self) {
         let (group, named, created) = {
             let mut state = self.lock();
@@ -241,7 +353,7 @@ impl GroupCommit {
             )
         };
         let (synced, failed_folders) = self.sync(&group, &named, &created);
-        let mut answers: Vec<(Arc<Slot>, Sha256Digest, Result<(), GroupError>)> =
+        let mut answers: Vec<(Reply, Sha256Digest, Outcome)> =
             Vec::with_capacity(group.len() + named.len());
         for staged in named {
             let failure = staged
@@ -249,12 +361,12 @@ impl GroupCommit {
                 .ancestors()
                 .find_map(|folder| failed_folders.iter().find(|error| error.path == folder));
             match failure {
-                None => answers.push((staged.slot, staged.digest, Ok(()))),
+                None => answers.push((staged.reply, staged.digest, Ok(()))),
                 Some(error) => {
                     // Not known to be on disk: take the name back so that
                     // neither a retry's dedup check nor a reader trusts it.
                     let _ = fs::remove_file(&staged.target);
-                    answers.push((staged.slot, staged.digest, Err(copy_error(error))));
+                    answers.push((staged.reply, staged.digest, Err(copy_error(error))));
                 }
             }
         }
@@ -263,10 +375,10 @@ impl GroupCommit {
         for (staged, synced) in group.into_iter().zip(synced) {
             match synced.and_then(|()| place(&staged, &mut created)) {
                 Ok(true) => renamed.push(staged),
-                Ok(false) => answers.push((staged.slot, staged.digest, Ok(()))),
+                Ok(false) => answers.push((staged.reply, staged.digest, Ok(()))),
                 Err(error) => {
                     let _ = fs::remove_file(&staged.temporary);
-                    answers.push((staged.slot, staged.digest, Err(error)));
+                    answers.push((staged.reply, staged.digest, Err(error)));
                 }
             }
         }
@@ -277,12 +389,11 @@ impl GroupCommit {
         for (_, digest, _) in &answers {
             state.in_flight.remove(digest);
         }
-        self.hand_over(&mut state);
         drop(state);
         // Writers waiting for one of these digests to settle.
-        self.turn.notify_all();
-        for (writer, _, outcome) in answers {
-            writer.tell(Answer::Done(outcome));
+        self.settled.notify_all();
+        for (reply, _, outcome) in answers {
+            reply.send(outcome);
         }
     }
 
