@@ -727,6 +727,51 @@ mod tests {
     }
 
     #[test]
+    fn async_writers_wait_for_their_group_without_a_thread_each_and_land_together() {
+        let (_folder, store) = store();
+        let store = Arc::new(store);
+        let writers = 8;
+        // Fewer blocking threads than writers: a writer waiting for its sync
+        // must not hold one, or the last writers could not even be staged.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .max_blocking_threads(2)
+            .build()
+            .unwrap();
+        hold_the_queue(&store);
+        let tasks: Vec<_> = (0..writers)
+            .map(|number| {
+                let store: Arc<dyn BlobStore> = store.clone();
+                runtime.spawn(store.put_async(page(number)))
+            })
+            .collect();
+        // Not `wait_for_queue`: if writers held threads, the queue would stop
+        // short, and a panic with the queue held would wait for them for ever.
+        let started = std::time::Instant::now();
+        while store.group.lock().queue.len() < writers
+            && started.elapsed() < std::time::Duration::from_secs(10)
+        {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let queued = store.group.lock().queue.len();
+        let finished_early = tasks.iter().filter(|task| task.is_finished()).count();
+        let named_early = (0..writers)
+            .filter(|number| store.exists(&Sha256Digest::of(&page(*number))).unwrap())
+            .count();
+        release_the_queue(&store);
+        assert_eq!(queued, writers, "writers staged while the group was held");
+        assert_eq!(finished_early, 0, "a put_async finished before its sync");
+        assert_eq!(named_early, 0, "a blob was named before its sync");
+        for (number, task) in tasks.into_iter().enumerate() {
+            let digest = runtime.block_on(task).unwrap().unwrap();
+            assert_eq!(digest, Sha256Digest::of(&page(number)));
+            assert_eq!(store.get(&digest).unwrap(), page(number));
+        }
+        assert_eq!(temporary_files(&store), 0);
+        assert_eq!(store.group.lock().groups, 2);
+    }
+
+    #[test]
     fn a_group_shares_one_sync_and_names_appear_only_once_it_is_durable() {
         let (folder, store) = store();
         let writers = 8;
