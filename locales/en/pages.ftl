@@ -64,6 +64,75 @@ tracked-received = Received
 tracked-decision-due = Decision due
 tracked-response-due = Answer due
 tracked-timeline = What has happened so far
+tracked-evidence = Evidence and receipts
+tracked-evidence-lead = Every page we save and every file you attached is entered in a public, tamper-evident log. Its receipt proves when it was entered and that it has not changed since. Keep the receipts: anyone can check them without asking us.
+tracked-evidence-none = Nothing has been saved yet. The pages you named are saved shortly after the application is registered; look again later.
+tracked-evidence-kind = { $kind ->
+    [capture] Saved web page
+    [recapture] Page checked again after the removal order
+    [upload] File you attached
+    [chat] Chat export added by staff
+   *[other] File
+}
+tracked-evidence-file = no. { $number }
+tracked-evidence-when = { $kind ->
+    [upload] Received { $when }
+    [chat] Added { $when }
+   *[other] Saved { $when }
+}
+tracked-evidence-ok = Saved and entered in the log.
+tracked-evidence-problem = Saved, but with a problem: { $problem }
+tracked-evidence-retrying = Not saved yet: { $reason } We will try again on { $when }.
+tracked-evidence-failed = Could not be saved: { $reason }
+tracked-evidence-reason = { $reason ->
+    [invalid_url] the address cannot be opened.
+    [scheme_not_allowed] only http and https addresses are saved.
+    [port_not_allowed] only addresses on the usual web ports (80 and 443) are saved.
+    [dns] the site could not be found by its name.
+    [refused_address] the address leads into an internal network; such addresses are never opened.
+    [timeout] the site did not answer in time.
+    [connect] the site could not be reached.
+    [tls] a secure connection to the site could not be made.
+    [too_many_redirects] the site sent us on to other addresses too many times.
+    [protocol] the site's answer is not a valid web page.
+    [store] it could not be stored on our side.
+   *[other] the page could not be saved.
+}
+tracked-receipt-view = View the receipt
+tracked-receipt-download = Download the receipt (JSON)
+receipt-title = Evidence receipt
+receipt-lead = This receipt proves that the item below was entered in Qorgau's public evidence log at the time shown, and that neither the item nor its entry can be changed or removed without it being noticed. It holds fingerprints, times and log positions only — no names and nothing else about the child — so you can show it to anyone.
+receipt-kind = What it is
+receipt-item = Item number
+receipt-size = Size
+receipt-size-bytes = { $size ->
+    [one] { $size } byte
+   *[other] { $size } bytes
+}
+receipt-digest = SHA-256 digest (the file's fingerprint)
+receipt-digest-hint = Any change to the file, even of a single byte, gives a completely different digest.
+receipt-captured = { $kind ->
+    [upload] Received
+    [chat] Added
+   *[other] Saved
+} (Almaty time)
+receipt-log-index = Entry number in the log
+receipt-tree-size = Entries in the log when the receipt was signed
+receipt-checkpoint = Signed checkpoint
+receipt-checkpoint-hint = The state of the log, signed with its key: the log's name, its number of entries and its root hash, then the signature.
+receipt-proof = Inclusion proof: { $count ->
+    [one] { $count } hash
+   *[other] { $count } hashes
+}
+receipt-proof-hint = The hashes that lead from this entry to the checkpoint's root hash, starting from the entry's neighbour.
+receipt-check = How to check it yourself
+receipt-check-lead = You do not have to trust this page or us. The receipt file can be checked on any computer, with no connection to Qorgau:
+receipt-check-download = Download the receipt file:
+receipt-check-key = Save the log's public key, published at this address, as a file named public-key.txt:
+receipt-check-run = Run the Qorgau program's check; it works offline:
+receipt-check-valid = If it answers that the receipt is valid, the item with this digest is entry { $index } of the log, and the log's signed checkpoint covers { $size } entries. If a single byte of the file was altered, the check fails and says why.
+receipt-print = To keep a paper copy, print this page; the buttons are left out of the print.
+receipt-back = Back to the application
 staff-login-title = Sign in (staff)
 staff-username = Username
 staff-password = Password

@@ -992,6 +992,31 @@ async fn authorization_matrix() {
             form(&[("case_id", &a), ("access_code", &code_a)]),
             ALL,
         ),
+        // The receipts of the tracked page: the case number and access code
+        // in the form body, as for `/track` (whoever sends them); a wrong
+        // code gets `/track`'s 404 (tests/receipts.rs).
+        row(
+            "POST",
+            "/track/receipt",
+            "/track/receipt",
+            form(&[
+                ("case_id", &a),
+                ("access_code", &code_a),
+                ("evidence_id", &evidence_a),
+            ]),
+            ALL,
+        ),
+        row(
+            "POST",
+            "/track/receipt/view",
+            "/track/receipt/view",
+            form(&[
+                ("case_id", &a),
+                ("access_code", &code_a),
+                ("evidence_id", &evidence_a),
+            ]),
+            ALL,
+        ),
         row(
             "GET",
             "/verify/{order_id}/{code}",

@@ -4,55 +4,10 @@
 
 mod common;
 
-use common::{TestApp, input_value, session_cookie, tiny_png};
+use common::{
+    TestApp, check_labels, check_snapshot, input_value, session_cookie, stable, tiny_png,
+};
 use qorgau_store::Store;
-
-/// Compares a page with its reviewed snapshot in `tests/snapshots/`.
-/// `QORGAU_UPDATE_SNAPSHOTS=1` rewrites them (review the diff before committing).
-fn check_snapshot(name: &str, html: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(format!("{name}.html"));
-    if std::env::var("QORGAU_UPDATE_SNAPSHOTS").is_ok() {
-        std::fs::write(&path, html).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "no snapshot {}: run with QORGAU_UPDATE_SNAPSHOTS=1 and review it",
-            path.display()
-        )
-    });
-    assert!(
-        expected == html,
-        "{name} differs from its snapshot {}; if the change is intended, update it with QORGAU_UPDATE_SNAPSHOTS=1 and review the diff",
-        path.display()
-    );
-}
-
-/// Every form control has a label that points at it.
-fn check_labels(name: &str, html: &str) {
-    for chunk in html
-        .split("<input")
-        .skip(1)
-        .chain(html.split("<textarea").skip(1))
-        .chain(html.split("<select").skip(1))
-    {
-        let tag = &chunk[..chunk.find('>').unwrap()];
-        if tag.contains("type=\"hidden\"") {
-            continue;
-        }
-        let id = tag
-            .split("id=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .unwrap_or_else(|| panic!("{name}: a control without id: {tag}"));
-        assert!(
-            html.contains(&format!("for=\"{id}\"")),
-            "{name}: no label for {id}"
-        );
-    }
-}
 
 #[tokio::test]
 async fn main_pages_in_three_languages_match_their_snapshots() {
@@ -1173,21 +1128,6 @@ async fn the_queue_puts_overdue_cases_first_then_the_nearest_deadline_with_worki
         assert!(first_row.contains("class=\"overdue\""), "{first_row}");
         assert_eq!(table.matches("class=\"overdue\"").count(), 1, "{table}");
     }
-}
-
-/// A page with what changes from run to run replaced: the access code (random)
-/// and the CSRF tokens (derived from a random session secret).
-fn stable(html: &str, access_code: &str) -> String {
-    let mut out = html.replace(access_code, "ACCESS-CODE");
-    let marker = "name=\"csrf\" value=\"";
-    let mut from = 0;
-    while let Some(at) = out[from..].find(marker) {
-        let start = from + at + marker.len();
-        let end = start + out[start..].find('"').unwrap();
-        out.replace_range(start..end, "CSRF");
-        from = start;
-    }
-    out
 }
 
 #[tokio::test]

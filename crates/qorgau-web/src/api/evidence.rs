@@ -21,6 +21,7 @@ use qorgau_domain::deadline::rfc3339_almaty;
 use qorgau_domain::message::{Language, Message};
 use qorgau_domain::procedure::{BrowserSnapshot, CaseState};
 use qorgau_evidence::Sha256Digest;
+use qorgau_evidence::receipt::Receipt;
 use qorgau_store::{EvidenceRow, Store};
 use serde_json::{Value, json};
 
@@ -78,17 +79,37 @@ async fn readable_evidence(
         return Err(fail(ApiError::NotFound));
     };
     if matches!(reader, CaseReader::Applicant) {
-        // A referral package is the authority's document for the police: it
-        // carries the timelines and evidence of linked cases, which may be
-        // other applicants' cases about other children. Staff only.
-        rows.retain(|row| {
-            !case_state
-                .referral_packages
-                .iter()
-                .any(|package| package.evidence_id == row.evidence_id)
-        });
+        keep_applicants(&mut rows, &case_state);
     }
     Ok((rows, case_state))
+}
+
+/// Keeps the items a case's applicant may see (here and on the tracking
+/// page): all but referral packages. A referral package is the authority's
+/// document for the police: it carries the timelines and evidence of linked
+/// cases, which may be other applicants' cases about other children. Staff
+/// only.
+pub(crate) fn keep_applicants(rows: &mut Vec<EvidenceRow>, case_state: &CaseState) {
+    rows.retain(|row| {
+        !case_state
+            .referral_packages
+            .iter()
+            .any(|package| package.evidence_id == row.evidence_id)
+    });
+}
+
+/// The receipt file of the evidence item at leaf `index`, under a checkpoint
+/// of the log as it is now: what the API's receipt route and the tracking
+/// page's download serve, byte for byte.
+pub(crate) async fn receipt_file(
+    state: &AppState,
+    evidence: &Evidence,
+    index: u64,
+) -> Result<Receipt, EvidenceError> {
+    evidence
+        .log
+        .receipt(state.store.as_ref(), index, state.clock.now())
+        .await
 }
 
 /// The browser's screenshot and DOM of an item, when it has them.
@@ -297,9 +318,7 @@ pub async fn receipt(
     let index = row
         .log_index
         .ok_or(ApiError::NotFound.in_language(language))?;
-    let receipt = evidence
-        .log
-        .receipt(state.store.as_ref(), index, state.clock.now())
+    let receipt = receipt_file(&state, &evidence, index)
         .await
         .map_err(|error| evidence_failure(error, language))?;
     Ok((

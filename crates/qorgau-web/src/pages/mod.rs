@@ -9,6 +9,7 @@ pub(crate) mod drafts;
 mod linked;
 mod owner;
 mod people;
+mod receipt;
 mod staff;
 pub mod stats;
 mod track;
@@ -212,6 +213,8 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/track", get(track::form).post(track::show))
+        .route("/track/receipt", axum::routing::post(receipt::download))
+        .route("/track/receipt/view", axum::routing::post(receipt::view))
         .route("/verify/{order_id}/{code}", get(verify::verify))
         .route("/owner", get(owner::login_form))
         .route("/owner/login", axum::routing::post(owner::login))
