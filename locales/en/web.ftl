@@ -44,6 +44,7 @@ timeline-event = { $event ->
     [response_sent] Response sent to you
     [case_closed] Case closed
     [evidence_captured] Qorgau saved a copy of the reported page as evidence
+    [evidence_uploaded] A file was kept as evidence, byte for byte
     [capture_failed] Qorgau could not save a copy of the reported page (it will try again if it can)
     [removal_rechecked] Qorgau checked the page again to see whether the content is gone
    *[other] { $event }

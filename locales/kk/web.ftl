@@ -41,6 +41,7 @@ timeline-event = { $event ->
     [response_sent] Сізге жауап жіберілді
     [case_closed] Іс жабылды
     [evidence_captured] Qorgau көрсетілген беттің көшірмесін дәлел ретінде сақтады
+    [evidence_uploaded] Файл дәлел ретінде өзгеріссіз сақталды
     [capture_failed] Qorgau беттің көшірмесін сақтай алмады (мүмкін болса, қайта тырысады)
     [removal_rechecked] Qorgau мазмұнның жойылғанын білу үшін бетті қайта тексерді
    *[other] { $event }

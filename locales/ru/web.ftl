@@ -45,6 +45,7 @@ timeline-event = { $event ->
     [response_sent] Вам направлен ответ
     [case_closed] Дело закрыто
     [evidence_captured] Qorgau сохранил копию указанной страницы как доказательство
+    [evidence_uploaded] Файл сохранён как доказательство без изменений
     [capture_failed] Qorgau не смог сохранить копию страницы (попробует ещё раз, если это возможно)
     [removal_rechecked] Qorgau повторно проверил страницу: удалено ли содержимое
    *[other] { $event }

@@ -10,7 +10,7 @@ use qorgau_app::credentials::secret_matches;
 use qorgau_domain::application::{ApplicationForm, Channel};
 use qorgau_domain::deadline::rfc3339_almaty;
 use qorgau_domain::message::Message;
-use qorgau_domain::procedure::{Actor, CaseEvent, Role};
+use qorgau_domain::procedure::{Actor, CaseEvent, EvidenceKind, Role};
 use qorgau_i18n::Localizer;
 use qorgau_store::Store;
 use serde_json::json;
@@ -137,6 +137,20 @@ fn evidence_code(message_id: &str) -> &'static str {
 /// evidence; the referral itself is shown), and the experts' reading of the
 /// accounts (which are one person, which the child blocked, which signs an
 /// entry shows).
+/// How an event reads in the applicant's timeline. A stored file and a
+/// saved page are both `evidence_captured` events; the file must not read
+/// as "a copy of the reported page".
+pub fn timeline_message(event: &CaseEvent) -> Message {
+    let name = match event {
+        CaseEvent::EvidenceCaptured {
+            kind: EvidenceKind::Upload,
+            ..
+        } => "evidence_uploaded",
+        other => other.type_name(),
+    };
+    Message::new("timeline-event").with("event", name)
+}
+
 pub fn visible_to_applicant(event: &CaseEvent) -> bool {
     !matches!(
         event,
@@ -215,7 +229,7 @@ pub async fn status(
                 "type": event.type_name(),
                 "text": localizer.render(
                     case_language,
-                    &Message::new("timeline-event").with("event", event.type_name()),
+                    &timeline_message(event),
                 ),
             })
         })

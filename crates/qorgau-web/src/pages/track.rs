@@ -159,7 +159,7 @@ pub async fn show(
         .map(|(event, entry)| {
             (
                 tr.when(entry.recorded_at),
-                tr.say(&Message::new("timeline-event").with("event", event.type_name())),
+                tr.say(&crate::api::applications::timeline_message(event)),
             )
         })
         .collect();
