@@ -12,14 +12,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use qorgau_domain::procedure::{EvidenceRecord, StrippedCopy};
 use qorgau_evidence::Sha256Digest;
 use qorgau_evidence::capture::PageFingerprint;
-use qorgau_evidence::cas::{BlobStore, CasError, FsBlobStore};
+use qorgau_evidence::cas::{BlobStore, CasError, Derivation, DerivedLink, FsBlobStore};
 use qorgau_evidence::checkpoint::{
     Checkpoint, KeyError, KeyPair, SignedCheckpoint, VerifierKey, verify_checkpoint,
 };
 use qorgau_evidence::merkle::{Hash, LogError, MemoryLeafStore, MerkleLog, MissingNode, leaf_hash};
 use qorgau_evidence::receipt::{IssueError, Receipt};
+use qorgau_evidence::strip::{StripError, Stripped, strip_metadata};
 use qorgau_store::{LOG_PAGE, Store, StoreError, StoredCheckpoint};
 
 /// The log key's file in an embedded store's data folder.
@@ -142,6 +144,67 @@ impl Evidence {
         Ok(self.blobs.clone().put_async(bytes).await?)
     }
 
+    /// Stores a file an applicant uploaded: the file itself byte for byte
+    /// (the evidence, what the log and the receipt name), and for a JPEG,
+    /// PNG or WebP a copy without its metadata as a blob of its own
+    /// (`qorgau_evidence::strip`) — the copy staff are shown, so that a
+    /// photo's GPS position does not travel further than the evidence
+    /// itself. A file of another type, or one that does not read as its
+    /// format, gets no copy: not checked. The original is written first.
+    pub async fn store_upload(&self, bytes: Vec<u8>) -> Result<StoredUpload, EvidenceError> {
+        // A linear pass over at most 10 MB, off the runtime's threads.
+        let (bytes, stripped) = tokio::task::spawn_blocking(move || {
+            let stripped = strip_metadata(&bytes);
+            (bytes, stripped)
+        })
+        .await
+        .map_err(|error| EvidenceError::Log(format!("a strip task failed: {error}")))?;
+        let size = bytes.len() as u64;
+        let stripped = match stripped {
+            Ok(stripped) => Some(stripped),
+            Err(StripError::Unsupported) => None,
+            Err(error) => {
+                // The operator's log: the format and where it broke, no content.
+                eprintln!("qorgau: upload not checked for metadata ({error})");
+                None
+            }
+        };
+        let unchanged = stripped
+            .as_ref()
+            .is_some_and(|stripped| stripped.bytes == bytes);
+        let digest = self.write(bytes).await?;
+        let stripped = match stripped {
+            None => None,
+            Some(Stripped {
+                format,
+                bytes,
+                removed,
+            }) => {
+                let copy_size = bytes.len() as u64;
+                // Nothing to take out: the copy is the upload itself.
+                let copy = if unchanged {
+                    digest
+                } else {
+                    self.write(bytes).await?
+                };
+                Some(StrippedCopy {
+                    digest: copy.to_string(),
+                    size: copy_size,
+                    media_type: format.media_type().to_owned(),
+                    removed: removed
+                        .iter()
+                        .map(|kind| kind.as_str().to_owned())
+                        .collect(),
+                })
+            }
+        };
+        Ok(StoredUpload {
+            digest,
+            size,
+            stripped,
+        })
+    }
+
     /// Keeps a page's fingerprint as a blob (what a re-capture is compared with).
     pub async fn keep_fingerprint(
         &self,
@@ -160,6 +223,64 @@ impl Evidence {
         let bytes = self.read(&digest).await?;
         serde_json::from_slice(&bytes).map_err(|error| EvidenceError::Log(error.to_string()))
     }
+}
+
+/// An upload as `Evidence::store_upload` stored it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredUpload {
+    /// The file as uploaded.
+    pub digest: Sha256Digest,
+    pub size: u64,
+    /// Its copy without metadata; none when not checked.
+    pub stripped: Option<StrippedCopy>,
+}
+
+/// The derived objects an evidence item's record names, each linked to the
+/// item's file: a capture's screenshot and DOM (renderings), an upload's
+/// copy without metadata. All are blobs of the blob store, committed to the
+/// log through the event that names them (they have no leaf of their own).
+/// Names that are not digests are left out (the fold never makes them).
+pub fn derived_links(record: &EvidenceRecord) -> Vec<DerivedLink> {
+    let Some(original) = record
+        .digest
+        .as_deref()
+        .and_then(|digest| digest.parse::<Sha256Digest>().ok())
+    else {
+        return Vec::new();
+    };
+    let link = |derived: &str, derivation, media_type: &str| {
+        derived.parse().ok().map(|derived| DerivedLink {
+            original,
+            derived,
+            derivation,
+            media_type: media_type.to_owned(),
+        })
+    };
+    let mut links = Vec::new();
+    if let Some(browser) = &record.browser {
+        links.extend(link(
+            &browser.screenshot,
+            Derivation::Rendering,
+            "image/png",
+        ));
+        links.extend(link(&browser.dom, Derivation::Rendering, "text/html"));
+    }
+    if let Some(stripped) = &record.stripped {
+        links.extend(link(
+            &stripped.digest,
+            Derivation::MetadataStripped,
+            &stripped.media_type,
+        ));
+    }
+    links
+}
+
+/// The copy of an item staff are shown instead of the file: its
+/// metadata-stripped copy, when it has one.
+pub fn stripped_link(record: &EvidenceRecord) -> Option<DerivedLink> {
+    derived_links(record)
+        .into_iter()
+        .find(|link| link.derivation == Derivation::MetadataStripped)
 }
 
 async fn run_blocking<T: Send + 'static>(

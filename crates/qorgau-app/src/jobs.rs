@@ -733,6 +733,7 @@ fn captured_event(
         original_digest: original.map(|original| original.digest.clone()),
         fingerprint,
         browser,
+        stripped: None,
     }
 }
 

@@ -111,7 +111,9 @@ impl<'a, S: Store> Procedure<'a, S> {
     /// `crate::upload`'s limits and types). Each is stored byte for byte in
     /// the blob store and recorded, in the same transaction as the
     /// application, as an `evidence_captured` event of kind `upload` whose
-    /// item gets its leaf in the transparency log. Nothing is stored when the
+    /// item gets its leaf in the transparency log; a JPEG, PNG or WebP also
+    /// gets a copy without its metadata for staff to look at, named in the
+    /// same event (`Evidence::store_upload`). Nothing is stored when the
     /// application is refused.
     pub async fn submit_with_uploads(
         &self,
@@ -149,14 +151,13 @@ impl<'a, S: Store> Procedure<'a, S> {
                 EvidenceError::Log("files were attached, but no blob store is configured".into())
             })?;
             for bytes in uploads {
-                let size = bytes.len() as u64;
-                let digest = evidence.write(bytes).await?;
+                let stored = evidence.store_upload(bytes).await?;
                 let event = CaseEvent::EvidenceCaptured {
                     evidence_id: new_evidence_id()?,
                     kind: EvidenceKind::Upload,
                     url: String::new(),
-                    digest: digest.to_string(),
-                    size,
+                    digest: stored.digest.to_string(),
+                    size: stored.size,
                     captured_at: now,
                     // Placed by the store (`create_case_placed`).
                     log_index: 0,
@@ -167,6 +168,7 @@ impl<'a, S: Store> Procedure<'a, S> {
                     original_digest: None,
                     fingerprint: None,
                     browser: None,
+                    stripped: stored.stripped,
                 };
                 state
                     .apply(&event)

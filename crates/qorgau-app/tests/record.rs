@@ -149,6 +149,7 @@ async fn many_records_on_one_case_all_land(location: StoreLocation) {
                 original_digest: None,
                 fingerprint: None,
                 browser: None,
+                stripped: None,
             };
             Procedure::new(store.as_ref(), clock.as_ref())
                 .record(&case_id, &Actor::system(), move |state, _| {

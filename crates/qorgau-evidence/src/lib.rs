@@ -12,6 +12,9 @@
 //!   offline with the log's public key.
 //! - [`browser`]: a headless-Chromium screenshot and DOM of a captured page,
 //!   the browser reaching nothing but the address the capturer checked.
+//! - [`strip`]: a copy of an uploaded JPEG, PNG or WebP without its metadata
+//!   (Exif with the GPS position, XMP, IPTC, comments), cut along the file's
+//!   structure — never decoded — for staff to look at.
 //!
 //! Architecture Invariant: nothing here reads the wall clock (`now` is a
 //! parameter) and nothing here knows a case's people: log entries and receipts
@@ -27,6 +30,7 @@ pub mod digest;
 pub mod fingerprint;
 pub mod merkle;
 pub mod receipt;
+pub mod strip;
 pub mod warc;
 
 pub use digest::Sha256Digest;

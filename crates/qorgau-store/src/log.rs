@@ -307,6 +307,7 @@ mod tests {
             original_digest: None,
             fingerprint: None,
             browser: None,
+            stripped: None,
         };
         let leaves = leaves_for(&event, 5, &[9; 32], 7, Misplaced::Conflict).unwrap();
         assert_eq!(leaves.len(), 2);

@@ -1647,6 +1647,7 @@ fn captured(evidence_id: &str, log_index: u64, bytes: &[u8]) -> CaseEvent {
         original_digest: None,
         fingerprint: None,
         browser: None,
+        stripped: None,
     }
 }
 

@@ -1,7 +1,8 @@
 //! Helpers the integration suites of several crates share (a dev-dependency
 //! only): reading back what Qorgau renders — a PDF through Debian's
 //! `pdftotext` (poppler-utils), a report page's tables — so that each suite
-//! checks the same way.
+//! checks the same way — and the small images with a GPS position in their
+//! metadata that the upload suites send ([`images`]).
 //!
 //! Tests that need an outside tool skip outside CI when it is missing and
 //! fail in CI (`CI=true`), where `.ci/run` installs it.
@@ -10,6 +11,8 @@
 
 use std::path::Path;
 use std::process::Command;
+
+pub mod images;
 
 /// Running in CI, where every outside tool must be present.
 pub fn in_ci() -> bool {

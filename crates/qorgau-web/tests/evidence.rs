@@ -1162,3 +1162,242 @@ async fn a_capture_keeps_the_browsers_screenshot_and_dom_and_the_browser_reaches
     app.store.verify().await.unwrap();
     app.store.verify_log().await.unwrap();
 }
+
+/// Issue 4: uploaded originals are kept byte for byte; the copy staff look
+/// at is a separate blob without the photo's metadata, linked to it. A JPEG,
+/// a PNG and a WebP with a GPS position, a PDF and a JPEG cut short are
+/// uploaded through the API: each original comes back whole to its
+/// applicant; the three images have a copy without the position, named in
+/// their event, which the staff case page shows (and exiftool finds nothing
+/// in); the other two are said to be unchecked. Resource owners get none
+/// of it.
+#[tokio::test]
+async fn an_uploaded_photo_is_kept_whole_and_staff_see_it_without_its_position() {
+    use qorgau_testkit::images::{self, GPS_MARK, contains};
+    let app = TestApp::spawn().await;
+    add_owner(&app).await;
+    let jpeg = images::jpeg_with_gps();
+    let png = images::png_with_gps();
+    let webp = images::webp_with_gps();
+    let pdf = b"%PDF-1.7\n% a letter, with an author and a date in its metadata\n".to_vec();
+    let cut = jpeg[..jpeg.len() - 40].to_vec();
+    let uploads: [(&str, &str, &[u8]); 5] = [
+        ("photo.jpg", "image/jpeg", &jpeg),
+        ("photo.png", "image/png", &png),
+        ("photo.webp", "image/webp", &webp),
+        ("letter.pdf", "application/pdf", &pdf),
+        ("cut.jpg", "image/jpeg", &cut),
+    ];
+    let files: Vec<(&str, &str, &str, &[u8])> = uploads
+        .iter()
+        .map(|(name, media_type, bytes)| ("evidence", *name, *media_type, *bytes))
+        .collect();
+    let filed = app
+        .post_multipart(
+            "/api/v1/applications?lang=en",
+            &[("application", &application(URL).to_string())],
+            &files,
+        )
+        .await;
+    assert_eq!(filed.status, 201, "{}", filed.body);
+    let case_id = filed.json()["case_id"].as_str().unwrap().to_owned();
+    let code = filed.json()["access_code"].as_str().unwrap().to_owned();
+
+    // The record: one upload per file, in order; the images name their copy.
+    let case = app.store.load_case(&case_id).await.unwrap().unwrap();
+    let state = case.state().unwrap();
+    let recorded: Vec<_> = state
+        .evidence
+        .iter()
+        .filter(|item| item.kind == qorgau_domain::procedure::EvidenceKind::Upload)
+        .collect();
+    assert_eq!(recorded.len(), 5);
+    let mut copies = Vec::new();
+    for ((name, _, original), item) in uploads.iter().zip(&recorded) {
+        let digest = Sha256Digest::of(original);
+        assert_eq!(
+            item.digest.as_deref(),
+            Some(digest.to_string().as_str()),
+            "{name}"
+        );
+        let links = qorgau_app::evidence::derived_links(item);
+        match qorgau_evidence::strip::strip_metadata(original) {
+            Ok(expected) if !name.starts_with("cut") => {
+                let stripped = item.stripped.as_ref().unwrap_or_else(|| panic!("{name}"));
+                let copy = Sha256Digest::of(&expected.bytes);
+                assert_eq!(stripped.digest, copy.to_string(), "{name}");
+                assert_eq!(stripped.size, expected.bytes.len() as u64);
+                assert_eq!(stripped.media_type, expected.format.media_type());
+                assert!(stripped.removed.contains(&"exif".to_owned()), "{name}");
+                assert_eq!(
+                    links,
+                    [qorgau_evidence::cas::DerivedLink {
+                        original: digest,
+                        derived: copy,
+                        derivation: qorgau_evidence::cas::Derivation::MetadataStripped,
+                        media_type: expected.format.media_type().to_owned(),
+                    }]
+                );
+                // A blob of its own, without the position.
+                let kept = app.evidence.read(&copy).await.unwrap();
+                assert_eq!(kept, expected.bytes);
+                assert!(!contains(&kept, b"Exif") && !contains(&kept, GPS_MARK));
+                assert!(!contains(&kept, &images::latitude_rationals()));
+                copies.push((item.evidence_id.clone(), expected));
+            }
+            _ => {
+                assert_eq!(item.stripped, None, "{name}: not checked");
+                assert!(links.is_empty());
+            }
+        }
+    }
+    assert_eq!(copies.len(), 3);
+    let jpeg_id = recorded[0].evidence_id.clone();
+    // The copy has no log entry of its own: the upload's leaf names the
+    // original, and the event's leaf commits to the copy's digest.
+    let receipt = app
+        .get(
+            &format!("/api/v1/applications/{case_id}/evidence/{jpeg_id}/receipt"),
+            Some(&code),
+        )
+        .await;
+    assert_eq!(
+        receipt.json()["digest"],
+        Sha256Digest::of(&jpeg).to_string().as_str()
+    );
+    let event = case
+        .events
+        .iter()
+        .find_map(|event| match event {
+            CaseEvent::EvidenceCaptured {
+                evidence_id,
+                stripped,
+                ..
+            } if *evidence_id == jpeg_id => stripped.clone(),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        event.removed,
+        ["exif", "xmp", "photoshop", "comment"].map(str::to_owned)
+    );
+
+    // The applicant's download is the original, byte for byte.
+    for ((name, _, original), item) in uploads.iter().zip(&recorded) {
+        let file = app
+            .get_bytes(
+                &format!(
+                    "/api/v1/applications/{case_id}/evidence/{}",
+                    item.evidence_id
+                ),
+                Some(&code),
+            )
+            .await;
+        assert_eq!(file.status, 200, "{name}");
+        assert_eq!(file.body, *original, "{name}: the original");
+    }
+
+    // The staff case page shows each image's copy and says so; the two
+    // others are said to be unchecked.
+    let session = app.page_session("e1").await;
+    let cookie = format!("qorgau_session={session}");
+    let page = app
+        .get_with_cookie(&format!("/staff/cases/{case_id}?lang=en"), &session)
+        .await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.body
+            .matches("location, camera and other details stored in the file were removed")
+            .count(),
+        3,
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        page.body
+            .matches("has not been checked for metadata")
+            .count(),
+        2,
+        "{}",
+        page.body
+    );
+    let folder = tempfile::tempdir().unwrap();
+    for (evidence_id, expected) in &copies {
+        let item = format!("/staff/cases/{case_id}/evidence/{evidence_id}");
+        let shown = format!("<img src=\"{item}?part=stripped\"");
+        assert!(page.body.contains(&shown), "{shown}: {}", page.body);
+        assert!(
+            page.body
+                .contains(&format!("<a href=\"{item}\">Download the original</a>"))
+        );
+        let copy = app
+            .get_bytes_with_cookie(&format!("{item}?part=stripped"), &cookie)
+            .await;
+        assert_eq!(copy.status, 200);
+        assert_eq!(copy.body, expected.bytes);
+        assert_eq!(
+            copy.header("content-type"),
+            Some(expected.format.media_type())
+        );
+        assert_eq!(copy.header("content-disposition"), Some("inline"));
+        assert!(!contains(&copy.body, GPS_MARK) && !contains(&copy.body, b"Exif"));
+        let path = folder.path().join(evidence_id);
+        std::fs::write(&path, &copy.body).unwrap();
+        if let Some(found) = qorgau_testkit::images::exiftool_metadata(&path) {
+            assert_eq!(found, "", "exiftool on the copy of {evidence_id}");
+        }
+        // The original, for staff: a download of the stored bytes.
+        let original = app.get_bytes_with_cookie(&item, &cookie).await;
+        assert_eq!(original.status, 200);
+        assert_eq!(
+            Sha256Digest::of(&original.body).to_string(),
+            state
+                .evidence_item(evidence_id)
+                .unwrap()
+                .digest
+                .clone()
+                .unwrap()
+        );
+        assert!(
+            original
+                .header("content-disposition")
+                .unwrap()
+                .starts_with(&format!("attachment; filename=\"{evidence_id}.")),
+        );
+    }
+    // An item without a copy has no `stripped` part.
+    let unchecked = &recorded[3].evidence_id;
+    let none = app
+        .get_bytes_with_cookie(
+            &format!("/staff/cases/{case_id}/evidence/{unchecked}?part=stripped"),
+            &cookie,
+        )
+        .await;
+    assert_eq!(none.status, 404);
+
+    // Resource owners get no upload, original or copy: the API answers them
+    // as for a case that does not exist, the staff routes send them to sign
+    // in (their own routes serve orders, never evidence).
+    let owner = app.owner_session("qgk_evidence").await;
+    let item = format!("/staff/cases/{case_id}/evidence/{jpeg_id}");
+    for path in [
+        format!("/api/v1/applications/{case_id}/evidence"),
+        format!("/api/v1/applications/{case_id}/evidence/{jpeg_id}"),
+    ] {
+        assert_eq!(app.get_bytes(&path, Some("qgk_evidence")).await.status, 404);
+        assert_eq!(app.get_bytes_with_cookie(&path, &owner).await.status, 404);
+    }
+    for path in [item.clone(), format!("{item}?part=stripped")] {
+        let reply = app.get_bytes_with_cookie(&path, &owner).await;
+        assert_eq!(reply.status, 303, "{path}");
+        assert!(
+            reply
+                .header("location")
+                .unwrap()
+                .starts_with("/staff/login")
+        );
+        // Nor the applicant, whose code opens the API only, nor anyone.
+        assert_eq!(app.get_bytes(&path, Some(&code)).await.status, 303);
+        assert_eq!(app.get_bytes(&path, None).await.status, 303);
+    }
+}

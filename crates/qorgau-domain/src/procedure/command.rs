@@ -1116,6 +1116,7 @@ fn uploaded(evidence_id: &str, digest: &str, size: u64, now: Timestamp) -> CaseE
         original_digest: None,
         fingerprint: None,
         browser: None,
+        stripped: None,
     }
 }
 

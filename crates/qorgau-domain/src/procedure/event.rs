@@ -76,6 +76,24 @@ pub struct BrowserSnapshot {
     pub dom_size: u64,
 }
 
+/// A copy of an uploaded image without its metadata (Exif with the GPS
+/// position, XMP, IPTC, comments), kept beside the upload for staff to look
+/// at: a blob (`sha256:<hex>`) cut from the upload — nothing decoded or
+/// re-encoded — while the upload stays the evidence, byte for byte.
+/// `removed` names what was taken out (`exif`, `xmp`, `photoshop`,
+/// `application_segment`, `comment`, `text`, `time`, `trailing_data`);
+/// empty when there was nothing to take, and the copy is then the upload's
+/// own bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StrippedCopy {
+    pub digest: String,
+    pub size: u64,
+    /// `image/jpeg`, `image/png` or `image/webp`.
+    pub media_type: String,
+    #[serde(default)]
+    pub removed: Vec<String>,
+}
+
 /// The record of the "two or more times" test (PRODUCT.md §2) at decision time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SystematicAssessment {
@@ -280,6 +298,11 @@ pub enum CaseEvent {
         /// configured): a screenshot and the DOM, blobs of their own.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         browser: Option<BrowserSnapshot>,
+        /// For an uploaded JPEG, PNG or WebP: the copy without its metadata
+        /// that staff are shown, a blob of its own. None for other files and
+        /// files that could not be read as their format: not checked.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stripped: Option<StrippedCopy>,
     },
     /// A capture produced nothing to keep (the reason is a stable code:
     /// `dns`, `timeout`, `refused_address`, …).

@@ -14,7 +14,7 @@ pub use command::{
     ProcedureError, Role, automatic_links, handle, prospective_orders, receive_application,
 };
 pub use event::{
-    BrowserSnapshot, CaseEvent, EvidenceKind, Outcome, VerificationResult, VoteChoice,
+    BrowserSnapshot, CaseEvent, EvidenceKind, Outcome, StrippedCopy, VerificationResult, VoteChoice,
 };
 pub use state::{
     CasePhase, CaseState, DeadlineKind, EvidenceRecord, EvidenceStatus, OrderState, OrderStatus,

@@ -10,7 +10,7 @@ use crate::category::{Category, CriminalIndicator};
 use crate::deadline::Deadline;
 use crate::linking::{ActorLink, BlockRecord, CaseLink, ChatRecord, SignRecord, account_pair};
 use crate::procedure::event::{
-    BrowserSnapshot, CaseEvent, EvidenceKind, Outcome, VerificationResult, VoteChoice,
+    BrowserSnapshot, CaseEvent, EvidenceKind, Outcome, StrippedCopy, VerificationResult, VoteChoice,
 };
 use crate::pursuit::Sign;
 use crate::regime::EscalationKind;
@@ -207,6 +207,10 @@ pub struct EvidenceRecord {
     pub removal_reason: Option<String>,
     /// The browser's screenshot and DOM of a capture, when taken.
     pub browser: Option<BrowserSnapshot>,
+    /// An uploaded image's copy without metadata, for staff to look at;
+    /// none when the upload was not checked (not a JPEG, PNG or WebP, or
+    /// not readable as one).
+    pub stripped: Option<StrippedCopy>,
 }
 
 impl EvidenceRecord {
@@ -419,6 +423,7 @@ impl CaseState {
                     original_id: None,
                     fingerprint: None,
                     browser: None,
+                    stripped: None,
                     attempts: 0,
                     last_attempt_at: None,
                     retry_at: None,
@@ -760,8 +765,12 @@ impl CaseState {
                 original_id,
                 fingerprint,
                 browser,
+                stripped,
                 ..
             } => {
+                if stripped.is_some() && *kind != EvidenceKind::Upload {
+                    return Err("only an upload has a copy without metadata");
+                }
                 if let Some(original) = original_id
                     && !self
                         .evidence_item(original)
@@ -784,6 +793,7 @@ impl CaseState {
                 item.original_id = original_id.clone();
                 item.fingerprint = fingerprint.clone();
                 item.browser = browser.clone();
+                item.stripped = stripped.clone();
                 item.retry_at = None;
             }
             CaseEvent::CaptureFailed {

@@ -1428,6 +1428,7 @@ fn evidence_captured(
         original_digest: original.map(|_| format!("sha256:{}", "ab".repeat(32))),
         fingerprint: None,
         browser: None,
+        stripped: None,
     }
 }
 
@@ -1496,4 +1497,44 @@ fn evidence_items_fold_from_failures_to_a_capture_and_a_recheck() {
     assert_eq!(recheck[recheck.len() - 1].type_name(), "removal_rechecked");
     assert_eq!(recheck[recheck.len() - 2].type_name(), "evidence_captured");
     assert_eq!(failed(1, None).type_name(), "capture_failed");
+}
+
+#[test]
+fn an_upload_names_its_copy_without_metadata_and_nothing_else_does() {
+    use super::{EvidenceKind, StrippedCopy};
+    let copy = StrippedCopy {
+        digest: format!("sha256:{}", "cd".repeat(32)),
+        size: 80,
+        media_type: "image/jpeg".into(),
+        removed: vec!["exif".into(), "xmp".into()],
+    };
+    let with_copy = |kind| {
+        let mut event = evidence_captured("ev_1", kind, None);
+        if let CaseEvent::EvidenceCaptured { stripped, .. } = &mut event {
+            *stripped = Some(copy.clone());
+        }
+        event
+    };
+    let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+    case.events.push(with_copy(EvidenceKind::Upload));
+    let item = case.state().evidence[0].clone();
+    assert_eq!(item.stripped.as_ref(), Some(&copy));
+    // The upload's own digest and size stay the original's.
+    assert_eq!(item.digest, Some(format!("sha256:{}", "ab".repeat(32))));
+    assert_eq!(item.size, Some(100));
+    let mut capture = Case::receive(&form(), "2026-12-02T10:00:00+05:00");
+    capture.events.push(with_copy(EvidenceKind::Capture));
+    assert!(CaseState::replay(&capture.events).is_err());
+    // An event without the field reads as before and writes as before: the
+    // bytes (and so the hash) of events recorded earlier do not change.
+    let without = evidence_captured("ev_1", EvidenceKind::Upload, None);
+    let json = serde_json::to_string(&without).unwrap();
+    assert!(!json.contains("stripped"), "{json}");
+    assert_eq!(serde_json::from_str::<CaseEvent>(&json).unwrap(), without);
+    let json = serde_json::to_string(&with_copy(EvidenceKind::Upload)).unwrap();
+    assert!(
+        json.contains(r#""stripped":{"digest":"sha256:cdcd"#)
+            && json.contains(r#""media_type":"image/jpeg","removed":["exif","xmp"]}"#),
+        "{json}"
+    );
 }

@@ -11,6 +11,7 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use qorgau_app::evidence::stripped_link;
 use qorgau_domain::calendar::WorkingCalendar;
 use qorgau_domain::category::Category;
 use qorgau_domain::deadline::{almaty_date, format_almaty};
@@ -261,6 +262,12 @@ pub struct EvidenceView {
     pub href: String,
     /// Shown blurred until opened: reviewers see distressing material all day.
     pub image: bool,
+    /// An upload shown through its copy without metadata (`href` serves
+    /// the copy): the original's download. Empty otherwise.
+    pub original_href: String,
+    /// For an upload: whether its metadata was removed for display, found
+    /// absent, or not checked. Empty for everything else.
+    pub metadata_note: String,
     /// The browser's screenshot and DOM of a capture; empty when none.
     pub screenshot_href: String,
     pub dom_href: String,
@@ -570,7 +577,7 @@ async fn render_case_with(
         votes,
         orders,
         order_actions,
-        evidence: evidence_views(state, case_id, evidence_rows, &case_state).await,
+        evidence: evidence_views(state, tr, case_id, evidence_rows, &case_state).await,
         capture_urls: if state.evidence.is_some() {
             qorgau_app::evidence::case_urls(&case_state)
         } else {
@@ -1087,6 +1094,7 @@ pub async fn escalate(
 
 async fn evidence_views(
     state: &AppState,
+    tr: Tr,
     case_id: &str,
     rows: Vec<EvidenceRow>,
     case_state: &qorgau_domain::procedure::CaseState,
@@ -1094,17 +1102,47 @@ async fn evidence_views(
     let mut views = Vec::new();
     for row in rows {
         let stored = row.digest.is_some() && row.status == "ok";
+        let record = case_state.evidence_item(&row.evidence_id);
+        let item_href = format!("/staff/cases/{case_id}/evidence/{}", row.evidence_id);
+        let upload = stored && row.kind == "upload";
+        // An upload's copy without metadata is what staff see; the file
+        // itself stays the evidence, a download away.
+        let stripped = record
+            .filter(|_| upload)
+            .and_then(|record| Some((record.stripped.as_ref()?, stripped_link(record)?)));
         let mut image = false;
-        if stored
-            && row.kind == "upload"
-            && let (Some(evidence), Some(digest)) = (
-                &state.evidence,
-                row.digest.as_deref().and_then(|text| text.parse().ok()),
-            )
-            && let Ok(bytes) = evidence.read(&digest).await
-        {
-            image = qorgau_app::upload::sniff(&bytes).is_some_and(|media| media.is_image());
+        let (mut href, mut original_href, mut metadata_note) =
+            (String::new(), String::new(), String::new());
+        if let Some((copy, link)) = stripped {
+            image = link.media_type.starts_with("image/");
+            href = format!("{item_href}?part=stripped");
+            original_href = item_href;
+            metadata_note = tr.t(if copy.removed.is_empty() {
+                "staff-metadata-none"
+            } else {
+                "staff-metadata-removed"
+            });
+        } else if stored {
+            if upload
+                && let (Some(evidence), Some(digest)) = (
+                    &state.evidence,
+                    row.digest.as_deref().and_then(|text| text.parse().ok()),
+                )
+                && let Ok(bytes) = evidence.read(&digest).await
+            {
+                image = qorgau_app::upload::sniff(&bytes).is_some_and(|media| media.is_image());
+            }
+            // A referral package is Qorgau's own document: nothing to check.
+            let ours = case_state
+                .referral_packages
+                .iter()
+                .any(|package| package.evidence_id == row.evidence_id);
+            if upload && !ours {
+                metadata_note = tr.t("staff-metadata-not-checked");
+            }
+            href = item_href;
         }
+        let browser = record.and_then(|record| record.browser.as_ref());
         views.push(EvidenceView {
             kind: row.kind.clone(),
             label: if row.url.is_empty() {
@@ -1116,15 +1154,11 @@ async fn evidence_views(
                 .digest
                 .clone()
                 .unwrap_or_else(|| row.reason.clone().unwrap_or_default()),
-            href: if stored {
-                format!("/staff/cases/{case_id}/evidence/{}", row.evidence_id)
-            } else {
-                String::new()
-            },
+            href,
             image,
-            screenshot_href: case_state
-                .evidence_item(&row.evidence_id)
-                .and_then(|record| record.browser.as_ref())
+            original_href,
+            metadata_note,
+            screenshot_href: browser
                 .map(|_| {
                     format!(
                         "/staff/cases/{case_id}/evidence/{}?part=screenshot",
@@ -1132,9 +1166,7 @@ async fn evidence_views(
                     )
                 })
                 .unwrap_or_default(),
-            dom_href: case_state
-                .evidence_item(&row.evidence_id)
-                .and_then(|record| record.browser.as_ref())
+            dom_href: browser
                 .map(|_| {
                     format!(
                         "/staff/cases/{case_id}/evidence/{}?part=dom",
@@ -1187,27 +1219,42 @@ pub async fn request_capture(
     render_case(&state, tr, &staff, &case_id, Some(notice), status).await
 }
 
-/// The browser's screenshot (inline, for viewing) or DOM (plain text to
-/// download: the page's own markup is never served as HTML here) of a capture.
-async fn browser_part(state: &AppState, case_id: &str, evidence_id: &str, part: &str) -> Response {
+/// A derived file of an item: a capture's screenshot (inline, for viewing)
+/// or DOM (plain text to download: the page's own markup is never served as
+/// HTML here), or an upload's copy without metadata (inline, what the case
+/// page shows of an uploaded image).
+async fn derived_part(state: &AppState, case_id: &str, evidence_id: &str, part: &str) -> Response {
     let Ok(case) = state.procedure().load(case_id).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let Ok(case_state) = case.state() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let Some(snapshot) = case_state
-        .evidence_item(evidence_id)
-        .and_then(|record| record.browser.as_ref())
-    else {
+    let Some(record) = case_state.evidence_item(evidence_id) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let (digest, content_type, disposition) = match part {
-        "screenshot" => (&snapshot.screenshot, "image/png", "inline".to_owned()),
-        "dom" => (
-            &snapshot.dom,
+    let snapshot = record.browser.as_ref();
+    let stripped = stripped_link(record);
+    let (digest, content_type, disposition) = match (part, snapshot, &stripped) {
+        ("screenshot", Some(snapshot), _) => (
+            snapshot.screenshot.clone(),
+            "image/png",
+            "inline".to_owned(),
+        ),
+        ("dom", Some(snapshot), _) => (
+            snapshot.dom.clone(),
             "text/plain; charset=utf-8",
             format!("attachment; filename=\"{evidence_id}.dom.html.txt\""),
+        ),
+        ("stripped", _, Some(link)) => (
+            link.derived.to_string(),
+            match link.media_type.as_str() {
+                "image/jpeg" => "image/jpeg",
+                "image/png" => "image/png",
+                "image/webp" => "image/webp",
+                _ => "application/octet-stream",
+            },
+            "inline".to_owned(),
         ),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
@@ -1232,8 +1279,12 @@ async fn browser_part(state: &AppState, case_id: &str, evidence_id: &str, part: 
     response
 }
 
-/// Serves one stored evidence item to staff: verified against its digest,
-/// images inline (for the blurred preview), everything else as a download.
+/// Serves one stored evidence item to staff, byte for byte as stored:
+/// verified against its digest, images inline (for the blurred preview),
+/// everything else as a download — and an upload that has a copy without
+/// metadata as a download too, named after the item: the case page shows
+/// the copy (`?part=stripped`), and opening the original is a deliberate
+/// step.
 pub async fn evidence_file(
     State(state): State<AppState>,
     _staff: StaffPage,
@@ -1241,7 +1292,7 @@ pub async fn evidence_file(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     if let Some(part) = query.get("part") {
-        return browser_part(&state, &case_id, &evidence_id, part).await;
+        return derived_part(&state, &case_id, &evidence_id, part).await;
     }
     let Ok(rows) = state.store.case_evidence(&case_id).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -1265,11 +1316,24 @@ pub async fn evidence_file(
         (_, Some(media)) => media.as_str(),
         (_, None) => "application/octet-stream",
     };
-    let inline = media.is_some_and(|media| media.is_image());
-    let disposition = if inline {
-        "inline".to_owned()
-    } else {
-        format!("attachment; filename=\"{evidence_id}\"")
+    let stripped = match state.procedure().load(&case_id).await {
+        Ok(case) => case.state().ok().is_some_and(|case_state| {
+            case_state
+                .evidence_item(&evidence_id)
+                .is_some_and(|record| record.stripped.is_some())
+        }),
+        Err(_) => false,
+    };
+    let inline = media.is_some_and(|media| media.is_image()) && !stripped;
+    let disposition = match media {
+        _ if inline => "inline".to_owned(),
+        Some(media) if stripped => {
+            format!(
+                "attachment; filename=\"{evidence_id}.{}\"",
+                media.extension()
+            )
+        }
+        _ => format!("attachment; filename=\"{evidence_id}\""),
     };
     let mut response = bytes.into_response();
     let headers = response.headers_mut();

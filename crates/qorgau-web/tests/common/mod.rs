@@ -561,11 +561,29 @@ impl RawReply {
 impl TestApp {
     /// A GET whose body is kept as bytes (Content-Length framed).
     pub async fn get_bytes(&self, path: &str, bearer: Option<&str>) -> RawReply {
+        self.get_bytes_as(path, bearer, None).await
+    }
+
+    /// `get_bytes` with a `Cookie` header of this value (`qorgau_session=…`,
+    /// or what `owner_session` returns).
+    pub async fn get_bytes_with_cookie(&self, path: &str, cookie: &str) -> RawReply {
+        self.get_bytes_as(path, None, Some(cookie)).await
+    }
+
+    async fn get_bytes_as(
+        &self,
+        path: &str,
+        bearer: Option<&str>,
+        cookie: Option<&str>,
+    ) -> RawReply {
         let mut stream = tokio::net::TcpStream::connect(self.address).await.unwrap();
         let mut request =
             format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
         if let Some(token) = bearer {
             request.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        }
+        if let Some(cookie) = cookie {
+            request.push_str(&format!("Cookie: {cookie}\r\n"));
         }
         request.push_str("\r\n");
         stream.write_all(request.as_bytes()).await.unwrap();
