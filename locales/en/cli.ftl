@@ -95,3 +95,4 @@ cli-evidence-error = Evidence storage or the log key failed: { $detail }
 cli-document-error = A document could not be rendered: { $detail }
 cli-outbox-setup = The delivery settings do not work: { $detail }
 cli-capture-test-mode = warning: { $setting } is set: evidence capture runs in test mode (tests only).
+cli-capture-ports-invalid = QORGAU_CAPTURE_PORTS (--capture-ports) must list port numbers from 1 to 65535 separated by commas, e.g. 80,443,8080; “{ $value }” is not one.

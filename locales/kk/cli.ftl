@@ -80,3 +80,4 @@ cli-evidence-error = Дәлелдер қоймасының немесе журн
 cli-document-error = Құжатты жасау мүмкін болмады: { $detail }
 cli-outbox-setup = Жөнелту баптаулары жұмыс істемейді: { $detail }
 cli-capture-test-mode = ескерту: { $setting } орнатылған: дәлелдерді жинау сынақ режимінде жұмыс істейді (тек сынақтар үшін).
+cli-capture-ports-invalid = QORGAU_CAPTURE_PORTS (--capture-ports) мәнінде 1-ден 65535-ке дейінгі порт нөмірлері үтір арқылы берілуі керек, мысалы 80,443,8080; «{ $value }» — порт нөмірі емес.

@@ -4,7 +4,7 @@
 evidence-receipt-valid = Түбіртек жарамды: { $digest } ({ $kind }, түсірілген уақыты { $captured }) — { $origin } журналының { $index }-жазбасы; журналдың қол қойылған бақылау нүктесі { $size } жазбаны қамтиды.
 evidence-receipt-invalid = Түбіртек жарамсыз: { $reason }
 evidence-receipt-unreadable = { $path } түбіртегі оқылмады: { $detail }
-evidence-public-key-required = Журналдың ашық кілтін көрсетіңіз: --public-key КІЛТ, мұнда КІЛТ — кілт мәтіні (атау+хеш+кілт) немесе ол жазылған файл. Кілт /api/v1/log/public-key мекенжайында жарияланған.
+evidence-public-key-required = Түбіртекте журналдың ашық кілті жоқ: оны --public-key КІЛТ арқылы көрсетіңіз, мұнда КІЛТ — кілт мәтіні (атау+хеш+кілт) немесе ол жазылған файл. Кілт /api/v1/log/public-key мекенжайында жарияланған.
 evidence-public-key-invalid = Ашық кілт жарамсыз: { $detail }
 evidence-receipt-malformed = Файл түбіртек емес (бүлінген не қысқартылған болуы мүмкін): { $detail }
 evidence-receipt-unsupported-format = «{ $format }» түбіртек пішімін бұл нұсқа қолдамайды.
@@ -17,11 +17,14 @@ evidence-entry-mismatch = Түбіртектің «{ $field }» өрісі жу�
 evidence-proof-malformed = Енгізу дәлелі бұрмаланған: { $detail }
 evidence-index-out-of-range = { $index }-жазба { $size } жазбадан тұратын журналда бола алмайды.
 evidence-proof-invalid = Енгізу дәлелі бақылау нүктесінің түбір хешіне апармайды: жазба, оның орны немесе дәлел өзгертілген.
+evidence-receipt-key-from-receipt = Кілт түбіртектің өзінен алынды: { $key } (саусақ ізі { $fingerprint }). Түбіртек өз кілтіне кепіл бола алмайды — оны журналдың жарияланған кілтімен (/api/v1/log/public-key) салыстырыңыз немесе --public-key арқылы қайта тексеріңіз.
+evidence-receipt-key-mismatch = Түбіртекте журналдың { $receipt_key } кілті көрсетілген, ал ол тексерілетін кілт басқа ({ $key }): түбіртек өзгертілген.
+evidence-receipt-key-malformed = Түбіртекке жазылған журнал кілті жарамсыз: { $detail }
 
 ## Түсірілім сәтсіз болу себептері
 evidence-capture-invalid-url = «{ $url }» — түсіруге болатын мекенжай емес.
 evidence-capture-scheme = Тек http және https мекенжайлары түсіріледі, «{ $scheme }» емес.
-evidence-capture-port = { $port } порты түсірілмейді (тек 80 және 443).
+evidence-capture-port = { $port } порты түсірілмейді (қызмет басқа порттарға рұқсат бермесе, тек 80 және 443).
 evidence-capture-dns = Сайттың атауы бойынша мекенжайы анықталмады: { $detail }
 evidence-capture-refused-address = { $host } { $address } мекенжайына апарады — бұл ішкі немесе резервтелген мекенжай; мұндай мекенжайларға сұрау жіберілмейді.
 evidence-capture-timeout = Сайт уақытында жауап бермеді.

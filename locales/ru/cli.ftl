@@ -96,3 +96,4 @@ cli-evidence-error = Ошибка хранилища доказательств 
 cli-document-error = Не удалось сформировать документ: { $detail }
 cli-outbox-setup = Настройки отправки не работают: { $detail }
 cli-capture-test-mode = предупреждение: задано { $setting }: сбор доказательств работает в тестовом режиме (только для тестов).
+cli-capture-ports-invalid = QORGAU_CAPTURE_PORTS (--capture-ports) должен содержать номера портов от 1 до 65535 через запятую, например 80,443,8080; «{ $value }» — не номер порта.

@@ -4,7 +4,7 @@
 evidence-receipt-valid = Квитанция действительна: { $digest } ({ $kind }, снято { $captured }) — запись { $index } журнала { $origin }; его подписанная контрольная точка охватывает записей: { $size }.
 evidence-receipt-invalid = Квитанция НЕдействительна: { $reason }
 evidence-receipt-unreadable = Не удалось прочитать квитанцию { $path }: { $detail }
-evidence-public-key-required = Укажите открытый ключ журнала: --public-key КЛЮЧ, где КЛЮЧ — текст ключа (имя+хеш+ключ) или файл с ним. Ключ опубликован по адресу /api/v1/log/public-key.
+evidence-public-key-required = В квитанции нет открытого ключа журнала: укажите его через --public-key КЛЮЧ, где КЛЮЧ — текст ключа (имя+хеш+ключ) или файл с ним. Ключ опубликован по адресу /api/v1/log/public-key.
 evidence-public-key-invalid = Открытый ключ недействителен: { $detail }
 evidence-receipt-malformed = Файл не является квитанцией (повреждён или обрезан?): { $detail }
 evidence-receipt-unsupported-format = Формат квитанции «{ $format }» не поддерживается этой версией.
@@ -17,11 +17,14 @@ evidence-entry-mismatch = Поле квитанции «{ $field }» не сов
 evidence-proof-malformed = Доказательство включения искажено: { $detail }
 evidence-index-out-of-range = Записи { $index } не может быть в журнале из { $size } записей.
 evidence-proof-invalid = Доказательство включения не приводит к корневому хешу контрольной точки: запись, её позиция или доказательство изменены.
+evidence-receipt-key-from-receipt = Ключ взят из самой квитанции: { $key } (отпечаток { $fingerprint }). Квитанция не может ручаться за собственный ключ — сравните его с опубликованным ключом журнала (/api/v1/log/public-key) или проверьте ещё раз с --public-key.
+evidence-receipt-key-mismatch = В квитанции указан ключ журнала { $receipt_key }, а не ключ, которым она проверяется ({ $key }): квитанция изменена.
+evidence-receipt-key-malformed = Ключ журнала, записанный в квитанции, недействителен: { $detail }
 
 ## Причины неудачного захвата
 evidence-capture-invalid-url = «{ $url }» — не адрес, который можно снять.
 evidence-capture-scheme = Снимаются только адреса http и https, а не «{ $scheme }».
-evidence-capture-port = Порт { $port } не снимается (только 80 и 443).
+evidence-capture-port = Порт { $port } не снимается (только 80 и 443, если служба не разрешила другие).
 evidence-capture-dns = Не удалось определить адрес сайта по имени: { $detail }
 evidence-capture-refused-address = { $host } ведёт на { $address } — внутренний или зарезервированный адрес; такие адреса не запрашиваются.
 evidence-capture-timeout = Сайт не ответил вовремя.

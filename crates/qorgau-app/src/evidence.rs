@@ -459,12 +459,14 @@ impl EvidenceLog {
     ) -> Result<Receipt, EvidenceError> {
         let tree = self.synced(store).await?;
         let checkpoint = self.checkpoint_of(store, &tree, now).await?;
-        Receipt::issue(&tree, index, &checkpoint).map_err(|error| match error {
-            IssueError::NotEvidence(index) | IssueError::NotInCheckpoint { index, .. } => {
-                EvidenceError::NotLogged(index)
-            }
-            other => EvidenceError::Log(other.to_string()),
-        })
+        Receipt::issue(&tree, index, &checkpoint)
+            .map(|receipt| receipt.with_public_key(&self.public_key()))
+            .map_err(|error| match error {
+                IssueError::NotEvidence(index) | IssueError::NotInCheckpoint { index, .. } => {
+                    EvidenceError::NotLogged(index)
+                }
+                other => EvidenceError::Log(other.to_string()),
+            })
     }
 }
 

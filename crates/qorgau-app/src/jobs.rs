@@ -19,6 +19,16 @@
 //! content is still there after the deadline). A job is never dropped: it
 //! ends `done`, or `failed` with its reason after its last attempt.
 //!
+//! One model for every failed attempt: a `capture_failed` event with the
+//! attempt number and, while attempts remain, when the next one runs
+//! (`retry_at`); the last says none. An attempt that kept a file — the
+//! server answered with an error (a 403 login wall, a 429, a 5xx) or the body
+//! was cut — is first recorded as what it is, `evidence_captured` with its
+//! problem (the file is evidence of what the site showed), and the retry
+//! records under a new item (`slot`). A removal check retries only while it
+//! cannot tell: a 404, 410 or 451 (or the content gone, or still there) is
+//! its answer.
+//!
 //! Every job is idempotent: it first looks at the case, and does nothing
 //! that the case already shows (a job whose worker died is claimed again
 //! when its lease ends).
@@ -264,6 +274,9 @@ enum Fetched {
 
 /// A re-capture of one URL, ready to record.
 struct Rechecked {
+    /// The job's item (its evidence id is the first attempt's).
+    job_item: CaptureJob,
+    /// The item this attempt records under ([`slot`]).
     item: CaptureJob,
     fetched: Fetched,
     original: Option<Original>,
@@ -473,53 +486,79 @@ impl<S: Store + 'static> Worker<S> {
         payload: CaptureJob,
     ) -> Result<JobOutcome, ServiceError> {
         let state = self.procedure().load(case_id).await?.state()?;
-        if settled(&state, &payload.evidence_id) {
+        let Slot::Open(evidence_id) = slot(&state, &payload.evidence_id) else {
             return Ok(JobOutcome::Done);
-        }
+        };
+        let item = CaptureJob {
+            evidence_id,
+            url: payload.url.clone(),
+        };
         let fetched = self.fetch(&payload.url, case_id).await?;
         let failed_at = self.clock.now();
-        let (event, outcome) = match fetched {
+        let failure = |reason: &str, retry_at: Option<Timestamp>| CaseEvent::CaptureFailed {
+            evidence_id: item.evidence_id.clone(),
+            kind: EvidenceKind::Capture,
+            url: item.url.clone(),
+            reason: reason.to_owned(),
+            attempt: job.attempts,
+            failed_at,
+            retry_at,
+        };
+        let (events, outcome) = match fetched {
             Fetched::Captured {
                 capture,
                 fingerprint,
                 browser,
-            } => (
-                captured_event(
-                    &payload,
+            } => {
+                let captured = captured_event(
+                    &item,
                     EvidenceKind::Capture,
                     &capture,
                     fingerprint,
                     browser,
                     None,
-                ),
-                JobOutcome::Done,
-            ),
+                );
+                match capture.problem().filter(|problem| problem.is_transient()) {
+                    // Clean, or a problem another attempt would not change
+                    // (too large, a decompression bomb): kept as it is.
+                    None => (vec![captured], JobOutcome::Done),
+                    // The server answered with an error (a login wall, a
+                    // 503) or the body was cut: the file is evidence of what
+                    // the site showed and stays, as a failed item; the capture
+                    // is tried again, under a new item, until one is clean or
+                    // the attempts run out.
+                    Some(problem) => {
+                        let retry_at = self.retry_at(job.attempts, true);
+                        let reason = problem.reason().to_owned();
+                        let failed = failure(&reason, retry_at);
+                        let outcome = match retry_at {
+                            Some(at) => JobOutcome::Retry { at, reason },
+                            None => JobOutcome::GaveUp { reason },
+                        };
+                        (vec![captured, failed], outcome)
+                    }
+                }
+            }
             Fetched::Failed(error) => {
                 let retry_at = self.retry_at(job.attempts, error.is_transient());
-                let event = CaseEvent::CaptureFailed {
-                    evidence_id: payload.evidence_id.clone(),
-                    kind: EvidenceKind::Capture,
-                    url: payload.url.clone(),
-                    reason: error.reason().to_owned(),
-                    attempt: job.attempts,
-                    failed_at,
-                    retry_at,
-                };
                 let reason = error.reason().to_owned();
+                let failed = failure(&reason, retry_at);
                 let outcome = match retry_at {
                     Some(at) => JobOutcome::Retry { at, reason },
                     None => JobOutcome::GaveUp { reason },
                 };
-                (event, outcome)
+                (vec![failed], outcome)
             }
         };
-        let evidence_id = payload.evidence_id.clone();
+        let base = payload.evidence_id.clone();
+        let evidence_id = item.evidence_id.clone();
         self.procedure()
             .record(case_id, &Actor::system(), move |state, _| {
-                if settled(state, &evidence_id) {
+                // Another worker recorded this attempt meanwhile.
+                if slot(state, &base) != Slot::Open(evidence_id.clone()) {
                     return Ok(Vec::new());
                 }
-                Ok(vec![event.clone()])
+                Ok(events.clone())
             })
             .await?;
         Ok(outcome)
@@ -549,29 +588,48 @@ impl<S: Store + 'static> Worker<S> {
         }
         let mut rechecked = Vec::new();
         let mut retry: Option<Timestamp> = None;
-        for item in &payload.items {
-            if settled(&state, &item.evidence_id) {
+        for job_item in &payload.items {
+            let Slot::Open(evidence_id) = slot(&state, &job_item.evidence_id) else {
                 continue;
-            }
+            };
+            let item = CaptureJob {
+                evidence_id,
+                url: job_item.url.clone(),
+            };
             let original = match original_of(&state, &item.url) {
                 Some(record) => Some(self.original(record).await),
                 None => None,
             };
             let fetched = self.fetch(&item.url, case_id).await?;
-            let removal = match &fetched {
+            // Only "cannot tell" is tried again: a page gone (404, 410, 451,
+            // the content no longer there) or still there is the answer.
+            // "Cannot tell" because the server answered with an error (a
+            // login wall, a 503) or the body was cut keeps its file and is
+            // retried like a failure that kept nothing.
+            let (removal, transient) = match &fetched {
                 Fetched::Captured { capture, .. } => {
-                    Some(classify(original.as_ref(), Ok(capture.as_ref())))
+                    let removal = classify(original.as_ref(), Ok(capture.as_ref()));
+                    let transient = matches!(removal, Removal::Unreachable { .. })
+                        && capture
+                            .problem()
+                            .is_some_and(|problem| problem.is_transient());
+                    (removal, transient)
                 }
-                Fetched::Failed(error) => match self.retry_at(job.attempts, error.is_transient()) {
-                    Some(at) => {
-                        retry = Some(retry.map_or(at, |known| known.min(at)));
-                        None
-                    }
-                    None => Some(classify(original.as_ref(), Err(error))),
-                },
+                Fetched::Failed(error) => (
+                    classify(original.as_ref(), Err(error)),
+                    error.is_transient(),
+                ),
+            };
+            let removal = match self.retry_at(job.attempts, transient) {
+                Some(at) => {
+                    retry = Some(retry.map_or(at, |known| known.min(at)));
+                    None
+                }
+                None => Some(removal),
             };
             rechecked.push(Rechecked {
-                item: item.clone(),
+                job_item: job_item.clone(),
+                item,
                 fetched,
                 original,
                 removal,
@@ -587,7 +645,10 @@ impl<S: Store + 'static> Worker<S> {
             .record(case_id, &Actor::system(), move |state, context| {
                 let mut events = Vec::new();
                 for done in &rechecked {
-                    if settled(state, &done.item.evidence_id) {
+                    // Another worker recorded this attempt meanwhile.
+                    if slot(state, &done.job_item.evidence_id)
+                        != Slot::Open(done.item.evidence_id.clone())
+                    {
                         continue;
                     }
                     events.extend(recheck_events(
@@ -609,7 +670,7 @@ impl<S: Store + 'static> Worker<S> {
                         },
                         items
                             .iter()
-                            .filter_map(|item| after.evidence_item(&item.evidence_id))
+                            .filter_map(|item| latest(&after, &item.evidence_id))
                             .filter_map(|record| record.removal_reason.clone())
                             .collect::<Vec<_>>()
                             .join(", ")
@@ -665,11 +726,44 @@ pub(crate) fn malformed() -> JobOutcome {
     }
 }
 
-/// Whether the item already has its outcome recorded.
-fn settled(state: &CaseState, evidence_id: &str) -> bool {
-    state
-        .evidence_item(evidence_id)
-        .is_some_and(EvidenceRecord::is_settled)
+/// Where a job's next attempt at one URL records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Slot {
+    /// Under this evidence id (new, or one whose failed attempts kept nothing).
+    Open(String),
+    /// Nothing more to do: the URL's last item is settled (this id).
+    Settled(String),
+}
+
+/// The item the next attempt of job item `base` records under. Attempts
+/// that keep nothing (DNS, a refused connection) share one item, which
+/// counts them. An attempt that keeps a file with a problem and is retried
+/// leaves that item as it is — the file is evidence of what the site showed,
+/// with its own log leaf and receipt — and the next attempt records under a
+/// new item: `base`, `{base}_2`, `{base}_3`, … So a retried job never
+/// records a second file under one id, and each file has one item.
+fn slot(state: &CaseState, base: &str) -> Slot {
+    let mut number = 1usize;
+    loop {
+        let evidence_id = if number == 1 {
+            base.to_owned()
+        } else {
+            format!("{base}_{number}")
+        };
+        match state.evidence_item(&evidence_id) {
+            // Kept, failed and retried: the next attempt has the next id.
+            Some(item) if item.is_captured() && item.retry_at.is_some() => number += 1,
+            Some(item) if item.is_settled() => return Slot::Settled(evidence_id),
+            _ => return Slot::Open(evidence_id),
+        }
+    }
+}
+
+/// The latest item of job item `base` (its last attempt's), if recorded.
+fn latest<'s>(state: &'s CaseState, base: &str) -> Option<&'s EvidenceRecord> {
+    match slot(state, base) {
+        Slot::Open(evidence_id) | Slot::Settled(evidence_id) => state.evidence_item(&evidence_id),
+    }
 }
 
 /// The capture of `url` a re-capture is compared with: the latest clean one,
@@ -750,32 +844,44 @@ fn recheck_events(
         .original
         .as_ref()
         .filter(|original| !original.digest.is_empty());
+    let failure = |reason: &str| CaseEvent::CaptureFailed {
+        evidence_id: done.item.evidence_id.clone(),
+        kind: EvidenceKind::Recapture,
+        url: done.item.url.clone(),
+        reason: reason.to_owned(),
+        attempt,
+        failed_at,
+        retry_at: if done.removal.is_some() {
+            None
+        } else {
+            retry_at
+        },
+    };
     match &done.fetched {
         Fetched::Captured {
             capture,
             fingerprint,
             browser,
-        } => events.push(captured_event(
-            &done.item,
-            EvidenceKind::Recapture,
-            capture,
-            fingerprint.clone(),
-            browser.clone(),
-            original,
-        )),
-        Fetched::Failed(error) => events.push(CaseEvent::CaptureFailed {
-            evidence_id: done.item.evidence_id.clone(),
-            kind: EvidenceKind::Recapture,
-            url: done.item.url.clone(),
-            reason: error.reason().to_owned(),
-            attempt,
-            failed_at,
-            retry_at: if done.removal.is_some() {
-                None
-            } else {
-                retry_at
-            },
-        }),
+        } => {
+            events.push(captured_event(
+                &done.item,
+                EvidenceKind::Recapture,
+                capture,
+                fingerprint.clone(),
+                browser.clone(),
+                original,
+            ));
+            // The server's error or a cut body left it unclear: a failed
+            // attempt, retried (no verdict yet) or the last one (the verdict
+            // is "unreachable").
+            let unclear = matches!(done.removal, None | Some(Removal::Unreachable { .. }));
+            if let Some(problem) = capture.problem().filter(|problem| problem.is_transient())
+                && unclear
+            {
+                events.push(failure(problem.reason()));
+            }
+        }
+        Fetched::Failed(error) => events.push(failure(error.reason())),
     }
     if let Some(removal) = &done.removal {
         let (result, reason) = match removal {
@@ -802,7 +908,7 @@ fn recheck_events(
 fn combined(state: &CaseState, items: &[CaptureJob]) -> Option<VerificationResult> {
     let mut results = Vec::new();
     for item in items {
-        results.push(state.evidence_item(&item.evidence_id)?.removal?);
+        results.push(latest(state, &item.evidence_id)?.removal?);
     }
     if results.is_empty() {
         return None;

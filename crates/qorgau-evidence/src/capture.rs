@@ -5,8 +5,9 @@
 //! become a way into the authority's own network (server-side request
 //! forgery). Before any connection:
 //!
-//! - only `http` and `https`, only ports 80 and 443 (unless configured), no
-//!   credentials in the URL;
+//! - only `http` and `https`, only ports 80 and 443 (unless the operator
+//!   allows others: `allowed_ports`, `QORGAU_CAPTURE_PORTS`), no credentials
+//!   in the URL;
 //! - a host that is an IP address (in any spelling the WHATWG URL parser
 //!   accepts: `2130706433`, `0177.0.0.1`, `[::ffff:127.0.0.1]`) is checked
 //!   directly;
@@ -31,7 +32,7 @@
 use std::fmt::Write as _;
 use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -49,12 +50,25 @@ use crate::warc::{Truncation, WarcRecord, WarcWriter};
 /// `QORGAU_CAPTURE_ALLOW_LOOPBACK=1` set `allow_loopback`.
 #[derive(Debug, Clone)]
 pub struct CaptureConfig {
-    /// Test-only: allow loopback addresses (127.0.0.0/8, ::1) and then any
-    /// port, so tests can capture their own local server. Every other
-    /// non-public range stays refused.
+    /// Test-only: allow loopback addresses (127.0.0.0/8, ::1), and any port
+    /// on a loopback address literal (`http://127.0.0.1:PORT/`), so tests can
+    /// capture their own local server. Every other non-public range stays
+    /// refused, and a host name still needs an allowed port.
     pub allow_loopback: bool,
-    /// Ports that may be fetched (80 and 443 by default).
+    /// Ports that may be fetched (80 and 443 by default; the binary's
+    /// `QORGAU_CAPTURE_PORTS`, [`parse_ports`]).
     pub allowed_ports: Vec<u16>,
+    /// Test-only: answers for host names, used instead of the system
+    /// resolver (a name may be listed several times for several addresses).
+    /// They go through [`GuardedResolver`] exactly as real answers do, so the
+    /// address checks apply to them: tests use this to make a public-looking
+    /// name resolve to 127.0.0.1 or 10.0.0.5 without a DNS server. Nothing
+    /// sets it from the environment or the command line.
+    pub resolve_overrides: Vec<(String, IpAddr)>,
+    /// Test-only: certificates (DER) trusted beside the platform's roots, so
+    /// a test's own HTTPS server can be captured. Nothing sets it from the
+    /// environment or the command line.
+    pub extra_roots: Vec<Vec<u8>>,
     pub connect_timeout: Duration,
     /// The longest wait for any single read.
     pub read_timeout: Duration,
@@ -73,7 +87,9 @@ impl Default for CaptureConfig {
     fn default() -> Self {
         CaptureConfig {
             allow_loopback: false,
-            allowed_ports: vec![80, 443],
+            allowed_ports: DEFAULT_PORTS.to_vec(),
+            resolve_overrides: Vec::new(),
+            extra_roots: Vec::new(),
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(20),
             total_timeout: Duration::from_secs(60),
@@ -83,6 +99,32 @@ impl Default for CaptureConfig {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
         }
     }
+}
+
+/// The ports captured unless the operator allows others.
+pub const DEFAULT_PORTS: [u16; 2] = [80, 443];
+
+/// Why a list of ports was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a port number from 1 to 65535")]
+pub struct InvalidPort(pub String);
+
+/// Parses the allowed ports: numbers from 1 to 65535 separated by commas
+/// (spaces around them are ignored), e.g. `80,443,8080`. The list must not be
+/// empty; repeats are kept once.
+pub fn parse_ports(text: &str) -> Result<Vec<u16>, InvalidPort> {
+    let mut ports = Vec::new();
+    for item in text.split(',') {
+        let item = item.trim();
+        let port = match item.parse::<u16>() {
+            Ok(port) if port > 0 && item.bytes().all(|byte| byte.is_ascii_digit()) => port,
+            _ => return Err(InvalidPort(item.to_owned())),
+        };
+        if !ports.contains(&port) {
+            ports.push(port);
+        }
+    }
+    Ok(ports)
 }
 
 /// The User-Agent: names Qorgau, its purpose and a contact page.
@@ -215,12 +257,31 @@ struct ResolutionFailed {
 #[derive(Debug, Clone)]
 pub struct GuardedResolver {
     allow_loopback: bool,
+    /// Test-only answers ([`CaptureConfig::resolve_overrides`]).
+    overrides: Arc<Vec<(String, IpAddr)>>,
+    /// Where a capture notes what each name resolved to, for its WARC.
+    seen: Option<Arc<Seen>>,
 }
 
 impl GuardedResolver {
     /// The same address policy for other outbound clients (webhook delivery).
     pub fn new(allow_loopback: bool) -> GuardedResolver {
-        GuardedResolver { allow_loopback }
+        GuardedResolver {
+            allow_loopback,
+            overrides: Arc::new(Vec::new()),
+            seen: None,
+        }
+    }
+
+    /// The overridden answer for `host`, if tests gave one.
+    fn overridden(&self, host: &str) -> Option<Vec<SocketAddr>> {
+        let addresses: Vec<SocketAddr> = self
+            .overrides
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case(host))
+            .map(|(_, address)| SocketAddr::new(*address, 0))
+            .collect();
+        (!addresses.is_empty()).then_some(addresses)
     }
 }
 
@@ -228,20 +289,30 @@ impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let allow_loopback = self.allow_loopback;
         let host = name.as_str().to_owned();
+        let overridden = self.overridden(&host);
+        let seen = self.seen.clone();
         Box::pin(async move {
-            let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await
-                .map_err(|error| ResolutionFailed {
-                    host: host.clone(),
-                    detail: error.to_string(),
-                })?
-                .collect();
+            let addresses: Vec<SocketAddr> = match overridden {
+                Some(addresses) => addresses,
+                None => tokio::net::lookup_host((host.as_str(), 0))
+                    .await
+                    .map_err(|error| ResolutionFailed {
+                        host: host.clone(),
+                        detail: error.to_string(),
+                    })?
+                    .collect(),
+            };
             if addresses.is_empty() {
                 return Err(Box::new(ResolutionFailed {
                     host,
                     detail: "no addresses".to_owned(),
                 })
                     as Box<dyn std::error::Error + Send + Sync>);
+            }
+            // Every address the name resolved to is part of the record, the
+            // refused ones too (the capture's error names the first).
+            if let Some(seen) = &seen {
+                seen.resolved(&host, addresses.iter().map(SocketAddr::ip).collect());
             }
             // A name with one private address among public ones is refused
             // whole: which one the client would pick is not ours to guess.
@@ -257,6 +328,122 @@ impl Resolve for GuardedResolver {
             }
             Ok(Box::new(addresses.into_iter()) as Addrs)
         })
+    }
+}
+
+/// What one capture's connections saw below HTTP: each name's resolved
+/// addresses and each TLS server's presented certificate chain. One per
+/// capture (its own HTTP client), so nothing of another capture mixes in.
+#[derive(Debug, Default)]
+struct Seen {
+    /// Host name → every address it resolved to, in the resolver's order.
+    resolved: Mutex<Vec<(String, Vec<IpAddr>)>>,
+    /// TLS server name → the chain it presented (end entity first, then
+    /// the intermediates as sent), DER. Recorded once the chain verified.
+    chains: Mutex<Vec<(String, Vec<Vec<u8>>)>>,
+}
+
+impl Seen {
+    fn resolved(&self, host: &str, addresses: Vec<IpAddr>) {
+        if let Ok(mut resolved) = self.resolved.lock() {
+            resolved.retain(|(name, _)| !name.eq_ignore_ascii_case(host));
+            resolved.push((host.to_owned(), addresses));
+        }
+    }
+
+    fn addresses_of(&self, host: &str) -> Option<Vec<IpAddr>> {
+        let resolved = self.resolved.lock().ok()?;
+        resolved
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(host))
+            .map(|(_, addresses)| addresses.clone())
+    }
+
+    fn presented(&self, server_name: &str, chain: Vec<Vec<u8>>) {
+        if let Ok(mut chains) = self.chains.lock() {
+            chains.retain(|(name, _)| !name.eq_ignore_ascii_case(server_name));
+            chains.push((server_name.to_owned(), chain));
+        }
+    }
+
+    /// The chain `server_name` presented, if its end entity is `leaf` (the
+    /// certificate of the connection the response came over).
+    fn chain_of(&self, server_name: &str, leaf: &[u8]) -> Option<Vec<Vec<u8>>> {
+        let chains = self.chains.lock().ok()?;
+        chains
+            .iter()
+            .find(|(name, chain)| {
+                name.eq_ignore_ascii_case(server_name)
+                    && chain.first().is_some_and(|first| first.as_slice() == leaf)
+            })
+            .map(|(_, chain)| chain.clone())
+    }
+}
+
+/// The configured certificate verifier, unchanged, that also notes the chain
+/// each server presented: rustls hands a verifier the end entity and the
+/// intermediates as sent, while the HTTP client's `TlsInfo` keeps only the
+/// end entity.
+#[derive(Debug)]
+struct RecordingVerifier {
+    inner: Arc<dyn rustls::client::danger::ServerCertVerifier>,
+    seen: Arc<Seen>,
+}
+
+impl rustls::client::danger::ServerCertVerifier for RecordingVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        let verified = self.inner.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )?;
+        let chain = std::iter::once(end_entity)
+            .chain(intermediates)
+            .map(|certificate| certificate.as_ref().to_vec())
+            .collect();
+        self.seen.presented(&server_name.to_str(), chain);
+        Ok(verified)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        certificate: &rustls::pki_types::CertificateDer<'_>,
+        signature: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.inner
+            .verify_tls12_signature(message, certificate, signature)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        certificate: &rustls::pki_types::CertificateDer<'_>,
+        signature: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.inner
+            .verify_tls13_signature(message, certificate, signature)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+
+    fn requires_raw_public_keys(&self) -> bool {
+        self.inner.requires_raw_public_keys()
+    }
+
+    fn root_hint_subjects(&self) -> Option<&[rustls::DistinguishedName]> {
+        self.inner.root_hint_subjects()
     }
 }
 
@@ -435,6 +622,17 @@ impl CaptureProblem {
             CaptureProblem::DecompressionLimit => "decompression_limit",
         }
     }
+
+    /// Whether capturing again later may give a clean capture: the server
+    /// answered with an error (a login wall, 429, a 5xx — or a 404 that may
+    /// be a hiccup), or the body was cut by time or a broken connection. A
+    /// body too large or a decompression bomb will be the same next time.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            CaptureProblem::HttpStatus(_) | CaptureProblem::Timeout | CaptureProblem::Disconnected
+        )
+    }
 }
 
 impl Explain for CaptureProblem {
@@ -489,12 +687,22 @@ struct Exchange {
     content_type: Option<String>,
     content_encoding: Option<String>,
     tls_certificate: Option<Vec<u8>>,
+    /// Every address the host name resolved to (none for an address literal,
+    /// or a connection the client reused without resolving).
+    resolved_addresses: Option<Vec<IpAddr>>,
+    /// The chain the TLS server presented, end entity first.
+    tls_chain: Option<Vec<Vec<u8>>>,
 }
 
-/// The capturer: one HTTP client, reused across captures.
+/// The capturer. Each capture gets an HTTP client of its own (cheap: the
+/// TLS roots and settings are built once, here), so what its resolver and
+/// certificate verifier saw belongs to that capture alone, and no connection
+/// is reused from another capture.
 #[derive(Debug, Clone)]
 pub struct Capturer {
-    client: reqwest::Client,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    verifier: Arc<dyn rustls::client::danger::ServerCertVerifier>,
+    overrides: Arc<Vec<(String, IpAddr)>>,
     config: Arc<CaptureConfig>,
 }
 
@@ -505,32 +713,53 @@ const ACCEPT_ENCODING: &str = "gzip, deflate";
 impl Capturer {
     pub fn new(config: CaptureConfig) -> Result<Capturer, CaptureError> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
-            .map_err(|error| CaptureError::Tls(error.to_string()))?;
-        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        let extra_roots = config
+            .extra_roots
+            .iter()
+            .map(|der| rustls::pki_types::CertificateDer::from(der.clone()));
+        let verifier =
+            rustls_platform_verifier::Verifier::new_with_extra_roots(extra_roots, provider.clone())
+                .map_err(|error| CaptureError::Tls(error.to_string()))?;
+        let capturer = Capturer {
+            provider,
+            verifier: Arc::new(verifier),
+            overrides: Arc::new(config.resolve_overrides.clone()),
+            config: Arc::new(config),
+        };
+        // A setting the client refuses shows now, not at the first capture.
+        capturer.client(&Arc::new(Seen::default()))?;
+        Ok(capturer)
+    }
+
+    /// One capture's HTTP client: our resolver and the configured verifier,
+    /// both noting what they saw in `seen`.
+    fn client(&self, seen: &Arc<Seen>) -> Result<reqwest::Client, CaptureError> {
+        let verifier = RecordingVerifier {
+            inner: self.verifier.clone(),
+            seen: seen.clone(),
+        };
+        let mut tls = rustls::ClientConfig::builder_with_provider(self.provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(|error| CaptureError::Tls(error.to_string()))?
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(verifier))
             .with_no_client_auth();
         tls.alpn_protocols = vec![b"http/1.1".to_vec()];
-        let client = reqwest::Client::builder()
+        reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .tls_info(true)
             .dns_resolver(GuardedResolver {
-                allow_loopback: config.allow_loopback,
+                allow_loopback: self.config.allow_loopback,
+                overrides: self.overrides.clone(),
+                seen: Some(seen.clone()),
             })
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(config.connect_timeout)
-            .read_timeout(config.read_timeout)
+            .connect_timeout(self.config.connect_timeout)
+            .read_timeout(self.config.read_timeout)
             .http1_only()
             .build()
-            .map_err(|error| CaptureError::Connect(error.to_string()))?;
-        Ok(Capturer {
-            client,
-            config: Arc::new(config),
-        })
+            .map_err(|error| CaptureError::Connect(error.to_string()))
     }
 
     pub fn config(&self) -> &CaptureConfig {
@@ -555,9 +784,6 @@ impl Capturer {
         let port = url
             .port_or_known_default()
             .ok_or_else(|| CaptureError::InvalidUrl(url.to_string()))?;
-        if !self.config.allow_loopback && !self.config.allowed_ports.contains(&port) {
-            return Err(CaptureError::PortNotAllowed(port));
-        }
         let host = url
             .host()
             .ok_or_else(|| CaptureError::InvalidUrl(url.to_string()))?;
@@ -566,6 +792,14 @@ impl Capturer {
             Host::Ipv6(address) => Some(IpAddr::V6(address)),
             Host::Domain(_) => None,
         };
+        // Test servers listen on port 0: with loopback allowed, a loopback
+        // address literal may use any port. A name never may — what it
+        // resolves to is not known yet.
+        let test_server = self.config.allow_loopback
+            && literal.is_some_and(|address| refused_range(address, false) == Some("loopback"));
+        if !test_server && !self.config.allowed_ports.contains(&port) {
+            return Err(CaptureError::PortNotAllowed(port));
+        }
         if let Some(address) = literal
             && let Some(range) = refused_range(address, self.config.allow_loopback)
         {
@@ -593,11 +827,13 @@ impl Capturer {
     ) -> Result<Capture, CaptureError> {
         let requested = self.check_url(url)?;
         let deadline = tokio::time::Instant::now() + self.config.total_timeout;
+        let seen = Arc::new(Seen::default());
+        let client = self.client(&seen)?;
         let mut exchanges: Vec<Exchange> = Vec::new();
         let mut redirects = Vec::new();
         let mut current = requested.clone();
         loop {
-            let exchange = self.exchange(&current, deadline).await?;
+            let exchange = self.exchange(&client, &seen, &current, deadline).await?;
             let location = redirect_location(&exchange);
             let status = exchange.status;
             exchanges.push(exchange);
@@ -672,12 +908,13 @@ impl Capturer {
     /// One request and its response, bounded by `deadline`.
     async fn exchange(
         &self,
+        client: &reqwest::Client,
+        seen: &Seen,
         url: &Url,
         deadline: tokio::time::Instant,
     ) -> Result<Exchange, CaptureError> {
         let request_bytes = request_block(url, &self.config.user_agent);
-        let request = self
-            .client
+        let request = client
             .get(url.clone())
             .header(reqwest::header::USER_AGENT, &self.config.user_agent)
             .header(reqwest::header::ACCEPT, ACCEPT)
@@ -716,6 +953,19 @@ impl Capturer {
             .get::<reqwest::tls::TlsInfo>()
             .and_then(|info| info.peer_certificate())
             .map(<[u8]>::to_vec);
+        let host = match url.host() {
+            Some(Host::Domain(name)) => Some(name.to_owned()),
+            _ => None,
+        };
+        let resolved_addresses = host.as_deref().and_then(|name| seen.addresses_of(name));
+        let tls_chain = match (&tls_certificate, url.host_str()) {
+            (Some(leaf), Some(server_name)) => {
+                // rustls names an IPv6 server without brackets.
+                let server_name = server_name.trim_start_matches('[').trim_end_matches(']');
+                seen.chain_of(server_name, leaf)
+            }
+            _ => None,
+        };
         let response_head = response_head(&response);
 
         let limit = self.config.max_body_bytes;
@@ -765,6 +1015,8 @@ impl Capturer {
             content_type,
             content_encoding,
             tls_certificate,
+            resolved_addresses,
+            tls_chain,
         })
     }
 }
@@ -988,6 +1240,13 @@ fn write_warc(
         if let Some(address) = exchange.remote_address {
             metadata_fields.push(("resolved-ip", format!("{uri} {address}")));
         }
+        if let Some(addresses) = &exchange.resolved_addresses {
+            let mut line = uri.to_owned();
+            for address in addresses {
+                let _ = write!(line, " {address}");
+            }
+            metadata_fields.push(("resolved-addresses", line));
+        }
         if let Some(certificate) = &exchange.tls_certificate {
             metadata_fields.push((
                 "tls-peer-certificate-sha256",
@@ -996,6 +1255,17 @@ fn write_warc(
             metadata_fields.push((
                 "tls-peer-certificate",
                 format!("{uri} {}", data_encoding::BASE64.encode(certificate)),
+            ));
+        }
+        // The whole chain as presented, end entity first (position 0).
+        for (position, certificate) in exchange.tls_chain.iter().flatten().enumerate() {
+            metadata_fields.push((
+                "tls-chain-certificate",
+                format!(
+                    "{uri} {position} {} {}",
+                    Sha256Digest::of(certificate),
+                    data_encoding::BASE64.encode(certificate)
+                ),
             ));
         }
     }
@@ -1067,7 +1337,21 @@ pub fn classify_removal(
     if later.content_digest == original.content_digest {
         return Removal::StillPresent { containment: 1.0 };
     }
-    match (&original.text, &later.text) {
+    // A body cut by the deadline or a broken connection shows only its
+    // start: the content may be further down. What it shows can prove
+    // presence, never absence.
+    let cut = match capture.truncated {
+        Some(Truncation::Time) => Some(CaptureProblem::Timeout),
+        Some(Truncation::Disconnect) => Some(CaptureProblem::Disconnected),
+        Some(Truncation::Length) | None => None,
+    };
+    let unproven = |removal: Removal| match (removal, cut) {
+        (Removal::Removed { .. }, Some(problem)) => Removal::Unreachable {
+            reason: problem.reason().to_owned(),
+        },
+        (removal, _) => removal,
+    };
+    unproven(match (&original.text, &later.text) {
         (Some(before), Some(after)) => match before.containment_in(after) {
             Some(share) if share >= STILL_PRESENT_THRESHOLD => {
                 Removal::StillPresent { containment: share }
@@ -1084,7 +1368,7 @@ pub fn classify_removal(
         _ => Removal::Removed {
             reason: "content_changed".to_owned(),
         },
-    }
+    })
 }
 
 #[cfg(test)]
@@ -1165,6 +1449,22 @@ mod tests {
         assert_eq!(reason("file:///etc/passwd"), Some("scheme_not_allowed"));
         assert_eq!(reason("gopher://example.com/"), Some("scheme_not_allowed"));
         assert_eq!(reason("http://example.com:8080/"), Some("port_not_allowed"));
+        // Loopback allowed (tests): any port on a loopback address literal,
+        // never on a name or another address.
+        let testing = Capturer::new(CaptureConfig {
+            allow_loopback: true,
+            ..CaptureConfig::default()
+        })
+        .unwrap();
+        let testing = |url: &str| testing.check_url(url).err().map(|error| error.reason());
+        assert_eq!(testing("http://127.0.0.1:8123/"), None);
+        assert_eq!(testing("http://[::1]:8123/"), None);
+        assert_eq!(testing("http://localhost:8123/"), Some("port_not_allowed"));
+        assert_eq!(
+            testing("http://example.com:8123/"),
+            Some("port_not_allowed")
+        );
+        assert_eq!(testing("http://10.0.0.5:8123/"), Some("port_not_allowed"));
         assert_eq!(
             reason("http://user:secret@example.com/"),
             Some("invalid_url")
@@ -1184,6 +1484,139 @@ mod tests {
             "http://[fd00::1]/",
         ] {
             assert_eq!(reason(url), Some("refused_address"), "{url}");
+        }
+    }
+
+    /// A stand-in for the platform verifier: accepts or refuses every chain.
+    #[derive(Debug)]
+    struct Verdict(bool);
+
+    impl rustls::client::danger::ServerCertVerifier for Verdict {
+        fn verify_server_cert(
+            &self,
+            _: &rustls::pki_types::CertificateDer<'_>,
+            _: &[rustls::pki_types::CertificateDer<'_>],
+            _: &rustls::pki_types::ServerName<'_>,
+            _: &[u8],
+            _: rustls::pki_types::UnixTime,
+        ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+            if self.0 {
+                Ok(rustls::client::danger::ServerCertVerified::assertion())
+            } else {
+                Err(rustls::Error::General("untrusted".to_owned()))
+            }
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            _: &[u8],
+            _: &rustls::pki_types::CertificateDer<'_>,
+            _: &rustls::DigitallySignedStruct,
+        ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+            Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            _: &[u8],
+            _: &rustls::pki_types::CertificateDer<'_>,
+            _: &rustls::DigitallySignedStruct,
+        ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+            Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+            vec![rustls::SignatureScheme::ED25519]
+        }
+    }
+
+    /// The verifier notes the chain a server presented — end entity, then
+    /// the intermediates as sent — once it verified, and only then; the
+    /// response finds it by server name and its own leaf.
+    #[test]
+    fn the_presented_chain_is_noted_once_it_verifies() {
+        use rustls::client::danger::ServerCertVerifier;
+        use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+        let (leaf, intermediate, cross) = (vec![1u8, 1], vec![2u8, 2], vec![3u8, 3]);
+        let chain = [
+            CertificateDer::from(intermediate.clone()),
+            CertificateDer::from(cross.clone()),
+        ];
+        let name = ServerName::try_from("evidence.example.org").unwrap();
+        for trusted in [false, true] {
+            let seen = Arc::new(Seen::default());
+            let verifier = RecordingVerifier {
+                inner: Arc::new(Verdict(trusted)),
+                seen: seen.clone(),
+            };
+            let result = verifier.verify_server_cert(
+                &CertificateDer::from(leaf.clone()),
+                &chain,
+                &name,
+                &[],
+                UnixTime::now(),
+            );
+            assert_eq!(result.is_ok(), trusted);
+            let noted = seen.chain_of("EVIDENCE.example.org", &leaf);
+            if trusted {
+                assert_eq!(
+                    noted,
+                    Some(vec![leaf.clone(), intermediate.clone(), cross.clone()])
+                );
+                // Another connection's leaf, or another server: not this chain.
+                assert_eq!(seen.chain_of("evidence.example.org", &[9]), None);
+                assert_eq!(seen.chain_of("other.example.org", &leaf), None);
+            } else {
+                assert_eq!(noted, None);
+            }
+        }
+    }
+
+    /// The metadata record names every resolved address and every
+    /// certificate of the presented chain.
+    #[test]
+    fn the_metadata_record_lists_resolved_addresses_and_the_chain() {
+        use std::io::Read;
+        let url = Url::parse("https://evidence.example.org/post/1").unwrap();
+        let (leaf, intermediate) = (vec![1u8, 2, 3], vec![4u8, 5, 6]);
+        let exchange = Exchange {
+            url: url.clone(),
+            request: request_block(&url, "test"),
+            response_head: b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\n".to_vec(),
+            body: b"post".to_vec(),
+            status: 200,
+            remote_address: Some("2a00:1450:4001:80b::200e".parse().unwrap()),
+            truncated: None,
+            content_type: Some("text/plain".to_owned()),
+            content_encoding: None,
+            tls_certificate: Some(leaf.clone()),
+            resolved_addresses: Some(vec![
+                "93.184.216.34".parse().unwrap(),
+                "2a00:1450:4001:80b::200e".parse().unwrap(),
+            ]),
+            tls_chain: Some(vec![leaf.clone(), intermediate.clone()]),
+        };
+        let now: Timestamp = "2026-11-28T09:30:00Z".parse().unwrap();
+        let warc = write_warc(&[exchange], &[], "KZ-TEST", now, "test").unwrap();
+        let mut text = String::new();
+        flate2::read::MultiGzDecoder::new(warc.as_slice())
+            .read_to_string(&mut text)
+            .unwrap();
+        for expected in [
+            format!("resolved-ip: {url} 2a00:1450:4001:80b::200e\r\n"),
+            format!("resolved-addresses: {url} 93.184.216.34 2a00:1450:4001:80b::200e\r\n"),
+            format!(
+                "tls-chain-certificate: {url} 0 {} {}\r\n",
+                Sha256Digest::of(&leaf),
+                data_encoding::BASE64.encode(&leaf)
+            ),
+            format!(
+                "tls-chain-certificate: {url} 1 {} {}\r\n",
+                Sha256Digest::of(&intermediate),
+                data_encoding::BASE64.encode(&intermediate)
+            ),
+        ] {
+            assert!(text.contains(&expected), "missing {expected:?} in {text}");
         }
     }
 

@@ -70,12 +70,17 @@ fn check_key_name(name: &str) -> Result<(), KeyError> {
 
 /// c2sp.org/signed-note: SHA-256(key name ‖ 0x0A ‖ 0x01 ‖ public key)[:4], big-endian.
 pub fn key_id(name: &str, public_key: &[u8; 32]) -> u32 {
+    let digest = key_hash(name, public_key);
+    u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
+}
+
+/// SHA-256(key name ‖ 0x0A ‖ 0x01 ‖ public key): the key ID is its start.
+fn key_hash(name: &str, public_key: &[u8; 32]) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(name.as_bytes());
     hasher.update([b'\n', ED25519_TYPE]);
     hasher.update(public_key);
-    let digest = hasher.finalize();
-    u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
+    hasher.finalize().into()
 }
 
 /// The log's signing key: an Ed25519 key with its signed-note name.
@@ -344,6 +349,13 @@ impl VerifierKey {
 
     pub fn key_id(&self) -> u32 {
         self.key_id
+    }
+
+    /// The key's fingerprint for people to compare: the whole hash whose
+    /// first four bytes are the key ID (SHA-256 of the name, a newline, the
+    /// key type and the public key), `sha256:<hex>`.
+    pub fn fingerprint(&self) -> crate::Sha256Digest {
+        crate::Sha256Digest(key_hash(&self.name, self.public_key.as_bytes()))
     }
 }
 

@@ -6,10 +6,14 @@
 //!
 //! A **receipt** proves, offline, that one evidence item was logged: the
 //! item's digest, kind and capture time, its log index, the exact entry bytes,
-//! the inclusion proof and the signed checkpoint. [`verify_receipt`] checks,
-//! in order: the checkpoint's signature under the log's public key, the entry
+//! the inclusion proof and the signed checkpoint — and, since receipts began
+//! to carry it, the log's public key as text. [`verify_receipt`] checks, in
+//! order: the checkpoint's signature under the log's public key, the entry
 //! against the receipt's fields, the leaf hash, the proof to the checkpoint's
-//! root.
+//! root. [`verify_receipt_with_its_key`] does the same under the key the
+//! receipt carries — which proves the receipt consistent, not genuine: anyone
+//! can sign a checkpoint with a key of their own and put that key in the
+//! receipt, so the key must be compared with the published one.
 
 use jiff::Timestamp;
 use qorgau_domain::message::{Explain, Message};
@@ -102,6 +106,12 @@ pub struct Receipt {
     pub inclusion_proof: Vec<String>,
     /// The signed checkpoint the proof leads to (C2SP signed note).
     pub checkpoint: String,
+    /// The log's public key (`name+<key ID>+<base64>`), the key that signed
+    /// the checkpoint: so the receipt can be checked without fetching it.
+    /// A convenience, not a proof — compare it with the published key.
+    /// Receipts issued before this field have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
 }
 
 /// Why a receipt could not be made.
@@ -153,7 +163,14 @@ impl Receipt {
             entry,
             inclusion_proof: proof.iter().map(hex::encode).collect(),
             checkpoint: checkpoint.note.clone(),
+            public_key: None,
         })
+    }
+
+    /// The receipt carrying `key`, the key that signed its checkpoint.
+    pub fn with_public_key(mut self, key: &VerifierKey) -> Receipt {
+        self.public_key = Some(key.to_string());
+        self
     }
 
     /// Pretty JSON with a final newline: the file the applicant downloads.
@@ -208,6 +225,15 @@ pub enum ReceiptError {
     /// The proof does not lead from this entry at this index to the root.
     #[error("the inclusion proof does not lead to the checkpoint's root: {0}")]
     ProofInvalid(ProofError),
+    /// The receipt names another key than the one it is checked with.
+    #[error("the receipt names the log key {receipt_key}, not {key}")]
+    KeyMismatch { receipt_key: String, key: String },
+    /// The key the receipt carries is not a valid key.
+    #[error("the log key in the receipt is not valid: {0}")]
+    KeyMalformed(String),
+    /// Checked with the receipt's own key, but it carries none.
+    #[error("the receipt does not carry the log's public key")]
+    NoKey,
 }
 
 impl ReceiptError {
@@ -232,6 +258,9 @@ impl Explain for ReceiptError {
             ReceiptError::ProofMalformed(_) => "proof_malformed",
             ReceiptError::IndexOutOfRange { .. } => "index_out_of_range",
             ReceiptError::ProofInvalid(_) => "proof_invalid",
+            ReceiptError::KeyMismatch { .. } => "public_key_mismatch",
+            ReceiptError::KeyMalformed(_) => "public_key_malformed",
+            ReceiptError::NoKey => "public_key_required",
         }
     }
 
@@ -272,18 +301,58 @@ impl Explain for ReceiptError {
                     .with("size", *tree_size as i64)
             }
             ReceiptError::ProofInvalid(_) => Message::new("evidence-proof-invalid"),
+            ReceiptError::KeyMismatch { receipt_key, key } => {
+                Message::new("evidence-receipt-key-mismatch")
+                    .with("receipt_key", receipt_key.as_str())
+                    .with("key", key.as_str())
+            }
+            ReceiptError::KeyMalformed(detail) => {
+                Message::new("evidence-receipt-key-malformed").with("detail", detail.as_str())
+            }
+            ReceiptError::NoKey => Message::new("evidence-public-key-required"),
         }
     }
 }
 
-/// Checks a receipt offline under the log's public key.
-pub fn verify_receipt(json: &[u8], key: &VerifierKey) -> Result<VerifiedReceipt, ReceiptError> {
+fn parse_receipt(json: &[u8]) -> Result<Receipt, ReceiptError> {
     let receipt: Receipt =
         serde_json::from_slice(json).map_err(|error| ReceiptError::Malformed(error.to_string()))?;
     if receipt.format != RECEIPT_FORMAT {
         return Err(ReceiptError::UnsupportedFormat(receipt.format));
     }
+    Ok(receipt)
+}
 
+/// Checks a receipt offline under the log's public key. A receipt that
+/// carries a key must carry exactly this one (as the key prints): the field
+/// is not signed, so a changed key text is refused rather than ignored.
+pub fn verify_receipt(json: &[u8], key: &VerifierKey) -> Result<VerifiedReceipt, ReceiptError> {
+    let receipt = parse_receipt(json)?;
+    check_receipt(receipt, key)
+}
+
+/// Checks a receipt offline under the key it carries, and returns that key.
+/// This proves the receipt consistent — its checkpoint signed by that key
+/// (name and key ID, then the signature), its entry in that tree — but not
+/// that the key is the log's: the caller must compare the key with the
+/// published one (`GET /api/v1/log/public-key`).
+pub fn verify_receipt_with_its_key(
+    json: &[u8],
+) -> Result<(VerifiedReceipt, VerifierKey), ReceiptError> {
+    let receipt = parse_receipt(json)?;
+    let key: VerifierKey = receipt
+        .public_key
+        .as_deref()
+        .ok_or(ReceiptError::NoKey)?
+        .parse()
+        .map_err(|error: crate::checkpoint::KeyError| {
+            ReceiptError::KeyMalformed(error.to_string())
+        })?;
+    let verified = check_receipt(receipt, &key)?;
+    Ok((verified, key))
+}
+
+fn check_receipt(receipt: Receipt, key: &VerifierKey) -> Result<VerifiedReceipt, ReceiptError> {
     // 1. The checkpoint: signed by this key, for this key's log.
     let checkpoint = verify_checkpoint(&receipt.checkpoint, key).map_err(|error| match error {
         CheckpointError::Note(NoteError::Malformed(detail)) => {
@@ -300,6 +369,18 @@ pub fn verify_receipt(json: &[u8], key: &VerifierKey) -> Result<VerifiedReceipt,
             ReceiptError::CheckpointOriginMismatch { expected, found }
         }
     })?;
+
+    // The key the receipt names, if any, is the one that signed, spelled as
+    // it prints.
+    if let Some(named) = &receipt.public_key {
+        let expected = key.to_string();
+        if *named != expected {
+            return Err(ReceiptError::KeyMismatch {
+                receipt_key: named.clone(),
+                key: expected,
+            });
+        }
+    }
 
     // 2. The entry says what the receipt says.
     let entry = LogEntry::from_bytes(receipt.entry.as_bytes())
@@ -414,10 +495,11 @@ impl<S: LeafStore> TransparencyLog<S> {
             .sign_checkpoint(&Checkpoint::new(self.key.name(), size, root)))
     }
 
-    /// The receipt for leaf `index` under the current tree head.
+    /// The receipt for leaf `index` under the current tree head, carrying
+    /// the log's public key.
     pub fn receipt(&self, index: u64) -> Result<Receipt, IssueError<S::Error>> {
         let checkpoint = self.checkpoint()?;
-        Receipt::issue(&self.log, index, &checkpoint)
+        Ok(Receipt::issue(&self.log, index, &checkpoint)?.with_public_key(&self.verifier_key()))
     }
 }
 
@@ -569,6 +651,7 @@ mod tests {
             "entry_mismatch",
             "proof_invalid",
             "checkpoint_signature_invalid",
+            "public_key_mismatch",
         ] {
             assert!(failures.contains(code), "{code} never seen: {failures:?}");
         }
@@ -630,6 +713,80 @@ mod tests {
         assert!(matches!(
             check("{\"format\":\"qorgau-receipt/9\"}"),
             Err(ReceiptError::Malformed(_))
+        ));
+    }
+
+    /// Receipts carry the key that signed their checkpoint; checked under
+    /// that key they verify, and the key comes back to be compared with the
+    /// published one. A receipt forged with a key of its own is consistent
+    /// too — which is why the key must be compared — and is refused under
+    /// the log's key.
+    #[test]
+    fn a_receipt_carries_its_key_and_verifies_under_it() {
+        let (log, receipt) = sample();
+        let genuine = key(1).verifier_key();
+        assert_eq!(receipt.public_key, Some(genuine.to_string()));
+        let (verified, carried) =
+            verify_receipt_with_its_key(receipt.to_json().as_bytes()).unwrap();
+        assert_eq!(carried, genuine);
+        assert_eq!(verified, check(&receipt.to_json()).unwrap());
+        // The fingerprint starts with the key ID.
+        let fingerprint = genuine.fingerprint().to_string();
+        assert!(
+            fingerprint.starts_with(&format!("sha256:{:08x}", genuine.key_id())),
+            "{fingerprint}"
+        );
+
+        // A forger signs the same tree with a key of their own.
+        let size = log.log().size().unwrap();
+        let root = log.log().root(size).unwrap();
+        let forger = key(2);
+        let mut forged = receipt.clone();
+        forged.checkpoint = forger
+            .sign_checkpoint(&Checkpoint::new(ORIGIN, size, root))
+            .note;
+        forged.public_key = Some(forger.verifier_key().to_string());
+        let (_, carried) = verify_receipt_with_its_key(forged.to_json().as_bytes()).unwrap();
+        assert_eq!(carried, forger.verifier_key());
+        assert_ne!(carried.fingerprint(), genuine.fingerprint());
+        assert!(matches!(
+            check(&forged.to_json()),
+            Err(ReceiptError::CheckpointWrongKey(_))
+        ));
+        // The genuine checkpoint with the forger's key text beside it: the
+        // field is not signed, so it must match the key that checks.
+        let mut renamed = receipt.clone();
+        renamed.public_key = Some(forger.verifier_key().to_string());
+        assert_eq!(
+            check(&renamed.to_json()),
+            Err(ReceiptError::KeyMismatch {
+                receipt_key: forger.verifier_key().to_string(),
+                key: genuine.to_string(),
+            })
+        );
+        // Only the key text changed: the checkpoint is not signed by it.
+        let mut swapped = receipt.clone();
+        swapped.public_key = Some(forger.verifier_key().to_string());
+        assert!(matches!(
+            verify_receipt_with_its_key(swapped.to_json().as_bytes()),
+            Err(ReceiptError::CheckpointWrongKey(_))
+        ));
+
+        // Receipts from before the field still verify under a given key,
+        // and say they carry none when asked for their own.
+        let mut older = receipt.clone();
+        older.public_key = None;
+        assert!(!older.to_json().contains("public_key"));
+        check(&older.to_json()).unwrap();
+        assert_eq!(
+            verify_receipt_with_its_key(older.to_json().as_bytes()),
+            Err(ReceiptError::NoKey)
+        );
+        let mut broken = receipt;
+        broken.public_key = Some("qorgau.test/log+00000000+AAAA".to_owned());
+        assert!(matches!(
+            verify_receipt_with_its_key(broken.to_json().as_bytes()),
+            Err(ReceiptError::KeyMalformed(_))
         ));
     }
 

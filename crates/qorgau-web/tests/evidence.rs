@@ -141,6 +141,22 @@ async fn event_types(app: &TestApp, case_id: &str) -> Vec<String> {
         .collect()
 }
 
+/// The case's record ends with the re-capture, its re-check and the
+/// removal verified through the procedure's command.
+fn assert_verified_by_the_recheck(types: &[String]) {
+    let tail: Vec<&str> = types
+        .iter()
+        .rev()
+        .take(3)
+        .rev()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        tail,
+        ["evidence_captured", "removal_rechecked", "removal_verified"]
+    );
+}
+
 async fn public_key(app: &TestApp) -> VerifierKey {
     let reply = app.get("/api/v1/log/public-key", None).await;
     assert_eq!(reply.status, 200);
@@ -200,6 +216,36 @@ async fn the_order(app: &TestApp) -> Value {
     let reply = app.get("/api/v1/orders", Some("qgk_evidence")).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     reply.json()[0].clone()
+}
+
+/// The owner's open order's id.
+async fn the_order_id(app: &TestApp) -> String {
+    the_order(app).await["order_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The owner reports the order's content removed.
+async fn report_removal(app: &TestApp, order_id: &str) {
+    let reply = app
+        .post(
+            &format!("/api/v1/orders/{order_id}/removal"),
+            Some("qgk_evidence"),
+            json!({"note": "deleted"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+}
+
+/// Waits until a re-capture of the case has its verdict.
+async fn wait_for_recheck(app: &TestApp, case_id: &str, code: &str) -> Vec<Value> {
+    wait_for_evidence(app, case_id, code, |items| {
+        items
+            .iter()
+            .any(|item| item["kind"] == "recapture" && item["removal"] != Value::Null)
+    })
+    .await
 }
 
 async fn receipt_of(app: &TestApp, case_id: &str, code: &str, item: &Value) -> Vec<u8> {
@@ -294,22 +340,10 @@ async fn a_reported_url_is_captured_logged_and_its_removal_verified_without_anyo
         START.parse::<Timestamp>().unwrap() + SignedDuration::from_hours(24)
     );
     site.answer(410);
-    let reply = app
-        .post(
-            &format!("/api/v1/orders/{order_id}/removal"),
-            Some("qgk_evidence"),
-            json!({"note": "deleted"}),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
+    report_removal(&app, &order_id).await;
 
     // Again without anyone acting: a re-capture proving absence…
-    let items = wait_for_evidence(&app, &case_id, &code, |items| {
-        items
-            .iter()
-            .any(|item| item["kind"] == "recapture" && item["removal"] != Value::Null)
-    })
-    .await;
+    let items = wait_for_recheck(&app, &case_id, &code).await;
     let recapture = items
         .iter()
         .find(|item| item["kind"] == "recapture")
@@ -346,17 +380,7 @@ async fn a_reported_url_is_captured_logged_and_its_removal_verified_without_anyo
     }
     assert_eq!(verified_removal, Some(VerificationResult::Removed));
     let types = event_types(&app, &case_id).await;
-    let tail: Vec<&str> = types
-        .iter()
-        .rev()
-        .take(3)
-        .rev()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(
-        tail,
-        ["evidence_captured", "removal_rechecked", "removal_verified"]
-    );
+    assert_verified_by_the_recheck(&types);
     // The applicant's timeline tells it in the case's language.
     let status = app
         .get(&format!("/api/v1/applications/{case_id}"), Some(&code))
@@ -501,6 +525,330 @@ async fn an_address_that_is_never_fetched_fails_once_and_for_all() {
     );
 }
 
+/// The job of `kind` of the case (the first whose payload holds `marker`)
+/// once the worker has handed it back (it records the attempt's events, then
+/// the job's state: a moment apart).
+async fn settled_job(app: &TestApp, case_id: &str, kind: &str, marker: &str) -> qorgau_store::Job {
+    for _ in 0..500 {
+        let jobs = app.store.jobs(Some(case_id)).await.unwrap();
+        let job = jobs
+            .into_iter()
+            .find(|job| job.kind == kind && job.payload.contains(marker))
+            .unwrap();
+        if job.status != JobStatus::Running {
+            return job;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the {kind} job of {case_id} stays running");
+}
+
+fn time_of(value: &Value) -> Timestamp {
+    value.as_str().unwrap().parse().unwrap()
+}
+
+/// The `capture_failed` events of a case: (evidence id, attempt, reason,
+/// retry at).
+async fn failures(app: &TestApp, case_id: &str) -> Vec<(String, u32, String, Option<Timestamp>)> {
+    app.store
+        .load_case(case_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .events
+        .into_iter()
+        .filter_map(|event| match event {
+            CaseEvent::CaptureFailed {
+                evidence_id,
+                attempt,
+                reason,
+                retry_at,
+                ..
+            } => Some((evidence_id, attempt, reason, retry_at)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Issue 4: a capture that fails — here a login wall (403) — is recorded as
+/// failed with its reason, never dropped, and retried with backoff. The 403
+/// pages are kept (evidence of what the site showed), each an item with its
+/// file, log leaf and receipt; the retry records under a new item, so no id
+/// has two files; the clean capture that follows is what the removal check
+/// compares with.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_login_wall_is_kept_as_failed_evidence_and_retried_until_the_page_is_captured() {
+    let site = Site::start().await;
+    site.answer(403);
+    let app = TestApp::spawn_with_worker(vec![site.rewrite()]).await;
+    add_owner(&app).await;
+    let (case_id, code) = app.apply(application(URL)).await;
+    let start: Timestamp = START.parse().unwrap();
+    let key = public_key(&app).await;
+
+    // Attempt 1 (10:00): kept, failed, retried after a minute.
+    let items = wait_for_evidence(&app, &case_id, &code, |items| items.len() == 1).await;
+    let first = items[0].clone();
+    let base = first["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        (
+            &first["kind"],
+            &first["status"],
+            &first["reason"],
+            &first["attempts"]
+        ),
+        (
+            &json!("capture"),
+            &json!("failed"),
+            &json!("http_status"),
+            &json!(1)
+        ),
+        "{first}"
+    );
+    assert_eq!(
+        time_of(&first["retry_at"]),
+        start + SignedDuration::from_mins(1)
+    );
+    let file = file_of(&app, &case_id, &code, &first).await;
+    assert_eq!(file.status, 200);
+    assert_eq!(
+        json!(Sha256Digest::of(&file.body).to_string()),
+        first["digest"]
+    );
+    warcio_check(app.folder.path(), "login-wall.warc.gz", &file.body);
+    verify_receipt(&receipt_of(&app, &case_id, &code, &first).await, &key).unwrap();
+    let job = settled_job(&app, &case_id, "capture", "").await;
+    assert_eq!(
+        (job.status, job.attempts, job.last_error.as_deref()),
+        (JobStatus::Queued, 1, Some("http_status"))
+    );
+    assert_eq!(job.run_at, start + SignedDuration::from_mins(1));
+
+    // Attempt 2 (10:01): the wall again, a new item, retried two minutes on.
+    app.clock.set(start + SignedDuration::from_mins(1));
+    let items = wait_for_evidence(&app, &case_id, &code, |items| items.len() == 2).await;
+    let second = items[1].clone();
+    assert_eq!(second["id"], format!("{base}_2"));
+    assert_eq!(
+        (&second["status"], &second["reason"], &second["attempts"]),
+        (&json!("failed"), &json!("http_status"), &json!(2)),
+        "{second}"
+    );
+    assert_eq!(
+        time_of(&second["retry_at"]),
+        start + SignedDuration::from_mins(3)
+    );
+    // The first item is as it was.
+    assert_eq!(items[0], first);
+
+    // Attempt 3 (10:03): the page is there.
+    settled_job(&app, &case_id, "capture", "").await;
+    site.answer(200);
+    app.clock.set(start + SignedDuration::from_mins(3));
+    let items = wait_for_evidence(&app, &case_id, &code, |items| items.len() == 3).await;
+    let third = items[2].clone();
+    assert_eq!(third["id"], format!("{base}_3"));
+    assert_eq!(
+        (&third["status"], &third["reason"], &third["retry_at"]),
+        (&json!("ok"), &Value::Null, &Value::Null),
+        "{third}"
+    );
+    verify_receipt(&receipt_of(&app, &case_id, &code, &third).await, &key).unwrap();
+    let digests: std::collections::BTreeSet<&str> = items
+        .iter()
+        .map(|item| item["digest"].as_str().unwrap())
+        .collect();
+    assert_eq!(digests.len(), 3, "three files, one per item");
+    let job = settled_job(&app, &case_id, "capture", "").await;
+    assert_eq!((job.status, job.attempts), (JobStatus::Done, 3));
+    assert_eq!(
+        failures(&app, &case_id).await,
+        [
+            (
+                base.clone(),
+                1,
+                "http_status".to_owned(),
+                Some(start + SignedDuration::from_mins(1))
+            ),
+            (
+                format!("{base}_2"),
+                2,
+                "http_status".to_owned(),
+                Some(start + SignedDuration::from_mins(3))
+            ),
+        ]
+    );
+    // The record and the log agree: one evidence leaf per kept file.
+    app.store.verify().await.unwrap();
+    assert_eq!(app.store.verify_log().await.unwrap().evidence, 3);
+
+    // The removal check compares with the clean capture.
+    app.confirm(&case_id).await;
+    let order_id = the_order_id(&app).await;
+    site.answer(410);
+    report_removal(&app, &order_id).await;
+    let items = wait_for_recheck(&app, &case_id, &code).await;
+    let recapture = items
+        .iter()
+        .find(|item| item["kind"] == "recapture")
+        .unwrap();
+    assert_eq!(recapture["original_id"], third["id"]);
+    assert_eq!(recapture["removal"], "removed");
+}
+
+/// A server error that never ends: every attempt kept and failed, retried
+/// with the backoff (1 min, 2, 4, … up to 6 h), and after the last one the
+/// job gives up — the last `capture_failed` names no retry — never dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_server_error_that_never_ends_is_retried_until_the_attempts_run_out() {
+    let site = Site::start().await;
+    site.answer(503);
+    let app = TestApp::spawn_with_worker(vec![site.rewrite()]).await;
+    let (case_id, code) = app.apply(application(URL)).await;
+    let config = qorgau_app::WorkerConfig::default();
+    let mut now: Timestamp = START.parse().unwrap();
+    let mut expected = Vec::new();
+    for attempt in 1..=config.max_attempts {
+        let items = wait_for_evidence(&app, &case_id, &code, |items| {
+            items.len() == attempt as usize
+        })
+        .await;
+        let item = &items[attempt as usize - 1];
+        assert_eq!(
+            (&item["status"], &item["reason"], &item["attempts"]),
+            (&json!("failed"), &json!("http_status"), &json!(attempt)),
+            "{item}"
+        );
+        assert!(
+            item["digest"].is_string() && item["receipt"].is_string(),
+            "{item}"
+        );
+        let retry_at = (attempt < config.max_attempts).then(|| now + config.backoff(attempt));
+        assert_eq!(
+            item["retry_at"].as_str().map(|text| time_of(&json!(text))),
+            retry_at
+        );
+        expected.push((
+            item["id"].as_str().unwrap().to_owned(),
+            attempt,
+            "http_status".to_owned(),
+            retry_at,
+        ));
+        let job = settled_job(&app, &case_id, "capture", "").await;
+        assert_eq!(job.last_error.as_deref(), Some("http_status"));
+        match retry_at {
+            Some(at) => {
+                assert_eq!((job.status, job.run_at), (JobStatus::Queued, at));
+                now = at;
+                app.clock.set(now);
+            }
+            None => assert_eq!(job.status, JobStatus::Failed),
+        }
+    }
+    assert_eq!(failures(&app, &case_id).await, expected);
+    // Six hours is the longest wait.
+    assert_eq!(
+        expected[10].3.unwrap() - expected[9].3.unwrap(),
+        SignedDuration::from_hours(6)
+    );
+    app.store.verify().await.unwrap();
+    assert_eq!(
+        app.store.verify_log().await.unwrap().evidence,
+        u64::from(config.max_attempts)
+    );
+}
+
+/// A removal check tries again only when it cannot tell: a 503 leaves the
+/// order unverified and is retried; the 404 that follows is the answer —
+/// removed, recorded once, not retried.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_removal_check_is_retried_only_while_it_cannot_tell() {
+    let site = Site::start().await;
+    let app = TestApp::spawn_with_worker(vec![site.rewrite()]).await;
+    add_owner(&app).await;
+    let (case_id, code) = app.apply(application(URL)).await;
+    let capture = wait_for_evidence(&app, &case_id, &code, |items| {
+        items.iter().any(|item| item["status"] == "ok")
+    })
+    .await[0]
+        .clone();
+    app.confirm(&case_id).await;
+    let order_id = the_order_id(&app).await;
+    site.answer(503);
+    report_removal(&app, &order_id).await;
+    let items = wait_for_evidence(&app, &case_id, &code, |items| {
+        items.iter().any(|item| item["kind"] == "recapture")
+    })
+    .await;
+    let unclear = items[1].clone();
+    assert_eq!(
+        (
+            &unclear["kind"],
+            &unclear["status"],
+            &unclear["reason"],
+            &unclear["removal"]
+        ),
+        (
+            &json!("recapture"),
+            &json!("failed"),
+            &json!("http_status"),
+            &Value::Null
+        ),
+        "{unclear}"
+    );
+    assert_eq!(unclear["original_id"], capture["id"]);
+    let retry_at = time_of(&unclear["retry_at"]);
+    let job = settled_job(&app, &case_id, "recapture", "\"reported\"").await;
+    assert_eq!((job.status, job.run_at), (JobStatus::Queued, retry_at));
+    let types = event_types(&app, &case_id).await;
+    assert!(
+        !types.contains(&"removal_rechecked".to_owned()),
+        "{types:?}"
+    );
+
+    site.answer(404);
+    app.clock.set(retry_at);
+    let items = wait_for_recheck(&app, &case_id, &code).await;
+    assert_eq!(items.len(), 3, "{items:?}");
+    let answer = &items[2];
+    assert_eq!(
+        answer["id"],
+        format!("{}_2", unclear["id"].as_str().unwrap())
+    );
+    assert_eq!(
+        (
+            &answer["status"],
+            &answer["reason"],
+            &answer["removal"],
+            &answer["retry_at"]
+        ),
+        (&json!("ok"), &Value::Null, &json!("removed"), &Value::Null),
+        "{answer}"
+    );
+    let job = settled_job(&app, &case_id, "recapture", "\"reported\"").await;
+    assert_eq!(job.status, JobStatus::Done);
+    let mut types = Vec::new();
+    for _ in 0..200 {
+        types = event_types(&app, &case_id).await;
+        if types.contains(&"removal_verified".to_owned()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_verified_by_the_recheck(&types);
+    // One failed attempt, the 503's; the 404 is not a failure.
+    let failed = failures(&app, &case_id).await;
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].0, unclear["id"].as_str().unwrap());
+    let status = app
+        .get(&format!("/api/v1/applications/{case_id}"), Some(&code))
+        .await
+        .json();
+    assert_eq!(status["orders"][0]["status"], "removed");
+    app.store.verify().await.unwrap();
+    app.store.verify_log().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn content_still_there_at_the_deadline_puts_the_order_into_non_compliance() {
     let site = Site::start().await;
@@ -512,19 +860,11 @@ async fn content_still_there_at_the_deadline_puts_the_order_into_non_compliance(
     })
     .await;
     app.confirm(&case_id).await;
-    let order_id = the_order(&app).await["order_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let order_id = the_order_id(&app).await;
     // The deadline passes; the post is still there.
     app.clock
         .set(START.parse::<Timestamp>().unwrap() + SignedDuration::from_hours(24));
-    let items = wait_for_evidence(&app, &case_id, &code, |items| {
-        items
-            .iter()
-            .any(|item| item["kind"] == "recapture" && item["removal"] != Value::Null)
-    })
-    .await;
+    let items = wait_for_recheck(&app, &case_id, &code).await;
     assert_eq!(items[1]["removal"], "still_present");
     let mut types = Vec::new();
     for _ in 0..200 {

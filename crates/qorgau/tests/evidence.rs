@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{TestStore, run};
+use common::{TestStore, qorgau, run};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -301,6 +301,15 @@ async fn a_capture_taken_by_the_service_has_a_receipt_the_binary_verifies_offlin
         .arg("--public-key")
         .arg(&key_text));
     assert_eq!(verified.code, 0, "{}", verified.stderr);
+    // Without a key, the receipt's own is used — the service wrote it in —
+    // and named, to compare with the published one.
+    let verified = run(store.command().args(["receipt", "verify"]).arg(&file));
+    assert_eq!(verified.code, 0, "{}", verified.stderr);
+    assert!(
+        verified.stdout.contains(&public_key) && verified.stdout.contains("fingerprint"),
+        "{}",
+        verified.stdout
+    );
     // …and a receipt with one changed character does not verify.
     let text = String::from_utf8(receipt).unwrap();
     let forged = text.replacen("\"log_index\": ", "\"log_index\": 1", 1);
@@ -328,4 +337,36 @@ async fn a_capture_taken_by_the_service_has_a_receipt_the_binary_verifies_offlin
         verify.stdout
     );
     assert!(verify.stdout.contains("signature by"), "{}", verify.stdout);
+}
+
+/// `QORGAU_CAPTURE_PORTS` / `--capture-ports`: numbers from 1 to 65535,
+/// comma-separated; anything else stops `serve` before the store opens,
+/// naming the variable, in the operator's language.
+#[test]
+fn serve_refuses_capture_ports_that_are_not_ports() {
+    let store = TestStore::embedded();
+    for bad in ["0", "80,65536", "80;443", "", "http"] {
+        let refused = qorgau(
+            &store,
+            &["serve", "--addr", "127.0.0.1:0", "--capture-ports", bad],
+        )
+        .fails(2);
+        assert!(
+            refused.stderr.contains("QORGAU_CAPTURE_PORTS")
+                && refused.stderr.contains("from 1 to 65535"),
+            "{bad}: {}",
+            refused.stderr
+        );
+    }
+    let refused = run(store
+        .command()
+        .args(["--lang", "kk", "serve", "--addr", "127.0.0.1:0"])
+        .env("QORGAU_CAPTURE_PORTS", "80,99999"));
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("QORGAU_CAPTURE_PORTS") && refused.stderr.contains("«99999»"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!store.exists(), "nothing was created");
 }

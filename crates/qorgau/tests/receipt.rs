@@ -8,14 +8,20 @@ use std::path::Path;
 use std::process::Command;
 
 use qorgau_evidence::Sha256Digest;
-use qorgau_evidence::checkpoint::KeyPair;
+use qorgau_evidence::checkpoint::{KeyPair, VerifierKey};
 use qorgau_evidence::merkle::MemoryLeafStore;
 use qorgau_evidence::receipt::{EvidenceKind, LogEntry, Receipt, TransparencyLog};
 
 const ORIGIN: &str = "qorgau.test/log";
 
 fn receipt_and_key() -> (Receipt, String) {
-    let key = KeyPair::from_seed(ORIGIN, [42; 32]).unwrap();
+    receipt_signed_by(42)
+}
+
+/// The receipt of leaf 3 of a five-capture log whose key has `seed`, and
+/// that key's public text.
+fn receipt_signed_by(seed: u8) -> (Receipt, String) {
+    let key = KeyPair::from_seed(ORIGIN, [seed; 32]).unwrap();
     let public_key = key.verifier_key().to_string();
     let mut log = TransparencyLog::new(MemoryLeafStore::new(), key);
     for number in 0..5u8 {
@@ -122,28 +128,114 @@ fn a_receipt_checked_with_another_key_exits_1() {
 }
 
 #[test]
-fn unreadable_input_exits_2() {
+fn without_a_key_the_receipts_own_key_is_used_and_shown_to_compare() {
+    let folder = tempfile::tempdir().unwrap();
+    let (receipt, key) = receipt_and_key();
+    assert_eq!(receipt.public_key.as_deref(), Some(key.as_str()));
+    let file = folder.path().join("receipt.json");
+    std::fs::write(&file, receipt.to_json()).unwrap();
+    let fingerprint = key
+        .parse::<VerifierKey>()
+        .unwrap()
+        .fingerprint()
+        .to_string();
+    let run = verify("en", &file, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("The receipt is valid"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("The key was taken from the receipt itself"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains(&key), "{}", run.stdout);
+    assert!(run.stdout.contains(&fingerprint), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("/api/v1/log/public-key"),
+        "{}",
+        run.stdout
+    );
+    let run = verify("ru", &file, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("Ключ взят из самой квитанции"),
+        "{}",
+        run.stdout
+    );
+
+    // A receipt forged with a key of its own is consistent under that key —
+    // so the output names the forger's key, not the log's, for the reader to
+    // compare — and fails under the published key.
+    let (forged, forger_key) = receipt_signed_by(7);
+    std::fs::write(&file, forged.to_json()).unwrap();
+    let run = verify("en", &file, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains(&forger_key), "{}", run.stdout);
+    assert!(!run.stdout.contains(&key), "{}", run.stdout);
+    let run = verify("en", &file, Some(&key));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("[checkpoint_wrong_key]"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// API.md: exit 0 valid, 1 invalid, with the reason — a file that cannot be
+/// read or is not a receipt, or a receipt that cannot be checked for want of
+/// a key, is not valid either. Only a `--public-key` that is no key is a
+/// usage error (2): the receipt was not judged.
+#[test]
+fn unreadable_or_uncheckable_input_exits_1_with_the_reason() {
     let folder = tempfile::tempdir().unwrap();
     let (receipt, key) = receipt_and_key();
     let json = receipt.to_json();
     let file = folder.path().join("truncated.json");
     std::fs::write(&file, &json[..json.len() / 2]).unwrap();
-    let run = verify("en", &file, Some(&key));
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("not a receipt"), "{}", run.stderr);
+    for key in [Some(key.as_str()), None] {
+        let run = verify("en", &file, key);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("The receipt is NOT valid"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("not a receipt"), "{}", run.stderr);
+        assert!(run.stderr.contains("[receipt_malformed]"), "{}", run.stderr);
+    }
 
     let run = verify("en", &folder.path().join("missing.json"), Some(&key));
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains("Cannot read the receipt"),
         "{}",
         run.stderr
     );
+    assert!(
+        run.stderr.contains("[receipt_unreadable]"),
+        "{}",
+        run.stderr
+    );
 
-    std::fs::write(&file, &json).unwrap();
+    // A receipt from before receipts carried the key, and no key given.
+    let mut older = receipt;
+    older.public_key = None;
+    std::fs::write(&file, older.to_json()).unwrap();
     let run = verify("en", &file, None);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 1);
     assert!(run.stderr.contains("--public-key"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("[public_key_required]"),
+        "{}",
+        run.stderr
+    );
+    let run = verify("en", &file, Some(&key));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
     let run = verify("en", &file, Some("not-a-key"));
     assert_eq!(run.code, 2);
     assert!(

@@ -395,8 +395,23 @@ impl CaseState {
             .find(|item| item.evidence_id == evidence_id)
     }
 
-    /// The item `evidence_id`, created (for `kind` and `url`) when new.
+    /// The item `evidence_id`, created (for `kind` and `url`) when new; not
+    /// yet captured.
     fn evidence_entry(
+        &mut self,
+        evidence_id: &str,
+        kind: EvidenceKind,
+        url: &str,
+    ) -> Result<&mut EvidenceRecord, &'static str> {
+        let item = self.evidence_item_entry(evidence_id, kind, url)?;
+        if item.is_captured() {
+            return Err("an evidence item is captured once");
+        }
+        Ok(item)
+    }
+
+    /// The item `evidence_id`, created (for `kind` and `url`) when new.
+    fn evidence_item_entry(
         &mut self,
         evidence_id: &str,
         kind: EvidenceKind,
@@ -437,9 +452,6 @@ impl CaseState {
         let item = &mut self.evidence[position];
         if item.kind != kind || item.url != url {
             return Err("an evidence id names one item");
-        }
-        if item.is_captured() {
-            return Err("an evidence item is captured once");
         }
         Ok(item)
     }
@@ -805,7 +817,17 @@ impl CaseState {
                 failed_at,
                 retry_at,
             } => {
-                let item = self.evidence_entry(evidence_id, *kind, url)?;
+                let item = self.evidence_item_entry(evidence_id, *kind, url)?;
+                // A kept capture with a problem (a 403 login wall, a 503, a
+                // cut body) is also a failed attempt: one `capture_failed`
+                // after it says whether it is retried (under a new item: the
+                // file stays this item's) or given up. A clean capture has
+                // nothing to add.
+                if item.is_captured()
+                    && (item.status == EvidenceStatus::Ok || *attempt <= item.attempts)
+                {
+                    return Err("a failed attempt follows a capture only when it has a problem");
+                }
                 item.status = EvidenceStatus::Failed;
                 item.reason = Some(reason.clone());
                 item.attempts = item.attempts.max(*attempt);

@@ -1493,6 +1493,43 @@ fn evidence_items_fold_from_failures_to_a_capture_and_a_recheck() {
         checked_at: at("2026-12-03T10:00:00+05:00"),
     });
     assert!(CaseState::replay(&recheck).is_err());
+    // A kept capture with a problem (a 403 login wall) is also a failed
+    // attempt: one `capture_failed` after it says it is retried (the retry
+    // records under another item) or given up; the file stays the item's.
+    let mut walled = case.events[..case.events.len() - 2].to_vec();
+    let mut login_wall = evidence_captured("ev_1", EvidenceKind::Capture, None);
+    if let CaseEvent::EvidenceCaptured {
+        problem,
+        http_status,
+        ..
+    } = &mut login_wall
+    {
+        *problem = Some("http_status".into());
+        *http_status = 403;
+    }
+    walled.push(login_wall);
+    let mut retried = failed(1, Some("2026-12-02T10:02:00+05:00"));
+    if let CaseEvent::CaptureFailed { reason, .. } = &mut retried {
+        *reason = "http_status".into();
+    }
+    walled.push(retried.clone());
+    let state = CaseState::replay(&walled).unwrap();
+    let item = &state.evidence[0];
+    assert_eq!(
+        (
+            item.status,
+            item.reason.as_deref(),
+            item.digest.is_some(),
+            item.attempts,
+            item.retry_at.is_some()
+        ),
+        (EvidenceStatus::Failed, Some("http_status"), true, 1, true)
+    );
+    assert!(item.is_settled());
+    // Said once: the same attempt again is refused.
+    let mut again = walled.clone();
+    again.push(retried);
+    assert!(CaseState::replay(&again).is_err());
     // The events carry their type names.
     assert_eq!(recheck[recheck.len() - 1].type_name(), "removal_rechecked");
     assert_eq!(recheck[recheck.len() - 2].type_name(), "evidence_captured");

@@ -74,14 +74,19 @@ impl Setup {
     }
 
     fn warc_text(&self, capture: &Capture) -> String {
-        use std::io::Read;
-        let bytes = self.blobs.get(&capture.warc_digest).unwrap();
-        let mut text = Vec::new();
-        flate2::read::MultiGzDecoder::new(bytes.as_slice())
-            .read_to_end(&mut text)
-            .unwrap();
-        String::from_utf8_lossy(&text).into_owned()
+        warc_text(&self.blobs, capture)
     }
+}
+
+/// The capture's WARC file, decompressed.
+fn warc_text(blobs: &FsBlobStore, capture: &Capture) -> String {
+    use std::io::Read;
+    let bytes = blobs.get(&capture.warc_digest).unwrap();
+    let mut text = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes.as_slice())
+        .read_to_end(&mut text)
+        .unwrap();
+    String::from_utf8_lossy(&text).into_owned()
 }
 
 #[tokio::test]
@@ -265,6 +270,350 @@ async fn loopback_in_every_spelling_is_refused_when_not_allowed() {
     assert_eq!(stored, 0, "a refused capture stored nothing");
 }
 
+/// `test_config`, with host names answered by `overrides` instead of DNS
+/// (through the same guarded resolver) and the test server's port allowed.
+fn resolving(port: u16, allow_loopback: bool, overrides: &[(&str, &str)]) -> CaptureConfig {
+    CaptureConfig {
+        allow_loopback,
+        allowed_ports: vec![80, 443, port],
+        resolve_overrides: overrides
+            .iter()
+            .map(|(name, address)| ((*name).to_owned(), address.parse().unwrap()))
+            .collect(),
+        ..test_config()
+    }
+}
+
+/// What a name resolving to a non-public address shows: a public-looking
+/// name answered with 127.0.0.1, 10.0.0.5 or ::ffff:127.0.0.1 is refused
+/// before any connection (the reason names the address and its range) when
+/// loopback is not allowed; with loopback allowed, only the loopback answers
+/// are fetched. A name with one bad address among good ones is refused whole.
+#[tokio::test]
+async fn a_public_looking_name_resolving_to_an_internal_address_is_refused() {
+    let server = TestServer::start().await;
+    let port = server.port();
+    let answers = [
+        ("evidence.example.org", "127.0.0.1"),
+        ("private.example.org", "10.0.0.5"),
+        ("mapped.example.org", "::ffff:127.0.0.1"),
+        // No public address in a test, even one never connected to: the
+        // loopback answer comes first, so a resolver that let the name through
+        // would connect to this machine.
+        ("mixed.example.org", "127.0.0.1"),
+        ("mixed.example.org", "10.0.0.5"),
+    ];
+    let folder = tempfile::tempdir().unwrap();
+    let blobs = Arc::new(FsBlobStore::open(folder.path()).unwrap());
+    let refused = Capturer::new(resolving(port, false, &answers)).unwrap();
+    for (name, address, range) in [
+        ("evidence.example.org", "127.0.0.1", "loopback"),
+        ("private.example.org", "10.0.0.5", "private (RFC 1918)"),
+        ("mapped.example.org", "::ffff:127.0.0.1", "loopback"),
+        ("mixed.example.org", "127.0.0.1", "loopback"),
+    ] {
+        let url = format!("http://{name}:{port}/page");
+        let error = refused
+            .capture(&url, "KZ-TEST", now(), blobs.clone())
+            .await
+            .unwrap_err();
+        match &error {
+            CaptureError::RefusedAddress {
+                host,
+                address: refused_address,
+                range: refused_range,
+            } => {
+                assert_eq!(host, name);
+                assert_eq!(
+                    *refused_address,
+                    address.parse::<std::net::IpAddr>().unwrap()
+                );
+                assert_eq!(*refused_range, range);
+            }
+            other => panic!("{url}: expected a refusal, got {other:?}"),
+        }
+        let text = error.to_string();
+        assert!(text.contains(address) && text.contains(range), "{text}");
+        assert_eq!(error.reason(), "refused_address");
+    }
+
+    let allowed = Capturer::new(resolving(port, true, &answers)).unwrap();
+    for (name, address) in [
+        ("evidence.example.org", "127.0.0.1"),
+        ("mapped.example.org", "::ffff:127.0.0.1"),
+    ] {
+        let url = format!("http://{name}:{port}/page");
+        let capture = allowed
+            .capture(&url, "KZ-TEST", now(), blobs.clone())
+            .await
+            .unwrap_or_else(|error| panic!("{url}: {error}"));
+        assert_eq!(capture.status, 200);
+        assert_eq!(capture.remote_address, Some(address.parse().unwrap()));
+        // Every address the name resolved to is in the metadata record.
+        let text = warc_text(&blobs, &capture);
+        assert!(
+            text.contains(&format!("resolved-addresses: {url} {address}\r\n")),
+            "{text}"
+        );
+        warcio::check(&blobs, &[&capture]);
+    }
+    // Loopback allowed is loopback only, and one private answer among
+    // loopback ones refuses the name whole.
+    for name in ["private.example.org", "mixed.example.org"] {
+        let url = format!("http://{name}:{port}/page");
+        let error = allowed
+            .capture(&url, "KZ-TEST", now(), blobs.clone())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, CaptureError::RefusedAddress { address, .. }
+                if *address == "10.0.0.5".parse::<std::net::IpAddr>().unwrap()),
+            "{url}: {error}"
+        );
+    }
+}
+
+/// A redirect from an allowed server to a name that resolves to an internal
+/// address is refused at that hop, before connecting to it.
+#[tokio::test]
+async fn a_redirect_to_a_name_resolving_to_an_internal_address_is_refused_at_the_hop() {
+    let server = TestServer::start().await;
+    let port = server.port();
+    let capturer = Capturer::new(resolving(
+        port,
+        true,
+        &[
+            ("evidence.example.org", "10.0.0.5"),
+            ("metadata.example.org", "::ffff:169.254.169.254"),
+            ("mixed.example.org", "127.0.0.1"),
+            ("mixed.example.org", "10.0.0.5"),
+        ],
+    ))
+    .unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let blobs = Arc::new(FsBlobStore::open(folder.path()).unwrap());
+    for (name, address) in [
+        ("evidence.example.org", "10.0.0.5"),
+        ("metadata.example.org", "::ffff:169.254.169.254"),
+        ("mixed.example.org", "10.0.0.5"),
+    ] {
+        let error = capturer
+            .capture(
+                &server.url(&format!("/to-name/{name}")),
+                "KZ-TEST",
+                now(),
+                blobs.clone(),
+            )
+            .await
+            .unwrap_err();
+        match &error {
+            CaptureError::RefusedAddress {
+                host,
+                address: refused,
+                ..
+            } => {
+                assert_eq!(host, name);
+                assert_eq!(*refused, address.parse::<std::net::IpAddr>().unwrap());
+            }
+            other => panic!("{name}: expected a refusal, got {other:?}"),
+        }
+    }
+}
+
+/// Ports other than 80 and 443 only when the operator allows them
+/// (`QORGAU_CAPTURE_PORTS`); a loopback test server's port does not open the
+/// rule for a host name.
+#[tokio::test]
+async fn a_port_other_than_80_and_443_is_captured_only_when_allowed() {
+    let by_default = Capturer::new(CaptureConfig::default()).unwrap();
+    let error = by_default
+        .check_url("http://evidence.example.org:8081/post/1")
+        .unwrap_err();
+    assert_eq!(error.reason(), "port_not_allowed");
+    assert!(error.to_string().contains("8081"), "{error}");
+    let configured = Capturer::new(CaptureConfig {
+        allowed_ports: qorgau_evidence::capture::parse_ports("80,443,8081").unwrap(),
+        ..CaptureConfig::default()
+    })
+    .unwrap();
+    assert!(
+        configured
+            .check_url("http://evidence.example.org:8081/post/1")
+            .is_ok()
+    );
+    assert_eq!(
+        configured
+            .check_url("http://evidence.example.org:8082/post/1")
+            .unwrap_err()
+            .reason(),
+        "port_not_allowed"
+    );
+
+    // The same rule on a real fetch: a name answered with this machine's
+    // test server, on the server's (odd) port.
+    let server = TestServer::start().await;
+    let port = server.port();
+    let answers = [("evidence.example.org", "127.0.0.1")];
+    let url = format!("http://evidence.example.org:{port}/page");
+    let folder = tempfile::tempdir().unwrap();
+    let blobs = Arc::new(FsBlobStore::open(folder.path()).unwrap());
+    let closed = Capturer::new(CaptureConfig {
+        allowed_ports: vec![80, 443],
+        ..resolving(port, true, &answers)
+    })
+    .unwrap();
+    let error = closed
+        .capture(&url, "KZ-TEST", now(), blobs.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(error.reason(), "port_not_allowed", "{error}");
+    let open = Capturer::new(resolving(port, true, &answers)).unwrap();
+    let capture = open
+        .capture(&url, "KZ-TEST", now(), blobs.clone())
+        .await
+        .unwrap();
+    assert_eq!(capture.status, 200);
+}
+
+/// An HTTPS server on 127.0.0.1:0 presenting `chain` (end entity first)
+/// for evidence.example.org, answering every request with the post. Plain
+/// threads and rustls; each connection reads for at most 10 s.
+fn tls_server(chain: Vec<Vec<u8>>, key: Vec<u8>) -> u16 {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    use std::io::{Read, Write};
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(
+        chain.into_iter().map(CertificateDer::from).collect(),
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)),
+    )
+    .unwrap();
+    let config = Arc::new(config);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { return };
+            let config = config.clone();
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let Ok(connection) = rustls::ServerConnection::new(config) else {
+                    return;
+                };
+                let mut tls = rustls::StreamOwned::new(connection, stream);
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 1024];
+                while !request.windows(4).any(|window| window == b"\r\n\r\n") {
+                    match tls.read(&mut buffer) {
+                        Ok(0) | Err(_) => return,
+                        Ok(count) => request.extend_from_slice(&buffer[..count]),
+                    }
+                }
+                let body = server::page_html(server::PAGE_TEXT);
+                let _ = write!(
+                    tls,
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\n\
+                     content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                tls.conn.send_close_notify();
+                let _ = tls.flush();
+            });
+        }
+    });
+    port
+}
+
+/// HTTPS: the whole chain the server presented — end entity, then the
+/// intermediate — is in the metadata record, each certificate with its
+/// digest; the platform's verifier still decides (without the test root the
+/// capture fails with `tls`).
+#[tokio::test]
+async fn an_https_capture_records_the_presented_certificate_chain() {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/evidence/tls");
+    let read = |name: &str| std::fs::read(folder.join(name)).unwrap();
+    let (root, intermediate, leaf) = (read("root.der"), read("intermediate.der"), read("leaf.der"));
+    let port = tls_server(
+        vec![leaf.clone(), intermediate.clone()],
+        read("leaf.key.der"),
+    );
+    let answers = [("evidence.example.org", "127.0.0.1")];
+    let url = format!("https://evidence.example.org:{port}/page");
+    let store = tempfile::tempdir().unwrap();
+    let blobs = Arc::new(FsBlobStore::open(store.path()).unwrap());
+
+    let untrusted = Capturer::new(resolving(port, true, &answers)).unwrap();
+    let error = untrusted
+        .capture(&url, "KZ-TEST", now(), blobs.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(error.reason(), "tls", "{error}");
+
+    let capturer = Capturer::new(CaptureConfig {
+        extra_roots: vec![root.clone()],
+        ..resolving(port, true, &answers)
+    })
+    .unwrap();
+    let capture = capturer
+        .capture(&url, "KZ-TEST", now(), blobs.clone())
+        .await
+        .unwrap();
+    assert_eq!(capture.status, 200);
+    let text = warc_text(&blobs, &capture);
+    let base64 = |der: &[u8]| data_encoding::BASE64.encode(der);
+    for expected in [
+        format!("resolved-addresses: {url} 127.0.0.1\r\n"),
+        format!(
+            "tls-peer-certificate-sha256: {url} {}\r\n",
+            Sha256Digest::of(&leaf)
+        ),
+        format!(
+            "tls-chain-certificate: {url} 0 {} {}\r\n",
+            Sha256Digest::of(&leaf),
+            base64(&leaf)
+        ),
+        format!(
+            "tls-chain-certificate: {url} 1 {} {}\r\n",
+            Sha256Digest::of(&intermediate),
+            base64(&intermediate)
+        ),
+    ] {
+        assert!(text.contains(&expected), "missing {expected:?}");
+    }
+    // The root is the verifier's, not the server's: not presented, not listed.
+    assert!(!text.contains(&format!("tls-chain-certificate: {url} 2 ")));
+    assert!(!text.contains(&base64(&root)));
+    warcio::check(&blobs, &[&capture]);
+}
+
+#[test]
+fn capture_ports_parse_from_a_list() {
+    use qorgau_evidence::capture::{InvalidPort, parse_ports};
+    assert_eq!(parse_ports("80,443,8080"), Ok(vec![80, 443, 8080]));
+    assert_eq!(parse_ports(" 443 , 80,443"), Ok(vec![443, 80]));
+    assert_eq!(parse_ports("65535"), Ok(vec![65535]));
+    for (text, bad) in [
+        ("", ""),
+        ("0", "0"),
+        ("80,65536", "65536"),
+        ("80,,443", ""),
+        ("http", "http"),
+        ("+80", "+80"),
+        ("-1", "-1"),
+        ("80;443", "80;443"),
+    ] {
+        assert_eq!(
+            parse_ports(text),
+            Err(InvalidPort(bad.to_owned())),
+            "{text}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn unknown_hosts_and_closed_ports_fail_with_their_reason() {
     let setup = setup(test_config()).await;
@@ -349,6 +698,16 @@ async fn removal_is_classified_from_the_recapture() {
         login.as_ref().unwrap().problem(),
         Some(CaptureProblem::HttpStatus(403))
     );
+    // A body cut by the deadline shows only its start: it cannot prove the
+    // content gone.
+    let slow = setup.capture("/slow").await;
+    assert_eq!(slow.as_ref().unwrap().truncated, Some(Truncation::Time));
+    assert_eq!(
+        check(&slow),
+        Removal::Unreachable {
+            reason: "timeout".to_owned()
+        }
+    );
     let stalled = setup.capture("/stall").await;
     assert_eq!(
         check(&stalled),
@@ -421,6 +780,12 @@ fn every_reason_is_worded_in_every_language() {
             tree_size: 3,
         }),
         Box::new(ReceiptError::ProofInvalid(ProofError::RootMismatch)),
+        Box::new(ReceiptError::KeyMismatch {
+            receipt_key: "a+00000000+AA".to_owned(),
+            key: "b+00000000+AA".to_owned(),
+        }),
+        Box::new(ReceiptError::KeyMalformed("x".to_owned())),
+        Box::new(ReceiptError::NoKey),
         Box::new(CaptureError::InvalidUrl("x".to_owned())),
         Box::new(CaptureError::SchemeNotAllowed("ftp".to_owned())),
         Box::new(CaptureError::PortNotAllowed(22)),

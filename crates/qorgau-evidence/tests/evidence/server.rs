@@ -220,6 +220,19 @@ async fn serve(mut stream: TcpStream, bomb: &[u8]) -> std::io::Result<()> {
             )
             .await
         }
+        // A redirect to a host name, on this server's port: what the name
+        // resolves to decides (tests give it an answer of their own).
+        name if name.starts_with("/to-name/") => {
+            let port = stream.local_addr()?.port();
+            let host = &name["/to-name/".len()..];
+            respond(
+                &mut stream,
+                "302 Found",
+                &[("location", format!("http://{host}:{port}/page"))],
+                b"",
+            )
+            .await
+        }
         "/to-file" => {
             respond(
                 &mut stream,

@@ -105,7 +105,8 @@ fn evidence_paths() -> Value {
                         "properties": {"format": {"type": "string"}, "digest": {"type": "string"}, "kind": {"type": "string"},
                             "captured_at": {"type": "string", "format": "date-time"}, "log_index": {"type": "integer"},
                             "entry": {"type": "string"}, "inclusion_proof": {"type": "array", "items": {"type": "string"}},
-                            "checkpoint": {"type": "string"}}})),
+                            "checkpoint": {"type": "string"},
+                            "public_key": {"type": "string", "description": "The log's public key that signed the checkpoint (name+hash+base64). A convenience for offline checks, not a proof: compare it with GET /api/v1/log/public-key."}}})),
                     "404": problem_response("No such item, not logged, or not the applicant or staff.")
                 }
             }},

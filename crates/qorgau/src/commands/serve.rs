@@ -11,7 +11,7 @@ use qorgau_delivery::retry::RetryPolicy;
 use qorgau_delivery::webhook::{WebhookConfig, WebhookSender};
 use qorgau_documents::Templates;
 use qorgau_domain::message::Message;
-use qorgau_evidence::capture::CaptureConfig;
+use qorgau_evidence::capture::{self, CaptureConfig};
 use qorgau_store::AnyStore;
 use qorgau_web::{AppState, WebConfig};
 
@@ -58,6 +58,16 @@ pub struct ServeArgs {
         value_name = "FROM=TO"
     )]
     capture_rewrite: Option<String>,
+    /// The ports evidence capture may fetch, comma-separated (e.g.
+    /// `80,443,8080`): a reported URL on another port is refused with
+    /// `port_not_allowed`. Each from 1 to 65535.
+    #[arg(
+        long,
+        env = "QORGAU_CAPTURE_PORTS",
+        default_value = "80,443",
+        value_name = "PORTS"
+    )]
+    capture_ports: String,
     /// Headless Chromium for a screenshot and the DOM beside each capture:
     /// the executable's path, `auto` (the first `chromium` on PATH) or `off`
     /// (the default). The browser reaches only the address the capture was
@@ -98,6 +108,9 @@ pub async fn run(session: &Session, args: ServeArgs) -> Result<u8, AppError> {
     // Refused before the store opens: a wrong threshold is a typing error.
     let stats_threshold = qorgau_domain::statistics::parse_threshold(&args.stats_threshold)
         .map_err(|error| AppError::bad_input(qorgau_domain::message::Explain::explain(&error)))?;
+    let capture_ports = capture::parse_ports(&args.capture_ports).map_err(|error| {
+        AppError::bad_input(Message::new("cli-capture-ports-invalid").with("value", error.0))
+    })?;
     if let Some(folder) = &args.lexicons {
         crate::commands::chat::install_lexicons(folder)?;
     }
@@ -134,7 +147,15 @@ pub async fn run(session: &Session, args: ServeArgs) -> Result<u8, AppError> {
         .clone()
         .unwrap_or_else(|| format!("http://{address}"));
     let outbox = Arc::new(open_outbox(&args, &public_url)?);
-    let worker = start_worker(session, &args, &store, &clock, &evidence, &outbox)?;
+    let worker = start_worker(
+        session,
+        &args,
+        capture_ports,
+        &store,
+        &clock,
+        &evidence,
+        &outbox,
+    )?;
     let config = WebConfig {
         public_url: Some(public_url),
         insecure_cookies: args.insecure_cookies,
@@ -166,6 +187,7 @@ const WORKER_GRACE: Duration = Duration::from_secs(5);
 fn start_worker(
     session: &Session,
     args: &ServeArgs,
+    capture_ports: Vec<u16>,
     store: &AnyStore,
     clock: &Arc<dyn Clock>,
     evidence: &Arc<Evidence>,
@@ -203,6 +225,7 @@ fn start_worker(
         browser,
         capture: CaptureConfig {
             allow_loopback: args.capture_allow_loopback,
+            allowed_ports: capture_ports,
             ..CaptureConfig::default()
         },
         ..WorkerConfig::default()

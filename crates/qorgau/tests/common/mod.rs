@@ -311,6 +311,7 @@ fn command(store_args: &[String], folder: &Path) -> Command {
         .env_remove("QORGAU_JOBS")
         .env_remove("QORGAU_CAPTURE_ALLOW_LOOPBACK")
         .env_remove("QORGAU_CAPTURE_REWRITE")
+        .env_remove("QORGAU_CAPTURE_PORTS")
         .env_remove("QORGAU_USER")
         .env_remove("QORGAU_DATA")
         .env_remove("QORGAU_DATABASE_URL")
