@@ -82,6 +82,14 @@ cli-log-key-created = A new transparency-log key was created at { $path } (keep 
 cli-verify-log-intact = The transparency log mirrors the record: { $leaves } leaves, { $evidence } of them evidence items, root { $root }.
 cli-verify-checkpoint = The latest signed checkpoint covers { $size } leaves, matches the log, and its signature by { $key } is valid.
 cli-verify-checkpoint-unchecked = The latest signed checkpoint covers { $size } leaves and matches the log; its signature was not checked (no log key at { $path }).
+cli-verify-files-intact = { $files ->
+    [one] The one file the record keeps as evidence is in the evidence store and intact ({ $bytes } bytes read).
+   *[other] All { $files } files the record keeps as evidence are in the evidence store and intact ({ $bytes } bytes read).
+}
+cli-verify-files-none = The record keeps no evidence files yet.
+cli-verify-files-unchecked = The record keeps { $files } evidence files; they were not checked: there is no evidence store at { $path } (--blobs).
+cli-verify-file-missing = Evidence file { $digest } is missing from the evidence store (case { $case }, sequence number { $seq }); { $others } other files are missing or damaged.
+cli-verify-file-damaged = Evidence file { $digest } is damaged: its bytes no longer hash to its name (case { $case }, sequence number { $seq }); { $others } other files are missing or damaged.
 cli-verify-no-checkpoint = No checkpoint has been signed yet.
 cli-verify-statistics-intact = { $days ->
     [0] No cases yet, and no statistics tallies.

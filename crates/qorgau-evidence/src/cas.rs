@@ -83,6 +83,27 @@ pub trait BlobStore: Send + Sync {
 
     /// Whether a blob with this name exists (without reading it).
     fn exists(&self, digest: &Sha256Digest) -> Result<bool, CasError>;
+
+    /// Reads the blob through without keeping it and confirms it hashes to
+    /// its name (an audit: `qorgau verify`): its size if it does,
+    /// `NotFound` or `Damaged` if not.
+    fn check(&self, digest: &Sha256Digest) -> Result<u64, CasError> {
+        let mut reader = self.open(digest)?;
+        io::copy(&mut reader, &mut io::sink()).map_err(|error| {
+            let kind = error.kind();
+            match error.into_inner().map(|inner| inner.downcast::<CasError>()) {
+                Some(Ok(cause)) => *cause,
+                Some(Err(other)) => CasError::Io {
+                    path: digest.to_string(),
+                    source: io::Error::new(kind, other),
+                },
+                None => CasError::Io {
+                    path: digest.to_string(),
+                    source: kind.into(),
+                },
+            }
+        })
+    }
 }
 
 /// A derived object (an EXIF-stripped copy, a thumbnail, the text of a page)
@@ -120,9 +141,13 @@ const BUFFER_SIZE: usize = 64 * 1024;
 /// How many folders under `ROOT/tmp` temporary files are spread over.
 const TEMPORARY_FOLDERS: u8 = 16;
 
+/// A temporary file untouched this long was left by a crash: `open` removes
+/// it. A live write touches its file within seconds.
+const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
 impl FsBlobStore {
     /// Opens (creating if needed) the store in `root` and removes temporary
-    /// files a crash may have left.
+    /// files a crash left (untouched for an hour).
     pub fn open(root: &Path) -> Result<FsBlobStore, CasError> {
         let io_error = |path: &Path, source| CasError::Io {
             path: path.display().to_string(),
@@ -164,19 +189,50 @@ impl FsBlobStore {
             group: GroupCommit::for_root(root).map_err(|source| io_error(root, source))?,
         };
         // Leftovers of a crash: files in the spread folders, and directly in
-        // `tmp` (stores written before the spread).
+        // `tmp` (stores written before the spread). Only old ones: another
+        // process may be writing into the same store right now (a second
+        // `serve` on PostgreSQL, a CLI command beside a running server), and
+        // a file being written or waiting for its sync is never that old.
         let spread = (0..TEMPORARY_FOLDERS).map(|spread| temporary.join(format!("{spread:x}")));
         for folder in std::iter::once(temporary.clone()).chain(spread) {
             let Ok(entries) = fs::read_dir(&folder) else {
                 continue;
             };
             for entry in entries.flatten() {
-                if entry.file_type().is_ok_and(|kind| kind.is_file()) {
+                let abandoned = entry.metadata().is_ok_and(|metadata| {
+                    metadata.is_file()
+                        && metadata
+                            .modified()
+                            .ok()
+                            .and_then(|modified| modified.elapsed().ok())
+                            .is_some_and(|age| age >= LEFTOVER_AGE)
+                });
+                if abandoned {
                     let _ = fs::remove_file(entry.path());
                 }
             }
         }
         Ok(store)
+    }
+
+    /// Opens an existing store only to read it (an audit beside a running
+    /// server: `qorgau verify`): creates nothing and clears nothing. A
+    /// folder that holds no store is `NotFound`-kind `Io`.
+    pub fn open_to_read(root: &Path) -> Result<FsBlobStore, CasError> {
+        let shards = root.join("sha256");
+        if !shards.is_dir() {
+            return Err(CasError::Io {
+                path: shards.display().to_string(),
+                source: io::ErrorKind::NotFound.into(),
+            });
+        }
+        Ok(FsBlobStore {
+            root: root.to_path_buf(),
+            group: GroupCommit::for_root(root).map_err(|source| CasError::Io {
+                path: root.display().to_string(),
+                source,
+            })?,
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -613,22 +669,74 @@ mod tests {
         let digest = Sha256Digest::of(b"never stored");
         assert!(!store.exists(&digest).unwrap());
         assert!(matches!(store.get(&digest), Err(CasError::NotFound(_))));
+        assert!(matches!(store.check(&digest), Err(CasError::NotFound(_))));
     }
 
     #[test]
-    fn leftover_temporary_files_are_cleared_on_open() {
+    fn a_check_reads_a_blob_through_and_names_damage() {
+        let (_folder, store) = store();
+        let bytes: Vec<u8> = (0..100_000u32).map(|n| (n % 241) as u8).collect();
+        let digest = store.put(&bytes).unwrap();
+        assert_eq!(store.check(&digest).unwrap(), bytes.len() as u64);
+        let mut damaged = bytes.clone();
+        damaged[99_999] ^= 1;
+        fs::write(store.path_of(&digest), &damaged).unwrap();
+        match store.check(&digest) {
+            Err(CasError::Damaged { expected, actual }) => {
+                assert_eq!(expected, digest);
+                assert_eq!(actual, Sha256Digest::of(&damaged));
+            }
+            other => panic!("expected Damaged, got {other:?}"),
+        }
+    }
+
+    /// Sets a file's modification time two hours back from its own, as if a
+    /// crash had left it that long ago.
+    fn set_back(path: &Path) {
+        let file = fs::File::options().write(true).open(path).unwrap();
+        let written = file.metadata().unwrap().modified().unwrap();
+        file.set_modified(written - std::time::Duration::from_secs(2 * 60 * 60))
+            .unwrap();
+    }
+
+    /// Writes a temporary file as a crash two hours ago would have left it.
+    fn leave_abandoned(path: &Path) {
+        fs::write(path, b"half").unwrap();
+        set_back(path);
+    }
+
+    #[test]
+    fn leftover_temporary_files_are_cleared_on_open_but_not_live_ones() {
         let folder = tempfile::tempdir().unwrap();
         let store = FsBlobStore::open(folder.path()).unwrap();
-        // One in a spread folder, one where stores before the spread left them.
-        fs::write(store.temporary_folder().join("crashed.part"), b"half").unwrap();
-        fs::write(
-            store.temporary_folder().join("7").join("crashed.part"),
-            b"half",
-        )
-        .unwrap();
-        assert_eq!(store.temporary_files().len(), 2);
+        // Left by a crash: in a spread folder, and where stores before the
+        // spread left them.
+        leave_abandoned(&store.temporary_folder().join("crashed.part"));
+        leave_abandoned(&store.temporary_folder().join("7").join("crashed.part"));
+        // Being written by another process using the same store.
+        let live = store.temporary_folder().join("3").join("live.part");
+        fs::write(&live, b"half").unwrap();
+        assert_eq!(store.temporary_files().len(), 3);
         let store = FsBlobStore::open(folder.path()).unwrap();
-        assert_eq!(store.temporary_files(), Vec::<PathBuf>::new());
+        assert_eq!(store.temporary_files(), vec![live]);
+    }
+
+    #[test]
+    fn opening_to_read_creates_and_clears_nothing() {
+        let folder = tempfile::tempdir().unwrap();
+        let absent = folder.path().join("blobs");
+        assert!(matches!(
+            FsBlobStore::open_to_read(&absent),
+            Err(CasError::Io { ref source, .. }) if source.kind() == io::ErrorKind::NotFound
+        ));
+        assert!(!absent.exists());
+        let store = FsBlobStore::open(&absent).unwrap();
+        let digest = store.put(b"kept").unwrap();
+        let leftover = store.temporary_folder().join("0").join("crashed.part");
+        leave_abandoned(&leftover);
+        let reader = FsBlobStore::open_to_read(&absent).unwrap();
+        assert_eq!(reader.check(&digest).unwrap(), 4);
+        assert!(leftover.exists());
     }
 
     #[test]
@@ -786,21 +894,28 @@ mod tests {
             wait_for_queue(&store, writers);
             // Written but not yet synced: nothing under a final name, every
             // byte still in a temporary file. A crash now (a copy of the
-            // folder, opened afresh) finds no blob and no leftovers.
-            for number in 0..writers {
-                let digest = Sha256Digest::of(&page(number));
-                assert!(!store.exists(&digest).unwrap());
-            }
-            assert_eq!(temporary_files(&store), writers);
+            // folder, opened afresh an hour on) finds no blob and no
+            // leftovers. Checked before asserting, so a failure releases
+            // the writers instead of leaving them waiting.
+            let named_early = (0..writers)
+                .filter(|&number| store.exists(&Sha256Digest::of(&page(number))).unwrap())
+                .count();
+            let written = temporary_files(&store);
             let crashed = tempfile::tempdir().unwrap();
             copy_tree(folder.path(), crashed.path());
-            let restarted = FsBlobStore::open(crashed.path()).unwrap();
-            assert_eq!(temporary_files(&restarted), 0);
-            assert!(walk(&crashed.path().join("sha256")).is_empty());
-            for handle in &handles {
-                assert!(!handle.is_finished(), "a put returned before its sync");
+            for file in walk(&crashed.path().join("tmp")) {
+                set_back(&file);
             }
+            let restarted = FsBlobStore::open(crashed.path()).unwrap();
+            let left_over = temporary_files(&restarted);
+            let restarted_blobs = walk(&crashed.path().join("sha256")).len();
+            let returned_early = handles.iter().filter(|handle| handle.is_finished()).count();
             release_the_queue(&store);
+            assert_eq!(named_early, 0);
+            assert_eq!(written, writers);
+            assert_eq!(left_over, 0);
+            assert_eq!(restarted_blobs, 0);
+            assert_eq!(returned_early, 0, "a put returned before its sync");
             for handle in handles {
                 handle.join().unwrap().unwrap();
             }

@@ -200,7 +200,7 @@ fn main() -> ExitCode {
             TopCommand::Iin(command) => commands::iin::run(command, session.language),
             TopCommand::Survey(command) => commands::survey::run(&session, command),
             TopCommand::Report(args) => commands::report::run(&session, args).await,
-            TopCommand::Verify => commands::verify(&session).await,
+            TopCommand::Verify => commands::verify::verify(&session).await,
             TopCommand::Migrate => commands::maintenance::migrate(&session).await,
             TopCommand::Export { file } => commands::maintenance::export(&session, file).await,
             TopCommand::Import(args) => match args.into_action() {

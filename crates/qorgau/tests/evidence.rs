@@ -337,6 +337,57 @@ async fn a_capture_taken_by_the_service_has_a_receipt_the_binary_verifies_offlin
         verify.stdout
     );
     assert!(verify.stdout.contains("signature by"), "{}", verify.stdout);
+    // …and every file the log commits to against the evidence store: the
+    // WARC file, the page's fingerprint.
+    assert!(
+        verify.stdout.contains("in the evidence store and intact"),
+        "{}",
+        verify.stdout
+    );
+
+    // A kept file changed on disk, then gone: `qorgau verify` names it, its
+    // case and the entry that recorded it, and fails.
+    let digest = item["digest"].as_str().unwrap();
+    let hex = digest.strip_prefix("sha256:").unwrap();
+    let blob = store.blobs().join("sha256").join(&hex[..2]).join(hex);
+    let mut bytes = std::fs::read(&blob).unwrap();
+    bytes[10] ^= 1;
+    std::fs::write(&blob, &bytes).unwrap();
+    let damaged = run(store.command().arg("verify"));
+    assert_eq!(damaged.code, 1, "{}{}", damaged.stdout, damaged.stderr);
+    assert!(
+        damaged
+            .stderr
+            .contains(&format!("Evidence file {digest} is damaged"))
+            && damaged.stderr.contains(&case_id),
+        "{}",
+        damaged.stderr
+    );
+    std::fs::remove_file(&blob).unwrap();
+    let missing = run(store.command().arg("verify"));
+    assert_eq!(missing.code, 1, "{}{}", missing.stdout, missing.stderr);
+    assert!(
+        missing
+            .stderr
+            .contains(&format!("Evidence file {digest} is missing")),
+        "{}",
+        missing.stderr
+    );
+    // Pointed at a folder with no evidence store, it says what it did not
+    // check (an operator running it away from the files) and creates nothing.
+    std::fs::rename(store.blobs(), folder.join("moved-away")).unwrap();
+    let unchecked = run(store.command().arg("verify"));
+    assert_eq!(
+        unchecked.code, 0,
+        "{}{}",
+        unchecked.stdout, unchecked.stderr
+    );
+    assert!(
+        unchecked.stdout.contains("they were not checked"),
+        "{}",
+        unchecked.stdout
+    );
+    assert!(!store.blobs().exists());
 }
 
 /// `QORGAU_CAPTURE_PORTS` / `--capture-ports`: numbers from 1 to 65535,

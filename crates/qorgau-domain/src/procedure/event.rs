@@ -494,4 +494,40 @@ impl CaseEvent {
             CaseEvent::SignWithdrawn { .. } => "sign_withdrawn",
         }
     }
+
+    /// The blobs this event names as kept (`sha256:<hex>`): the stored file
+    /// and what was kept beside it — a page's fingerprint, its screenshot and
+    /// DOM, an upload's copy without metadata, a referral package's PDF. The
+    /// event's log leaf commits to each, so each must stay in the blob store;
+    /// `qorgau verify` checks that it does. A re-capture's `original_digest`
+    /// is not listed: it is the original's own file, named by its own event.
+    pub fn kept_blobs(&self) -> Vec<&str> {
+        let mut blobs = Vec::new();
+        match self {
+            CaseEvent::EvidenceCaptured {
+                digest,
+                fingerprint,
+                browser,
+                stripped,
+                ..
+            } => {
+                blobs.push(digest.as_str());
+                blobs.extend(fingerprint.as_deref());
+                if let Some(browser) = browser {
+                    blobs.extend([browser.screenshot.as_str(), browser.dom.as_str()]);
+                }
+                blobs.extend(stripped.as_ref().map(|copy| copy.digest.as_str()));
+            }
+            CaseEvent::ChatImported { digest, .. } => blobs.push(digest.as_str()),
+            CaseEvent::ReferralPackagePrepared {
+                digest, pdf_digest, ..
+            } => {
+                blobs.push(digest.as_str());
+                blobs.extend(pdf_digest.as_deref());
+            }
+            _ => {}
+        }
+        blobs.retain(|digest| !digest.is_empty());
+        blobs
+    }
 }

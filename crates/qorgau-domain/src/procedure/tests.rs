@@ -1433,6 +1433,56 @@ fn evidence_captured(
 }
 
 #[test]
+fn an_evidence_event_names_every_blob_it_keeps_and_no_other() {
+    use super::{BrowserSnapshot, EvidenceKind, StrippedCopy};
+    let digest = |byte: &str| format!("sha256:{}", byte.repeat(32));
+    let mut event = evidence_captured("ev_2", EvidenceKind::Recapture, Some("ev_1"));
+    // The original's file is named by the original's own event.
+    assert_eq!(event.kept_blobs(), [digest("ab")]);
+    if let CaseEvent::EvidenceCaptured {
+        fingerprint,
+        browser,
+        stripped,
+        ..
+    } = &mut event
+    {
+        *fingerprint = Some(digest("01"));
+        *browser = Some(BrowserSnapshot {
+            screenshot: digest("02"),
+            screenshot_size: 10,
+            dom: digest("03"),
+            dom_size: 20,
+        });
+        *stripped = Some(StrippedCopy {
+            digest: digest("04"),
+            size: 90,
+            media_type: "image/jpeg".into(),
+            removed: vec!["exif".into()],
+        });
+    }
+    assert_eq!(
+        event.kept_blobs(),
+        [
+            digest("ab"),
+            digest("01"),
+            digest("02"),
+            digest("03"),
+            digest("04")
+        ]
+    );
+    let refused = CaseEvent::CaptureFailed {
+        evidence_id: "ev_3".into(),
+        kind: EvidenceKind::Capture,
+        url: "https://t.me/school_memes_kz".into(),
+        reason: "dns".into(),
+        attempt: 1,
+        failed_at: at("2026-12-02T10:00:30+05:00"),
+        retry_at: None,
+    };
+    assert!(refused.kept_blobs().is_empty());
+}
+
+#[test]
 fn evidence_items_fold_from_failures_to_a_capture_and_a_recheck() {
     use super::{EvidenceKind, EvidenceStatus};
     let mut case = Case::receive(&form(), "2026-12-02T10:00:00+05:00");

@@ -9,15 +9,12 @@ use qorgau_domain::message::Message;
 use qorgau_store::archive::{self, ArchiveError, ArchiveSummary};
 use qorgau_store::{AnyStore, Store};
 
+use super::hex_head;
 use crate::Session;
 use crate::error::{AppError, exit};
 
 /// `-` as a file name: standard input or output, for pipes (`| gzip`).
 const STANDARD_STREAM: &str = "-";
-
-fn hex_head(hash: &[u8; 32]) -> String {
-    hash.iter().map(|byte| format!("{byte:02x}")).collect()
-}
 
 fn file_error(path: &Path, error: &std::io::Error) -> AppError {
     AppError::bad_input(

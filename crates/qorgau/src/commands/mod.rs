@@ -17,6 +17,7 @@ pub mod report;
 pub mod serve;
 pub mod staff;
 pub mod survey;
+pub mod verify;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -29,8 +30,7 @@ use std::sync::Arc;
 use qorgau_app::evidence::{BLOBS_FOLDER, LOG_KEY_FILE, load_or_create_key};
 use qorgau_app::{Evidence, EvidenceLog, EvidencePaths};
 use qorgau_evidence::cas::FsBlobStore;
-use qorgau_evidence::checkpoint::{KeyError, KeyPair, verify_checkpoint};
-use qorgau_store::{AnyStore, StaffRole, Statistics, Store, StoreLocation};
+use qorgau_store::{AnyStore, StaffRole, Store, StoreLocation};
 
 use crate::Session;
 use crate::error::{AppError, exit};
@@ -164,86 +164,7 @@ pub async fn init(session: &Session) -> Result<u8, AppError> {
     Ok(exit::OK)
 }
 
-pub async fn verify(session: &Session) -> Result<u8, AppError> {
-    let store = session.open_store().await?;
-    let summary = store.verify().await?;
-    println!(
-        "{}",
-        session.say(
-            &Message::new("cli-verify-intact")
-                .with("entries", summary.entries as i64)
-                .with("head", hex_head(&summary.head))
-        )
-    );
-    let log = store.verify_log().await?;
-    println!(
-        "{}",
-        session.say(
-            &Message::new("cli-verify-log-intact")
-                .with("leaves", log.leaves as i64)
-                .with("evidence", log.evidence as i64)
-                .with("root", hex_head(&log.root))
-        )
-    );
-    // Every published figure is summed from the per-day tallies: they must
-    // be the sums of the case rows beside them (docs/statistics.md).
-    let tallies = store.verify_tallies().await?;
-    if let Some(day) = tallies.first_difference {
-        return Err(AppError::Explained {
-            message: Message::new("cli-verify-statistics-broken").with("day", day.to_string()),
-            exit_code: exit::FAILED_CHECK,
-        });
-    }
-    println!(
-        "{}",
-        session
-            .say(&Message::new("cli-verify-statistics-intact").with("days", tallies.days as i64))
-    );
-    let Some(checkpoint) = log.latest else {
-        println!("{}", session.say(&Message::new("cli-verify-no-checkpoint")));
-        return Ok(exit::OK);
-    };
-    let size = checkpoint.tree_size as i64;
-    let key = match KeyPair::load(&session.evidence.log_key) {
-        Ok(key) => key.verifier_key(),
-        Err(KeyError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-            println!(
-                "{}",
-                session.say(
-                    &Message::new("cli-verify-checkpoint-unchecked")
-                        .with("size", size)
-                        .with("path", session.evidence.log_key.display().to_string())
-                )
-            );
-            return Ok(exit::OK);
-        }
-        Err(error) => return Err(evidence_error(error)),
-    };
-    let forged = |detail: String| AppError::Explained {
-        message: Message::new("cli-verify-checkpoint-forged")
-            .with("size", size)
-            .with("detail", detail),
-        exit_code: exit::FAILED_CHECK,
-    };
-    let signed =
-        verify_checkpoint(&checkpoint.note, &key).map_err(|error| forged(error.to_string()))?;
-    if signed.tree_size != checkpoint.tree_size || signed.root_hash != checkpoint.root {
-        return Err(forged(format!(
-            "the note is of a tree of {} leaves with another root",
-            signed.tree_size
-        )));
-    }
-    println!(
-        "{}",
-        session.say(
-            &Message::new("cli-verify-checkpoint")
-                .with("size", size)
-                .with("key", key.to_string())
-        )
-    );
-    Ok(exit::OK)
-}
-
-fn hex_head(hash: &[u8; 32]) -> String {
+/// A hash in lowercase hex, as the CLI prints heads and roots.
+pub fn hex_head(hash: &[u8; 32]) -> String {
     hash.iter().map(|byte| format!("{byte:02x}")).collect()
 }
