@@ -7,7 +7,8 @@
 //!   URL with Qorgau's capturer into a blob store, then concatenates the WARC
 //!   files (gzip members) into WARC_OUT for `warcio check`.
 //! - `log LEAVES PROOFS` — appends LEAVES evidence entries to an in-memory
-//!   log, then times PROOFS inclusion proofs and consistency proofs.
+//!   log of hashes, as the service keeps it (reporting the memory it grew
+//!   by), then times PROOFS inclusion proofs and consistency proofs.
 //!
 //! Not a test: timings are printed, the shell script reports them.
 
@@ -168,7 +169,9 @@ async fn capture(urls_file: &str, store_dir: &str, warc_out: &str, now: &str, co
 }
 
 fn log(leaves: u64, proofs: u64) {
-    let mut log = MerkleLog::new(MemoryLeafStore::new());
+    // As the service keeps it: the hashes in memory, the entries in the
+    // database (`qorgau_app::EvidenceLog`).
+    let mut log = MerkleLog::new(MemoryLeafStore::hashes_only());
     let captured_at: jiff::Timestamp = "2026-11-28T09:30:00Z".parse().unwrap();
     let entries: Vec<Vec<u8>> = (0..leaves)
         .map(|number| {
@@ -182,6 +185,7 @@ fn log(leaves: u64, proofs: u64) {
             .to_bytes()
         })
         .collect();
+    let resident_before = resident_bytes();
     let started = Instant::now();
     for entry in &entries {
         log.append(entry).unwrap();
@@ -193,6 +197,15 @@ fn log(leaves: u64, proofs: u64) {
         append.as_secs_f64(),
         leaves as f64 / append.as_secs_f64()
     );
+    // What the service's log costs in memory per leaf.
+    if let (Some(before), Some(after)) = (resident_before, resident_bytes()) {
+        let grown = after.saturating_sub(before);
+        println!(
+            "log: memory for {leaves} leaves: {:.0} MiB resident, {:.0} bytes per leaf",
+            grown as f64 / (1024.0 * 1024.0),
+            grown as f64 / leaves as f64
+        );
+    }
     let started = Instant::now();
     let root = log.root(leaves).unwrap();
     println!(
@@ -244,4 +257,12 @@ fn log(leaves: u64, proofs: u64) {
         "log: {proofs} consistency proofs to {leaves} leaves: mean {:.1} µs",
         started.elapsed().as_secs_f64() * 1e6 / proofs as f64
     );
+}
+
+/// The process's resident memory (`VmRSS` of /proc/self/status), if readable.
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }

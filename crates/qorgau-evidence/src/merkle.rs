@@ -81,13 +81,15 @@ pub trait LeafStore {
     fn entry(&self, index: u64) -> Result<Vec<u8>, Self::Error>;
 }
 
-/// A [`LeafStore`] in memory: for tests, benchmarks, and as a write-through
-/// cache in front of a database.
+/// A [`LeafStore`] in memory: for tests, benchmarks, and as a cache of the
+/// hashes in front of a database ([`MemoryLeafStore::hashes_only`]).
 #[derive(Debug, Default, Clone)]
 pub struct MemoryLeafStore {
+    /// Empty when only hashes are kept.
     entries: Vec<Vec<u8>>,
     /// `levels[level][index]`.
     levels: Vec<Vec<Hash>>,
+    hashes_only: bool,
 }
 
 /// A subtree or entry the memory store does not hold (a caller bug).
@@ -102,13 +104,24 @@ impl MemoryLeafStore {
     pub fn new() -> MemoryLeafStore {
         MemoryLeafStore::default()
     }
+
+    /// A store of the subtree hashes alone — every proof and root, in about
+    /// 64 bytes per leaf instead of 300 with the entries — for a log whose
+    /// entries live elsewhere (the service's, in the database). Its
+    /// [`LeafStore::entry`] answers `MissingNode` at level 0.
+    pub fn hashes_only() -> MemoryLeafStore {
+        MemoryLeafStore {
+            hashes_only: true,
+            ..MemoryLeafStore::default()
+        }
+    }
 }
 
 impl LeafStore for MemoryLeafStore {
     type Error = MissingNode;
 
     fn size(&self) -> Result<u64, MissingNode> {
-        Ok(self.entries.len() as u64)
+        Ok(self.levels.first().map_or(0, Vec::len) as u64)
     }
 
     fn subtree(&self, level: u32, index: u64) -> Result<Hash, MissingNode> {
@@ -128,7 +141,9 @@ impl LeafStore for MemoryLeafStore {
                 hashes.push(*hash);
             }
         }
-        self.entries.push(entry.to_vec());
+        if !self.hashes_only {
+            self.entries.push(entry.to_vec());
+        }
         Ok(())
     }
 
@@ -210,6 +225,16 @@ impl<S: LeafStore> MerkleLog<S> {
             return Err(LogError::IndexOutOfRange { index, tree_size });
         }
         self.store.entry(index).map_err(LogError::Store)
+    }
+
+    /// The leaf hash of leaf `index`: what an entry kept elsewhere must hash
+    /// to ([`leaf_hash`]) to be this log's.
+    pub fn leaf_hash(&self, index: u64) -> Result<Hash, LogError<S::Error>> {
+        let tree_size = self.size()?;
+        if index >= tree_size {
+            return Err(LogError::IndexOutOfRange { index, tree_size });
+        }
+        self.store.subtree(0, index).map_err(LogError::Store)
     }
 
     fn check_size(&self, requested: u64) -> Result<(), LogError<S::Error>> {
@@ -645,6 +670,49 @@ mod tests {
                 hash(REFERENCE_ROOTS[size as usize])
             );
         }
+    }
+
+    #[test]
+    fn a_log_of_hashes_alone_answers_as_the_full_one_but_holds_no_entries() {
+        let full = reference_log();
+        let mut hashes_only = MerkleLog::new(MemoryLeafStore::hashes_only());
+        let entries = reference_entries();
+        for entry in &entries {
+            hashes_only.append(entry).unwrap();
+        }
+        let size = entries.len() as u64;
+        assert_eq!(hashes_only.size().unwrap(), size);
+        for tree_size in 0..=size {
+            assert_eq!(
+                hashes_only.root(tree_size).unwrap(),
+                full.root(tree_size).unwrap()
+            );
+            for index in 0..tree_size {
+                assert_eq!(
+                    hashes_only.inclusion_proof(index, tree_size).unwrap(),
+                    full.inclusion_proof(index, tree_size).unwrap()
+                );
+            }
+            assert_eq!(
+                hashes_only.consistency_proof(tree_size, size).unwrap(),
+                full.consistency_proof(tree_size, size).unwrap()
+            );
+        }
+        for (index, entry) in entries.iter().enumerate() {
+            assert_eq!(
+                hashes_only.leaf_hash(index as u64).unwrap(),
+                leaf_hash(entry)
+            );
+        }
+        assert!(matches!(
+            hashes_only.entry(0),
+            Err(LogError::Store(MissingNode { level: 0, index: 0 }))
+        ));
+        assert!(matches!(
+            hashes_only.leaf_hash(size),
+            Err(LogError::IndexOutOfRange { .. })
+        ));
+        assert!(hashes_only.store().entries.is_empty());
     }
 
     #[test]

@@ -125,6 +125,8 @@ pub enum IssueError<E: std::error::Error + 'static> {
     NotInCheckpoint { index: u64, tree_size: u64 },
     #[error("the checkpoint's root is not the log's root at {0} leaves")]
     CheckpointNotOfThisLog(u64),
+    #[error("the entry given for leaf {0} does not hash to the log's leaf")]
+    EntryNotOfThisLog(u64),
 }
 
 impl Receipt {
@@ -135,6 +137,20 @@ impl Receipt {
         index: u64,
         checkpoint: &SignedCheckpoint,
     ) -> Result<Receipt, IssueError<S::Error>> {
+        let entry = log.entry(index)?;
+        Receipt::issue_for_entry(log, index, entry, checkpoint)
+    }
+
+    /// [`Receipt::issue`] for a log that keeps only hashes
+    /// ([`crate::merkle::MemoryLeafStore::hashes_only`]): the caller brings
+    /// leaf `index`'s entry from where it is kept, and it must hash to the
+    /// log's leaf.
+    pub fn issue_for_entry<S: LeafStore>(
+        log: &MerkleLog<S>,
+        index: u64,
+        entry_bytes: Vec<u8>,
+        checkpoint: &SignedCheckpoint,
+    ) -> Result<Receipt, IssueError<S::Error>> {
         let tree_size = checkpoint.checkpoint.tree_size;
         if index >= tree_size {
             return Err(IssueError::NotInCheckpoint { index, tree_size });
@@ -142,7 +158,9 @@ impl Receipt {
         if log.root(tree_size)? != checkpoint.checkpoint.root_hash {
             return Err(IssueError::CheckpointNotOfThisLog(tree_size));
         }
-        let entry_bytes = log.entry(index)?;
+        if merkle::leaf_hash(&entry_bytes) != log.leaf_hash(index)? {
+            return Err(IssueError::EntryNotOfThisLog(index));
+        }
         let Ok(LogEntry::Evidence {
             digest,
             kind,
@@ -545,6 +563,28 @@ mod tests {
 
     fn check(json: &str) -> Result<VerifiedReceipt, ReceiptError> {
         verify_receipt(json.as_bytes(), &key(1).verifier_key())
+    }
+
+    #[test]
+    fn a_receipt_from_a_log_of_hashes_needs_the_entry_that_is_the_logs() {
+        let (full, expected) = sample();
+        let mut hashes_only = MerkleLog::new(MemoryLeafStore::hashes_only());
+        for index in 0..11 {
+            hashes_only.append(&full.log.entry(index).unwrap()).unwrap();
+        }
+        let checkpoint = full.checkpoint().unwrap();
+        let receipt =
+            Receipt::issue_for_entry(&hashes_only, 6, full.log.entry(6).unwrap(), &checkpoint)
+                .unwrap()
+                .with_public_key(&key(1).verifier_key());
+        assert_eq!(receipt, expected);
+        // Another leaf's entry, or the right one altered, is refused.
+        for wrong in [full.log.entry(7).unwrap(), evidence(60).to_bytes()] {
+            assert!(matches!(
+                Receipt::issue_for_entry(&hashes_only, 6, wrong, &checkpoint),
+                Err(IssueError::EntryNotOfThisLog(6))
+            ));
+        }
     }
 
     #[test]
