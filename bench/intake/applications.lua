@@ -12,13 +12,20 @@ local bodies = {
 }
 
 -- Each request is about a different child and names a different account
--- (a tag appended to the child's name and the actor), as real intake is: the
--- same child or account in every request would measure the automatic links
--- between cases (capped per application: docs/linking.md), not intake. The
+-- and different resources (a tag appended to the child's name, the actor
+-- and the resources' paths), as real intake is: the same child, account or
+-- resource in every request would measure the automatic links between cases
+-- (capped per application: docs/linking.md), not intake. (The resources
+-- were the same four until 2026-12-08: since resources link cases too, each
+-- application carried ten `cases_linked` events.) The
 -- tag is unique across wrk's threads (each numbered by setup) and across
 -- runs against the same store (each starts at another second): a counter
 -- alone restarts in every thread and every run, and repeated the same
 -- children and accounts.
+-- The last part of every resource's path in the bodies above.
+local resource_names = {"school_memes_kz", "fake_daniyar", "asel_fake_2010",
+  "club_school_17", "aliya_leaks"}
+
 local threads = 0
 setup = function(thread)
   threads = threads + 1
@@ -35,7 +42,11 @@ request = function()
   local body = bodies[(counter % #bodies) + 1]
   local tag = run .. "-" .. counter
   body = body:gsub('("child":{"name":"[^"]*)"', '%1 ' .. tag .. '"', 1)
-  body = body:gsub('("actor":"@[%w_]+)"', '%1_' .. tag:gsub("-", "_") .. '"')
+  local word = tag:gsub("-", "_")
+  body = body:gsub('("actor":"@[%w_]+)"', '%1_' .. word .. '"')
+  for _, name in ipairs(resource_names) do
+    body = body:gsub(name, name .. "_" .. word)
+  end
   return wrk.format("POST", "/api/v1/applications",
     {["Content-Type"] = "application/json"}, body)
 end

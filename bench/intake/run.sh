@@ -19,10 +19,19 @@
 # postgres://postgres@127.0.0.1:5432/postgres) names a maintenance database
 # where the role may create databases; the benchmark's two databases are
 # dropped at the end.
+#
+# A slower disk: QORGAU_BENCH_SYNC_DELAY_US=N makes every flush (fsync,
+# fdatasync, syncfs) of Qorgau and of the SQLite ceiling take N µs longer
+# (bench/intake/slow_sync.c, preloaded; the data still reaches the disk), as
+# on a disk whose flushes cost what a network volume's or an SSD's without
+# power-loss protection do. SQLite only: the PostgreSQL server is not
+# started by this script, so its flushes cannot be slowed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 DURATION="${1:-10}"
+SYNC_DELAY_US="${QORGAU_BENCH_SYNC_DELAY_US:-}"
+PRELOAD=""
 CONNECTIONS=(1 16 64)
 KZ_2021=78000
 ADMIN_URL="${QORGAU_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
@@ -76,6 +85,41 @@ admin_psql --tuples-only --no-align -c "SELECT version()"
 echo "PostgreSQL: synchronous_commit=$(admin_psql -tAc 'SHOW synchronous_commit'), fsync=$(admin_psql -tAc 'SHOW fsync'), wal_sync_method=$(admin_psql -tAc 'SHOW wal_sync_method'), commit_delay=$(admin_psql -tAc 'SHOW commit_delay')"
 python3 -c 'import sqlite3, sys; print(f"SQLite ceiling: Python {sys.version.split()[0]}, libsqlite3 {sqlite3.sqlite_version}")'
 
+# Runs a command with the slowed flushes when asked for.
+slowed() {
+  if [ -n "$PRELOAD" ]; then
+    LD_PRELOAD="$PRELOAD" QORGAU_BENCH_SYNC_DELAY_US="$SYNC_DELAY_US" "$@"
+  else
+    "$@"
+  fi
+}
+
+# What one fdatasync of a small write costs here, in µs (the median of 200).
+flush_cost() {
+  slowed python3 - "$WORK" <<'PY'
+import os, statistics, sys, tempfile, time
+handle, path = tempfile.mkstemp(dir=sys.argv[1])
+times = []
+for _ in range(200):
+    os.write(handle, b"x")
+    began = time.monotonic()
+    os.fdatasync(handle)
+    times.append(time.monotonic() - began)
+os.close(handle)
+os.remove(path)
+print(f"{statistics.median(times) * 1e6:.0f}")
+PY
+}
+
+if [ -n "$SYNC_DELAY_US" ]; then
+  gcc -shared -fPIC -O2 -o "$WORK/slow_sync.so" bench/intake/slow_sync.c -ldl
+  echo "flushes: $(flush_cost) µs per fdatasync on this disk"
+  PRELOAD="$WORK/slow_sync.so"
+  echo "flushes slowed by $SYNC_DELAY_US µs: $(flush_cost) µs per fdatasync (SQLite only)"
+else
+  echo "flushes: $(flush_cost) µs per fdatasync on this disk"
+fi
+
 echo "== build (release)"
 cargo build --release --quiet -p qorgau
 TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
@@ -92,7 +136,14 @@ echo "binary: sha256 $(sha256sum "$QORGAU" | cut -c1-16)"
 # URL would be fetched from the Internet, and each capture appends to the same
 # chain as intake does.
 start_server() {
-  QORGAU_LANG=en QORGAU_JOBS=0 "$QORGAU" "$@" serve --addr 127.0.0.1:0 >"$WORK/serve.log" 2>&1 &
+  # Through `env`, which becomes the server: `$!` must be its process, not a
+  # shell's (a shell function in the background is a subshell).
+  local preload=()
+  if [ -n "$PRELOAD" ]; then
+    preload=(LD_PRELOAD="$PRELOAD" QORGAU_BENCH_SYNC_DELAY_US="$SYNC_DELAY_US")
+  fi
+  env "${preload[@]}" QORGAU_LANG=en QORGAU_JOBS=0 "$QORGAU" "$@" serve --addr 127.0.0.1:0 \
+    >"$WORK/serve.log" 2>&1 &
   SERVER_PID=$!
   ADDRESS=""
   for _ in $(seq 300); do
@@ -195,7 +246,7 @@ verify_store() {
 sqlite_ceiling() {
   local clients=$1 folder="$WORK/sqlite-ceiling-$1"
   mkdir -p "$folder"
-  python3 - "$folder/ceiling.sqlite" "$clients" "$DURATION" >"$folder/result" <<'PY'
+  slowed python3 - "$folder/ceiling.sqlite" "$clients" "$DURATION" >"$folder/result" <<'PY'
 import multiprocessing, sqlite3, sys, time
 
 path, clients, duration = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
@@ -289,6 +340,9 @@ for clients in "${CONNECTIONS[@]}"; do
   sqlite_ceiling "$clients"
 done
 
+if [ -n "$SYNC_DELAY_US" ]; then
+  echo "== PostgreSQL: skipped (its flushes cannot be slowed from here)"
+else
 echo "== PostgreSQL"
 QORGAU_DB="qorgau_bench_$$"
 CEILING_DB="qorgau_ceiling_$$"
@@ -310,6 +364,7 @@ echo "INSERT INTO ceiling (payload) VALUES (repeat(md5(random()::text), 38));" >
 for clients in "${CONNECTIONS[@]}"; do
   pgbench_ceiling "$CEILING_DB" "$clients"
 done
+fi
 
 echo "== summary"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
