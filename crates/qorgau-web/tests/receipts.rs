@@ -17,7 +17,6 @@ use qorgau_evidence::Sha256Digest;
 use qorgau_evidence::checkpoint::VerifierKey;
 use qorgau_evidence::receipt::verify_receipt;
 use qorgau_store::{EvidenceRow, Store};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const PAGE: &str = "<!doctype html><html><head><meta charset=utf-8><title>Пост</title></head>\
     <body><article><p>Сен ешкімге керек емессің, барлығы сенен күледі.</p></article></body></html>";
@@ -31,29 +30,7 @@ const APPLICANT: &str = "Ержан Болатұлы";
 /// A site on 127.0.0.1:0 answering every path with the post; the worker
 /// fetches `https://evidence.test/` from it.
 async fn site() -> (String, String) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 1024];
-                while !request.windows(4).any(|window| window == b"\r\n\r\n") {
-                    match stream.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(count) => request.extend_from_slice(&buffer[..count]),
-                    }
-                }
-                let response = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\
-                     Content-Length: {}\r\nConnection: close\r\n\r\n{PAGE}",
-                    PAGE.len()
-                );
-                let _ = stream.write_all(response.as_bytes()).await;
-                let _ = stream.shutdown().await;
-            });
-        }
-    });
+    let address = qorgau_testkit::site::one_page_site(PAGE).await;
     (
         "https://evidence.test/".to_owned(),
         format!("http://127.0.0.1:{}/", address.port()),

@@ -26,29 +26,7 @@ const PAGE: &str = "<!doctype html><html><head><meta charset=utf-8><title>Post</
 
 /// A site on 127.0.0.1:0 answering every request with the post.
 async fn site() -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 1024];
-                while !request.windows(4).any(|window| window == b"\r\n\r\n") {
-                    match stream.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(count) => request.extend_from_slice(&buffer[..count]),
-                    }
-                }
-                let response = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\
-                     Content-Length: {}\r\nConnection: close\r\n\r\n{PAGE}",
-                    PAGE.len()
-                );
-                let _ = stream.write_all(response.as_bytes()).await;
-            });
-        }
-    });
-    address
+    qorgau_testkit::site::one_page_site(PAGE).await
 }
 
 /// `qorgau serve` on a free port, SIGKILLed if the test fails before it

@@ -17,7 +17,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use qorgau_app::EvidenceError;
-use qorgau_domain::message::Message;
+use qorgau_domain::message::{Language, Message};
 use qorgau_evidence::receipt::{Receipt, VerifiedReceipt, verify_receipt};
 
 use super::track::{self, Opened};
@@ -60,25 +60,23 @@ fn file_name(case_id: &str, evidence_id: &str) -> String {
     format!("qorgau-receipt-{case_id}-{evidence_id}.json")
 }
 
-/// What a receipt request came to.
-enum Issued {
-    /// The case, the item and its receipt under the log as it is now.
-    Receipt {
-        opened: Box<Opened>,
-        evidence_id: String,
-        receipt: Box<Receipt>,
-    },
-    /// The number and code open nothing, or the case has no such item with
-    /// a leaf: `/track`'s answer.
-    NotFound(String),
-    /// The log could not give the receipt (it is inconsistent, or the blob
-    /// store and log are not configured for the service).
-    Failed(EvidenceError),
+/// A receipt request's case, item and receipt under the log as it is now.
+struct Issued {
+    opened: Opened,
+    evidence_id: String,
+    receipt: Receipt,
 }
 
-async fn issue(state: &AppState, values: &HashMap<String, String>) -> Issued {
+/// The receipt asked for, or the answer instead: `/track`'s when the number
+/// and code open nothing or the case has no such item with a leaf; a server
+/// error when the log cannot give it (inconsistent, or not configured).
+async fn issue(
+    state: &AppState,
+    language: Language,
+    values: &HashMap<String, String>,
+) -> Result<Issued, Response> {
     let Some(opened) = track::open(state, values).await else {
-        return Issued::NotFound(track::typed_case(values));
+        return Err(track::not_found(language, track::typed_case(values)));
     };
     let evidence_id = values.get("evidence_id").cloned().unwrap_or_default();
     let index = opened
@@ -87,16 +85,16 @@ async fn issue(state: &AppState, values: &HashMap<String, String>) -> Issued {
         .find(|row| row.evidence_id == evidence_id)
         .and_then(|row| row.log_index);
     let (Some(index), Some(evidence)) = (index, state.evidence.as_ref()) else {
-        return Issued::NotFound(opened.case_id);
+        return Err(track::not_found(language, opened.case_id));
     };
     match crate::api::evidence::receipt_file(state, evidence, index).await {
-        Ok(receipt) => Issued::Receipt {
-            opened: Box::new(opened),
+        Ok(receipt) => Ok(Issued {
+            opened,
             evidence_id,
-            receipt: Box::new(receipt),
-        },
-        Err(EvidenceError::NotLogged(_)) => Issued::NotFound(opened.case_id),
-        Err(error) => Issued::Failed(error),
+            receipt,
+        }),
+        Err(EvidenceError::NotLogged(_)) => Err(track::not_found(language, opened.case_id)),
+        Err(error) => Err(failed(&error)),
     }
 }
 
@@ -115,14 +113,13 @@ pub async fn download(
     RequestLanguage(language): RequestLanguage,
     Form(values): Form<HashMap<String, String>>,
 ) -> Response {
-    let (opened, evidence_id, receipt) = match issue(&state, &values).await {
-        Issued::Receipt {
-            opened,
-            evidence_id,
-            receipt,
-        } => (opened, evidence_id, receipt),
-        Issued::NotFound(case_id) => return track::not_found(language, case_id),
-        Issued::Failed(error) => return failed(&error),
+    let Issued {
+        opened,
+        evidence_id,
+        receipt,
+    } = match issue(&state, language, &values).await {
+        Ok(issued) => issued,
+        Err(answer) => return answer,
     };
     let disposition = HeaderValue::from_str(&format!(
         "attachment; filename=\"{}\"",
@@ -150,14 +147,13 @@ pub async fn view(
     RequestLanguage(language): RequestLanguage,
     Form(values): Form<HashMap<String, String>>,
 ) -> Response {
-    let (opened, evidence_id, receipt) = match issue(&state, &values).await {
-        Issued::Receipt {
-            opened,
-            evidence_id,
-            receipt,
-        } => (opened, evidence_id, receipt),
-        Issued::NotFound(case_id) => return track::not_found(language, case_id),
-        Issued::Failed(error) => return failed(&error),
+    let Issued {
+        opened,
+        evidence_id,
+        receipt,
+    } = match issue(&state, language, &values).await {
+        Ok(issued) => issued,
+        Err(answer) => return answer,
     };
     let Some(evidence) = state.evidence.as_ref() else {
         return track::not_found(language, opened.case_id);

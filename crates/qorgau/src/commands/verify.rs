@@ -160,7 +160,7 @@ async fn verify_kept_files(session: &Session, store: &AnyStore) -> Result<(), Ap
     // Reading every file is disk-bound work: off the async threads.
     let checked = tokio::task::spawn_blocking(move || {
         let mut bytes = 0u64;
-        let mut faults = Vec::new();
+        let (mut first_fault, mut faults) = (None, 0i64);
         for file in kept.iter() {
             let fault = match file.digest.parse::<Sha256Digest>() {
                 // A digest that does not parse names no file that could be there.
@@ -175,9 +175,10 @@ async fn verify_kept_files(session: &Session, store: &AnyStore) -> Result<(), Ap
                     Err(error) => return Err(error),
                 },
             };
-            faults.push((file, fault));
+            faults += 1;
+            first_fault.get_or_insert((file, fault));
         }
-        let summary = match faults.first() {
+        let summary = match first_fault {
             None => Ok((kept.len(), bytes)),
             Some((file, fault)) => Err(Message::new(match fault {
                 Fault::Missing => "cli-verify-file-missing",
@@ -186,7 +187,7 @@ async fn verify_kept_files(session: &Session, store: &AnyStore) -> Result<(), Ap
             .with("digest", file.digest.clone())
             .with("case", file.case_id.clone())
             .with("seq", file.seq as i64)
-            .with("others", (faults.len() - 1) as i64)),
+            .with("others", faults - 1)),
         };
         Ok(summary)
     })
