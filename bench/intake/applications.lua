@@ -32,9 +32,20 @@ setup = function(thread)
   thread:set("thread_number", threads)
 end
 
+-- QORGAU_BENCH_POPULAR=1: every request is the first application as it
+-- stands — one child, one account, the same resources — as when one form is
+-- posted again and again, or a public channel is reported by many families.
+-- It measures what each new application's automatic links cost when earlier
+-- cases pile up on its keys (bench/intake/run.sh, "popular keys").
+local popular = os.getenv("QORGAU_BENCH_POPULAR") == "1"
+
 local run
 local counter = 0
 request = function()
+  if popular then
+    return wrk.format("POST", "/api/v1/applications",
+      {["Content-Type"] = "application/json"}, bodies[1])
+  end
   if run == nil then
     run = os.time() .. "-" .. (thread_number or 0)
   end

@@ -11,7 +11,10 @@
 # synchronous_commit = on), and for SQLite one process per client through
 # Python's sqlite3 module (WAL, synchronous = FULL, as the embedded store).
 # Prints one table: intake beside the ceiling, the ratio, and how long
-# Kazakhstan's 2021 volume (78,000 applications) takes at that rate.
+# Kazakhstan's 2021 volume (78,000 applications) takes at that rate. Then,
+# per store, "popular keys": one client posting the same application for two
+# windows, to show that an application's automatic links cost the same
+# however many earlier cases share its keys.
 # Not a test: figures go into BENCHMARKS.md by hand. Network: 127.0.0.1 only
 # (and Debian's package mirror if wrk or pgbench is missing).
 #
@@ -220,6 +223,27 @@ drive() {
     echo "  $(writer_summary $before $after "$DURATION")"
     printf 'intake\t%s\t%s\t%s\t%s\t%s\t%s\n' "$store" "$connections" "$rate" "$p50" "$p99" "$((non2xx + errors))" >>"$RESULTS"
   done
+  popular_keys "$store"
+}
+
+# Popular keys: one client posts the same application — one child, one
+# account, the same resources — for two windows of DURATION each. Every
+# earlier copy shares all its keys, so each new case is linked to the most
+# recent ones (at most 25 + 10 + 10: docs/linking.md); the lookup under the
+# write lock reads only those, so the second window, with thousands more
+# cases on the keys, must be as fast as the first. (Before 2026-12-08 it read
+# every case naming a key: 600 copies took 2.75 ms each at first and 6.56 ms
+# at the end.)
+popular_keys() {
+  local store=$1 window rate p50 p99 requests non2xx errors
+  for window in 1 2; do
+    QORGAU_BENCH_POPULAR=1 wrk -t1 -c1 -d"${DURATION}s" --timeout 10s --latency \
+      -s bench/intake/applications.lua "$ADDRESS" >"$WORK/wrk-$store-popular-$window.txt"
+    read -r rate p50 p99 requests non2xx errors < <(parse_wrk "$WORK/wrk-$store-popular-$window.txt")
+    ANSWERED=$((ANSWERED + requests))
+    echo "Qorgau on $store, popular keys, window $window: $rate applications/s, p50 $p50 ms, p99 $p99 ms ($requests answered, $non2xx non-2xx, $errors socket errors)"
+    printf 'popular\t%s\t%s\t%s\t%s\t%s\t%s\n' "$store" "$window" "$rate" "$p50" "$p99" "$((non2xx + errors))" >>"$RESULTS"
+  done
 }
 
 # The chain is intact and holds every answered application (two events each;
@@ -388,4 +412,15 @@ for (store, clients), row in intake.items():
     seconds = volume / rate if rate else float("inf")
     took = f"{seconds:,.0f} s" if seconds < 120 else f"{seconds / 60:,.1f} min"
     print(f"| {names[store]} | {clients} | {rate:,.0f} | {p50} ms | {p99} ms | {failed} | {limit_text} | {took} |")
+popular = [r for r in rows if r[0] == "popular"]
+if popular:
+    print()
+    print("Popular keys, one client (the same application again and again; the second window must be as fast as the first):")
+    print()
+    print("| store | window | applications/s | p50 | p99 | failed | window 2 / window 1 |")
+    print("|---|---|---|---|---|---|---|")
+    first = {r[1]: float(r[3]) for r in popular if r[2] == "1"}
+    for r in popular:
+        ratio = f"{float(r[3]) / first[r[1]]:.2f}" if r[2] == "2" and first.get(r[1]) else "—"
+        print(f"| {names[r[1]]} | {r[2]} | {float(r[3]):,.0f} | {r[4]} ms | {r[5]} ms | {r[6]} | {ratio} |")
 PY

@@ -1272,6 +1272,62 @@ mod tests {
     }
 
     #[test]
+    fn each_kind_of_match_is_capped_on_its_own_whatever_basis_it_ends_with() {
+        use crate::procedure::command::{
+            MAX_AUTOMATIC_ACTOR_LINKS, MAX_AUTOMATIC_CHILD_LINKS, MAX_AUTOMATIC_RESOURCE_LINKS,
+        };
+        let now: Timestamp = "2026-12-03T10:00:00+05:00".parse().unwrap();
+        let class_chat = "telegram:channel:class_7a";
+        // Ten early cases about other children name the chat; thirty later
+        // ones are about this child and name it too.
+        let candidates: Vec<LinkCandidate> = (1..=40)
+            .map(|number| LinkCandidate {
+                case_id: format!("QG-2026-{number:06}"),
+                child_match: (number > 10).then_some(ChildMatch::Iin),
+                resource_key: Some(class_chat.into()),
+                ..LinkCandidate::default()
+            })
+            .collect();
+        let links: Vec<(String, LinkBasis)> = automatic_links(&candidates, now)
+            .into_iter()
+            .map(|event| match event {
+                CaseEvent::CasesLinked {
+                    other_case_id,
+                    basis,
+                    resource_key,
+                    ..
+                } => {
+                    assert_eq!(resource_key.as_deref(), Some(class_chat));
+                    (other_case_id, basis)
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        // The ten most recent naming the chat are among the child's own: the
+        // early cases about other children are left to the experts, so what
+        // the store reads for the chat is its ten most recent cases, however
+        // many name it.
+        let expected: Vec<(String, LinkBasis)> = (16..=40)
+            .map(|number| (format!("QG-2026-{number:06}"), LinkBasis::SameChild))
+            .collect();
+        assert_eq!(links, expected);
+
+        // However much is shared, a new case gets at most the three caps.
+        let crowded: Vec<LinkCandidate> = (1..=300)
+            .map(|number| LinkCandidate {
+                case_id: format!("QG-2026-{number:06}"),
+                child_match: (number % 3 == 0).then_some(ChildMatch::NameAndBirthDate),
+                actor_key: (number % 3 == 1).then(|| "telegram:@stalker".to_owned()),
+                resource_key: (number % 3 == 2).then(|| class_chat.to_owned()),
+            })
+            .collect();
+        assert_eq!(
+            automatic_links(&crowded, now).len(),
+            MAX_AUTOMATIC_CHILD_LINKS + MAX_AUTOMATIC_ACTOR_LINKS + MAX_AUTOMATIC_RESOURCE_LINKS
+        );
+    }
+
+    #[test]
     fn a_person_link_holds_across_cases_until_an_unlink_anywhere() {
         let at: Timestamp = "2026-12-03T10:00:00+05:00".parse().unwrap();
         let linked = |first: &str, second: &str, reason: &str| CaseEvent::ActorsLinked {

@@ -16,6 +16,9 @@ use std::future::Future;
 
 use qorgau_domain::application::{Application, Child};
 use qorgau_domain::linking::{ActorLink, CaseLink, ChildMatch, child_match_keys, person_links};
+use qorgau_domain::procedure::command::{
+    MAX_AUTOMATIC_ACTOR_LINKS, MAX_AUTOMATIC_CHILD_LINKS, MAX_AUTOMATIC_RESOURCE_LINKS,
+};
 use qorgau_domain::procedure::{LinkCandidate, automatic_links};
 
 use crate::batch::Write;
@@ -62,6 +65,16 @@ impl LinkKeys {
         }
     }
 }
+
+/// How many of its most recent cases the link lookup reads for an actor key,
+/// a child key and a resource key: as many as `automatic_links` can link for
+/// that kind of match, so the lookup gives the links a read of every case
+/// would, and no more (`Links::link_candidates`).
+pub(crate) const LOOKUP_CAPS: [i64; 3] = [
+    MAX_AUTOMATIC_ACTOR_LINKS as i64,
+    MAX_AUTOMATIC_CHILD_LINKS as i64,
+    MAX_AUTOMATIC_RESOURCE_LINKS as i64,
+];
 
 /// What one linked write is looked up by: actor keys, resource keys, child
 /// keys (keyed hashes).
@@ -153,8 +166,9 @@ impl BatchLinks {
 pub trait Links {
     /// Cases that share one of `actor_keys` (an incident's or a chat's actor
     /// account) or one of `resource_keys`, or whose child matches `child`
-    /// (same IIN, or same name and birth date, compared by keyed hash). One
-    /// candidate per case.
+    /// (same IIN, or same name and birth date, compared by keyed hash): for
+    /// each key the most recent cases, as many as `automatic_links` links for
+    /// its kind, each with every key it shares. One candidate per case.
     fn link_candidates(
         &self,
         actor_keys: &[String],

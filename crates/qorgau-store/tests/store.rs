@@ -364,6 +364,7 @@ on_both_stores!(
     a_failing_write_in_a_batch_fails_alone,
     many_writers_share_commits_and_keep_one_gapless_chain,
     a_person_link_holds_across_cases_and_survives_an_archive,
+    the_link_lookup_reads_each_keys_most_recent_cases_and_links_as_a_full_read,
 );
 
 // ---------------------------------------------------------------------------
@@ -2503,7 +2504,8 @@ async fn cases_naming_one_resource_are_linked_and_a_popular_one_is_capped(backen
         !linked.contains(&first),
         "the oldest is left to the experts"
     );
-    // The lookup itself still finds every case naming the chat.
+    // The lookup itself reads the chat's most recent cases only, however
+    // many name it (the newest, `@late`'s, among them).
     let candidates = test
         .store
         .link_candidates(
@@ -2513,7 +2515,7 @@ async fn cases_naming_one_resource_are_linked_and_a_popular_one_is_capped(backen
         )
         .await
         .unwrap();
-    assert_eq!(candidates.len(), naming.len() + 1);
+    assert_eq!(candidates.len(), MAX_AUTOMATIC_RESOURCE_LINKS);
     assert!(
         candidates
             .iter()
@@ -2546,6 +2548,150 @@ fn child_of(form: &ApplicationForm) -> qorgau_domain::application::Child {
             .map(|day| day.parse().unwrap()),
         iin: form.child.iin.clone(),
     }
+}
+
+/// The `(case_id, key)` rows of a two-column query, on either store.
+async fn key_rows(test: &TestStore, sql: &str) -> Vec<(String, String)> {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    match &test.store {
+        AnyStore::Sqlite(store) => sqlx::query_as(sql).fetch_all(store.pool()).await.unwrap(),
+        AnyStore::Postgres(store) => sqlx::query_as(sql).fetch_all(store.pool()).await.unwrap(),
+    }
+}
+
+/// The link lookup runs under the write lock, so it reads only each key's
+/// most recent cases (as many as can be linked for its kind), never every
+/// case that names a popular key — and links exactly as a read of every
+/// case would. Ninety cases share three children, three accounts and three
+/// chats in overlapping patterns, thirty on each key (more than any cap);
+/// new applications naming several of them get the links that
+/// `automatic_links` gives over all the rows, on both stores.
+async fn the_link_lookup_reads_each_keys_most_recent_cases_and_links_as_a_full_read(
+    backend: Backend,
+) {
+    use qorgau_domain::linking::child_match_keys;
+    use qorgau_domain::procedure::LinkCandidate;
+    use qorgau_domain::procedure::command::{
+        MAX_AUTOMATIC_ACTOR_LINKS, MAX_AUTOMATIC_CHILD_LINKS, MAX_AUTOMATIC_RESOURCE_LINKS,
+    };
+    use qorgau_store::{LinkKeys, Links};
+    let test = TestStore::new(backend).await;
+    let children = ["Әлия Серік", "Bolat Nurlan", "Дана Ержан"];
+    let day = |number: usize| format!("2026-11-{:02}", 1 + number % 20);
+    for number in 0..90 {
+        let mut form = about_child(
+            &format!("https://t.me/chat_{}", number % 3),
+            &format!("@account_{}", (number / 3) % 3),
+            &day(number),
+            children[(number / 9) % 3],
+            None,
+        );
+        if number % 4 == 0 {
+            // A second chat, so that cases share more than one key.
+            form.resources.push(ResourceForm {
+                url: format!("https://t.me/chat_{}", (number + 1) % 3),
+            });
+        }
+        test.submit(&form, RECEIVED).await;
+    }
+    let (match_key,): (Vec<u8>,) = match &test.store {
+        AnyStore::Sqlite(store) => sqlx::query_as("SELECT key FROM match_key WHERE id = 1")
+            .fetch_one(store.pool())
+            .await
+            .unwrap(),
+        AnyStore::Postgres(store) => sqlx::query_as("SELECT key FROM match_key WHERE id = 1")
+            .fetch_one(store.pool())
+            .await
+            .unwrap(),
+    };
+
+    let now = at(RECEIVED);
+    for (chat, account, child) in [
+        (0, 0, 0),
+        (1, 2, 1),
+        (2, 1, 2),
+        (0, 9, 9),
+        (9, 1, 9),
+        (9, 9, 0),
+    ] {
+        let form = about_child(
+            &format!("https://t.me/chat_{chat}"),
+            &format!("@account_{account}"),
+            "2026-11-25",
+            children.get(child).copied().unwrap_or("Nobody Known"),
+            None,
+        );
+        // Every row, read again: each new application below adds a case.
+        let every_actor = key_rows(&test, "SELECT case_id, actor_key FROM case_actors").await;
+        let every_child = key_rows(&test, "SELECT case_id, child_key FROM case_children").await;
+        let every_resource =
+            key_rows(&test, "SELECT case_id, resource_key FROM case_resources").await;
+        let state = qorgau_domain::procedure::CaseState::replay(&received(&form, now)).unwrap();
+        let keys = LinkKeys::of(&state.application);
+        let child_keys = child_match_keys(&keys.child, &match_key);
+        let matching = |rows: &[(String, String)], wanted: &[String]| -> Vec<(String, String)> {
+            rows.iter()
+                .filter(|(_, key)| wanted.contains(key))
+                .cloned()
+                .collect()
+        };
+        let mut full: Vec<LinkCandidate> = Vec::new();
+        for (case_id, key) in matching(&every_actor, &keys.actor_keys) {
+            full.push(LinkCandidate {
+                case_id,
+                actor_key: Some(key),
+                ..LinkCandidate::default()
+            });
+        }
+        for (case_id, key) in matching(&every_child, &child_keys) {
+            full.push(LinkCandidate {
+                case_id,
+                child_match: qorgau_domain::linking::ChildMatch::of_key(&key),
+                ..LinkCandidate::default()
+            });
+        }
+        for (case_id, key) in matching(&every_resource, &keys.resource_keys) {
+            full.push(LinkCandidate {
+                case_id,
+                resource_key: Some(key),
+                ..LinkCandidate::default()
+            });
+        }
+        full.sort_by(|left, right| {
+            (&left.case_id, &left.actor_key, &left.resource_key).cmp(&(
+                &right.case_id,
+                &right.actor_key,
+                &right.resource_key,
+            ))
+        });
+        let read = test
+            .store
+            .link_candidates(&keys.actor_keys, &keys.resource_keys, &keys.child)
+            .await
+            .unwrap();
+        let bound = keys.actor_keys.len() * MAX_AUTOMATIC_ACTOR_LINKS
+            + child_keys.len() * MAX_AUTOMATIC_CHILD_LINKS
+            + keys.resource_keys.len() * MAX_AUTOMATIC_RESOURCE_LINKS;
+        assert!(
+            read.len() <= bound,
+            "{} cases read, at most {bound}",
+            read.len()
+        );
+        let expected = qorgau_domain::procedure::automatic_links(&full, now);
+        assert_eq!(
+            qorgau_domain::procedure::automatic_links(&read, now),
+            expected,
+            "chat {chat}, account {account}, child {child}"
+        );
+        // The write's own lookup, under the write lock, records the same.
+        let (_, events) = apply_linked(&test.store, &form).await;
+        let recorded: Vec<&CaseEvent> = events
+            .iter()
+            .filter(|event| matches!(event, CaseEvent::CasesLinked { .. }))
+            .collect();
+        assert_eq!(recorded, expected.iter().collect::<Vec<_>>());
+    }
+    test.store.verify().await.unwrap();
 }
 
 async fn count_rows(test: &TestStore, sql: &str) -> i64 {

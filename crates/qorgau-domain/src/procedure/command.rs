@@ -266,20 +266,20 @@ pub struct LinkCandidate {
     pub resource_key: Option<String>,
 }
 
-/// At most this many earlier cases are linked automatically for sharing an
-/// Internet resource alone (the most recent ones). A class chat or a public
-/// channel where many children are bullied is named by many applications
-/// about different children and by different people; a popular resource
-/// must not link every new case to every earlier one. The most recent show
-/// that the place is a hotspot; experts link older ones by hand.
+/// At most this many earlier cases are linked automatically for naming one of
+/// the new application's Internet resources (the most recent ones). A class
+/// chat or a public channel where many children are bullied is named by many
+/// applications about different children and by different people; a popular
+/// resource must not link every new case to every earlier one. The most
+/// recent show that the place is a hotspot; experts link older ones by hand.
 pub const MAX_AUTOMATIC_RESOURCE_LINKS: usize = 10;
 
-/// At most this many earlier cases are linked automatically for sharing an
-/// actor account alone (the most recent ones). One account that harasses
-/// many children — a public channel reported by hundreds of families — must
-/// not make every new case link to every earlier one (a record growing with
-/// the square of the cases); the most recent cases show the pattern, and
-/// experts link older ones by hand.
+/// At most this many earlier cases are linked automatically for naming one of
+/// the new application's actor accounts (the most recent ones). One account
+/// that harasses many children — a public channel reported by hundreds of
+/// families — must not make every new case link to every earlier one (a
+/// record growing with the square of the cases); the most recent cases show
+/// the pattern, and experts link older ones by hand.
 pub const MAX_AUTOMATIC_ACTOR_LINKS: usize = 10;
 
 /// At most this many earlier cases about the same child are linked
@@ -291,12 +291,23 @@ pub const MAX_AUTOMATIC_ACTOR_LINKS: usize = 10;
 pub const MAX_AUTOMATIC_CHILD_LINKS: usize = 25;
 
 /// The `cases_linked` events recorded by the system with a new application:
-/// one per earlier case, `same_child` when the child matched (with the shared
-/// account too, when there is one; the most recent
-/// [`MAX_AUTOMATIC_CHILD_LINKS`] of those), else `same_actor` (the most recent
-/// [`MAX_AUTOMATIC_ACTOR_LINKS`] of those), else `same_resource` (the most
-/// recent [`MAX_AUTOMATIC_RESOURCE_LINKS`]). Each names the shared resource
-/// too, when there is one.
+/// one per earlier case among the [`MAX_AUTOMATIC_CHILD_LINKS`] most recent
+/// about the same child, the [`MAX_AUTOMATIC_ACTOR_LINKS`] most recent naming
+/// one of its actor accounts and the [`MAX_AUTOMATIC_RESOURCE_LINKS`] most
+/// recent naming one of its Internet resources. Each link's basis is the
+/// strongest thing the two cases share — `same_child`, else `same_actor`,
+/// else `same_resource` — and it names the shared account and resource too,
+/// when there are.
+///
+/// Each kind of match is capped on its own, so a popular resource or account
+/// never crowds out the child's own cases, and a new application is linked to
+/// at most 45 cases however many share something with it. Because the caps
+/// apply to what is matched, not to the basis the link ends up with, the
+/// store needs only the most recent cases for each key — a bounded read under
+/// the write lock, whatever a key's popularity (`qorgau_store`'s link
+/// lookup) — and `candidates` may hold more than that: the result is the same
+/// for any candidates that hold every case of those three "most recent" sets
+/// with every key it shares.
 pub fn automatic_links(candidates: &[LinkCandidate], now: Timestamp) -> Vec<CaseEvent> {
     #[derive(Default)]
     struct Slot {
@@ -320,6 +331,24 @@ pub fn automatic_links(candidates: &[LinkCandidate], now: Timestamp) -> Vec<Case
             (_, found) => found,
         };
     }
+    // Case numbers sort by year, then number: the most recent last.
+    let mut linked: BTreeSet<&str> = BTreeSet::new();
+    let mut link_most_recent = |matches: fn(&Slot) -> bool, cap: usize| {
+        linked.extend(
+            by_case
+                .iter()
+                .rev()
+                .filter(|(_, slot)| matches(slot))
+                .take(cap)
+                .map(|(case_id, _)| *case_id),
+        );
+    };
+    link_most_recent(|slot| slot.child_match.is_some(), MAX_AUTOMATIC_CHILD_LINKS);
+    link_most_recent(|slot| slot.actor_key.is_some(), MAX_AUTOMATIC_ACTOR_LINKS);
+    link_most_recent(
+        |slot| slot.resource_key.is_some(),
+        MAX_AUTOMATIC_RESOURCE_LINKS,
+    );
     let basis_of = |slot: &Slot| {
         if slot.child_match.is_some() {
             Some(LinkBasis::SameChild)
@@ -331,27 +360,9 @@ pub fn automatic_links(candidates: &[LinkCandidate], now: Timestamp) -> Vec<Case
             None
         }
     };
-    // Case numbers sort by year, then number: the most recent last. Each
-    // basis has its own cap, so a popular resource or account cannot crowd
-    // out the child's own cases.
-    let with_basis = |basis: LinkBasis| -> Vec<&str> {
-        by_case
-            .iter()
-            .filter(|(_, slot)| basis_of(slot) == Some(basis))
-            .map(|(case_id, _)| *case_id)
-            .collect()
-    };
-    let mut too_old: BTreeSet<&str> = BTreeSet::new();
-    for (basis, cap) in [
-        (LinkBasis::SameChild, MAX_AUTOMATIC_CHILD_LINKS),
-        (LinkBasis::SameActor, MAX_AUTOMATIC_ACTOR_LINKS),
-        (LinkBasis::SameResource, MAX_AUTOMATIC_RESOURCE_LINKS),
-    ] {
-        too_old.extend(with_basis(basis).into_iter().rev().skip(cap));
-    }
     by_case
         .into_iter()
-        .filter(|(case_id, _)| !too_old.contains(case_id))
+        .filter(|(case_id, _)| linked.contains(case_id))
         .filter_map(|(case_id, slot)| {
             let basis = basis_of(&slot)?;
             Some(CaseEvent::CasesLinked {

@@ -1,6 +1,6 @@
 //! [`Links`] on PostgreSQL, and the `case_links` / `case_children` read models.
 
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use qorgau_domain::application::Child;
 use qorgau_domain::linking::child_match_keys;
@@ -64,27 +64,60 @@ impl Links for PgStore {
 }
 
 /// The one lookup behind automatic links, for one application or a whole
-/// batch: `(kind, case_id, key)` rows, kind `actor` or `child`, of the cases
-/// that name one of `actor_keys` or whose child has one of `child_keys`.
+/// batch: `(kind, case_id, key)` rows, kind `actor`, `child` or `resource`,
+/// of the cases that name one of `actor_keys` or `resource_keys` or whose
+/// child has one of `child_keys` — for each key only its most recent cases,
+/// as many as `automatic_links` can link for its kind, with every key of the
+/// lookup each of them shares. It runs under the write lock, so its cost must
+/// not grow with a key's popularity: each key's cases are read from the end
+/// of its `(key, case_id)` index (migration 0012) and the read stops there.
 pub(super) async fn candidate_rows(
     connection: &mut PgConnection,
     actor_keys: &[String],
     child_keys: &[String],
     resource_keys: &[String],
 ) -> Result<Vec<(String, String, String)>, StoreError> {
-    // One round trip for both lookups.
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT 'actor', case_id, actor_key FROM case_actors WHERE actor_key = ANY($1) \
-         UNION ALL SELECT 'child', case_id, child_key FROM case_children \
-         WHERE child_key = ANY($2) \
-         UNION ALL SELECT 'resource', case_id, resource_key FROM case_resources \
-         WHERE resource_key = ANY($3) ORDER BY 2, 3",
-    )
-    .bind(actor_keys)
-    .bind(child_keys)
-    .bind(resource_keys)
-    .fetch_all(connection)
-    .await?;
+    static LOOKUP: LazyLock<String> = LazyLock::new(|| {
+        let most_recent = |table: &str, column: &str, keys: &str, limit: &str| {
+            format!(
+                "SELECT found.case_id FROM unnest({keys}::text[]) AS wanted (key) \
+                 CROSS JOIN LATERAL (SELECT case_id FROM {table} \
+                 WHERE {column} = wanted.key ORDER BY case_id DESC LIMIT {limit}) AS found"
+            )
+        };
+        // Then every key of the lookup that each picked case shares, by its
+        // primary key. `OFFSET 0` keeps the subquery per picked case: folded
+        // into a join, the planner read every row of a popular key and
+        // hashed it against the picked cases (7.8 ms at 12,000 rows,
+        // against 0.3 ms).
+        let shared = |kind: &str, table: &str, column: &str, keys: &str| {
+            format!(
+                "SELECT '{kind}', found.case_id, found.{column} FROM picked \
+                 CROSS JOIN LATERAL (SELECT case_id, {column} FROM {table} \
+                 WHERE case_id = picked.case_id AND {column} = ANY({keys}) OFFSET 0) AS found"
+            )
+        };
+        format!(
+            "WITH picked AS ({} UNION {} UNION {}) \
+             {} UNION ALL {} UNION ALL {} ORDER BY 2, 3",
+            most_recent("case_actors", "actor_key", "$1", "$4"),
+            most_recent("case_children", "child_key", "$2", "$5"),
+            most_recent("case_resources", "resource_key", "$3", "$6"),
+            shared("actor", "case_actors", "actor_key", "$1"),
+            shared("child", "case_children", "child_key", "$2"),
+            shared("resource", "case_resources", "resource_key", "$3"),
+        )
+    });
+    let [actor_cap, child_cap, resource_cap] = links::LOOKUP_CAPS;
+    let rows: Vec<(String, String, String)> = sqlx::query_as(LOOKUP.as_str())
+        .bind(actor_keys)
+        .bind(child_keys)
+        .bind(resource_keys)
+        .bind(actor_cap)
+        .bind(child_cap)
+        .bind(resource_cap)
+        .fetch_all(connection)
+        .await?;
     Ok(rows)
 }
 
