@@ -321,27 +321,81 @@ impl Committer for SqliteCommitter {
 /// parameters even for the widest table (16 columns).
 const ROWS_PER_STATEMENT: usize = 500;
 
-/// `INSERT … VALUES (…), (…) …` for `rows`, `ROWS_PER_STATEMENT` at a time.
-/// The statements are not kept prepared: their text varies with the count.
-async fn insert_rows<'r, T, F>(
-    connection: &mut SqliteConnection,
-    insert: &str,
-    rows: &'r [T],
-    mut bind: F,
-) -> Result<(), sqlx::Error>
-where
-    F: FnMut(&mut Separated<'_, Sqlite, &'static str>, &'r T),
-{
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let mut builder = QueryBuilder::<Sqlite>::new(insert);
-        builder.push_values(chunk, |mut row, item| bind(&mut row, item));
-        builder
-            .build()
-            .persistent(false)
-            .execute(&mut *connection)
-            .await?;
+/// Writes queued to reach SQLite in one round trip (`Queued::execute`).
+///
+/// sqlx runs each SQLite connection on a thread of its own, so every
+/// statement is a hand-off to that thread and back — about 90 µs each under
+/// load (BENCHMARKS.md, run 9) — and a batch that wrote a dozen tables made a
+/// dozen. Queued, they go as one multi-statement text (sqlx binds each
+/// statement's `?`s in turn) and SQLite runs them in order, in the caller's
+/// transaction. A read does not see the writes queued before it: read first.
+/// The text varies with the row counts, so it is not kept prepared.
+pub(super) struct Queued {
+    sql: QueryBuilder<Sqlite>,
+    statements: usize,
+}
+
+impl Queued {
+    pub(super) fn new() -> Queued {
+        Queued {
+            sql: QueryBuilder::new(""),
+            statements: 0,
+        }
     }
-    Ok(())
+
+    /// `insert` then `VALUES (…), (…) …` for `rows`, `ROWS_PER_STATEMENT` at
+    /// a time, each statement ended by `suffix` (an upsert's `ON CONFLICT`
+    /// clause, or nothing); no statement for no rows.
+    pub(super) fn rows<'r, T, F>(&mut self, insert: &str, rows: &'r [T], suffix: &str, mut bind: F)
+    where
+        F: FnMut(&mut Separated<'_, Sqlite, &'static str>, &'r T),
+    {
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            self.sql.push(insert);
+            self.sql
+                .push_values(chunk, |mut row, item| bind(&mut row, item));
+            self.sql.push(suffix);
+            self.end_statement();
+        }
+    }
+
+    /// `DELETE FROM table` of the rows of the cases in `case_ids` (a JSON
+    /// list of case numbers).
+    pub(super) fn delete_cases(&mut self, table: &str, case_ids: &str) {
+        self.statement(|sql| {
+            sql.push(format_args!(
+                "DELETE FROM {table} WHERE case_id IN (SELECT value FROM json_each("
+            ))
+            .push_bind(case_ids.to_owned())
+            .push("))");
+        });
+    }
+
+    /// One statement, written by `write`.
+    pub(super) fn statement(&mut self, write: impl FnOnce(&mut QueryBuilder<Sqlite>)) {
+        write(&mut self.sql);
+        self.end_statement();
+    }
+
+    fn end_statement(&mut self) {
+        self.sql.push(";\n");
+        self.statements += 1;
+    }
+
+    /// Sends the queued statements, if any, in one round trip.
+    pub(super) async fn execute(
+        mut self,
+        connection: &mut SqliteConnection,
+    ) -> Result<(), sqlx::Error> {
+        if self.statements > 0 {
+            self.sql
+                .build()
+                .persistent(false)
+                .execute(connection)
+                .await?;
+        }
+        Ok(())
+    }
 }
 
 /// One batch inside its `BEGIN IMMEDIATE` transaction: the head read, the
@@ -352,15 +406,19 @@ async fn write_batch(
     writes: &[Write],
     match_key: &OnceLock<Vec<u8>>,
 ) -> Result<Vec<Answer>, StoreError> {
-    let head: Option<(i64, Vec<u8>)> =
-        sqlx::query_as("SELECT seq, hash FROM case_events ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *connection)
-            .await?;
-    let head = match head {
-        Some((seq, hash)) => (seq as u64, hash_array(&hash)?),
-        None => (0, GENESIS),
+    // The chain head and the log's size in one round trip.
+    let (head_seq, head_hash, log_size): (Option<i64>, Option<Vec<u8>>, i64) = sqlx::query_as(
+        "SELECT (SELECT seq FROM case_events ORDER BY seq DESC LIMIT 1), \
+         (SELECT hash FROM case_events ORDER BY seq DESC LIMIT 1), \
+         (SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves)",
+    )
+    .fetch_one(&mut *connection)
+    .await?;
+    let head = match (head_seq, head_hash) {
+        (Some(seq), Some(hash)) => (seq as u64, hash_array(&hash)?),
+        _ => (0, GENESIS),
     };
-    let log_size = next_leaf(connection).await?;
+    let log_size = log_size as u64;
     let case_ids = batch::existing_cases(writes);
     let mut loaded = if case_ids.is_empty() {
         BTreeMap::new()
@@ -406,11 +464,14 @@ async fn write_batch(
     if sealed.is_empty() {
         return Ok(sealed.answers);
     }
-    insert_rows(
-        connection,
+    // The events on their own: a unique violation here, and only here, is
+    // another writer's win.
+    let mut events = Queued::new();
+    events.rows(
         "INSERT INTO case_events (seq, case_id, case_version, event_type, payload, actor, \
          recorded_at, prev_hash, hash) ",
         &sealed.entries,
+        "",
         |row, (entry, case_version)| {
             row.push_bind(entry.seq as i64)
                 .push_bind(entry.case_id.as_str())
@@ -422,32 +483,44 @@ async fn write_batch(
                 .push_bind(entry.prev_hash.as_slice())
                 .push_bind(entry.hash.as_slice());
         },
-    )
-    .await
-    .map_err(|error| match &error {
-        // SQLite reports no constraint names; under BEGIN IMMEDIATE the seq
-        // cannot collide, so a unique violation here is the per-case version
-        // (case_events_version_unique): another writer won.
-        sqlx::Error::Database(database) if database.is_unique_violation() => StoreError::Conflict,
-        _ => StoreError::Database(error),
-    })?;
-    insert_rows(
-        connection,
+    );
+    events
+        .execute(&mut *connection)
+        .await
+        .map_err(|error| match &error {
+            // SQLite reports no constraint names; under BEGIN IMMEDIATE the
+            // seq cannot collide, so a unique violation here is the per-case
+            // version (case_events_version_unique): another writer won.
+            sqlx::Error::Database(database) if database.is_unique_violation() => {
+                StoreError::Conflict
+            }
+            _ => StoreError::Database(error),
+        })?;
+    // Everything else in one round trip.
+    let mut queued = Queued::new();
+    queued.rows(
         "INSERT INTO log_leaves (idx, entry, leaf_hash, seq) ",
         &sealed.leaves,
+        "",
         |row, leaf| {
             row.push_bind(leaf.index as i64)
                 .push_bind(leaf.entry.as_slice())
                 .push_bind(leaf.leaf_hash.as_slice())
                 .push_bind(leaf.seq as i64);
         },
+    );
+    write_models(
+        connection,
+        &mut queued,
+        &sealed.replaced,
+        &sealed.models,
+        &match_key,
     )
     .await?;
-    write_models(connection, &sealed.replaced, &sealed.models, &match_key).await?;
-    insert_rows(
-        connection,
+    queued.rows(
         "INSERT INTO jobs (kind, case_id, payload, run_at, created_at, updated_at) ",
         &sealed.jobs,
+        "",
         |row, (case_id, job, now)| {
             row.push_bind(job.kind.as_str())
                 .push_bind(case_id.as_str())
@@ -456,8 +529,8 @@ async fn write_batch(
                 .push_bind(millis(*now))
                 .push_bind(millis(*now));
         },
-    )
-    .await?;
+    );
+    queued.execute(connection).await?;
     Ok(sealed.answers)
 }
 
@@ -482,6 +555,7 @@ async fn load_events(
 /// are deleted first; a new case has none.
 async fn write_models(
     connection: &mut SqliteConnection,
+    queued: &mut Queued,
     replaced: &[String],
     models: &[(String, ReadModel)],
     match_key: &[u8],
@@ -489,25 +563,23 @@ async fn write_models(
     if !replaced.is_empty() {
         let replaced = serde_json::to_string(replaced)
             .map_err(|error| StoreError::Corrupt(error.to_string()))?;
-        for table_delete in [
-            "DELETE FROM case_deadlines WHERE case_id IN (SELECT value FROM json_each(?))",
-            "DELETE FROM case_orders WHERE case_id IN (SELECT value FROM json_each(?))",
-            "DELETE FROM case_resources WHERE case_id IN (SELECT value FROM json_each(?))",
-            "DELETE FROM case_actors WHERE case_id IN (SELECT value FROM json_each(?))",
-            "DELETE FROM case_incidents WHERE case_id IN (SELECT value FROM json_each(?))",
-            "DELETE FROM case_evidence WHERE case_id IN (SELECT value FROM json_each(?))",
+        for table in [
+            "case_deadlines",
+            "case_orders",
+            "case_resources",
+            "case_actors",
+            "case_incidents",
+            "case_evidence",
         ] {
-            sqlx::query(table_delete)
-                .bind(&replaced)
-                .execute(&mut *connection)
-                .await?;
+            queued.delete_cases(table, &replaced);
         }
     }
-    for chunk in models.chunks(ROWS_PER_STATEMENT) {
-        let mut builder = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO cases (case_id, regime, language, phase, received_at, version, state) ",
-        );
-        builder.push_values(chunk, |mut row, (case_id, model)| {
+    queued.rows(
+        "INSERT INTO cases (case_id, regime, language, phase, received_at, version, state) ",
+        models,
+        " ON CONFLICT (case_id) DO UPDATE SET phase = excluded.phase, \
+         version = excluded.version, state = excluded.state",
+        |row, (case_id, model)| {
             row.push_bind(case_id.as_str())
                 .push_bind(model.regime.as_str())
                 .push_bind(model.language)
@@ -515,25 +587,16 @@ async fn write_models(
                 .push_bind(model.received_at.as_str())
                 .push_bind(model.version)
                 .push_bind(model.state_json.as_str());
-        });
-        builder.push(
-            " ON CONFLICT (case_id) DO UPDATE SET phase = excluded.phase, \
-             version = excluded.version, state = excluded.state",
-        );
-        builder
-            .build()
-            .persistent(false)
-            .execute(&mut *connection)
-            .await?;
-    }
+        },
+    );
     let deadlines: Vec<(&str, &PendingDeadline)> = models
         .iter()
         .flat_map(|(case_id, m)| m.deadlines.iter().map(move |d| (case_id.as_str(), d)))
         .collect();
-    insert_rows(
-        connection,
+    queued.rows(
         "INSERT INTO case_deadlines (case_id, kind, order_id, due_at, last_day, provisional) ",
         &deadlines,
+        "",
         |row, (case_id, deadline)| {
             row.push_bind(*case_id)
                 .push_bind(deadline.kind.as_str())
@@ -542,17 +605,16 @@ async fn write_models(
                 .push_bind(deadline.last_day.map(|day| day.to_string()))
                 .push_bind(deadline.provisional);
         },
-    )
-    .await?;
+    );
     let orders: Vec<(&str, &rows::OrderModel)> = models
         .iter()
         .flat_map(|(case_id, m)| m.orders.iter().map(move |o| (case_id.as_str(), o)))
         .collect();
-    insert_rows(
-        connection,
+    queued.rows(
         "INSERT INTO case_orders (order_id, case_id, owner, status, issued_at, removal_due, \
          state) ",
         &orders,
+        "",
         |row, (case_id, order)| {
             row.push_bind(order.order_id.as_str())
                 .push_bind(*case_id)
@@ -562,8 +624,7 @@ async fn write_models(
                 .push_bind(order.removal_due)
                 .push_bind(order.state_json.as_str());
         },
-    )
-    .await?;
+    );
     let resources: Vec<(&str, &str)> = models
         .iter()
         .flat_map(|(case_id, m)| {
@@ -572,15 +633,14 @@ async fn write_models(
                 .map(move |key| (case_id.as_str(), key.as_str()))
         })
         .collect();
-    insert_rows(
-        connection,
+    queued.rows(
         "INSERT OR IGNORE INTO case_resources (case_id, resource_key) ",
         &resources,
+        "",
         |row, (case_id, key)| {
             row.push_bind(*case_id).push_bind(*key);
         },
-    )
-    .await?;
+    );
     let actors: Vec<(&str, &str)> = models
         .iter()
         .flat_map(|(case_id, m)| {
@@ -589,40 +649,38 @@ async fn write_models(
                 .map(move |key| (case_id.as_str(), key.as_str()))
         })
         .collect();
-    insert_rows(
-        connection,
+    queued.rows(
         "INSERT OR IGNORE INTO case_actors (case_id, actor_key) ",
         &actors,
+        "",
         |row, (case_id, key)| {
             row.push_bind(*case_id).push_bind(*key);
         },
-    )
-    .await?;
+    );
     let incidents: Vec<(&str, &(String, Option<String>))> = models
         .iter()
         .flat_map(|(case_id, m)| m.incidents.iter().map(move |i| (case_id.as_str(), i)))
         .collect();
-    insert_rows(
-        connection,
+    queued.rows(
         "INSERT INTO case_incidents (case_id, occurred_on, resource_key) ",
         &incidents,
+        "",
         |row, (case_id, (occurred_on, resource_key))| {
             row.push_bind(*case_id)
                 .push_bind(occurred_on.as_str())
                 .push_bind(resource_key.as_deref());
         },
-    )
-    .await?;
+    );
     let evidence: Vec<(&str, &rows::EvidenceModel)> = models
         .iter()
         .flat_map(|(case_id, m)| m.evidence.iter().map(move |e| (case_id.as_str(), e)))
         .collect();
-    insert_rows(
-        connection,
+    queued.rows(
         "INSERT INTO case_evidence (evidence_id, case_id, position, kind, url, digest, size, \
          captured_at, status, reason, log_index, original_id, attempts, retry_at, order_id, \
          removal) ",
         &evidence,
+        "",
         |row, (case_id, item)| {
             row.push_bind(item.evidence_id.as_str())
                 .push_bind(*case_id)
@@ -641,10 +699,9 @@ async fn write_models(
                 .push_bind(item.order_id.as_deref())
                 .push_bind(item.removal);
         },
-    )
-    .await?;
-    stats::write_stats(connection, replaced, models).await?;
-    links::write_links(connection, replaced, models, match_key).await?;
+    );
+    stats::write_stats(connection, queued, replaced, models).await?;
+    links::write_links(queued, replaced, models, match_key)?;
     Ok(())
 }
 
@@ -1554,13 +1611,19 @@ impl Maintenance for SqliteStore {
             let state = CaseState::replay(&events)
                 .map_err(|error| StoreError::Corrupt(format!("{case_id}: {error}")))?;
             let model = ReadModel::of(&state, events.len() as u64)?;
+            let mut queued = Queued::new();
             write_models(
                 &mut transaction,
+                &mut queued,
                 std::slice::from_ref(case_id),
                 &[(case_id.clone(), model)],
                 &match_key,
             )
             .await?;
+            queued
+                .execute(&mut transaction)
+                .await
+                .map_err(StoreError::from)?;
         }
         for (year, last) in crate::archive::case_counters(versions.keys()) {
             sqlx::query("INSERT INTO case_numbers (year, last) VALUES (?, ?)")

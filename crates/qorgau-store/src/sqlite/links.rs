@@ -7,7 +7,7 @@ use qorgau_domain::linking::child_match_keys;
 use qorgau_domain::procedure::LinkCandidate;
 use sqlx::SqliteConnection;
 
-use super::SqliteStore;
+use super::{Queued, SqliteStore};
 use crate::StoreError;
 use crate::links::{self, LinkRow, Links, PersonLink};
 use crate::rows::ReadModel;
@@ -139,52 +139,42 @@ pub(super) async fn match_key(
     Ok(cache.get_or_init(|| key).clone())
 }
 
-/// Rewrites `case_links` and `case_children` for the cases written (the rows
-/// of the `replaced` ones deleted first), in the write's transaction.
-pub(super) async fn write_links(
-    connection: &mut SqliteConnection,
+/// Queues the rewrite of `case_links` and `case_children` for the cases
+/// written (the rows of the `replaced` ones deleted first), in the write's
+/// transaction.
+pub(super) fn write_links(
+    queued: &mut Queued,
     replaced: &[String],
     models: &[(String, ReadModel)],
     key: &[u8],
 ) -> Result<(), StoreError> {
     if !replaced.is_empty() {
         let replaced = links::json_list(replaced)?;
-        for table_delete in [
-            "DELETE FROM case_links WHERE case_id IN (SELECT value FROM json_each(?))",
-            "DELETE FROM case_children WHERE case_id IN (SELECT value FROM json_each(?))",
-        ] {
-            sqlx::query(table_delete)
-                .bind(&replaced)
-                .execute(&mut *connection)
-                .await?;
-        }
+        queued.delete_cases("case_links", &replaced);
+        queued.delete_cases("case_children", &replaced);
     }
     if models.is_empty() {
         return Ok(());
     }
-    // Multi-row statements: a row per statement was a round trip to the
-    // connection's thread per child key of every case of the batch.
-    super::insert_rows(
-        connection,
+    queued.rows(
         "INSERT INTO case_links (case_id, other_case_id, active, link) ",
         &links::link_rows(models)?,
+        "",
         |row, (case_id, other_case_id, active, link)| {
             row.push_bind(case_id.as_str())
                 .push_bind(other_case_id.as_str())
                 .push_bind(*active)
                 .push_bind(link.as_str());
         },
-    )
-    .await?;
-    super::insert_rows(
-        connection,
+    );
+    queued.rows(
         "INSERT OR IGNORE INTO case_children (case_id, child_key) ",
         &links::child_rows(models, key),
+        "",
         |row, (case_id, child_key)| {
             row.push_bind(case_id.as_str())
                 .push_bind(child_key.as_str());
         },
-    )
-    .await?;
+    );
     Ok(())
 }

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use qorgau_domain::procedure::CaseState;
 use qorgau_domain::statistics::{CaseFacts, Tally};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
-use super::{ROWS_PER_STATEMENT, SqliteStore, insert_rows, load_events};
+use super::{Queued, SqliteStore, load_events};
 use crate::rows::{ReadModel, checkpoint_row};
 use crate::stats::{
     self, CASE_STATS_COLUMNS, CaseStatsRow, ORDER_STATS_COLUMNS, OrderStatsRow, Statistics,
@@ -137,11 +137,13 @@ async fn log_position(
     Ok((log_size as u64, checkpoint.map(checkpoint_row).transpose()?))
 }
 
-/// Rewrites `case_stats` and `case_stats_orders` for the cases written (the
-/// rows of the `replaced` ones deleted first), in the write's transaction,
-/// after their `cases` rows.
+/// Queues the rewrite of `case_stats` and `case_stats_orders` for the cases
+/// written (the rows of the `replaced` ones deleted first), in the write's
+/// transaction, after their `cases` rows; what it must read (the facts to
+/// take off the tallies) is read on `connection` first.
 pub(super) async fn write_stats(
     connection: &mut SqliteConnection,
+    queued: &mut Queued,
     replaced: &[String],
     models: &[(String, ReadModel)],
 ) -> Result<(), StoreError> {
@@ -158,15 +160,8 @@ pub(super) async fn write_stats(
         .fetch_all(&mut *connection)
         .await?;
         before = stats::facts_of_days(lines)?;
-        for table_delete in [
-            "DELETE FROM case_stats_orders WHERE case_id IN (SELECT value FROM json_each(?))",
-            "DELETE FROM case_stats WHERE case_id IN (SELECT value FROM json_each(?))",
-        ] {
-            sqlx::query(table_delete)
-                .bind(&replaced)
-                .execute(&mut *connection)
-                .await?;
-        }
+        queued.delete_cases("case_stats_orders", &replaced);
+        queued.delete_cases("case_stats", &replaced);
     }
     let cases: Vec<CaseStatsRow> = models
         .iter()
@@ -176,10 +171,10 @@ pub(super) async fn write_stats(
         .iter()
         .flat_map(|(case_id, model)| stats::order_rows(case_id, &model.stats))
         .collect();
-    insert_rows(
-        connection,
+    queued.rows(
         &format!("INSERT INTO case_stats ({CASE_STATS_COLUMNS}) "),
         &cases,
+        "",
         |row, case| {
             row.push_bind(case.0.clone())
                 .push_bind(case.1)
@@ -197,12 +192,11 @@ pub(super) async fn write_stats(
                 .push_bind(case.13)
                 .push_bind(case.14.clone());
         },
-    )
-    .await?;
-    insert_rows(
-        connection,
+    );
+    queued.rows(
         &format!("INSERT INTO case_stats_orders ({ORDER_STATS_COLUMNS}) "),
         &orders,
+        "",
         |row, order| {
             row.push_bind(order.0.clone())
                 .push_bind(order.1)
@@ -215,41 +209,33 @@ pub(super) async fn write_stats(
                 .push_bind(order.8)
                 .push_bind(order.9);
         },
-    )
-    .await?;
+    );
     let after = models.iter().map(|(_, model)| &model.stats);
-    change_tallies(connection, &stats::tally_changes(&before, after)).await
+    change_tallies(connection, queued, &stats::tally_changes(&before, after)).await
 }
 
-/// Applies a write's changes to `stats_tally` and `stats_tally_durations`.
+/// Queues a write's changes to `stats_tally` and `stats_tally_durations`
+/// (the stored runs of durations are read on `connection` first).
 async fn change_tallies(
     connection: &mut SqliteConnection,
+    queued: &mut Queued,
     changes: &TallyChanges,
 ) -> Result<(), StoreError> {
-    if !changes.counts.is_empty() {
-        for chunk in changes.counts.chunks(ROWS_PER_STATEMENT) {
-            let mut upsert =
-                QueryBuilder::<Sqlite>::new("INSERT INTO stats_tally (received_on, item, count) ");
-            upsert.push_values(chunk, |mut row, (day, item, change)| {
-                row.push_bind(day.as_str())
-                    .push_bind(item.as_str())
-                    .push_bind(*change);
-            });
-            upsert.push(
-                " ON CONFLICT (received_on, item) DO UPDATE SET count = count + excluded.count",
-            );
-            upsert
-                .build()
-                .persistent(false)
-                .execute(&mut *connection)
-                .await?;
-        }
-        // Only a change that takes off can leave a zero (intake never does).
-        if changes.counts.iter().any(|(_, _, change)| *change < 0) {
-            sqlx::query("DELETE FROM stats_tally WHERE count = 0")
-                .execute(&mut *connection)
-                .await?;
-        }
+    queued.rows(
+        "INSERT INTO stats_tally (received_on, item, count) ",
+        &changes.counts,
+        " ON CONFLICT (received_on, item) DO UPDATE SET count = count + excluded.count",
+        |row, (day, item, change)| {
+            row.push_bind(day.as_str())
+                .push_bind(item.as_str())
+                .push_bind(*change);
+        },
+    );
+    // Only a change that takes off can leave a zero (intake never does).
+    if changes.counts.iter().any(|(_, _, change)| *change < 0) {
+        queued.statement(|sql| {
+            sql.push("DELETE FROM stats_tally WHERE count = 0");
+        });
     }
     if changes.durations.is_empty() {
         return Ok(());
@@ -265,21 +251,25 @@ async fn change_tallies(
     .fetch_all(&mut *connection)
     .await?;
     for (day, kind, run) in stats::changed_runs(stored, &changes.durations)? {
-        let statement = match run {
+        queued.statement(|sql| match run {
             None => {
-                sqlx::query("DELETE FROM stats_tally_durations WHERE received_on = ? AND kind = ?")
-                    .bind(day)
-                    .bind(kind)
+                sql.push("DELETE FROM stats_tally_durations WHERE received_on = ")
+                    .push_bind(day)
+                    .push(" AND kind = ")
+                    .push_bind(kind);
             }
-            Some(run) => sqlx::query(
-                "INSERT INTO stats_tally_durations (received_on, kind, seconds) VALUES (?, ?, ?) \
-                 ON CONFLICT (received_on, kind) DO UPDATE SET seconds = excluded.seconds",
-            )
-            .bind(day)
-            .bind(kind)
-            .bind(run),
-        };
-        statement.execute(&mut *connection).await?;
+            Some(run) => {
+                sql.push("INSERT INTO stats_tally_durations (received_on, kind, seconds) VALUES (")
+                    .push_bind(day)
+                    .push(", ")
+                    .push_bind(kind)
+                    .push(", ")
+                    .push_bind(run)
+                    .push(
+                        ") ON CONFLICT (received_on, kind) DO UPDATE SET seconds = excluded.seconds",
+                    );
+            }
+        });
     }
     Ok(())
 }
@@ -321,7 +311,10 @@ async fn rebuild_tallies(connection: &mut SqliteConnection) -> Result<(), StoreE
     .fetch_all(&mut *connection)
     .await?;
     let facts = stats::facts_of_days(days)?;
-    change_tallies(connection, &stats::tally_changes(&[], &facts)).await
+    let mut queued = Queued::new();
+    change_tallies(connection, &mut queued, &stats::tally_changes(&[], &facts)).await?;
+    queued.execute(connection).await?;
+    Ok(())
 }
 
 /// Gives every case recorded before migration 0007 its statistics rows,
@@ -339,7 +332,9 @@ pub(super) async fn backfill(pool: &SqlitePool) -> Result<(), StoreError> {
         let state = CaseState::replay(&events)
             .map_err(|error| StoreError::Corrupt(format!("{case_id}: {error}")))?;
         let model = ReadModel::of(&state, events.len() as u64)?;
-        write_stats(&mut transaction, &[], &[(case_id, model)]).await?;
+        let mut queued = Queued::new();
+        write_stats(&mut transaction, &mut queued, &[], &[(case_id, model)]).await?;
+        queued.execute(&mut transaction).await?;
     }
     transaction.commit().await?;
     Ok(())
