@@ -40,8 +40,10 @@ use qorgau_domain::procedure::{CaseEvent, CasePhase, CaseState, IncidentKey, Pen
 use qorgau_domain::record::{
     ChainBreak, ChainFault, ChainSummary, ChainVerifier, GENESIS, RecordEntry,
 };
+use sqlx::Arguments;
+use sqlx::error::BoxDynError;
 use sqlx::migrate::{MigrateDatabase, Migrator};
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
 use crate::archive::{
@@ -298,6 +300,15 @@ async fn lock_head(connection: &mut PgConnection) -> Result<(u64, [u8; 32]), Sto
     Ok(head)
 }
 
+/// Queues the chain head's move to `head`.
+fn queue_head(queued: &mut Queued, head: (u64, [u8; 32])) {
+    queued
+        .query("UPDATE chain_head SET seq = $1, hash = $2 WHERE singleton")
+        .bind(head.0 as i64)
+        .bind(head.1.to_vec())
+        .queue();
+}
+
 async fn move_head(connection: &mut PgConnection, head: (u64, [u8; 32])) -> Result<(), StoreError> {
     sqlx::query("UPDATE chain_head SET seq = $1, hash = $2 WHERE singleton")
         .bind(head.0 as i64)
@@ -492,21 +503,131 @@ async fn write_batch(
     }
     let sealed = batch::seal(writes, checked, head, log_size, first_numbers)?;
     if !sealed.is_empty() {
-        insert_entries(connection, &sealed.entries).await?;
-        insert_leaves(connection, &sealed.leaves).await?;
-        move_head(connection, sealed.head).await?;
-        write_models(connection, &sealed.replaced, &sealed.models, &match_key).await?;
-        insert_batch_jobs(connection, &sealed.jobs).await?;
+        // One round trip for the whole write; a version conflict is named
+        // by its constraint whichever item raised it.
+        let mut queued = Queued::new();
+        insert_entries(&mut queued, &sealed.entries);
+        insert_leaves(&mut queued, &sealed.leaves);
+        queue_head(&mut queued, sealed.head);
+        write_models(
+            connection,
+            &mut queued,
+            &sealed.replaced,
+            &sealed.models,
+            &match_key,
+        )
+        .await?;
+        insert_batch_jobs(&mut queued, &sealed.jobs);
+        queued.execute(connection).await.map_err(store_error)?;
     }
     Ok(sealed.answers)
 }
 
+/// Writes queued to reach PostgreSQL in one round trip (`Queued::execute`).
+///
+/// Every statement is a round trip to the server, and a batch that wrote a
+/// dozen tables made a dozen. Queued, each becomes an item of one
+/// statement's `WITH` (its `$n` renumbered after the items before it), which
+/// the server runs as one. The items share one snapshot: none may depend on
+/// another's effect or touch a row another does (so a case's old read-model
+/// rows are deleted before, not in the same statement), and none sees the
+/// writes queued before it. Foreign keys are checked at the statement's end,
+/// so a row may come with the case it refers to. The text depends only on
+/// which tables get rows, so it stays prepared.
+pub(super) struct Queued {
+    items: Vec<String>,
+    arguments: PgArguments,
+    error: Option<BoxDynError>,
+}
+
+impl Queued {
+    pub(super) fn new() -> Queued {
+        Queued {
+            items: Vec::new(),
+            arguments: PgArguments::default(),
+            error: None,
+        }
+    }
+
+    /// A statement to queue: bind its values in order, then `queue` it.
+    pub(super) fn query(&mut self, sql: impl Into<String>) -> QueuedStatement<'_> {
+        let offset = self.arguments.len();
+        QueuedStatement {
+            queued: self,
+            sql: sql.into(),
+            offset,
+        }
+    }
+
+    /// Sends the queued statements, if any, as one.
+    pub(super) async fn execute(self, connection: &mut PgConnection) -> Result<(), sqlx::Error> {
+        if self.items.is_empty() {
+            return Ok(());
+        }
+        let items: Vec<String> = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| format!("write_{index} AS ({item})"))
+            .collect();
+        let sql = format!("WITH {} SELECT 1", items.join(", "));
+        if let Some(error) = self.error {
+            return Err(sqlx::Error::Encode(error));
+        }
+        sqlx::query_with(sqlx::AssertSqlSafe(sql), self.arguments)
+            .execute(connection)
+            .await?;
+        Ok(())
+    }
+}
+
+/// One statement of a [`Queued`], taking its values.
+pub(super) struct QueuedStatement<'q> {
+    queued: &'q mut Queued,
+    sql: String,
+    /// The values bound before this statement's.
+    offset: usize,
+}
+
+impl QueuedStatement<'_> {
+    pub(super) fn bind<'t, T>(self, value: T) -> Self
+    where
+        T: sqlx::Encode<'t, Postgres> + sqlx::Type<Postgres>,
+    {
+        if let Err(error) = self.queued.arguments.add(value) {
+            self.queued.error.get_or_insert(error);
+        }
+        self
+    }
+
+    pub(super) fn queue(self) {
+        let sql = renumbered(&self.sql, self.offset);
+        self.queued.items.push(sql);
+    }
+}
+
+/// `sql` with each placeholder `$n` made `$(n + offset)`. The write path's
+/// statements are ours and hold no `$` but their placeholders.
+fn renumbered(sql: &str, offset: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(number) => out.push_str(&(number + offset).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Record entries in one statement (arrays unnested: one statement text
 /// whatever the batch size, so it stays prepared).
-async fn insert_entries(
-    connection: &mut PgConnection,
-    entries: &[(RecordEntry, u64)],
-) -> Result<(), StoreError> {
+fn insert_entries(queued: &mut Queued, entries: &[(RecordEntry, u64)]) {
     let mut columns = (
         Vec::new(),
         Vec::new(),
@@ -529,32 +650,28 @@ async fn insert_entries(
         columns.7.push(entry.prev_hash.to_vec());
         columns.8.push(entry.hash.to_vec());
     }
-    sqlx::query(
-        "INSERT INTO case_events (seq, case_id, case_version, event_type, payload, actor, \
-         recorded_at, prev_hash, hash) SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], \
-         $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::BYTEA[], $9::BYTEA[])",
-    )
-    .bind(columns.0)
-    .bind(columns.1)
-    .bind(columns.2)
-    .bind(columns.3)
-    .bind(columns.4)
-    .bind(columns.5)
-    .bind(columns.6)
-    .bind(columns.7)
-    .bind(columns.8)
-    .execute(connection)
-    .await
-    .map_err(store_error)?;
-    Ok(())
+    queued
+        .query(
+            "INSERT INTO case_events (seq, case_id, case_version, event_type, payload, actor, \
+             recorded_at, prev_hash, hash) SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], \
+             $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::BYTEA[], \
+             $9::BYTEA[])",
+        )
+        .bind(columns.0)
+        .bind(columns.1)
+        .bind(columns.2)
+        .bind(columns.3)
+        .bind(columns.4)
+        .bind(columns.5)
+        .bind(columns.6)
+        .bind(columns.7)
+        .bind(columns.8)
+        .queue();
 }
 
-async fn insert_leaves(
-    connection: &mut PgConnection,
-    leaves: &[NewLeaf],
-) -> Result<(), StoreError> {
+fn insert_leaves(queued: &mut Queued, leaves: &[NewLeaf]) {
     if leaves.is_empty() {
-        return Ok(());
+        return;
     }
     let indexes: Vec<i64> = leaves.iter().map(|leaf| leaf.index as i64).collect();
     let entries: Vec<&[u8]> = leaves.iter().map(|leaf| leaf.entry.as_slice()).collect();
@@ -563,25 +680,21 @@ async fn insert_leaves(
         .map(|leaf| leaf.leaf_hash.as_slice())
         .collect();
     let seqs: Vec<i64> = leaves.iter().map(|leaf| leaf.seq as i64).collect();
-    sqlx::query(
-        "INSERT INTO log_leaves (idx, entry, leaf_hash, seq) \
-         SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[], $3::BYTEA[], $4::BIGINT[])",
-    )
-    .bind(indexes)
-    .bind(entries)
-    .bind(hashes)
-    .bind(seqs)
-    .execute(connection)
-    .await?;
-    Ok(())
+    queued
+        .query(
+            "INSERT INTO log_leaves (idx, entry, leaf_hash, seq) \
+             SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[], $3::BYTEA[], $4::BIGINT[])",
+        )
+        .bind(indexes)
+        .bind(entries)
+        .bind(hashes)
+        .bind(seqs)
+        .queue();
 }
 
-async fn insert_batch_jobs(
-    connection: &mut PgConnection,
-    jobs: &[(String, NewJob, Timestamp)],
-) -> Result<(), StoreError> {
+fn insert_batch_jobs(queued: &mut Queued, jobs: &[(String, NewJob, Timestamp)]) {
     if jobs.is_empty() {
-        return Ok(());
+        return;
     }
     let kinds: Vec<&str> = jobs.iter().map(|(_, job, _)| job.kind.as_str()).collect();
     let case_ids: Vec<&str> = jobs
@@ -597,20 +710,19 @@ async fn insert_batch_jobs(
         .map(|(_, job, _)| rows::millis(job.run_at))
         .collect();
     let created: Vec<i64> = jobs.iter().map(|(_, _, now)| rows::millis(*now)).collect();
-    sqlx::query(
-        "INSERT INTO jobs (kind, case_id, payload, run_at, created_at, updated_at) \
-         SELECT kind, case_id, payload, run_at, created_at, created_at FROM UNNEST($1::TEXT[], \
-         $2::TEXT[], $3::TEXT[], $4::BIGINT[], $5::BIGINT[]) \
-         AS job (kind, case_id, payload, run_at, created_at)",
-    )
-    .bind(kinds)
-    .bind(case_ids)
-    .bind(payloads)
-    .bind(run_at)
-    .bind(created)
-    .execute(connection)
-    .await?;
-    Ok(())
+    queued
+        .query(
+            "INSERT INTO jobs (kind, case_id, payload, run_at, created_at, updated_at) \
+             SELECT kind, case_id, payload, run_at, created_at, created_at FROM UNNEST( \
+             $1::TEXT[], $2::TEXT[], $3::TEXT[], $4::BIGINT[], $5::BIGINT[]) \
+             AS job (kind, case_id, payload, run_at, created_at)",
+        )
+        .bind(kinds)
+        .bind(case_ids)
+        .bind(payloads)
+        .bind(run_at)
+        .bind(created)
+        .queue();
 }
 
 /// Folds the case's events and rewrites its read models.
@@ -623,13 +735,17 @@ async fn rebuild_case(
     let state = CaseState::replay(&all_events)
         .map_err(|error| StoreError::Corrupt(format!("{case_id}: {error}")))?;
     let model = ReadModel::of(&state, all_events.len() as u64)?;
+    let mut queued = Queued::new();
     write_models(
         connection,
+        &mut queued,
         &[case_id.to_owned()],
         &[(case_id.to_owned(), model)],
         match_key,
     )
-    .await
+    .await?;
+    queued.execute(connection).await?;
+    Ok(())
 }
 
 async fn load_events(
@@ -653,6 +769,7 @@ async fn load_events(
 /// first; a new case has none.
 async fn write_models(
     connection: &mut PgConnection,
+    queued: &mut Queued,
     replaced: &[String],
     models: &[(String, ReadModel)],
     match_key: &[u8],
@@ -673,48 +790,48 @@ async fn write_models(
         }
     }
     if models.is_empty() {
-        return stats::write_stats(connection, replaced, models).await;
+        return stats::write_stats(connection, queued, replaced, models).await;
     }
     let case_ids: Vec<&str> = models.iter().map(|(case_id, _)| case_id.as_str()).collect();
-    sqlx::query(
-        "INSERT INTO cases (case_id, regime, language, phase, received_at, version, state) \
+    queued
+        .query(
+            "INSERT INTO cases (case_id, regime, language, phase, received_at, version, state) \
          SELECT case_id, regime, language, phase, received_at, version, state::JSONB \
          FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[], \
          $7::TEXT[]) AS model (case_id, regime, language, phase, received_at, version, state) \
          ON CONFLICT (case_id) DO UPDATE SET phase = excluded.phase, \
          version = excluded.version, state = excluded.state",
-    )
-    .bind(&case_ids)
-    .bind(
-        models
-            .iter()
-            .map(|(_, m)| m.regime.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(models.iter().map(|(_, m)| m.language).collect::<Vec<_>>())
-    .bind(models.iter().map(|(_, m)| m.phase).collect::<Vec<_>>())
-    .bind(
-        models
-            .iter()
-            .map(|(_, m)| m.received_at.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(models.iter().map(|(_, m)| m.version).collect::<Vec<_>>())
-    .bind(
-        models
-            .iter()
-            .map(|(_, m)| m.state_json.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .execute(&mut *connection)
-    .await?;
+        )
+        .bind(&case_ids)
+        .bind(
+            models
+                .iter()
+                .map(|(_, m)| m.regime.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(models.iter().map(|(_, m)| m.language).collect::<Vec<_>>())
+        .bind(models.iter().map(|(_, m)| m.phase).collect::<Vec<_>>())
+        .bind(
+            models
+                .iter()
+                .map(|(_, m)| m.received_at.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(models.iter().map(|(_, m)| m.version).collect::<Vec<_>>())
+        .bind(
+            models
+                .iter()
+                .map(|(_, m)| m.state_json.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .queue();
 
     let deadlines: Vec<(&str, &PendingDeadline)> = models
         .iter()
         .flat_map(|(case_id, m)| m.deadlines.iter().map(move |d| (case_id.as_str(), d)))
         .collect();
     if !deadlines.is_empty() {
-        sqlx::query(
+        queued.query(
             "INSERT INTO case_deadlines (case_id, kind, order_id, due_at, last_day, provisional) \
              SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::BIGINT[], $5::TEXT[], \
              $6::BOOLEAN[])",
@@ -750,8 +867,7 @@ async fn write_models(
                 .map(|(_, d)| d.provisional)
                 .collect::<Vec<_>>(),
         )
-        .execute(&mut *connection)
-        .await?;
+        .queue();
     }
 
     let orders: Vec<(&str, &rows::OrderModel)> = models
@@ -759,7 +875,7 @@ async fn write_models(
         .flat_map(|(case_id, m)| m.orders.iter().map(move |o| (case_id.as_str(), o)))
         .collect();
     if !orders.is_empty() {
-        sqlx::query(
+        queued.query(
             "INSERT INTO case_orders (order_id, case_id, owner, status, issued_at, removal_due, \
              state) SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], \
              $5::BIGINT[], $6::BIGINT[], $7::TEXT[])",
@@ -791,8 +907,7 @@ async fn write_models(
                 .map(|(_, o)| o.state_json.as_str())
                 .collect::<Vec<_>>(),
         )
-        .execute(&mut *connection)
-        .await?;
+        .queue();
     }
 
     for (table, keys) in [
@@ -822,11 +937,11 @@ async fn write_models(
         if keys.is_empty() {
             continue;
         }
-        sqlx::query(table)
+        queued
+            .query(table)
             .bind(keys.iter().map(|(c, _)| *c).collect::<Vec<_>>())
             .bind(keys.iter().map(|(_, k)| *k).collect::<Vec<_>>())
-            .execute(&mut *connection)
-            .await?;
+            .queue();
     }
 
     let incidents: Vec<(&str, &(String, Option<String>))> = models
@@ -834,25 +949,25 @@ async fn write_models(
         .flat_map(|(case_id, m)| m.incidents.iter().map(move |i| (case_id.as_str(), i)))
         .collect();
     if !incidents.is_empty() {
-        sqlx::query(
-            "INSERT INTO case_incidents (case_id, occurred_on, resource_key) \
+        queued
+            .query(
+                "INSERT INTO case_incidents (case_id, occurred_on, resource_key) \
              SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[])",
-        )
-        .bind(incidents.iter().map(|(c, _)| *c).collect::<Vec<_>>())
-        .bind(
-            incidents
-                .iter()
-                .map(|(_, (day, _))| day.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            incidents
-                .iter()
-                .map(|(_, (_, key))| key.as_deref())
-                .collect::<Vec<_>>(),
-        )
-        .execute(&mut *connection)
-        .await?;
+            )
+            .bind(incidents.iter().map(|(c, _)| *c).collect::<Vec<_>>())
+            .bind(
+                incidents
+                    .iter()
+                    .map(|(_, (day, _))| day.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                incidents
+                    .iter()
+                    .map(|(_, (_, key))| key.as_deref())
+                    .collect::<Vec<_>>(),
+            )
+            .queue();
     }
 
     let evidence: Vec<(&str, &rows::EvidenceModel)> = models
@@ -860,7 +975,7 @@ async fn write_models(
         .flat_map(|(case_id, m)| m.evidence.iter().map(move |e| (case_id.as_str(), e)))
         .collect();
     if !evidence.is_empty() {
-        sqlx::query(
+        queued.query(
             "INSERT INTO case_evidence (evidence_id, case_id, position, kind, url, digest, size, \
              captured_at, status, reason, log_index, original_id, attempts, retry_at, order_id, \
              removal) SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], \
@@ -928,11 +1043,10 @@ async fn write_models(
                 .collect::<Vec<_>>(),
         )
         .bind(evidence.iter().map(|(_, e)| e.removal).collect::<Vec<_>>())
-        .execute(&mut *connection)
-        .await?;
+        .queue();
     }
-    stats::write_stats(connection, replaced, models).await?;
-    links::write_links(connection, replaced, models, match_key).await?;
+    stats::write_stats(connection, queued, replaced, models).await?;
+    links::write_links(connection, queued, replaced, models, match_key).await?;
     Ok(())
 }
 
@@ -1852,4 +1966,29 @@ async fn import_checkpoint(
     .execute(&mut *connection)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renumbered;
+
+    #[test]
+    fn a_queued_statement_takes_the_placeholders_after_those_before_it() {
+        assert_eq!(
+            renumbered(
+                "SELECT * FROM UNNEST($1::TEXT[], $2::BIGINT[], $10::TEXT[])",
+                7
+            ),
+            "SELECT * FROM UNNEST($8::TEXT[], $9::BIGINT[], $17::TEXT[])"
+        );
+        assert_eq!(
+            renumbered("UPDATE t SET a = $1 WHERE b", 0),
+            "UPDATE t SET a = $1 WHERE b"
+        );
+        // A `$` that is no placeholder stays as it is.
+        assert_eq!(
+            renumbered("SELECT '$' || $1, $x", 2),
+            "SELECT '$' || $3, $x"
+        );
+    }
 }

@@ -7,7 +7,7 @@ use qorgau_domain::linking::child_match_keys;
 use qorgau_domain::procedure::LinkCandidate;
 use sqlx::PgConnection;
 
-use super::PgStore;
+use super::{PgStore, Queued};
 use crate::StoreError;
 use crate::links::{self, LinkRow, Links, PersonLink};
 use crate::rows::ReadModel;
@@ -140,6 +140,7 @@ pub(super) async fn match_key(
 /// of the `replaced` ones deleted first), in the write's transaction.
 pub(super) async fn write_links(
     connection: &mut PgConnection,
+    queued: &mut Queued,
     replaced: &[String],
     models: &[(String, ReadModel)],
     key: &[u8],
@@ -170,28 +171,28 @@ pub(super) async fn write_links(
             actives.push(active);
             jsons.push(link);
         }
-        sqlx::query(
-            "INSERT INTO case_links (case_id, other_case_id, active, link) \
+        queued
+            .query(
+                "INSERT INTO case_links (case_id, other_case_id, active, link) \
              SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BOOLEAN[], $4::TEXT[])",
-        )
-        .bind(case_ids)
-        .bind(others)
-        .bind(actives)
-        .bind(jsons)
-        .execute(&mut *connection)
-        .await?;
+            )
+            .bind(case_ids)
+            .bind(others)
+            .bind(actives)
+            .bind(jsons)
+            .queue();
     }
     let children = links::child_rows(models, key);
     if !children.is_empty() {
         let (case_ids, child_keys): (Vec<String>, Vec<String>) = children.into_iter().unzip();
-        sqlx::query(
-            "INSERT INTO case_children (case_id, child_key) \
+        queued
+            .query(
+                "INSERT INTO case_children (case_id, child_key) \
              SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[]) ON CONFLICT DO NOTHING",
-        )
-        .bind(case_ids)
-        .bind(child_keys)
-        .execute(&mut *connection)
-        .await?;
+            )
+            .bind(case_ids)
+            .bind(child_keys)
+            .queue();
     }
     Ok(())
 }

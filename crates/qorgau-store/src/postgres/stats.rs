@@ -8,7 +8,7 @@ use qorgau_domain::procedure::CaseState;
 use qorgau_domain::statistics::{CaseFacts, Tally};
 use sqlx::{PgConnection, PgPool};
 
-use super::{PgStore, load_events};
+use super::{PgStore, Queued, load_events};
 use crate::rows::{ReadModel, checkpoint_row};
 use crate::stats::{
     self, CASE_STATS_COLUMNS, CaseStatsRow, ORDER_STATS_COLUMNS, OrderStatsRow, Statistics,
@@ -151,6 +151,7 @@ async fn log_position(
 /// after their `cases` rows.
 pub(super) async fn write_stats(
     connection: &mut PgConnection,
+    queued: &mut Queued,
     replaced: &[String],
     models: &[(String, ReadModel)],
 ) -> Result<(), StoreError> {
@@ -175,93 +176,100 @@ pub(super) async fn write_stats(
         }
     }
     if models.is_empty() {
-        return change_tallies(connection, &stats::tally_changes(&before, [])).await;
+        return change_tallies(connection, queued, &stats::tally_changes(&before, [])).await;
     }
     let cases: Vec<CaseStatsRow> = models
         .iter()
         .map(|(case_id, model)| stats::case_row(case_id, &model.stats))
         .collect();
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO case_stats ({CASE_STATS_COLUMNS}) SELECT * FROM UNNEST($1::TEXT[], \
+    queued
+        .query(format!(
+            "INSERT INTO case_stats ({CASE_STATS_COLUMNS}) SELECT * FROM UNNEST($1::TEXT[], \
          $2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::BOOLEAN[], \
          $8::TEXT[], $9::TEXT[], $10::BIGINT[], $11::BIGINT[], $12::BOOLEAN[], $13::BIGINT[], \
          $14::BIGINT[], $15::TEXT[])"
-    )))
-    .bind(cases.iter().map(|c| c.0.as_str()).collect::<Vec<_>>())
-    .bind(cases.iter().map(|c| c.1).collect::<Vec<_>>())
-    .bind(cases.iter().map(|c| c.2.as_str()).collect::<Vec<_>>())
-    .bind(cases.iter().map(|c| c.3.as_str()).collect::<Vec<_>>())
-    .bind(cases.iter().map(|c| c.4.as_deref()).collect::<Vec<_>>())
-    .bind(cases.iter().map(|c| c.5.as_str()).collect::<Vec<_>>())
-    .bind(cases.iter().map(|c| c.6).collect::<Vec<_>>())
-    .bind(cases.iter().map(|c| c.7.as_str()).collect::<Vec<_>>())
-    .bind(cases.iter().map(|c| c.8.as_str()).collect::<Vec<_>>())
-    .bind(cases.iter().map(|c| c.9).collect::<Vec<_>>())
-    .bind(cases.iter().map(|c| c.10).collect::<Vec<_>>())
-    .bind(cases.iter().map(|c| c.11).collect::<Vec<_>>())
-    .bind(cases.iter().map(|c| c.12).collect::<Vec<_>>())
-    .bind(cases.iter().map(|c| c.13).collect::<Vec<_>>())
-    .bind(cases.iter().map(|c| c.14.as_deref()).collect::<Vec<_>>())
-    .execute(&mut *connection)
-    .await?;
+        ))
+        .bind(cases.iter().map(|c| c.0.as_str()).collect::<Vec<_>>())
+        .bind(cases.iter().map(|c| c.1).collect::<Vec<_>>())
+        .bind(cases.iter().map(|c| c.2.as_str()).collect::<Vec<_>>())
+        .bind(cases.iter().map(|c| c.3.as_str()).collect::<Vec<_>>())
+        .bind(cases.iter().map(|c| c.4.as_deref()).collect::<Vec<_>>())
+        .bind(cases.iter().map(|c| c.5.as_str()).collect::<Vec<_>>())
+        .bind(cases.iter().map(|c| c.6).collect::<Vec<_>>())
+        .bind(cases.iter().map(|c| c.7.as_str()).collect::<Vec<_>>())
+        .bind(cases.iter().map(|c| c.8.as_str()).collect::<Vec<_>>())
+        .bind(cases.iter().map(|c| c.9).collect::<Vec<_>>())
+        .bind(cases.iter().map(|c| c.10).collect::<Vec<_>>())
+        .bind(cases.iter().map(|c| c.11).collect::<Vec<_>>())
+        .bind(cases.iter().map(|c| c.12).collect::<Vec<_>>())
+        .bind(cases.iter().map(|c| c.13).collect::<Vec<_>>())
+        .bind(cases.iter().map(|c| c.14.as_deref()).collect::<Vec<_>>())
+        .queue();
     let orders: Vec<OrderStatsRow> = models
         .iter()
         .flat_map(|(case_id, model)| stats::order_rows(case_id, &model.stats))
         .collect();
     if !orders.is_empty() {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO case_stats_orders ({ORDER_STATS_COLUMNS}) SELECT * FROM UNNEST( \
+        queued
+            .query(format!(
+                "INSERT INTO case_stats_orders ({ORDER_STATS_COLUMNS}) SELECT * FROM UNNEST( \
              $1::TEXT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::BIGINT[], $6::BIGINT[], \
              $7::BIGINT[], $8::BIGINT[], $9::BIGINT[], $10::BOOLEAN[])"
-        )))
-        .bind(orders.iter().map(|o| o.0.as_str()).collect::<Vec<_>>())
-        .bind(orders.iter().map(|o| o.1).collect::<Vec<_>>())
-        .bind(orders.iter().map(|o| o.2.as_str()).collect::<Vec<_>>())
-        .bind(orders.iter().map(|o| o.3.as_str()).collect::<Vec<_>>())
-        .bind(orders.iter().map(|o| o.4).collect::<Vec<_>>())
-        .bind(orders.iter().map(|o| o.5).collect::<Vec<_>>())
-        .bind(orders.iter().map(|o| o.6).collect::<Vec<_>>())
-        .bind(orders.iter().map(|o| o.7).collect::<Vec<_>>())
-        .bind(orders.iter().map(|o| o.8).collect::<Vec<_>>())
-        .bind(orders.iter().map(|o| o.9).collect::<Vec<_>>())
-        .execute(&mut *connection)
-        .await?;
+            ))
+            .bind(orders.iter().map(|o| o.0.as_str()).collect::<Vec<_>>())
+            .bind(orders.iter().map(|o| o.1).collect::<Vec<_>>())
+            .bind(orders.iter().map(|o| o.2.as_str()).collect::<Vec<_>>())
+            .bind(orders.iter().map(|o| o.3.as_str()).collect::<Vec<_>>())
+            .bind(orders.iter().map(|o| o.4).collect::<Vec<_>>())
+            .bind(orders.iter().map(|o| o.5).collect::<Vec<_>>())
+            .bind(orders.iter().map(|o| o.6).collect::<Vec<_>>())
+            .bind(orders.iter().map(|o| o.7).collect::<Vec<_>>())
+            .bind(orders.iter().map(|o| o.8).collect::<Vec<_>>())
+            .bind(orders.iter().map(|o| o.9).collect::<Vec<_>>())
+            .queue();
     }
     let after = models.iter().map(|(_, model)| &model.stats);
-    change_tallies(connection, &stats::tally_changes(&before, after)).await
+    change_tallies(connection, queued, &stats::tally_changes(&before, after)).await
 }
 
-/// Applies a write's changes to `stats_tally` and `stats_tally_durations`.
+/// Queues a write's changes to `stats_tally` and `stats_tally_durations`
+/// (the stored runs of durations are read on `connection` first). A change
+/// that takes off can leave a zero count to delete after the upsert, which
+/// a queued item could not see: those (never intake's) run at once.
 async fn change_tallies(
     connection: &mut PgConnection,
+    queued: &mut Queued,
     changes: &TallyChanges,
 ) -> Result<(), StoreError> {
     if !changes.counts.is_empty() {
-        sqlx::query(
-            "INSERT INTO stats_tally (received_on, item, count) \
-             SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BIGINT[]) \
-             ON CONFLICT (received_on, item) \
-             DO UPDATE SET count = stats_tally.count + EXCLUDED.count",
-        )
-        .bind(
-            changes
-                .counts
-                .iter()
-                .map(|c| c.0.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            changes
-                .counts
-                .iter()
-                .map(|c| c.1.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(changes.counts.iter().map(|c| c.2).collect::<Vec<_>>())
-        .execute(&mut *connection)
-        .await?;
-        // Only a change that takes off can leave a zero (intake never does).
-        if changes.counts.iter().any(|(_, _, change)| *change < 0) {
+        let takes_off = changes.counts.iter().any(|(_, _, change)| *change < 0);
+        let mut now = Queued::new();
+        let upsert = if takes_off { &mut now } else { &mut *queued };
+        upsert
+            .query(
+                "INSERT INTO stats_tally (received_on, item, count) \
+                 SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BIGINT[]) \
+                 ON CONFLICT (received_on, item) \
+                 DO UPDATE SET count = stats_tally.count + EXCLUDED.count",
+            )
+            .bind(
+                changes
+                    .counts
+                    .iter()
+                    .map(|c| c.0.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                changes
+                    .counts
+                    .iter()
+                    .map(|c| c.1.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(changes.counts.iter().map(|c| c.2).collect::<Vec<_>>())
+            .queue();
+        if takes_off {
+            now.execute(&mut *connection).await?;
             sqlx::query("DELETE FROM stats_tally WHERE count = 0")
                 .execute(&mut *connection)
                 .await?;
@@ -279,22 +287,23 @@ async fn change_tallies(
     .fetch_all(&mut *connection)
     .await?;
     for (day, kind, run) in stats::changed_runs(stored, &changes.durations)? {
-        let statement = match run {
-            None => sqlx::query(
-                "DELETE FROM stats_tally_durations WHERE received_on = $1 AND kind = $2",
-            )
-            .bind(day)
-            .bind(kind),
-            Some(run) => sqlx::query(
-                "INSERT INTO stats_tally_durations (received_on, kind, seconds) \
-                 VALUES ($1, $2, $3) \
-                 ON CONFLICT (received_on, kind) DO UPDATE SET seconds = EXCLUDED.seconds",
-            )
-            .bind(day)
-            .bind(kind)
-            .bind(run),
-        };
-        statement.execute(&mut *connection).await?;
+        match run {
+            None => queued
+                .query("DELETE FROM stats_tally_durations WHERE received_on = $1 AND kind = $2")
+                .bind(day)
+                .bind(kind)
+                .queue(),
+            Some(run) => queued
+                .query(
+                    "INSERT INTO stats_tally_durations (received_on, kind, seconds) \
+                     VALUES ($1, $2, $3) \
+                     ON CONFLICT (received_on, kind) DO UPDATE SET seconds = EXCLUDED.seconds",
+                )
+                .bind(day)
+                .bind(kind)
+                .bind(run)
+                .queue(),
+        }
     }
     Ok(())
 }
@@ -327,7 +336,14 @@ pub(super) async fn rebuild(pool: &PgPool) -> Result<(), StoreError> {
     .fetch_all(&mut *transaction)
     .await?;
     let facts = stats::facts_of_days(days)?;
-    change_tallies(&mut transaction, &stats::tally_changes(&[], &facts)).await?;
+    let mut queued = Queued::new();
+    change_tallies(
+        &mut transaction,
+        &mut queued,
+        &stats::tally_changes(&[], &facts),
+    )
+    .await?;
+    queued.execute(&mut transaction).await?;
     transaction.commit().await?;
     Ok(())
 }
@@ -347,7 +363,9 @@ pub(super) async fn backfill(pool: &PgPool) -> Result<(), StoreError> {
         let state = CaseState::replay(&events)
             .map_err(|error| StoreError::Corrupt(format!("{case_id}: {error}")))?;
         let model = ReadModel::of(&state, events.len() as u64)?;
-        write_stats(&mut transaction, &[], &[(case_id, model)]).await?;
+        let mut queued = Queued::new();
+        write_stats(&mut transaction, &mut queued, &[], &[(case_id, model)]).await?;
+        queued.execute(&mut transaction).await?;
     }
     transaction.commit().await?;
     Ok(())
