@@ -309,12 +309,11 @@ fn queue_head(queued: &mut Queued, head: (u64, [u8; 32])) {
         .queue();
 }
 
+/// Moves the chain head to `head` at once (an import's last step).
 async fn move_head(connection: &mut PgConnection, head: (u64, [u8; 32])) -> Result<(), StoreError> {
-    sqlx::query("UPDATE chain_head SET seq = $1, hash = $2 WHERE singleton")
-        .bind(head.0 as i64)
-        .bind(head.1.as_slice())
-        .execute(connection)
-        .await?;
+    let mut queued = Queued::new();
+    queue_head(&mut queued, head);
+    queued.execute(connection).await?;
     Ok(())
 }
 
@@ -564,6 +563,9 @@ impl Queued {
         if self.items.is_empty() {
             return Ok(());
         }
+        if let Some(error) = self.error {
+            return Err(sqlx::Error::Encode(error));
+        }
         let items: Vec<String> = self
             .items
             .iter()
@@ -571,9 +573,6 @@ impl Queued {
             .map(|(index, item)| format!("write_{index} AS ({item})"))
             .collect();
         let sql = format!("WITH {} SELECT 1", items.join(", "));
-        if let Some(error) = self.error {
-            return Err(sqlx::Error::Encode(error));
-        }
         sqlx::query_with(sqlx::AssertSqlSafe(sql), self.arguments)
             .execute(connection)
             .await?;
