@@ -27,8 +27,10 @@
 # fdatasync, syncfs) of Qorgau and of the SQLite ceiling take N µs longer
 # (bench/intake/slow_sync.c, preloaded; the data still reaches the disk), as
 # on a disk whose flushes cost what a network volume's or an SSD's without
-# power-loss protection do. SQLite only: the PostgreSQL server is not
-# started by this script, so its flushes cannot be slowed.
+# power-loss protection do. PostgreSQL then runs in a private cluster the
+# script makes and starts (the installed server's initdb in the benchmark
+# folder, as the postgres user when run as root), its processes preloaded
+# with the same shim; QORGAU_BENCH_POSTGRES is not used.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -45,6 +47,11 @@ DATABASES=()
 RESULTS="$WORK/results.tsv"
 ANSWERED=0
 
+# The private PostgreSQL cluster with slowed flushes, when there is one.
+PG_PRIVATE=""
+PG_BIN=""
+AS_POSTGRES=()
+
 admin_psql() { psql --quiet --no-psqlrc --set ON_ERROR_STOP=1 --dbname "$ADMIN_URL" "$@"; }
 cleanup() {
   if [ -n "$SERVER_PID" ]; then
@@ -54,9 +61,33 @@ cleanup() {
   for database in "${DATABASES[@]}"; do
     admin_psql -c "DROP DATABASE IF EXISTS \"$database\" WITH (FORCE)" >/dev/null 2>&1 || true
   done
+  if [ -n "$PG_PRIVATE" ] && [ -f "$PG_PRIVATE/data/postmaster.pid" ]; then
+    "${AS_POSTGRES[@]}" "$PG_BIN/pg_ctl" -D "$PG_PRIVATE/data" -m immediate stop >/dev/null 2>&1 || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+if [ -n "$SYNC_DELAY_US" ]; then
+  chmod 755 "$WORK"
+  gcc -shared -fPIC -O2 -o "$WORK/slow_sync.so" bench/intake/slow_sync.c -ldl
+  PRELOAD="$WORK/slow_sync.so"
+  # The installed server in a cluster of its own, every process of it
+  # preloaded with the shim (children inherit it from the postmaster).
+  PG_BIN="$(find /usr/lib/postgresql -maxdepth 2 -name bin -type d | sort -V | tail -1)"
+  PG_PRIVATE="$WORK/postgres"
+  mkdir -p "$PG_PRIVATE"
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$PG_PRIVATE"
+    AS_POSTGRES=(runuser -u postgres --)
+  fi
+  PG_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  "${AS_POSTGRES[@]}" "$PG_BIN/initdb" -D "$PG_PRIVATE/data" -A trust -U postgres >/dev/null
+  "${AS_POSTGRES[@]}" env LD_PRELOAD="$PRELOAD" QORGAU_BENCH_SYNC_DELAY_US="$SYNC_DELAY_US" \
+    "$PG_BIN/pg_ctl" -D "$PG_PRIVATE/data" -l "$PG_PRIVATE/log" -w \
+    -o "-p $PG_PORT -k $PG_PRIVATE -c listen_addresses=127.0.0.1" start >/dev/null
+  ADMIN_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+fi
 
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
@@ -115,10 +146,8 @@ PY
 }
 
 if [ -n "$SYNC_DELAY_US" ]; then
-  gcc -shared -fPIC -O2 -o "$WORK/slow_sync.so" bench/intake/slow_sync.c -ldl
-  echo "flushes: $(flush_cost) µs per fdatasync on this disk"
-  PRELOAD="$WORK/slow_sync.so"
-  echo "flushes slowed by $SYNC_DELAY_US µs: $(flush_cost) µs per fdatasync (SQLite only)"
+  echo "flushes: $(PRELOAD="" flush_cost) µs per fdatasync on this disk"
+  echo "flushes slowed by $SYNC_DELAY_US µs: $(flush_cost) µs per fdatasync (Qorgau, the SQLite ceiling and a private PostgreSQL cluster on port $PG_PORT)"
 else
   echo "flushes: $(flush_cost) µs per fdatasync on this disk"
 fi
@@ -364,9 +393,6 @@ for clients in "${CONNECTIONS[@]}"; do
   sqlite_ceiling "$clients"
 done
 
-if [ -n "$SYNC_DELAY_US" ]; then
-  echo "== PostgreSQL: skipped (its flushes cannot be slowed from here)"
-else
 echo "== PostgreSQL"
 QORGAU_DB="qorgau_bench_$$"
 CEILING_DB="qorgau_ceiling_$$"
@@ -388,7 +414,6 @@ echo "INSERT INTO ceiling (payload) VALUES (repeat(md5(random()::text), 38));" >
 for clients in "${CONNECTIONS[@]}"; do
   pgbench_ceiling "$CEILING_DB" "$clients"
 done
-fi
 
 echo "== summary"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
