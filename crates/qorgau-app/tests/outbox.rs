@@ -27,7 +27,7 @@ use qorgau_domain::procedure::{Actor, CaseEvent, Command, OrderStatus, Role, Vot
 use qorgau_domain::regime::EscalationKind;
 use qorgau_evidence::capture::CaptureConfig;
 use qorgau_store::{AnyStore, Store, StoreLocation};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 const URL: &str = "https://bully.example/posts/42";
 
@@ -64,23 +64,10 @@ fn form() -> ApplicationForm {
 
 /// A page that stays up: the content is never removed.
 async fn page_server() -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut buffer = [0u8; 4096];
-                let _ = stream.read(&mut buffer).await;
-                let page = "<html><body><p>Insults about a pupil, still here.</p></body></html>";
-                let response = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
-                    page.len()
-                );
-                let _ = stream.write_all(response.as_bytes()).await;
-            });
-        }
-    });
-    address
+    qorgau_testkit::site::one_page_site(
+        "<html><body><p>Insults about a pupil, still here.</p></body></html>",
+    )
+    .await
 }
 
 fn expert(name: &str, chair: bool) -> Actor {

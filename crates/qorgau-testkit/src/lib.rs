@@ -2,8 +2,8 @@
 //! only): reading back what Qorgau renders — a PDF through Debian's
 //! `pdftotext` (poppler-utils), a report page's tables — so that each suite
 //! checks the same way — and the small images with a GPS position in their
-//! metadata that the upload suites send ([`images`]), and a one-page web site
-//! for the suites whose service captures a reported page ([`site`]).
+//! metadata that the upload suites send ([`images`]), and the loopback web
+//! sites of the suites whose service captures a reported page ([`site`]).
 //!
 //! Tests that need an outside tool skip outside CI when it is missing and
 //! fail in CI (`CI=true`), where `.ci/run` installs it.

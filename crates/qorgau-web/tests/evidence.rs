@@ -29,7 +29,6 @@ use qorgau_evidence::merkle::{leaf_hash, verify_consistency, verify_inclusion};
 use qorgau_evidence::receipt::{EvidenceKind, verify_receipt};
 use qorgau_store::{JobStatus, ResourceOwner, Store};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const PAGE: &str = "<!doctype html><html><head><meta charset=utf-8><title>Пост</title></head>\
     <body><nav>Басты бет · Лента</nav><article><p>Сен ешкімге керек емессің, барлығы сенен \
@@ -45,37 +44,15 @@ struct Site {
 
 impl Site {
     async fn start() -> Site {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
         let status = Arc::new(AtomicU16::new(200));
         let answer = status.clone();
-        tokio::spawn(async move {
-            while let Ok((mut stream, _)) = listener.accept().await {
-                let status = answer.load(Ordering::SeqCst);
-                tokio::spawn(async move {
-                    let mut request = Vec::new();
-                    let mut buffer = [0u8; 1024];
-                    while !request.windows(4).any(|window| window == b"\r\n\r\n") {
-                        match stream.read(&mut buffer).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(count) => request.extend_from_slice(&buffer[..count]),
-                        }
-                    }
-                    let (reason, body) = match status {
-                        200 => ("OK", PAGE.to_owned()),
-                        410 => ("Gone", "<html><body>Gone</body></html>".to_owned()),
-                        other => ("Other", format!("status {other}")),
-                    };
-                    let response = format!(
-                        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n\
-                         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                    let _ = stream.write_all(response.as_bytes()).await;
-                    let _ = stream.shutdown().await;
-                });
-            }
-        });
+        let address =
+            qorgau_testkit::site::html_site(move |_| match answer.load(Ordering::SeqCst) {
+                200 => (200, PAGE.to_owned()),
+                410 => (410, "<html><body>Gone</body></html>".to_owned()),
+                other => (other, format!("status {other}")),
+            })
+            .await;
         Site { address, status }
     }
 
@@ -1364,34 +1341,13 @@ async fn capture_jobs(app: &TestApp, case_id: &str) -> Vec<qorgau_store::Job> {
 /// A server on 127.0.0.1:0 answering every request with `body` (HTML) and
 /// counting the requests it got.
 async fn counting_server(body: String) -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
     let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = hits.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let body = body.clone();
-            let counter = counter.clone();
-            tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 1024];
-                while !request.windows(4).any(|window| window == b"\r\n\r\n") {
-                    match stream.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(count) => request.extend_from_slice(&buffer[..count]),
-                    }
-                }
-                counter.fetch_add(1, Ordering::SeqCst);
-                let response = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\
-                     Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = stream.write_all(response.as_bytes()).await;
-                let _ = stream.shutdown().await;
-            });
-        }
-    });
+    let address = qorgau_testkit::site::html_site(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        (200, body.clone())
+    })
+    .await;
     (address, hits)
 }
 

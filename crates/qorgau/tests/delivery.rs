@@ -677,40 +677,20 @@ fn extract_pdf(python: &Path, eml: &[u8]) -> Vec<u8> {
 /// A page that is there until `removed` is set, then answers 404 (the owner
 /// took it down).
 async fn removable_page() -> (std::net::SocketAddr, Arc<AtomicBool>) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let removed = Arc::new(AtomicBool::new(false));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
     let gone = removed.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let gone = gone.clone();
-            tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 2048];
-                while !request.windows(4).any(|window| window == b"\r\n\r\n") {
-                    match stream.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(read) => request.extend_from_slice(&buffer[..read]),
-                    }
-                }
-                let (status, page) = if gone.load(Ordering::SeqCst) {
-                    ("404 Not Found", "<html><body>Not found</body></html>")
-                } else {
-                    (
-                        "200 OK",
-                        "<html><body><p>Posts mocking a pupil, again and again.</p></body></html>",
-                    )
-                };
-                let response = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\n\
-                     Content-Length: {}\r\nConnection: close\r\n\r\n{page}",
-                    page.len()
-                );
-                let _ = stream.write_all(response.as_bytes()).await;
-            });
+    let address = qorgau_testkit::site::html_site(move |_| {
+        if gone.load(Ordering::SeqCst) {
+            (404, "<html><body>Not found</body></html>".to_owned())
+        } else {
+            (
+                200,
+                "<html><body><p>Posts mocking a pupil, again and again.</p></body></html>"
+                    .to_owned(),
+            )
         }
-    });
+    })
+    .await;
     (address, removed)
 }
 

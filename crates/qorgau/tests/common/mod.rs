@@ -636,35 +636,16 @@ fn parse_response(raw: &[u8]) -> std::io::Result<Reply> {
 /// naming its path: what the evidence worker captures instead of the
 /// reported sites (see `capture_here`). Runs until the test's runtime ends.
 pub async fn page_server() -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 2048];
-                while !request.windows(4).any(|window| window == b"\r\n\r\n") {
-                    match stream.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(read) => request.extend_from_slice(&buffer[..read]),
-                    }
-                }
-                let text = String::from_utf8_lossy(&request);
-                let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
-                let page = format!(
-                    "<!doctype html><html><head><title>{path}</title></head>\
-                     <body><p>Posts about a pupil at {path}</p></body></html>"
-                );
-                let response = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\
-                     Content-Length: {}\r\nConnection: close\r\n\r\n{page}",
-                    page.len()
-                );
-                let _ = stream.write_all(response.as_bytes()).await;
-            });
-        }
-    });
-    address
+    qorgau_testkit::site::html_site(|path| {
+        (
+            200,
+            format!(
+                "<!doctype html><html><head><title>{path}</title></head>\
+                 <body><p>Posts about a pupil at {path}</p></body></html>"
+            ),
+        )
+    })
+    .await
 }
 
 /// The environment that runs the evidence worker and sends its captures of
