@@ -402,13 +402,43 @@ mod tests {
     }
 
     /// Small counts the attack recovers.
+    /// Small counts the attack recovers: 1..threshold−1, the counts that
+    /// point to a child (rule 4). A zero may be worked out by a chain of
+    /// subtractions — an empty row's total from the grand total — and points
+    /// to no one; the audit leaves it, as the rule says
+    /// (`an_empty_rows_zero_total_may_be_worked_out_but_no_child_count`).
     fn recovered_small_counts(grid: &Grid, visibility: &[Visibility]) -> Vec<(CellId, u64)> {
         recover_by_subtraction(grid, visibility)
             .into_iter()
             .enumerate()
             .filter(|(cell, _)| visibility[*cell] == Visibility::BelowThreshold)
-            .filter_map(|(cell, known)| known.map(|value| (cell, value)))
+            .filter_map(|(cell, known)| known.filter(|value| *value > 0).map(|value| (cell, value)))
             .collect()
+    }
+
+    #[test]
+    fn an_empty_rows_zero_total_may_be_worked_out_but_no_child_count() {
+        // Found by the property test below: the empty row's total is the
+        // grand total minus the other rows', whatever else is hidden.
+        let table = two_way(&[vec![5, 16], vec![5, 5], vec![0, 0]]);
+        let visibility = table.grid.suppress(THRESHOLD);
+        let known = recover_by_subtraction(&table.grid, &visibility);
+        assert_eq!(known[table.row_totals[2]], Some(0));
+        assert_eq!(recovered_small_counts(&table.grid, &visibility), []);
+        let bounds = attacker_bounds(
+            table.grid.values(),
+            table.grid.lines(),
+            &visibility,
+            THRESHOLD,
+        );
+        for row in &table.inner {
+            for cell in row {
+                let value = table.grid.value(*cell);
+                if visibility[*cell] == Visibility::BelowThreshold && value > 0 {
+                    assert!(bounds[*cell].0 < bounds[*cell].1, "cell {cell} = {value}");
+                }
+            }
+        }
     }
 
     #[test]
